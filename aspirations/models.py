@@ -1,0 +1,514 @@
+"""Aspirations (aspirasi/usulan), their timeline, the Musrenbang forums and budget outcomes."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.stages import CLOSED, FORWARD, RANK, Stage
+from kk_portal.scoping import ScopedQuerySet
+
+#: Rupiah amounts: 20 digits with 2 decimals hold 10^18 Rupiah, far above the national
+#: budget (APBN 2025: about Rp 3.6 × 10^15).
+MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+class Urusan(models.Model):
+    """Urusan pemerintahan (Permendagri 90/2019): group ``1`` or bidang ``1.03``."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+
+    class Meta:
+        verbose_name = _("urusan")
+        verbose_name_plural = _("urusan")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Topic(models.Model):
+    """What officers pick; each maps to a default urusan that staff can change."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    default_urusan = models.ForeignKey(
+        Urusan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default urusan"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Channel(models.TextChoices):
+    RESES = "reses", _("reses")
+    FACE_TO_FACE = "face_to_face", _("face to face")
+    LETTER = "letter", _("letter")
+    PHONE = "phone", _("phone")
+    MESSAGE = "message", _("message (SMS/WhatsApp)")
+    MUSRENBANG = "musrenbang", _("Musrenbang")
+
+
+class AddressedLevel(models.TextChoices):
+    REPRESENTATIVE = "representative", _("a representative")
+    VILLAGE = "village", _("village government")
+    REGENCY = "regency", _("regency government")
+    PROVINCE = "province", _("provincial government")
+    NATIONAL = "national", _("national government")
+
+
+class AspirationQuerySet(ScopedQuerySet):
+    group_path = "group"
+    regency_path = "group__village__subdistrict__regency"
+
+    def dprd_q(self, representative_id):
+        from reses.models import district_village_ids
+
+        return Q(representative=representative_id) | Q(
+            village__in=district_village_ids(representative_id)
+        )
+
+    def open(self):
+        """Still on the way: not realised, not closed."""
+        return self.exclude(stage__in=[Stage.REALISED, *CLOSED])
+
+    def in_regency(self, regency):
+        return self.filter(village__subdistrict__regency=regency)
+
+
+class Aspiration(models.Model):
+    """A need, request or complaint raised by citizens and logged by a group.
+
+    ``stage`` and ``stage_changed_on`` are the current state; the timeline of
+    ``AspirationEvent`` rows is the history, and only ``aspirations.services`` moves it.
+    ``furthest_rank`` is the highest rank reached (1-8), kept for the cumulative funnel.
+    """
+
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        related_name="aspirations",
+        verbose_name=_("group"),
+    )
+    village = models.ForeignKey(
+        "groups.Village",
+        on_delete=models.PROTECT,
+        related_name="aspirations",
+        verbose_name=_("village concerned"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="aspirations", verbose_name=_("topic")
+    )
+    urusan = models.ForeignKey(
+        Urusan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aspirations",
+        verbose_name=_("urusan"),
+    )
+    channel = models.CharField(_("channel"), max_length=14, choices=Channel.choices)
+    raised_on = models.DateField(_("raised on"))
+    benefits_women = models.BooleanField(_("benefits women"), default=False)
+    benefits_men = models.BooleanField(_("benefits men"), default=False)
+    benefits_poor = models.BooleanField(_("benefits the poor"), default=False)
+    benefits_disability = models.BooleanField(
+        _("benefits people with disability"), default=False
+    )
+    addressed_to = models.CharField(
+        _("addressed to"), max_length=14, choices=AddressedLevel.choices, blank=True
+    )
+    representative = models.ForeignKey(
+        "reses.Representative",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aspirations",
+        verbose_name=_("representative"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.RECORDED
+    )
+    stage_changed_on = models.DateField(_("stage changed on"))
+    furthest_rank = models.PositiveSmallIntegerField(_("furthest rank reached"), default=1)
+    stopped_at = models.CharField(
+        _("stopped at stage"),
+        max_length=20,
+        choices=[(s.value, s.label) for s in FORWARD],
+        blank=True,
+    )
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        verbose_name=_("carried over from"),
+    )
+    is_public = models.BooleanField(_("public"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = AspirationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aspiration")
+        verbose_name_plural = _("aspirations")
+        ordering = ["-raised_on", "-pk"]
+        indexes = [
+            # The group's list, newest first.
+            models.Index(fields=["group", "-raised_on"], name="aspiration_group_raised"),
+            # "Where is it stuck": open aspirations per stage, oldest move first.
+            models.Index(fields=["stage", "stage_changed_on"], name="aspiration_stage_since"),
+            # DPRD scope and agenda builder: by village concerned.
+            models.Index(fields=["village", "stage"], name="aspiration_village_stage"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="aspiration_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="aspiration_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(furthest_rank__gte=1) & Q(furthest_rank__lte=8),
+                name="aspiration_furthest_rank_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("aspirations:detail", args=[self.pk])
+
+    @property
+    def rank(self):
+        return RANK.get(self.stage)
+
+    @property
+    def is_closed(self):
+        return self.stage in CLOSED
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("recorded")
+    MOVE = "move", _("moved")
+    CORRECTION = "correction", _("correction")
+    RESPONSE = "response", _("representative's response")
+    NOTE = "note", _("note")
+    CARRY_OVER = "carry_over", _("carried over")
+
+
+class FundSource(models.TextChoices):
+    APBDES = "apbdes", _("APBDes (village budget)")
+    APBD_KABKOTA = "apbd_kabkota", _("APBD kabupaten/kota")
+    APBD_PROVINSI = "apbd_provinsi", _("APBD provinsi")
+    APBN = "apbn", _("APBN")
+    OTHER = "other", _("other")
+
+
+class AspirationEventQuerySet(ScopedQuerySet):
+    group_path = "aspiration__group"
+    regency_path = "aspiration__group__village__subdistrict__regency"
+
+    def dprd_q(self, representative_id):
+        from reses.models import district_village_ids
+
+        return Q(aspiration__representative=representative_id) | Q(
+            aspiration__village__in=district_village_ids(representative_id)
+        )
+
+
+class AspirationEvent(models.Model):
+    """One entry on an aspiration's timeline: a move, a correction, a response or a note.
+
+    ``occurred_on`` is the real-world date (in the group's time zone); ``recorded_at`` when
+    it was typed. Money fields are Rupiah and belong to moves to ``budgeted``.
+    """
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.CASCADE, related_name="events", verbose_name=_("aspiration")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    from_stage = models.CharField(
+        _("from stage"), max_length=20, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    reses_meeting = models.ForeignKey(
+        "reses.ResesMeeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("reses meeting"),
+    )
+    musrenbang_forum = models.ForeignKey(
+        "MusrenbangForum",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("Musrenbang forum"),
+    )
+    document_reference = models.CharField(_("document reference"), max_length=200, blank=True)
+    amount = models.DecimalField(
+        _("amount (Rp)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    fund_source = models.CharField(
+        _("source of funds"), max_length=14, choices=FundSource.choices, blank=True
+    )
+    implementing_urusan = models.ForeignKey(
+        Urusan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("implementing agency (urusan)"),
+    )
+
+    objects = AspirationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aspiration event")
+        verbose_name_plural = _("aspiration events")
+        ordering = ["occurred_on", "recorded_at", "pk"]
+        indexes = [
+            models.Index(fields=["aspiration", "occurred_on"], name="event_aspiration_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_stage__in=Stage.values), name="event_to_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_stage="") | Q(from_stage__in=Stage.values),
+                name="event_from_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="event_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.aspiration}: {self.get_to_stage_display()} ({self.occurred_on})"
+
+
+class MusrenbangForumQuerySet(ScopedQuerySet):
+    regency_path = "regency"
+
+    def officer_q(self, group_id):
+        from groups.models import ConstituentGroup
+
+        village = ConstituentGroup.objects.filter(pk=group_id).values("village")
+        subdistrict = ConstituentGroup.objects.filter(pk=group_id).values(
+            "village__subdistrict"
+        )
+        regency = ConstituentGroup.objects.filter(pk=group_id).values(
+            "village__subdistrict__regency"
+        )
+        return (
+            Q(village__in=village)
+            | Q(subdistrict__in=subdistrict)
+            | Q(level="kabkota", regency__in=regency)
+        )
+
+    def dprd_q(self, representative_id):
+        from reses.models import Representative
+
+        return Q(
+            regency__in=Representative.objects.filter(pk=representative_id).values(
+                "district__regency"
+            )
+        )
+
+
+class MusrenbangForum(models.Model):
+    """A yearly development-planning deliberation at village, subdistrict or regency level.
+
+    The area is one of ``village``, ``subdistrict`` or ``regency``, matching ``level``.
+    """
+
+    class Level(models.TextChoices):
+        DESA = "desa", _("Musrenbang desa")
+        KECAMATAN = "kecamatan", _("Musrenbang kecamatan")
+        KABKOTA = "kabkota", _("Musrenbang kabupaten/kota")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    village = models.ForeignKey(
+        "groups.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("village"),
+    )
+    subdistrict = models.ForeignKey(
+        "groups.Subdistrict", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("subdistrict"),
+    )
+    regency = models.ForeignKey(
+        "groups.Regency", on_delete=models.PROTECT, related_name="musrenbang_forums",
+        verbose_name=_("regency"),
+    )
+    held_on = models.DateField(_("held on"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year planned for"))
+    attendance_female = models.PositiveIntegerField(_("women attending"), default=0)
+    attendance_male = models.PositiveIntegerField(_("men attending"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = MusrenbangForumQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Musrenbang forum")
+        verbose_name_plural = _("Musrenbang forums")
+        ordering = ["-held_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="desa") & Q(village__isnull=False))
+                | (Q(level="kecamatan") & Q(subdistrict__isnull=False))
+                | Q(level="kabkota"),
+                name="musrenbang_area_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        area = self.village or self.subdistrict or self.regency
+        return f"{self.get_level_display()} {area} {self.held_on.year}"
+
+
+
+
+class BudgetOutcome(models.Model):
+    """Money an aspiration brought: source, fiscal year, amount (Rupiah) and realisation."""
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.CASCADE, related_name="budget_outcomes",
+        verbose_name=_("aspiration"),
+    )
+    source = models.CharField(_("source of funds"), max_length=14, choices=FundSource.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount = models.DecimalField(
+        _("amount budgeted (Rp)"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    implementing_urusan = models.ForeignKey(
+        Urusan, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("implementing agency (urusan)"),
+    )
+    implementing_agency = models.CharField(_("implementing agency"), max_length=200, blank=True)
+    realised_amount = models.DecimalField(
+        _("amount realised (Rp)"), null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))], **MONEY,
+    )
+    realised_on = models.DateField(_("realised on"), null=True, blank=True)
+    evidence = models.CharField(_("evidence"), max_length=300, blank=True)
+
+    objects = AspirationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("budget outcome")
+        verbose_name_plural = _("budget outcomes")
+        ordering = ["fiscal_year", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(realised_amount__isnull=True) | Q(realised_amount__gte=0),
+                name="budget_realised_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=2000) & Q(fiscal_year__lte=2100),
+                name="budget_fiscal_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.fiscal_year}: {self.aspiration}"
+
+
+def attachment_path(instance, filename):
+    return f"aspirations/{instance.aspiration_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or document attached to an aspiration (or to one of its events).
+
+    Photos are kept at web size with a thumbnail; ``size`` is bytes of the stored file.
+    """
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.CASCADE, related_name="attachments",
+        verbose_name=_("aspiration"),
+    )
+    event = models.ForeignKey(
+        AspirationEvent, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="attachments", verbose_name=_("event"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=attachment_path, max_length=255, blank=True
+    )
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("uploaded by"),
+    )
+
+    objects = AspirationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

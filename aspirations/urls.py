@@ -1,0 +1,4 @@
+"""URLs of the aspirations app (namespace ``aspirations``)."""
+
+app_name = "aspirations"
+urlpatterns = []

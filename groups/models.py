@@ -1,0 +1,223 @@
+"""Places (Kemendagri regions) and the constituent groups that live in them.
+
+Region codes follow Kepmendagri 300.2.2-2138/2025 as shipped in ``data/wilayah*.csv``
+(see ``data/README.md``): province ``73``, regency ``73.08``, subdistrict ``73.08.01``,
+village ``73.08.01.2001``.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kk_portal.scoping import ScopedQuerySet
+
+
+class TimeZone(models.TextChoices):
+    """Indonesia's three time zones (Keppres 41/1987)."""
+
+    WIB = "Asia/Jakarta", "WIB"
+    WITA = "Asia/Makassar", "WITA"
+    WIT = "Asia/Jayapura", "WIT"
+
+
+# Province code prefixes by zone (Keppres 41/1987; DESIGN.md): WIB for Sumatra (1x), Java (3x),
+# West and Central Kalimantan (61, 62); WIT for Maluku, North Maluku and Papua (8x, 9x);
+# WITA for Bali and Nusa Tenggara (5x), South, East and North Kalimantan (63-65), Sulawesi (7x).
+_WIB_PROVINCES = {"61", "62"}
+_WITA_PROVINCES = {"63", "64", "65"}
+
+
+def time_zone_for_province(code):
+    """Return the ``TimeZone`` value (an IANA name) for a two-digit province code.
+
+    ``"73"`` (Sulawesi Selatan) gives ``"Asia/Makassar"``, ``"81"`` (Maluku)
+    ``"Asia/Jayapura"``. Raises ``ValueError`` for a code that is not a province code.
+    """
+    if len(code) != 2 or not code.isdigit():
+        raise ValueError(f"Not a province code: {code!r}")
+    if code in _WIB_PROVINCES or code[0] in {"1", "3"}:
+        return TimeZone.WIB.value
+    if code in _WITA_PROVINCES or code[0] in {"5", "7"}:
+        return TimeZone.WITA.value
+    if code[0] in {"8", "9"}:
+        return TimeZone.WIT.value
+    raise ValueError(f"No time zone known for province {code!r}")
+
+
+def zone_label(tz_name):
+    """Short label (``WIB``/``WITA``/``WIT``) for an IANA zone name; the name itself otherwise."""
+    try:
+        return TimeZone(str(tz_name)).label
+    except ValueError:
+        return str(tz_name)
+
+
+class Region(models.Model):
+    code = models.CharField(_("Kemendagri code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Province(Region):
+    """Provinsi, code ``NN``."""
+
+    time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices)
+
+    class Meta(Region.Meta):
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_format"
+            ),
+        ]
+
+
+class Regency(Region):
+    """Kabupaten or kota, code ``NN.NN``; carries the time zone of its province."""
+
+    class Kind(models.TextChoices):
+        KABUPATEN = "kabupaten", _("regency (kabupaten)")
+        KOTA = "kota", _("city (kota)")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices)
+
+    class Meta(Region.Meta):
+        verbose_name = _("regency")
+        verbose_name_plural = _("regencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}\.[0-9]{2}$"), name="regency_code_format"
+            ),
+        ]
+
+    @property
+    def zone_label(self):
+        """``WIB``, ``WITA`` or ``WIT``."""
+        return zone_label(self.time_zone)
+
+
+class Subdistrict(Region):
+    """Kecamatan, code ``NN.NN.NN``."""
+
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, related_name="subdistricts", verbose_name=_("regency")
+    )
+
+    class Meta(Region.Meta):
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"),
+                name="subdistrict_code_format",
+            ),
+        ]
+
+
+class Village(Region):
+    """Desa, kelurahan or desa adat, code ``NN.NN.NN.NNNN``.
+
+    The fourth part's first digit gives the legal kind (Kemendagri convention):
+    1 = kelurahan, 2 = desa, 3 = desa adat.
+    """
+
+    class Kind(models.TextChoices):
+        DESA = "desa", _("village (desa)")
+        KELURAHAN = "kelurahan", _("urban village (kelurahan)")
+        DESA_ADAT = "desa_adat", _("customary village (desa adat)")
+
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        on_delete=models.PROTECT,
+        related_name="villages",
+        verbose_name=_("subdistrict"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta(Region.Meta):
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[1-3][0-9]{3}$"),
+                name="village_code_format",
+            ),
+        ]
+
+    @staticmethod
+    def kind_for_code(code):
+        """Legal kind from a village code's fourth part; raises ``ValueError`` if unknown."""
+        return {"1": "kelurahan", "2": "desa", "3": "desa_adat"}[code.split(".")[3][0]]
+
+
+class ConstituentGroupQuerySet(ScopedQuerySet):
+    group_path = "pk"
+    regency_path = "village__subdistrict__regency"
+
+    def dprd_q(self, representative_id):
+        from reses.models import district_village_ids
+
+        return Q(village__in=district_village_ids(representative_id))
+
+
+class ConstituentGroup(models.Model):
+    """A Kelompok Konstituen: one group in one village, recognised by a decree (SK)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="groups", verbose_name=_("village")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    cohort_year = models.PositiveSmallIntegerField(
+        _("cohort year"), help_text=_("Programme year the group was formed (2014 or 2015).")
+    )
+    decree_number = models.CharField(_("decree (SK) number"), max_length=100, blank=True)
+    decree_date = models.DateField(_("decree (SK) date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    objects = ConstituentGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("constituent group")
+        verbose_name_plural = _("constituent groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "name"], name="group_unique_name_in_village"),
+            models.CheckConstraint(
+                condition=Q(cohort_year__gte=2000) & Q(cohort_year__lte=2100),
+                name="group_cohort_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", args=[self.pk])
+
+    @property
+    def regency(self):
+        return self.village.subdistrict.regency
+
+    @property
+    def time_zone(self):
+        """IANA name of the group's regency's zone, e.g. ``Asia/Jayapura`` for Kota Ambon."""
+        return self.village.subdistrict.regency.time_zone

@@ -1,0 +1,4 @@
+"""URLs of the groups app (namespace ``groups``)."""
+
+app_name = "groups"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Dashboard URLs (namespace ``dashboard``)."""
+
+app_name = "dashboard"
+urlpatterns = []

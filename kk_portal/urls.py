@@ -1,0 +1,24 @@
+"""Root URLs. Each app owns its own ``urls.py`` under its namespace."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from kk_portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("dashboard/", include("kk_portal.dashboard_urls")),
+    path("groups/", include("groups.urls")),
+    path("members/", include("members.urls")),
+    path("aspirations/", include("aspirations.urls")),
+    path("reses/", include("reses.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,173 @@
+"""Members of constituent groups: the people, their consent, and their personal data.
+
+Personal data is visible only to the group's officers and the regency's facilitator
+(DESIGN.md); programme and DPRD staff see aggregates.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kk_portal.scoping import ScopedQuerySet
+from members.text import fold_name
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+
+
+class MemberQuerySet(ScopedQuerySet):
+    group_path = "group"
+    regency_path = "group__village__subdistrict__regency"
+    programme_sees_all = False  # personal data: aggregates only
+
+    def active(self):
+        """Members who have not left."""
+        return self.filter(left_on__isnull=True)
+
+    def search(self, text):
+        """Members whose name contains ``text``, ignoring case, accents and apostrophes."""
+        folded = fold_name(text)
+        return self.filter(name_folded__contains=folded) if folded else self
+
+
+class Member(models.Model):
+    """A person in a group; officers are members with a position.
+
+    ``full_name`` is one field because many Indonesians have a single name. ``nik`` is the
+    16-digit national ID as text, unique where given. ``phone`` is stored as ``+62…``
+    (``members.text.normalise_phone``).
+    """
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("chair (ketua)")
+        SECRETARY = "secretary", _("secretary (sekretaris)")
+        TREASURER = "treasurer", _("treasurer (bendahara)")
+        MEMBER = "member", _("member (anggota)")
+
+    class PovertyEvidence(models.TextChoices):
+        NONE = "", _("not stated")
+        DTKS = "dtks", _("listed in the social-welfare register (DTKS/DTSEN)")
+        PKH = "pkh", _("receives PKH")
+        KIS = "kis", _("holds a KIS/BPJS PBI card")
+        SKTM = "sktm", _("letter of poverty (SKTM)")
+        ASSESSMENT = "assessment", _("group's own assessment")
+
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("group"),
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    nik = models.CharField(
+        _("NIK"), max_length=16, null=True, blank=True, help_text=_("16 digits, if known.")
+    )
+    is_poor = models.BooleanField(_("poor"), default=False)
+    poverty_evidence = models.CharField(
+        _("poverty evidence"),
+        max_length=12,
+        choices=PovertyEvidence.choices,
+        blank=True,
+        default=PovertyEvidence.NONE,
+    )
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    position = models.CharField(
+        _("position"), max_length=10, choices=Position.choices, default=Position.MEMBER
+    )
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name_folded", "pk"]
+        indexes = [
+            # Serves the group's member list and the dashboard's group breakdowns.
+            models.Index(fields=["group", "sex", "is_poor"], name="member_group_sex_poor"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"], condition=Q(nik__isnull=False), name="member_nik_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
+                name="member_nik_16_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=r"^\+62[0-9]{8,13}$"),
+                name="member_phone_normalised",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | (Q(birth_year__gte=1900) & Q(birth_year__lte=2100)),
+                name="member_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["F", "M"]), name="member_sex_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="member_left_after_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or str(_("(anonymised member)"))
+
+    def save(self, *args, **kwargs):
+        # The folded name is derived data for search; it must follow the name.
+        self.name_folded = fold_name(self.full_name)
+        if self.nik == "":
+            self.nik = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
+
+    @property
+    def is_active_member(self):
+        return self.left_on is None
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
+
+    def anonymise(self):
+        """Clear personal fields after consent is withdrawn, keeping sex, poverty, disability,
+        position and dates so that counts stay right. Saves the row."""
+        self.full_name = ""
+        self.nik = None
+        self.phone = ""
+        self.address = ""
+        self.birth_date = None
+        self.consent_given_on = None
+        self.anonymised_at = timezone.now()
+        self.save()

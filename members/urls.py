@@ -1,0 +1,4 @@
+"""URLs of the members app (namespace ``members``)."""
+
+app_name = "members"
+urlpatterns = []

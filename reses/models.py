@@ -1,0 +1,266 @@
+"""Representatives, their electoral districts (dapil), reses meetings and agendas.
+
+Districts of the nine DPRD kabupaten/kota come from PKPU 6/2023 Lampiran III
+(``data/dapil-dprd-kabkota-2024*.csv``); a district's area is a set of villages.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kk_portal.scoping import ScopedQuerySet
+from members.models import Sex
+
+
+class Legislature(models.TextChoices):
+    DPRD_KABKOTA = "dprd_kabkota", _("DPRD kabupaten/kota")
+    DPRD_PROVINSI = "dprd_provinsi", _("DPRD provinsi")
+    DPR_RI = "dpr_ri", _("DPR RI")
+
+
+class ElectoralDistrict(models.Model):
+    """A daerah pemilihan (dapil) of one legislature; its area is a set of villages.
+
+    ``regency`` is set for DPRD kabupaten/kota districts, ``province`` for DPRD provinsi and
+    DPR RI districts. ``seats`` is the number of seats allocated (PKPU 6/2023).
+    """
+
+    legislature = models.CharField(_("legislature"), max_length=14, choices=Legislature.choices)
+    name = models.CharField(_("name"), max_length=100)
+    kpu_code = models.CharField(_("KPU code"), max_length=12, blank=True)
+    province = models.ForeignKey(
+        "groups.Province", on_delete=models.PROTECT, related_name="electoral_districts",
+        verbose_name=_("province"),
+    )
+    regency = models.ForeignKey(
+        "groups.Regency", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="electoral_districts", verbose_name=_("regency"),
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    election_year = models.PositiveSmallIntegerField(_("election year"), default=2024)
+    villages = models.ManyToManyField(
+        "groups.Village", through="DistrictVillage", related_name="electoral_districts",
+        verbose_name=_("villages"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("electoral district")
+        verbose_name_plural = _("electoral districts")
+        ordering = ["legislature", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legislature", "name", "election_year"], name="district_unique_name"
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="district_has_seats"),
+            models.CheckConstraint(
+                condition=~Q(legislature="dprd_kabkota") | Q(regency__isnull=False),
+                name="district_kabkota_has_regency",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DistrictVillage(models.Model):
+    """One village in the area of one electoral district."""
+
+    district = models.ForeignKey(ElectoralDistrict, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey("groups.Village", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("village of a district")
+        verbose_name_plural = _("villages of districts")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "village"], name="district_village_once")
+        ]
+
+    def __str__(self):
+        return f"{self.district} – {self.village}"
+
+
+def district_village_ids(representative_id):
+    """Subquery of the ids of the villages in a representative's electoral district."""
+    return DistrictVillage.objects.filter(
+        district__representatives=representative_id
+    ).values("village_id")
+
+
+class RepresentativeQuerySet(ScopedQuerySet):
+    def officer_q(self, group_id):
+        from groups.models import ConstituentGroup
+
+        village = ConstituentGroup.objects.filter(pk=group_id).values("village")
+        return Q(district__in=DistrictVillage.objects.filter(village__in=village).values("district"))
+
+    def facilitator_q(self, regency_id):
+        return Q(
+            district__in=DistrictVillage.objects.filter(
+                village__subdistrict__regency=regency_id
+            ).values("district")
+        )
+
+    def dprd_q(self, representative_id):
+        return Q(pk=representative_id)
+
+
+class Representative(models.Model):
+    """An elected member of one legislature for one term; women members are APP."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    party = models.CharField(_("party"), max_length=100)
+    district = models.ForeignKey(
+        ElectoralDistrict, on_delete=models.PROTECT, related_name="representatives",
+        verbose_name=_("electoral district"),
+    )
+    term_start = models.PositiveSmallIntegerField(_("term starts"), default=2024)
+    term_end = models.PositiveSmallIntegerField(_("term ends"), default=2029)
+    commission = models.CharField(_("commission"), max_length=100, blank=True)
+
+    objects = RepresentativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__gt=F("term_start")), name="representative_term_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def legislature(self):
+        return self.district.legislature
+
+    @property
+    def is_app(self):
+        """True for a woman member (Anggota Parlemen Perempuan)."""
+        return self.sex == Sex.FEMALE
+
+
+class ResesMeetingQuerySet(ScopedQuerySet):
+    regency_path = "village__subdistrict__regency"
+
+    def officer_q(self, group_id):
+        from groups.models import ConstituentGroup
+
+        village = ConstituentGroup.objects.filter(pk=group_id).values("village")
+        return Q(village__in=village) | Q(organising_group=group_id)
+
+    def dprd_q(self, representative_id):
+        return Q(representative=representative_id)
+
+
+class ResesMeeting(models.Model):
+    """One reses meeting of a representative with constituents.
+
+    ``starts_at``/``ends_at`` are aware datetimes, stored in UTC and shown in the zone of the
+    village's regency (WITA, or WIT for Kota Ambon). Attendance is counts of people.
+    """
+
+    representative = models.ForeignKey(
+        Representative, on_delete=models.PROTECT, related_name="reses_meetings",
+        verbose_name=_("representative"),
+    )
+    reses_period = models.CharField(
+        _("reses period"), max_length=60, help_text=_("For example: Reses I 2025.")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=200)
+    village = models.ForeignKey(
+        "groups.Village", on_delete=models.PROTECT, related_name="reses_meetings",
+        verbose_name=_("village"),
+    )
+    organising_group = models.ForeignKey(
+        "groups.ConstituentGroup", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="reses_meetings", verbose_name=_("organising group"),
+    )
+    expected_attendance = models.PositiveIntegerField(_("expected attendance"), default=0)
+    attendance_female = models.PositiveIntegerField(_("women attending"), null=True, blank=True)
+    attendance_male = models.PositiveIntegerField(_("men attending"), null=True, blank=True)
+    attendance_poor = models.PositiveIntegerField(_("poor attending"), null=True, blank=True)
+    attendance_disability = models.PositiveIntegerField(
+        _("people with disability attending"), null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+
+    objects = ResesMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reses meeting")
+        verbose_name_plural = _("reses meetings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="reses_meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reses_period}: {self.representative} – {self.village}"
+
+    def get_absolute_url(self):
+        return reverse("reses:meeting_detail", args=[self.pk])
+
+    @property
+    def time_zone(self):
+        """IANA zone of the meeting's regency (``Asia/Jayapura`` in Kota Ambon)."""
+        return self.village.subdistrict.regency.time_zone
+
+    @property
+    def attendance_total(self):
+        return (self.attendance_female or 0) + (self.attendance_male or 0)
+
+
+class AgendaItem(models.Model):
+    """An aspiration on a reses meeting's agenda, and the representative's response to it."""
+
+    class Response(models.TextChoices):
+        POKIR = "pokir", _("taken into Pokir")
+        FORWARDED = "forwarded", _("forwarded to an agency")
+        ANSWERED = "answered", _("answered on the spot")
+        NOT_TAKEN_UP = "not_taken_up", _("not taken up")
+
+    meeting = models.ForeignKey(
+        ResesMeeting, on_delete=models.CASCADE, related_name="agenda_items",
+        verbose_name=_("reses meeting"),
+    )
+    aspiration = models.ForeignKey(
+        "aspirations.Aspiration", on_delete=models.CASCADE, related_name="agenda_items",
+        verbose_name=_("aspiration"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    proposed_by_group = models.BooleanField(_("proposed by the group"), default=False)
+    accepted = models.BooleanField(_("accepted by staff"), default=True)
+    response = models.CharField(
+        _("response"), max_length=14, choices=Response.choices, blank=True
+    )
+    response_note = models.TextField(_("response note"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "aspiration"], name="agenda_aspiration_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.aspiration}"

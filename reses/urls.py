@@ -1,0 +1,4 @@
+"""URLs of the reses app (namespace ``reses``)."""
+
+app_name = "reses"
+urlpatterns = []
