@@ -138,9 +138,7 @@ class Aspiration(models.Model):
     benefits_women = models.BooleanField(_("benefits women"), default=False)
     benefits_men = models.BooleanField(_("benefits men"), default=False)
     benefits_poor = models.BooleanField(_("benefits the poor"), default=False)
-    benefits_disability = models.BooleanField(
-        _("benefits people with disability"), default=False
-    )
+    benefits_disability = models.BooleanField(_("benefits people with disability"), default=False)
     addressed_to = models.CharField(
         _("addressed to"), max_length=14, choices=AddressedLevel.choices, blank=True
     )
@@ -266,9 +264,7 @@ class AspirationEvent(models.Model):
         Aspiration, on_delete=models.CASCADE, related_name="events", verbose_name=_("aspiration")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
-    from_stage = models.CharField(
-        _("from stage"), max_length=20, choices=Stage.choices, blank=True
-    )
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
     occurred_on = models.DateField(_("date"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -337,7 +333,8 @@ class AspirationEvent(models.Model):
                 name="event_from_stage_valid",
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="event_amount_not_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="event_amount_not_negative",
             ),
         ]
 
@@ -352,9 +349,7 @@ class MusrenbangForumQuerySet(ScopedQuerySet):
         from groups.models import ConstituentGroup
 
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
-        subdistrict = ConstituentGroup.objects.filter(pk=group_id).values(
-            "village__subdistrict"
-        )
+        subdistrict = ConstituentGroup.objects.filter(pk=group_id).values("village__subdistrict")
         regency = ConstituentGroup.objects.filter(pk=group_id).values(
             "village__subdistrict__regency"
         )
@@ -387,15 +382,25 @@ class MusrenbangForum(models.Model):
 
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     village = models.ForeignKey(
-        "groups.Village", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "groups.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("village"),
     )
     subdistrict = models.ForeignKey(
-        "groups.Subdistrict", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("subdistrict"),
+        "groups.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdistrict"),
     )
     regency = models.ForeignKey(
-        "groups.Regency", on_delete=models.PROTECT, related_name="musrenbang_forums",
+        "groups.Regency",
+        on_delete=models.PROTECT,
+        related_name="musrenbang_forums",
         verbose_name=_("regency"),
     )
     held_on = models.DateField(_("held on"))
@@ -424,13 +429,13 @@ class MusrenbangForum(models.Model):
         return f"{self.get_level_display()} {area} {self.held_on.year}"
 
 
-
-
 class BudgetOutcome(models.Model):
     """Money an aspiration brought: source, fiscal year, amount (Rupiah) and realisation."""
 
     aspiration = models.ForeignKey(
-        Aspiration, on_delete=models.CASCADE, related_name="budget_outcomes",
+        Aspiration,
+        on_delete=models.CASCADE,
+        related_name="budget_outcomes",
         verbose_name=_("aspiration"),
     )
     source = models.CharField(_("source of funds"), max_length=14, choices=FundSource.choices)
@@ -439,13 +444,20 @@ class BudgetOutcome(models.Model):
         _("amount budgeted (Rp)"), validators=[MinValueValidator(Decimal("0"))], **MONEY
     )
     implementing_urusan = models.ForeignKey(
-        Urusan, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Urusan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("implementing agency (urusan)"),
     )
     implementing_agency = models.CharField(_("implementing agency"), max_length=200, blank=True)
     realised_amount = models.DecimalField(
-        _("amount realised (Rp)"), null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))], **MONEY,
+        _("amount realised (Rp)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
     )
     realised_on = models.DateField(_("realised on"), null=True, blank=True)
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
@@ -483,12 +495,18 @@ class Attachment(models.Model):
     """
 
     aspiration = models.ForeignKey(
-        Aspiration, on_delete=models.CASCADE, related_name="attachments",
+        Aspiration,
+        on_delete=models.CASCADE,
+        related_name="attachments",
         verbose_name=_("aspiration"),
     )
     event = models.ForeignKey(
-        AspirationEvent, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="attachments", verbose_name=_("event"),
+        AspirationEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("event"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     thumbnail = models.FileField(
@@ -499,8 +517,12 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("uploaded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
 
     objects = AspirationEventQuerySet.as_manager()

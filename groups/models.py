@@ -200,7 +200,9 @@ class ConstituentGroup(models.Model):
         verbose_name_plural = _("constituent groups")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "name"], name="group_unique_name_in_village"),
+            models.UniqueConstraint(
+                fields=["village", "name"], name="group_unique_name_in_village"
+            ),
             models.CheckConstraint(
                 condition=Q(cohort_year__gte=2000) & Q(cohort_year__lte=2100),
                 name="group_cohort_year_plausible",

@@ -6,7 +6,13 @@ from members.models import Member
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
     list_display = ["full_name", "group", "sex", "position", "is_poor", "has_disability", "left_on"]
-    list_filter = ["sex", "position", "is_poor", "has_disability", "group__village__subdistrict__regency"]
+    list_filter = [
+        "sex",
+        "position",
+        "is_poor",
+        "has_disability",
+        "group__village__subdistrict__regency",
+    ]
     list_select_related = ["group"]
     search_fields = ["full_name", "name_folded", "nik", "phone"]
     autocomplete_fields = ["group"]

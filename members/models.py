@@ -69,7 +69,7 @@ class Member(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     nik = models.CharField(
-        _("NIK"), max_length=16, null=True, blank=True, help_text=_("16 digits, if known.")
+        _("NIK"), max_length=16, null=True, blank=True, help_text=_("16 digits, if known.")  # noqa: DJ001 (null, not "", so unique ignores members without a NIK)
     )
     is_poor = models.BooleanField(_("poor"), default=False)
     poverty_evidence = models.CharField(
@@ -128,9 +128,7 @@ class Member(models.Model):
                 | (Q(birth_year__gte=1900) & Q(birth_year__lte=2100)),
                 name="member_birth_year_plausible",
             ),
-            models.CheckConstraint(
-                condition=Q(sex__in=["F", "M"]), name="member_sex_valid"
-            ),
+            models.CheckConstraint(condition=Q(sex__in=["F", "M"]), name="member_sex_valid"),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)

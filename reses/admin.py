@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from reses.models import AgendaItem, DistrictVillage, ElectoralDistrict, Representative, ResesMeeting
+from reses.models import (
+    AgendaItem,
+    DistrictVillage,
+    ElectoralDistrict,
+    Representative,
+    ResesMeeting,
+)
 
 
 class DistrictVillageInline(admin.TabularInline):
@@ -36,7 +42,14 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(ResesMeeting)
 class ResesMeetingAdmin(admin.ModelAdmin):
-    list_display = ["reses_period", "representative", "village", "starts_at", "attendance_female", "attendance_male"]
+    list_display = [
+        "reses_period",
+        "representative",
+        "village",
+        "starts_at",
+        "attendance_female",
+        "attendance_male",
+    ]
     list_filter = ["reses_period", "village__subdistrict__regency"]
     list_select_related = ["representative", "village"]
     search_fields = ["reses_period", "venue", "representative__full_name", "village__name"]

@@ -31,17 +31,25 @@ class ElectoralDistrict(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kpu_code = models.CharField(_("KPU code"), max_length=12, blank=True)
     province = models.ForeignKey(
-        "groups.Province", on_delete=models.PROTECT, related_name="electoral_districts",
+        "groups.Province",
+        on_delete=models.PROTECT,
+        related_name="electoral_districts",
         verbose_name=_("province"),
     )
     regency = models.ForeignKey(
-        "groups.Regency", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="electoral_districts", verbose_name=_("regency"),
+        "groups.Regency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="electoral_districts",
+        verbose_name=_("regency"),
     )
     seats = models.PositiveSmallIntegerField(_("seats"))
     election_year = models.PositiveSmallIntegerField(_("election year"), default=2024)
     villages = models.ManyToManyField(
-        "groups.Village", through="DistrictVillage", related_name="electoral_districts",
+        "groups.Village",
+        through="DistrictVillage",
+        related_name="electoral_districts",
         verbose_name=_("villages"),
     )
 
@@ -85,9 +93,9 @@ class DistrictVillage(models.Model):
 
 def district_village_ids(representative_id):
     """Subquery of the ids of the villages in a representative's electoral district."""
-    return DistrictVillage.objects.filter(
-        district__representatives=representative_id
-    ).values("village_id")
+    return DistrictVillage.objects.filter(district__representatives=representative_id).values(
+        "village_id"
+    )
 
 
 class RepresentativeQuerySet(ScopedQuerySet):
@@ -95,7 +103,9 @@ class RepresentativeQuerySet(ScopedQuerySet):
         from groups.models import ConstituentGroup
 
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
-        return Q(district__in=DistrictVillage.objects.filter(village__in=village).values("district"))
+        return Q(
+            district__in=DistrictVillage.objects.filter(village__in=village).values("district")
+        )
 
     def facilitator_q(self, regency_id):
         return Q(
@@ -115,7 +125,9 @@ class Representative(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     party = models.CharField(_("party"), max_length=100)
     district = models.ForeignKey(
-        ElectoralDistrict, on_delete=models.PROTECT, related_name="representatives",
+        ElectoralDistrict,
+        on_delete=models.PROTECT,
+        related_name="representatives",
         verbose_name=_("electoral district"),
     )
     term_start = models.PositiveSmallIntegerField(_("term starts"), default=2024)
@@ -168,7 +180,9 @@ class ResesMeeting(models.Model):
     """
 
     representative = models.ForeignKey(
-        Representative, on_delete=models.PROTECT, related_name="reses_meetings",
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="reses_meetings",
         verbose_name=_("representative"),
     )
     reses_period = models.CharField(
@@ -178,12 +192,18 @@ class ResesMeeting(models.Model):
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=200)
     village = models.ForeignKey(
-        "groups.Village", on_delete=models.PROTECT, related_name="reses_meetings",
+        "groups.Village",
+        on_delete=models.PROTECT,
+        related_name="reses_meetings",
         verbose_name=_("village"),
     )
     organising_group = models.ForeignKey(
-        "groups.ConstituentGroup", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="reses_meetings", verbose_name=_("organising group"),
+        "groups.ConstituentGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reses_meetings",
+        verbose_name=_("organising group"),
     )
     expected_attendance = models.PositiveIntegerField(_("expected attendance"), default=0)
     attendance_female = models.PositiveIntegerField(_("women attending"), null=True, blank=True)
@@ -194,8 +214,12 @@ class ResesMeeting(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ResesMeetingQuerySet.as_manager()
@@ -237,19 +261,21 @@ class AgendaItem(models.Model):
         NOT_TAKEN_UP = "not_taken_up", _("not taken up")
 
     meeting = models.ForeignKey(
-        ResesMeeting, on_delete=models.CASCADE, related_name="agenda_items",
+        ResesMeeting,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
         verbose_name=_("reses meeting"),
     )
     aspiration = models.ForeignKey(
-        "aspirations.Aspiration", on_delete=models.CASCADE, related_name="agenda_items",
+        "aspirations.Aspiration",
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
         verbose_name=_("aspiration"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     proposed_by_group = models.BooleanField(_("proposed by the group"), default=False)
     accepted = models.BooleanField(_("accepted by staff"), default=True)
-    response = models.CharField(
-        _("response"), max_length=14, choices=Response.choices, blank=True
-    )
+    response = models.CharField(_("response"), max_length=14, choices=Response.choices, blank=True)
     response_note = models.TextField(_("response note"), blank=True)
 
     class Meta:

@@ -1,0 +1,112 @@
+"""Personas: one user per role, each with rows nearby that must not leak to the others.
+
+``world`` builds two regencies; in regency A two groups (A1, A2) in two villages, in
+regency B one group (B1). A representative's district covers village A1 only. Each persona
+fixture returns a logged-in ``Client``; ``world`` holds the rows.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from kk_portal.scoping import Role
+from tests import factories as f
+
+
+@pytest.fixture
+def world(db):
+    regency_a = f.RegencyFactory(name="Kabupaten Alfa")
+    regency_b = f.RegencyFactory(
+        name="Kota Beta",
+        province=f.ProvinceFactory(code="81", name="Maluku", time_zone="Asia/Jayapura"),
+    )
+    village_a1 = f.VillageFactory(
+        name="Desa Alfa Satu", subdistrict=f.SubdistrictFactory(regency=regency_a)
+    )
+    village_a2 = f.VillageFactory(name="Desa Alfa Dua", subdistrict=village_a1.subdistrict)
+    village_b1 = f.VillageFactory(
+        name="Negeri Beta", subdistrict=f.SubdistrictFactory(regency=regency_b)
+    )
+    group_a1 = f.ConstituentGroupFactory(village=village_a1, name="KK Mawar")
+    group_a2 = f.ConstituentGroupFactory(village=village_a2, name="KK Melati")
+    group_b1 = f.ConstituentGroupFactory(village=village_b1, name="KK Anggrek")
+    district = f.ElectoralDistrictFactory(regency=regency_a, name="ALFA 1")
+    f.DistrictVillageFactory(district=district, village=village_a1)
+    representative = f.RepresentativeFactory(district=district, full_name="Hj. Andi Rahmawati")
+    return SimpleNamespace(
+        regency_a=regency_a,
+        regency_b=regency_b,
+        village_a1=village_a1,
+        village_a2=village_a2,
+        village_b1=village_b1,
+        group_a1=group_a1,
+        group_a2=group_a2,
+        group_b1=group_b1,
+        district=district,
+        representative=representative,
+    )
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def officer(world):
+    """Officer (pengurus) of group A1."""
+    return _client_for(
+        f.UserFactory(username="pengurus-a1", role=Role.OFFICER, group=world.group_a1)
+    )
+
+
+@pytest.fixture
+def officer_b(world):
+    """Officer of group A2, same regency as A1: must still not see A1's rows."""
+    return _client_for(
+        f.UserFactory(username="pengurus-a2", role=Role.OFFICER, group=world.group_a2)
+    )
+
+
+@pytest.fixture
+def facilitator(world):
+    """Facilitator of regency A."""
+    return _client_for(
+        f.UserFactory(username="fasilitator-a", role=Role.FACILITATOR, regency=world.regency_a)
+    )
+
+
+@pytest.fixture
+def facilitator_b(world):
+    """Facilitator of regency B."""
+    return _client_for(
+        f.UserFactory(username="fasilitator-b", role=Role.FACILITATOR, regency=world.regency_b)
+    )
+
+
+@pytest.fixture
+def programme(world):
+    return _client_for(f.UserFactory(username="program", role=Role.PROGRAMME))
+
+
+@pytest.fixture
+def dprd(world):
+    """Staff of the representative whose district covers village A1."""
+    return _client_for(
+        f.UserFactory(username="staf-dprd", role=Role.DPRD, representative=world.representative)
+    )
+
+
+@pytest.fixture
+def admin_client_(world):
+    return _client_for(
+        f.UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    )
+
+
+@pytest.fixture
+def anonymous(world):
+    return Client()

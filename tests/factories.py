@@ -1,0 +1,240 @@
+"""One factory per model. Codes follow the Kemendagri formats so constraints hold."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from aspirations.models import (
+    Aspiration,
+    AspirationEvent,
+    Attachment,
+    BudgetOutcome,
+    Channel,
+    EventKind,
+    FundSource,
+    MusrenbangForum,
+    Topic,
+    Urusan,
+)
+from aspirations.stages import Stage
+from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
+from kk_portal.models import User
+from kk_portal.scoping import Role
+from members.models import Member
+from reses.models import (
+    AgendaItem,
+    DistrictVillage,
+    ElectoralDistrict,
+    Legislature,
+    Representative,
+    ResesMeeting,
+)
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = "73"
+    name = "Sulawesi Selatan"
+    time_zone = "Asia/Makassar"
+
+
+class RegencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Regency
+
+    province = factory.SubFactory(ProvinceFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.province.code}.{n % 90 + 10:02d}")
+    name = factory.Sequence(lambda n: f"Kabupaten Contoh {n}")
+    kind = Regency.Kind.KABUPATEN
+    time_zone = factory.LazyAttribute(lambda o: o.province.time_zone)
+
+
+class SubdistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subdistrict
+
+    regency = factory.SubFactory(RegencyFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.regency.code}.{n % 99 + 1:02d}")
+    name = factory.Sequence(lambda n: f"Kecamatan {n}")
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.subdistrict.code}.2{n % 999 + 1:03d}")
+    name = factory.Sequence(lambda n: f"Desa {n}")
+    kind = Village.Kind.DESA
+
+
+class ConstituentGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConstituentGroup
+
+    village = factory.SubFactory(VillageFactory)
+    name = factory.LazyAttribute(lambda o: f"KK {o.village.name}")
+    founded_on = datetime.date(2014, 6, 1)
+    cohort_year = 2014
+    decree_number = factory.Sequence(lambda n: f"141/{n}/DS/2014")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Siti"
+    role = Role.PROGRAMME
+    password = factory.django.Password("rahasia-123")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    group = factory.SubFactory(ConstituentGroupFactory)
+    full_name = factory.Sequence(lambda n: f"Anggota {n}")
+    sex = "F"
+    birth_year = 1980
+    consent_given_on = datetime.date(2024, 1, 10)
+    joined_on = datetime.date(2015, 1, 1)
+
+
+class UrusanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Urusan
+        django_get_or_create = ("code",)
+
+    code = "1.03"
+    name = "Pekerjaan Umum dan Penataan Ruang"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    slug = "infrastructure"
+    name = "Infrastruktur desa"
+    default_urusan = factory.SubFactory(UrusanFactory)
+
+
+class AspirationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Aspiration
+
+    group = factory.SubFactory(ConstituentGroupFactory)
+    village = factory.LazyAttribute(lambda o: o.group.village)
+    title = factory.Sequence(lambda n: f"Perbaikan jalan dusun {n}")
+    description = "Jalan rusak sepanjang 300 meter."
+    topic = factory.SubFactory(TopicFactory)
+    urusan = factory.LazyAttribute(lambda o: o.topic.default_urusan)
+    channel = Channel.FACE_TO_FACE
+    raised_on = datetime.date(2024, 8, 17)
+    benefits_women = True
+    stage = Stage.RECORDED
+    stage_changed_on = factory.LazyAttribute(lambda o: o.raised_on)
+
+
+class AspirationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AspirationEvent
+
+    aspiration = factory.SubFactory(AspirationFactory)
+    kind = EventKind.CREATED
+    to_stage = Stage.RECORDED
+    occurred_on = factory.LazyAttribute(lambda o: o.aspiration.raised_on)
+
+
+class MusrenbangForumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MusrenbangForum
+
+    level = MusrenbangForum.Level.DESA
+    village = factory.SubFactory(VillageFactory)
+    regency = factory.LazyAttribute(lambda o: o.village.subdistrict.regency)
+    held_on = datetime.date(2025, 1, 20)
+    fiscal_year = 2026
+    attendance_female = 20
+    attendance_male = 15
+
+
+class BudgetOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetOutcome
+
+    aspiration = factory.SubFactory(AspirationFactory)
+    source = FundSource.APBDES
+    fiscal_year = 2025
+    amount = Decimal("1500000.00")
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    aspiration = factory.SubFactory(AspirationFactory)
+    file = factory.django.FileField(filename="surat.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "surat.pdf"
+    content_type = "application/pdf"
+    size = 15
+
+
+class ElectoralDistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ElectoralDistrict
+
+    legislature = Legislature.DPRD_KABKOTA
+    name = factory.Sequence(lambda n: f"DAPIL CONTOH {n}")
+    regency = factory.SubFactory(RegencyFactory)
+    province = factory.LazyAttribute(lambda o: o.regency.province)
+    seats = 8
+
+
+class DistrictVillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DistrictVillage
+
+    district = factory.SubFactory(ElectoralDistrictFactory)
+    village = factory.SubFactory(VillageFactory)
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    full_name = factory.Sequence(lambda n: f"Hj. Wakil Rakyat {n}")
+    sex = "F"
+    party = "Partai Contoh"
+    district = factory.SubFactory(ElectoralDistrictFactory)
+    commission = "Komisi IV"
+
+
+class ResesMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResesMeeting
+
+    representative = factory.SubFactory(RepresentativeFactory)
+    reses_period = "Reses I 2025"
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(datetime.datetime(2025, 3, 10, 9, 0))
+    )
+    venue = "Balai desa"
+    village = factory.SubFactory(VillageFactory)
+    expected_attendance = 40
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(ResesMeetingFactory)
+    aspiration = factory.SubFactory(AspirationFactory)
+    order = factory.Sequence(lambda n: n)
