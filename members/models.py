@@ -68,8 +68,9 @@ class Member(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    nik = models.CharField(
-        _("NIK"), max_length=16, null=True, blank=True, help_text=_("16 digits, if known.")  # noqa: DJ001 (null, not "", so unique ignores members without a NIK)
+    # null rather than "" so that the unique constraint ignores members without a NIK.
+    nik = models.CharField(  # noqa: DJ001
+        _("NIK"), max_length=16, null=True, blank=True, help_text=_("16 digits, if known.")
     )
     is_poor = models.BooleanField(_("poor"), default=False)
     poverty_evidence = models.CharField(
