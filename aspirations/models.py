@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from aspirations.stages import CLOSED, FORWARD, RANK, Stage
 from kk_portal.scoping import ScopedQuerySet
@@ -99,6 +100,24 @@ class AspirationQuerySet(ScopedQuerySet):
     def in_regency(self, regency):
         return self.filter(village__subdistrict__regency=regency)
 
+    def movable_by(self, user):
+        """Aspirations ``user`` may move: the rule of ``aspirations.services.can_move``.
+
+        Officers their group's, facilitators their regency's, administrators all; programme
+        and DPRD staff none.
+        """
+        from kk_portal.scoping import Role
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.OFFICER and user.group_id:
+            return self.filter(group=user.group_id)
+        if user.role == Role.FACILITATOR and user.regency_id:
+            return self.filter(group__village__subdistrict__regency=user.regency_id)
+        return self.none()
+
 
 class Aspiration(models.Model):
     """A need, request or complaint raised by citizens and logged by a group.
@@ -183,6 +202,8 @@ class Aspiration(models.Model):
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = AspirationQuerySet.as_manager()
+    #: Edits of the aspiration's own fields (title, description …), shown on the timeline.
+    history = HistoricalRecords(excluded_fields=["submission_token", "updated_at"])
 
     class Meta:
         verbose_name = _("aspiration")
@@ -295,6 +316,8 @@ class AspirationEvent(models.Model):
         verbose_name=_("Musrenbang forum"),
     )
     document_reference = models.CharField(_("document reference"), max_length=200, blank=True)
+    #: A representative's reses response (``reses.models.AgendaItem.Response`` value).
+    response = models.CharField(_("response"), max_length=14, blank=True)
     amount = models.DecimalField(
         _("amount (Rp)"),
         null=True,
