@@ -21,8 +21,9 @@ class TimeZone(models.TextChoices):
     WIT = "Asia/Jayapura", "WIT"
 
 
-# Province code prefixes by zone (Keppres 41/1987; DESIGN.md): WIB for Sumatra (1x), Java (3x),
-# West and Central Kalimantan (61, 62); WIT for Maluku, North Maluku and Papua (8x, 9x);
+# Province code prefixes by zone (Keppres 41/1987; DESIGN.md): WIB for Sumatra (1x and 21,
+# Kepulauan Riau), Java (3x), West and Central Kalimantan (61, 62); WIT for Maluku, North
+# Maluku and Papua (8x, 9x);
 # WITA for Bali and Nusa Tenggara (5x), South, East and North Kalimantan (63-65), Sulawesi (7x).
 _WIB_PROVINCES = {"61", "62"}
 _WITA_PROVINCES = {"63", "64", "65"}
@@ -36,7 +37,7 @@ def time_zone_for_province(code):
     """
     if len(code) != 2 or not code.isdigit():
         raise ValueError(f"Not a province code: {code!r}")
-    if code in _WIB_PROVINCES or code[0] in {"1", "3"}:
+    if code in _WIB_PROVINCES or code[0] in {"1", "2", "3"}:
         return TimeZone.WIB.value
     if code in _WITA_PROVINCES or code[0] in {"5", "7"}:
         return TimeZone.WITA.value
