@@ -1,18 +1,59 @@
 """Write functions for aspirations: the only code that changes an aspiration's stage.
 
 Each function checks its rule, then writes the timeline event and the current stage in one
-transaction (DESIGN.md, "The aspiration's way").
+transaction (DESIGN.md, "The aspiration's way"; issue 4). Rules about *who* may move live in
+``can_move`` (and ``AspirationQuerySet.movable_by``); rules about *which* move is allowed in
+``allowed_targets``/``check_move``. Errors are ``ValidationError`` with English gettext
+messages saying what to fix, keyed by the form field they concern where there is one.
+
+Decisions (issue 4):
+
+- Dates: an event's ``occurred_on`` is a date in the group's time zone (WITA, or WIT in Kota
+  Ambon); it may not be in the future there, nor before the aspiration's last move
+  (``stage_changed_on``), so the timeline reads in order.
+- Corrections (``aspiration_correct``) set the stage back (or reopen a closed aspiration) and
+  recompute ``furthest_rank`` honestly: a correction says the later record was wrong, so the
+  furthest rank becomes the corrected stage's; budget rows and realisations above it are
+  removed. The original events stay on the timeline next to the correction and its reason.
+- Carry-over (``aspiration_carry_over``) creates a new aspiration for next year's cycle with
+  ``carried_over_from`` pointing to the old one, which stays closed with its history.
 """
 
 import datetime
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from aspirations.models import Aspiration, AspirationEvent, EventKind
-from aspirations.stages import CLOSED, RANK, Stage
+from aspirations.models import (
+    Aspiration,
+    AspirationEvent,
+    BudgetOutcome,
+    EventKind,
+)
+from aspirations.stages import CLOSED, FORWARD, RANK, Stage
+from kk_portal.scoping import Role
+
+#: Fields copied from a not-accommodated aspiration to its carried-over successor.
+CARRY_OVER_FIELDS = (
+    "group",
+    "village",
+    "title",
+    "description",
+    "topic",
+    "urusan",
+    "channel",
+    "benefits_women",
+    "benefits_men",
+    "benefits_poor",
+    "benefits_disability",
+    "addressed_to",
+    "representative",
+    "is_public",
+)
 
 
 def aspiration_create(*, group, actor, submission_token=None, **fields):
@@ -48,27 +89,108 @@ def aspiration_create(*, group, actor, submission_token=None, **fields):
     return aspiration, True
 
 
-def check_move(aspiration, to):
-    """Raise ``ValidationError`` (Indonesian message) unless ``aspiration`` may move to ``to``.
+def can_move(user, aspiration):
+    """Whether ``user`` may record moves, corrections and carry-overs on ``aspiration``.
 
-    Rules (DESIGN.md): forward moves may skip stages; moving back is a correction, not a
-    move; a closed or realised aspiration does not move; the two rank-5 stages do not move
-    into each other.
+    Officers for their own group's aspirations, facilitators for their regency's,
+    administrators for all (issue 4). Programme staff only read; DPRD staff record responses
+    through the reses pages, which call ``aspiration_record_response``.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    if user.role == Role.OFFICER:
+        return user.group_id is not None and user.group_id == aspiration.group_id
+    if user.role == Role.FACILITATOR:
+        return user.regency_id is not None and user.regency_id == _regency_id(aspiration)
+    return False
+
+
+def _regency_id(aspiration):
+    return aspiration.group.village.subdistrict.regency_id
+
+
+def group_today(aspiration):
+    """Today's date in the zone of the aspiration's group (WITA, or WIT in Kota Ambon)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(aspiration.group.time_zone))
+
+
+def allowed_targets(aspiration):
+    """The stages ``aspiration`` may move to now, in rank order (a tuple of ``Stage``).
+
+    Forward moves may skip stages (the village track goes Musrenbang desa → planned →
+    budgeted); the two rank-5 stages do not move into each other; an open aspiration may be
+    closed as not accommodated or withdrawn; a realised or closed one does not move.
     """
     current = Stage(aspiration.stage)
-    to = Stage(to)
     if current in CLOSED or current == Stage.REALISED:
-        raise ValidationError(_("This aspiration is closed; it can no longer move."))
-    if to in CLOSED:
+        return ()
+    forward = tuple(s for s in FORWARD if RANK[s] > RANK[current])
+    return (*forward, *CLOSED)
+
+
+def check_move(aspiration, to):
+    """Raise ``ValidationError`` unless ``aspiration`` may move to stage ``to``.
+
+    Rules: see ``allowed_targets``. Moving back is a correction (``aspiration_correct``),
+    not a move.
+    """
+    current = Stage(aspiration.stage)
+    try:
+        to = Stage(to)
+    except ValueError:
+        raise ValidationError({"to": _("Choose a stage from the list.")}) from None
+    if to in allowed_targets(aspiration):
         return
-    if RANK[to] <= RANK[current]:
+    if current in CLOSED or current == Stage.REALISED:
         raise ValidationError(
-            _(
-                "An aspiration only moves forward: from “%(current)s” it cannot go to “%(to)s”. "
-                "Record a correction with a reason instead."
+            {"to": _("This aspiration is closed; it can no longer move. Record a correction.")}
+        )
+    raise ValidationError(
+        {
+            "to": _(
+                "An aspiration only moves forward: from “%(current)s” it cannot go to "
+                "“%(to)s”. Record a correction with a reason instead."
             )
             % {"current": current.label, "to": to.label}
+        }
+    )
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
+def _check_date(aspiration, occurred_on, *, not_before=None, before_message=None):
+    """Refuse a missing date, a date in the future (group's zone) or one before ``not_before``."""
+    if occurred_on is None:
+        raise ValidationError({"occurred_on": _("Enter the date on which it happened.")})
+    if occurred_on > group_today(aspiration):
+        raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
+    if not_before is not None and occurred_on < not_before:
+        message = before_message or _(
+            "The date cannot be before the last change of stage (%(date)s)."
         )
+        raise ValidationError({"occurred_on": message % {"date": date_format(not_before, "j F Y")}})
+
+
+def _check_budget(amount, fiscal_year, fund_source):
+    errors = {}
+    if amount is None:
+        errors["amount"] = _("A budgeted aspiration needs the amount in Rupiah.")
+    elif amount < 0:
+        errors["amount"] = _("The amount cannot be negative.")
+    if fiscal_year is None:
+        errors["fiscal_year"] = _("Enter the fiscal year of the budget.")
+    elif not 2000 <= fiscal_year <= 2100:
+        errors["fiscal_year"] = _("Enter a fiscal year between 2000 and 2100.")
+    if not fund_source:
+        errors["fund_source"] = _("Choose the source of funds.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def aspiration_move(
@@ -86,22 +208,59 @@ def aspiration_move(
     fiscal_year=None,
     fund_source="",
     implementing_urusan=None,
+    implementing_agency="",
+    realised_amount=None,
+    evidence="",
+    response="",
 ):
-    """Move ``aspiration`` to stage ``to`` and write the event, in one transaction.
+    """Move ``aspiration`` to stage ``to``, writing the event and the stage in one transaction.
 
-    ``occurred_on`` is the real-world date (a ``date`` in the group's zone); it may not be in
-    the future. ``amount`` is Rupiah (``Decimal``). Raises ``ValidationError`` with an
-    Indonesian message for a forbidden move. Returns the ``AspirationEvent``.
+    ``occurred_on`` is the real-world ``date`` in the group's zone: not in the future, not
+    before the last move. Moving to ``budgeted`` needs ``amount`` (Rupiah, ``Decimal``),
+    ``fiscal_year`` and ``fund_source`` and writes a ``BudgetOutcome``; moving to
+    ``realised`` records ``realised_on`` (= ``occurred_on``), ``realised_amount`` and
+    ``evidence`` on the latest budget outcome, which may not be dated after the
+    realisation; ``not_accommodated`` needs a ``reason`` and keeps the stage where it
+    stopped. Raises ``ValidationError`` (keyed by field) and writes nothing when refused.
+    Returns the ``AspirationEvent``; ``aspiration`` is refreshed.
     """
-    check_move(aspiration, to)
-    today = timezone.localdate()
-    if isinstance(occurred_on, datetime.datetime):
-        occurred_on = occurred_on.date()
-    if occurred_on > today:
-        raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
+    occurred_on = _as_date(occurred_on)
     with transaction.atomic():
-        locked = Aspiration.objects.select_for_update().get(pk=aspiration.pk)
+        locked = (
+            Aspiration.objects.select_for_update()
+            .select_related("group__village__subdistrict__regency")
+            .get(pk=aspiration.pk)
+        )
         check_move(locked, to)
+        to = Stage(to)
+        _check_date(
+            locked,
+            occurred_on,
+            not_before=locked.stage_changed_on,
+            before_message=(
+                _("The realisation cannot be dated before the budget (%(date)s).")
+                if locked.stage == Stage.BUDGETED
+                else None
+            ),
+        )
+        if to == Stage.BUDGETED:
+            _check_budget(amount, fiscal_year, fund_source)
+        if to == Stage.NOT_ACCOMMODATED and not reason.strip():
+            raise ValidationError({"reason": _("Say why it was not accommodated.")})
+        budget = None
+        if to == Stage.REALISED:
+            budget = locked.budget_outcomes.order_by("-fiscal_year", "-pk").first()
+            if realised_amount is not None and realised_amount < 0:
+                raise ValidationError({"realised_amount": _("The amount cannot be negative.")})
+            if realised_amount is not None and budget is None:
+                raise ValidationError(
+                    {
+                        "realised_amount": _(
+                            "No budget is recorded for this aspiration: record the budget "
+                            "first, or leave the amount realised empty."
+                        )
+                    }
+                )
         event = AspirationEvent.objects.create(
             aspiration=locked,
             kind=EventKind.MOVE,
@@ -113,20 +272,223 @@ def aspiration_move(
             reason=reason,
             reses_meeting=reses_meeting,
             musrenbang_forum=musrenbang_forum,
-            document_reference=document_reference,
-            amount=amount,
-            fiscal_year=fiscal_year,
-            fund_source=fund_source,
-            implementing_urusan=implementing_urusan,
+            document_reference=document_reference or evidence,
+            amount=amount if to == Stage.BUDGETED else None,
+            fiscal_year=fiscal_year if to == Stage.BUDGETED else None,
+            fund_source=fund_source if to == Stage.BUDGETED else "",
+            implementing_urusan=implementing_urusan if to == Stage.BUDGETED else None,
+            response=response,
         )
+        if to == Stage.BUDGETED:
+            BudgetOutcome.objects.create(
+                aspiration=locked,
+                source=fund_source,
+                fiscal_year=fiscal_year,
+                amount=amount,
+                implementing_urusan=implementing_urusan,
+                implementing_agency=implementing_agency,
+            )
+        if budget is not None:
+            budget.realised_on = occurred_on
+            budget.realised_amount = realised_amount
+            budget.evidence = evidence or document_reference
+            budget.save(update_fields=["realised_on", "realised_amount", "evidence"])
         if to in CLOSED:
             locked.stopped_at = locked.stage
         else:
-            locked.furthest_rank = max(locked.furthest_rank, RANK[Stage(to)])
+            locked.furthest_rank = max(locked.furthest_rank, RANK[to])
         locked.stage = to
         locked.stage_changed_on = occurred_on
         locked.save(
             update_fields=["stage", "stage_changed_on", "furthest_rank", "stopped_at", "updated_at"]
         )
     aspiration.refresh_from_db()
+    return event
+
+
+def correction_targets(aspiration):
+    """Stages a correction may set ``aspiration`` back to, in rank order.
+
+    Any forward stage below the current one, or the other stage of the same rank (Pokir ↔
+    Musrenbang kabupaten/kota); for a closed aspiration, any forward stage up to the stage
+    where it stopped (reopening it).
+    """
+    current = Stage(aspiration.stage)
+    if current in CLOSED:
+        ceiling = RANK.get(Stage(aspiration.stopped_at), 1) if aspiration.stopped_at else 1
+        return tuple(s for s in FORWARD if RANK[s] <= ceiling)
+    return tuple(s for s in FORWARD if RANK[s] <= RANK[current] and s != current)
+
+
+def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
+    """Set ``aspiration`` back to stage ``to`` with a ``CORRECTION`` event and its reason.
+
+    ``to`` must be one of ``correction_targets``; ``reason`` is required. ``furthest_rank``
+    becomes the rank of ``to`` (the later record was wrong; see the module docstring);
+    budget outcomes are removed below ``budgeted`` and realisations below ``realised`` — the
+    original events keep their amounts on the timeline. Raises ``ValidationError`` and
+    writes nothing when refused. Returns the event.
+    """
+    occurred_on = _as_date(occurred_on)
+    with transaction.atomic():
+        locked = (
+            Aspiration.objects.select_for_update()
+            .select_related("group__village__subdistrict__regency")
+            .get(pk=aspiration.pk)
+        )
+        try:
+            to = Stage(to)
+        except ValueError:
+            raise ValidationError({"to": _("Choose a stage from the list.")}) from None
+        if to not in correction_targets(locked):
+            raise ValidationError(
+                {
+                    "to": _("“%(to)s” is not a stage this aspiration can be corrected to.")
+                    % {"to": to.label}
+                }
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why the stage is corrected.")})
+        _check_date(locked, occurred_on, not_before=locked.raised_on)
+        event = AspirationEvent.objects.create(
+            aspiration=locked,
+            kind=EventKind.CORRECTION,
+            from_stage=locked.stage,
+            to_stage=to,
+            occurred_on=occurred_on,
+            recorded_by=actor,
+            note=note,
+            reason=reason,
+        )
+        if RANK[to] < RANK[Stage.BUDGETED]:
+            locked.budget_outcomes.all().delete()
+        elif RANK[to] < RANK[Stage.REALISED]:
+            locked.budget_outcomes.update(realised_on=None, realised_amount=None, evidence="")
+        locked.stage = to
+        locked.stopped_at = ""
+        locked.furthest_rank = RANK[to]
+        locked.stage_changed_on = occurred_on
+        locked.save(
+            update_fields=["stage", "stage_changed_on", "furthest_rank", "stopped_at", "updated_at"]
+        )
+    aspiration.refresh_from_db()
+    return event
+
+
+def can_carry_over(aspiration):
+    """Whether ``aspiration`` may be brought into next year's cycle (not accommodated, once)."""
+    return aspiration.stage == Stage.NOT_ACCOMMODATED and not aspiration.carried_over_to.exists()
+
+
+def aspiration_carry_over(aspiration, *, actor, occurred_on, note=""):
+    """Bring a not-accommodated aspiration into next year's cycle as a new aspiration.
+
+    The new aspiration copies ``CARRY_OVER_FIELDS``, starts at ``recorded`` on
+    ``occurred_on`` with ``carried_over_from`` = the old one; both get a ``CARRY_OVER``
+    event, and the old one keeps its stage and history. Refused (``ValidationError``) unless
+    the old one is not accommodated and not yet carried over. Returns the new aspiration.
+    """
+    occurred_on = _as_date(occurred_on)
+    with transaction.atomic():
+        locked = (
+            Aspiration.objects.select_for_update()
+            .select_related("group__village__subdistrict__regency")
+            .get(pk=aspiration.pk)
+        )
+        if not can_carry_over(locked):
+            raise ValidationError(
+                _("Only a not accommodated aspiration can be carried over, and only once.")
+            )
+        _check_date(locked, occurred_on, not_before=locked.stage_changed_on)
+        successor = Aspiration.objects.create(
+            **{name: getattr(locked, name) for name in CARRY_OVER_FIELDS},
+            raised_on=occurred_on,
+            stage=Stage.RECORDED,
+            stage_changed_on=occurred_on,
+            furthest_rank=1,
+            carried_over_from=locked,
+            recorded_by=actor,
+        )
+        AspirationEvent.objects.create(
+            aspiration=locked,
+            kind=EventKind.CARRY_OVER,
+            from_stage=locked.stage,
+            to_stage=locked.stage,
+            occurred_on=occurred_on,
+            recorded_by=actor,
+            note=note,
+        )
+        AspirationEvent.objects.create(
+            aspiration=successor,
+            kind=EventKind.CARRY_OVER,
+            to_stage=Stage.RECORDED,
+            occurred_on=occurred_on,
+            recorded_by=actor,
+            note=note,
+        )
+    return successor
+
+
+def response_target(aspiration, response):
+    """The stage a reses response moves ``aspiration`` to, or ``None`` when it implies none.
+
+    DESIGN.md: "taken into Pokir" → Pokir; "forwarded to an agency" → conveyed (if not
+    already further); "answered on the spot" and "not taken up" move nothing. A response
+    never moves an aspiration back or out of a closed stage.
+    """
+    from reses.models import AgendaItem
+
+    implied = {
+        AgendaItem.Response.POKIR: Stage.POKIR,
+        AgendaItem.Response.FORWARDED: Stage.CONVEYED,
+    }.get(response)
+    if implied is not None and implied in allowed_targets(aspiration):
+        return implied
+    return None
+
+
+def aspiration_record_response(
+    aspiration, *, response, actor, occurred_on, reses_meeting=None, note=""
+):
+    """Record a representative's reses response on ``aspiration``'s timeline.
+
+    ``response`` is a ``reses.models.AgendaItem.Response`` value. Where it implies a stage
+    (``response_target``) this is an ``aspiration_move`` with ``reses_meeting`` set;
+    otherwise a ``RESPONSE`` event that keeps the stage. ``occurred_on`` follows the move
+    rules (group's zone, not in the future). Raises ``ValidationError``; returns the event.
+    """
+    from reses.models import AgendaItem
+
+    if response not in AgendaItem.Response.values:
+        raise ValidationError({"response": _("Choose a response from the list.")})
+    target = response_target(aspiration, response)
+    if target is not None:
+        return aspiration_move(
+            aspiration,
+            to=target,
+            actor=actor,
+            occurred_on=occurred_on,
+            note=note,
+            reses_meeting=reses_meeting,
+            response=response,
+        )
+    occurred_on = _as_date(occurred_on)
+    with transaction.atomic():
+        locked = (
+            Aspiration.objects.select_for_update()
+            .select_related("group__village__subdistrict__regency")
+            .get(pk=aspiration.pk)
+        )
+        _check_date(locked, occurred_on)
+        event = AspirationEvent.objects.create(
+            aspiration=locked,
+            kind=EventKind.RESPONSE,
+            from_stage=locked.stage,
+            to_stage=locked.stage,
+            occurred_on=occurred_on,
+            recorded_by=actor,
+            note=note,
+            reses_meeting=reses_meeting,
+            response=response,
+        )
     return event

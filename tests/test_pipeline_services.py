@@ -1,0 +1,433 @@
+"""The aspiration's way: moves, corrections, carry-over and reses responses (issue 4)."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import translation
+
+from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, EventKind, FundSource
+from aspirations.services import (
+    allowed_targets,
+    aspiration_carry_over,
+    aspiration_correct,
+    aspiration_create,
+    aspiration_move,
+    aspiration_record_response,
+    can_move,
+    check_move,
+    correction_targets,
+)
+from aspirations.stages import CLOSED, DONE, RANK, Stage
+from kk_portal.scoping import Role
+from reses.models import AgendaItem
+from tests import factories as f
+
+DAY = datetime.date(2024, 9, 2)
+BUDGET = {
+    "amount": Decimal("617666666.66"),
+    "fiscal_year": 2025,
+    "fund_source": FundSource.APBD_KABKOTA,
+}
+
+
+def _aspiration(world, stage=Stage.RECORDED, **extra):
+    stopped_at = Stage.CONVEYED if stage in CLOSED else ""
+    furthest = RANK.get(Stage(stage), 2)
+    return f.AspirationFactory(
+        group=world.group_a1,
+        stage=stage,
+        stopped_at=stopped_at,
+        furthest_rank=furthest,
+        **extra,
+    )
+
+
+def _move_kwargs(to):
+    kwargs = {"to": to, "actor": None, "occurred_on": DAY}
+    if to == Stage.BUDGETED:
+        kwargs.update(BUDGET)
+    if to == Stage.NOT_ACCOMMODATED:
+        kwargs["reason"] = "Tidak masuk prioritas."
+    return kwargs
+
+
+def _allowed(current, to):
+    return current not in DONE and (to in CLOSED or RANK[to] > RANK[current])
+
+
+PAIRS = [(current, to) for current in Stage for to in Stage]
+
+
+@pytest.mark.parametrize(("current", "to"), PAIRS)
+def test_check_move_follows_rank_table(world, current, to):
+    aspiration = _aspiration(world, current)
+
+    if _allowed(current, to):
+        check_move(aspiration, to)
+        assert to in allowed_targets(aspiration)
+    else:
+        with pytest.raises(ValidationError):
+            check_move(aspiration, to)
+        assert to not in allowed_targets(aspiration)
+
+
+@pytest.mark.parametrize(("current", "to"), PAIRS)
+def test_aspiration_move_writes_event_and_stage_or_nothing(world, current, to):
+    aspiration = _aspiration(world, current)
+    before = AspirationEvent.objects.count()
+
+    if _allowed(current, to):
+        event = aspiration_move(aspiration, **_move_kwargs(to))
+        assert (event.kind, event.from_stage, event.to_stage) == (EventKind.MOVE, current, to)
+        assert (aspiration.stage, aspiration.stage_changed_on) == (to, DAY)
+        if to in CLOSED:
+            assert aspiration.stopped_at == current
+        else:
+            assert aspiration.furthest_rank == RANK[to]
+    else:
+        with pytest.raises(ValidationError):
+            aspiration_move(aspiration, **_move_kwargs(to))
+        aspiration.refresh_from_db()
+        assert aspiration.stage == current
+        assert AspirationEvent.objects.count() == before
+
+
+def test_move_village_track_skips_ranks_4_and_5(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_DESA)
+
+    aspiration_move(aspiration, to=Stage.PLANNED, actor=None, occurred_on=DAY)
+    aspiration_move(
+        aspiration,
+        to=Stage.BUDGETED,
+        actor=None,
+        occurred_on=DAY,
+        amount=Decimal("25000000"),
+        fiscal_year=2025,
+        fund_source=FundSource.APBDES,
+    )
+
+    assert aspiration.stage == Stage.BUDGETED
+    assert aspiration.furthest_rank == 7
+
+
+def test_move_budgeted_writes_budget_outcome(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+    urusan = f.UrusanFactory()
+
+    event = aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED), implementing_urusan=urusan)
+
+    outcome = BudgetOutcome.objects.get(aspiration=aspiration)
+    assert (outcome.amount, outcome.fiscal_year, outcome.source) == (
+        Decimal("617666666.66"),
+        2025,
+        FundSource.APBD_KABKOTA,
+    )
+    assert outcome.implementing_urusan == urusan
+    assert event.amount == Decimal("617666666.66")
+
+
+def test_move_budgeted_without_amount_refused_with_message(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        aspiration_move(aspiration, to=Stage.BUDGETED, actor=None, occurred_on=DAY)
+
+    assert caught.value.message_dict["amount"] == [
+        "A budgeted aspiration needs the amount in Rupiah."
+    ]
+    assert set(caught.value.message_dict) == {"amount", "fiscal_year", "fund_source"}
+    aspiration.refresh_from_db()
+    assert aspiration.stage == Stage.PLANNED
+    assert not BudgetOutcome.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        Decimal("3621300000000000"),
+        pytest.param(
+            Decimal("999999999999999999.99"),
+            marks=pytest.mark.skipif(
+                connection.vendor == "sqlite", reason="SQLite keeps decimals as REAL"
+            ),
+        ),
+    ],
+)
+def test_move_national_scale_amount_stored_exactly(world, amount):
+    """APBN 2025 is about Rp 3.6 × 10^15; MONEY holds up to 10^18 on PostgreSQL."""
+    aspiration = _aspiration(world, Stage.PLANNED)
+
+    aspiration_move(aspiration, **{**_move_kwargs(Stage.BUDGETED), "amount": amount})
+
+    assert BudgetOutcome.objects.get(aspiration=aspiration).amount == amount
+
+
+def test_move_realised_updates_budget_outcome(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+    aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED))
+
+    aspiration_move(
+        aspiration,
+        to=Stage.REALISED,
+        actor=None,
+        occurred_on=datetime.date(2024, 12, 1),
+        realised_amount=Decimal("600000000"),
+        evidence="BAST 12/2024",
+    )
+
+    outcome = BudgetOutcome.objects.get(aspiration=aspiration)
+    assert outcome.realised_on == datetime.date(2024, 12, 1)
+    assert outcome.realised_amount == Decimal("600000000")
+    assert outcome.evidence == "BAST 12/2024"
+
+
+def test_move_realisation_before_budget_refused(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+    aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED))
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        aspiration_move(
+            aspiration, to=Stage.REALISED, actor=None, occurred_on=datetime.date(2024, 9, 1)
+        )
+
+    assert caught.value.message_dict["occurred_on"] == [
+        "The realisation cannot be dated before the budget (2 September 2024)."
+    ]
+    assert BudgetOutcome.objects.get(aspiration=aspiration).realised_on is None
+
+
+def test_move_realised_amount_without_budget_refused(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+
+    with pytest.raises(ValidationError) as caught:
+        aspiration_move(
+            aspiration,
+            to=Stage.REALISED,
+            actor=None,
+            occurred_on=DAY,
+            realised_amount=Decimal("5"),
+        )
+
+    assert list(caught.value.message_dict) == ["realised_amount"]
+
+
+def test_move_future_date_in_group_zone_refused(world):
+    """23:30 WITA on 1 Sept is already 2 Sept in WIT (Kota Beta) but not in WITA."""
+    aspiration_a = _aspiration(world)
+    aspiration_b = f.AspirationFactory(group=world.group_b1)
+    now = datetime.datetime(2024, 9, 1, 15, 30, tzinfo=datetime.UTC)
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        with translation.override("en"), pytest.raises(ValidationError) as caught:
+            aspiration_move(aspiration_a, **_move_kwargs(Stage.CONVEYED))
+        aspiration_move(aspiration_b, **_move_kwargs(Stage.CONVEYED))
+
+    assert caught.value.message_dict["occurred_on"] == ["The date cannot be in the future."]
+    assert aspiration_b.stage == Stage.CONVEYED
+
+
+def test_move_before_last_move_refused(world):
+    aspiration = _aspiration(world)
+
+    with pytest.raises(ValidationError) as caught:
+        aspiration_move(
+            aspiration, to=Stage.CONVEYED, actor=None, occurred_on=datetime.date(2024, 8, 1)
+        )
+
+    assert list(caught.value.message_dict) == ["occurred_on"]
+
+
+def test_move_not_accommodated_needs_reason_and_keeps_stopped_at(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_KECAMATAN)
+
+    with pytest.raises(ValidationError) as caught:
+        aspiration_move(aspiration, to=Stage.NOT_ACCOMMODATED, actor=None, occurred_on=DAY)
+    assert list(caught.value.message_dict) == ["reason"]
+
+    aspiration_move(aspiration, **_move_kwargs(Stage.NOT_ACCOMMODATED))
+    assert aspiration.stopped_at == Stage.MUSRENBANG_KECAMATAN
+    assert aspiration.events.get(kind=EventKind.MOVE).reason == "Tidak masuk prioritas."
+
+
+def test_correct_sets_stage_back_and_recomputes_furthest_rank(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+    aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED))
+    user = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+
+    event = aspiration_correct(
+        aspiration,
+        to=Stage.PLANNED,
+        actor=user,
+        occurred_on=DAY,
+        reason="Salah catat: belum masuk APBD.",
+    )
+
+    assert (event.kind, event.from_stage, event.to_stage) == (
+        EventKind.CORRECTION,
+        Stage.BUDGETED,
+        Stage.PLANNED,
+    )
+    assert (aspiration.stage, aspiration.furthest_rank) == (Stage.PLANNED, 6)
+    assert not BudgetOutcome.objects.filter(aspiration=aspiration).exists()
+    assert list(aspiration.events.values_list("kind", flat=True)) == [
+        EventKind.MOVE,
+        EventKind.CORRECTION,
+    ]
+    assert event.recorded_by == user
+
+
+def test_correct_without_reason_refused(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        aspiration_correct(aspiration, to=Stage.CONVEYED, actor=None, occurred_on=DAY, reason=" ")
+
+    assert caught.value.message_dict == {"reason": ["Say why the stage is corrected."]}
+    aspiration.refresh_from_db()
+    assert aspiration.stage == Stage.PLANNED
+
+
+@pytest.mark.parametrize(("current", "to"), PAIRS)
+def test_correct_targets_go_back_or_reopen(world, current, to):
+    aspiration = _aspiration(world, current)
+    if current in CLOSED:
+        allowed = to not in CLOSED and RANK[to] <= RANK[Stage.CONVEYED]
+    else:
+        allowed = to not in CLOSED and to != current and RANK[to] <= RANK[current]
+
+    assert (to in correction_targets(aspiration)) == allowed
+
+
+def test_correct_reopens_closed_aspiration(world):
+    aspiration = _aspiration(world, Stage.NOT_ACCOMMODATED)
+
+    aspiration_correct(
+        aspiration, to=Stage.CONVEYED, actor=None, occurred_on=DAY, reason="Ternyata diterima."
+    )
+
+    assert (aspiration.stage, aspiration.stopped_at) == (Stage.CONVEYED, "")
+
+
+def test_carry_over_creates_successor_with_history(world):
+    old = _aspiration(world, Stage.NOT_ACCOMMODATED)
+    day = datetime.date(2025, 1, 5)
+
+    new = aspiration_carry_over(old, actor=None, occurred_on=day)
+
+    assert new.carried_over_from == old
+    assert (new.title, new.group, new.stage, new.raised_on) == (
+        old.title,
+        old.group,
+        Stage.RECORDED,
+        day,
+    )
+    assert list(old.events.values_list("kind", flat=True)) == [EventKind.CARRY_OVER]
+    assert list(new.events.values_list("kind", flat=True)) == [EventKind.CARRY_OVER]
+    old.refresh_from_db()
+    assert old.stage == Stage.NOT_ACCOMMODATED
+
+
+def test_carry_over_only_once_and_only_not_accommodated(world):
+    old = _aspiration(world, Stage.NOT_ACCOMMODATED)
+    aspiration_carry_over(old, actor=None, occurred_on=DAY)
+
+    with pytest.raises(ValidationError):
+        aspiration_carry_over(old, actor=None, occurred_on=DAY)
+    with pytest.raises(ValidationError):
+        aspiration_carry_over(_aspiration(world, Stage.PLANNED), actor=None, occurred_on=DAY)
+    assert Aspiration.objects.filter(carried_over_from=old).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("current", "response", "expected_stage", "kind"),
+    [
+        (Stage.RECORDED, AgendaItem.Response.POKIR, Stage.POKIR, EventKind.MOVE),
+        (Stage.MUSRENBANG_DESA, AgendaItem.Response.POKIR, Stage.POKIR, EventKind.MOVE),
+        (Stage.MUSRENBANG_KABKOTA, AgendaItem.Response.POKIR, Stage.MUSRENBANG_KABKOTA, "r"),
+        (Stage.PLANNED, AgendaItem.Response.POKIR, Stage.PLANNED, "r"),
+        (Stage.RECORDED, AgendaItem.Response.FORWARDED, Stage.CONVEYED, EventKind.MOVE),
+        (Stage.CONVEYED, AgendaItem.Response.FORWARDED, Stage.CONVEYED, "r"),
+        (Stage.MUSRENBANG_DESA, AgendaItem.Response.FORWARDED, Stage.MUSRENBANG_DESA, "r"),
+        (Stage.RECORDED, AgendaItem.Response.ANSWERED, Stage.RECORDED, "r"),
+        (Stage.RECORDED, AgendaItem.Response.NOT_TAKEN_UP, Stage.RECORDED, "r"),
+        (Stage.WITHDRAWN, AgendaItem.Response.POKIR, Stage.WITHDRAWN, "r"),
+    ],
+)
+def test_record_response_moves_only_where_implied(world, current, response, expected_stage, kind):
+    aspiration = _aspiration(world, current)
+    meeting = f.ResesMeetingFactory(representative=world.representative, village=world.village_a1)
+    staff = f.UserFactory(role=Role.DPRD, representative=world.representative)
+
+    event = aspiration_record_response(
+        aspiration,
+        response=response,
+        actor=staff,
+        occurred_on=DAY,
+        reses_meeting=meeting,
+        note="Dicatat staf.",
+    )
+
+    aspiration.refresh_from_db()
+    assert aspiration.stage == expected_stage
+    assert event.kind == (EventKind.RESPONSE if kind == "r" else kind)
+    assert (event.response, event.reses_meeting, event.recorded_by) == (response, meeting, staff)
+    assert aspiration.events.count() == 1
+
+
+def test_record_response_unknown_refused(world):
+    with pytest.raises(ValidationError):
+        aspiration_record_response(
+            _aspiration(world), response="maybe", actor=None, occurred_on=DAY
+        )
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("officer_a1", True),
+        ("officer_a2", False),
+        ("facilitator_a", True),
+        ("facilitator_b", False),
+        ("programme", False),
+        ("dprd", False),
+        ("admin", True),
+    ],
+)
+def test_can_move_by_role(world, persona, expected):
+    users = {
+        "officer_a1": f.UserFactory(role=Role.OFFICER, group=world.group_a1),
+        "officer_a2": f.UserFactory(role=Role.OFFICER, group=world.group_a2),
+        "facilitator_a": f.UserFactory(role=Role.FACILITATOR, regency=world.regency_a),
+        "facilitator_b": f.UserFactory(role=Role.FACILITATOR, regency=world.regency_b),
+        "programme": f.UserFactory(role=Role.PROGRAMME),
+        "dprd": f.UserFactory(role=Role.DPRD, representative=world.representative),
+        "admin": f.UserFactory(role=Role.ADMIN, is_superuser=True),
+    }
+    aspiration = _aspiration(world)
+    user = users[persona]
+
+    assert can_move(user, aspiration) is expected
+    assert Aspiration.objects.movable_by(user).filter(pk=aspiration.pk).exists() is expected
+
+
+def test_history_records_field_edits(world):
+    user = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+    aspiration, _ = aspiration_create(
+        group=world.group_a1,
+        actor=user,
+        village=world.village_a1,
+        title="Air bersih",
+        topic=f.TopicFactory(),
+        channel="letter",
+        raised_on=DAY,
+    )
+
+    aspiration.title = "Air bersih dusun 2"
+    aspiration.save()
+
+    titles = list(aspiration.history.order_by("history_date").values_list("title", flat=True))
+    assert titles == ["Air bersih", "Air bersih dusun 2"]
