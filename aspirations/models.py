@@ -1,5 +1,6 @@
 """Aspirations (aspirasi/usulan), their timeline, the Musrenbang forums and budget outcomes."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aspirations.stages import CLOSED, FORWARD, RANK, Stage
+from aspirations.stages import CLOSED, FORWARD, OPEN, RANK, Stage
 from kk_portal.scoping import ScopedQuerySet
 
 #: Rupiah amounts: 20 digits with 2 decimals hold 10^18 Rupiah, far above the national
@@ -96,6 +97,14 @@ class AspirationQuerySet(ScopedQuerySet):
     def open(self):
         """Still on the way: not realised, not closed."""
         return self.exclude(stage__in=[Stage.REALISED, *CLOSED])
+
+    def waiting(self, today, days=None):
+        """Open aspirations whose stage has not changed for ``days`` days (default
+        ``settings.STALE_ASPIRATION_DAYS``, 60) on the date ``today`` (the group's date):
+        what waits for the group's officers (issue 3)."""
+        days = settings.STALE_ASPIRATION_DAYS if days is None else days
+        cutoff = today - datetime.timedelta(days=days)
+        return self.filter(stage__in=OPEN, stage_changed_on__lte=cutoff)
 
     def in_regency(self, regency):
         return self.filter(village__subdistrict__regency=regency)
