@@ -5,12 +5,13 @@ Districts of the nine DPRD kabupaten/kota come from PKPU 6/2023 Lampiran III
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.scoping import ScopedQuerySet
+from kk_portal.scoping import Role, ScopedQuerySet
 from members.models import Sex
 
 
@@ -171,6 +172,39 @@ class ResesMeetingQuerySet(ScopedQuerySet):
     def dprd_q(self, representative_id):
         return Q(representative=representative_id)
 
+    def managed_by(self, user):
+        """Meetings ``user`` may edit, build the agenda of and record the follow-up of.
+
+        DPRD staff manage their representative's meetings, facilitators those held in their
+        regency, administrators all; programme staff and officers only read (issue 5).
+        """
+        if not can_organise_meetings(user):
+            return self.none()
+        if user.is_superuser or user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.DPRD:
+            return self.filter(representative=user.representative_id)
+        return self.filter(village__subdistrict__regency=user.regency_id)
+
+
+def can_organise_meetings(user):
+    """True for users who create reses meetings: DPRD staff (for their representative),
+    facilitators (in their regency) and administrators (issue 5)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    if user.role == Role.DPRD:
+        return user.representative_id is not None
+    return user.role == Role.FACILITATOR and user.regency_id is not None
+
+
+def village_in_district(representative, village):
+    """True if ``village`` lies in the electoral district of ``representative``."""
+    return DistrictVillage.objects.filter(
+        district=representative.district_id, village=village
+    ).exists()
+
 
 class ResesMeeting(models.Model):
     """One reses meeting of a representative with constituents.
@@ -247,8 +281,64 @@ class ResesMeeting(models.Model):
         return self.village.subdistrict.regency.time_zone
 
     @property
+    def zone_label(self):
+        """``WITA`` or ``WIT``: shown beside every time of the meeting."""
+        from groups.models import zone_label
+
+        return zone_label(self.time_zone)
+
+    @property
     def attendance_total(self):
         return (self.attendance_female or 0) + (self.attendance_male or 0)
+
+    @property
+    def attendance_recorded(self):
+        return self.attendance_female is not None or self.attendance_male is not None
+
+    def clean(self):
+        """Refuse an end before the start, a village outside the representative's district and
+        attendance counts that do not fit (poor and disability are parts of the total)."""
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The meeting must end after it starts.")
+        if self.representative_id and self.village_id:
+            if not village_in_district(self.representative, self.village):
+                errors["village"] = _(
+                    "%(village)s is not in %(district)s, the electoral district of "
+                    "%(representative)s."
+                ) % {
+                    "village": self.village,
+                    "district": self.representative.district,
+                    "representative": self.representative,
+                }
+        errors.update(
+            self.attendance_errors(
+                self.attendance_female,
+                self.attendance_male,
+                self.attendance_poor,
+                self.attendance_disability,
+            )
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def attendance_errors(female, male, poor, disability):
+        """Errors by field name when the poor or disabled attendees outnumber all attendees.
+
+        Counts are people; ``None`` means not counted. Returns ``{}`` when the counts fit.
+        """
+        total = (female or 0) + (male or 0)
+        errors = {}
+        if poor is not None and poor > total:
+            errors["attendance_poor"] = _(
+                "More poor attendees (%(part)s) than women and men together (%(total)s)."
+            ) % {"part": poor, "total": total}
+        if disability is not None and disability > total:
+            errors["attendance_disability"] = _(
+                "More attendees with disability (%(part)s) than women and men together (%(total)s)."
+            ) % {"part": disability, "total": total}
+        return errors
 
 
 class AgendaItem(models.Model):
@@ -290,3 +380,20 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.aspiration}"
+
+    @staticmethod
+    def check_in_district(meeting, aspiration):
+        """Raise ``ValidationError`` unless ``aspiration`` concerns a village of the district of
+        the meeting's representative (issue 5: an item from another district is refused)."""
+        if not village_in_district(meeting.representative, aspiration.village_id):
+            raise ValidationError(
+                _(
+                    "“%(title)s” concerns %(village)s, outside %(district)s; it cannot go on "
+                    "this agenda."
+                )
+                % {
+                    "title": aspiration.title,
+                    "village": aspiration.village,
+                    "district": meeting.representative.district,
+                }
+            )

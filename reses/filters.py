@@ -1,0 +1,47 @@
+"""Filters of the reses meeting list (django-filter)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Regency
+from reses.models import Representative, ResesMeeting
+
+
+def _representatives(request):
+    return (
+        Representative.objects.visible_to(request.user)
+        if request
+        else Representative.objects.none()
+    )
+
+
+class ResesMeetingFilter(django_filters.FilterSet):
+    """Reses period, representative, regency and a date range.
+
+    Dates are calendar days in the user's zone; the range includes the whole last day
+    (``__date__lte``, handed case K17).
+    """
+
+    reses_period = django_filters.CharFilter(
+        label=_("reses period"), field_name="reses_period", lookup_expr="icontains"
+    )
+    representative = django_filters.ModelChoiceFilter(
+        label=_("representative"), queryset=_representatives
+    )
+    regency = django_filters.ModelChoiceFilter(
+        label=_("regency"),
+        field_name="village__subdistrict__regency",
+        queryset=Regency.objects.filter(subdistricts__villages__reses_meetings__isnull=False)
+        .distinct()
+        .order_by("name"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("from"), field_name="starts_at", lookup_expr="date__gte"
+    )
+    date_to = django_filters.DateFilter(
+        label=_("to"), field_name="starts_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = ResesMeeting
+        fields = []

@@ -1,0 +1,222 @@
+"""Forms of the reses app: meetings (local date and time), agenda, attendance, responses."""
+
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.models import Aspiration
+from groups.models import ConstituentGroup, Village, zone_label
+from kk_portal.scoping import Role
+from reses.models import AgendaItem, DistrictVillage, Representative, ResesMeeting
+from reses.services import local_datetime
+
+#: A date picker sends ISO; people type the Indonesian order (handed case K16).
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.subdistrict.name})"
+
+
+class ResesMeetingForm(forms.ModelForm):
+    """A meeting with its date and times typed as local values of the village's regency.
+
+    ``starts_at``/``ends_at`` here are times of day; with ``date`` they become aware datetimes
+    in the regency's zone (WIT in Kota Ambon, WITA elsewhere), never the browser's or the
+    server's zone, so re-saving an unchanged form moves nothing (handed case K16).
+    DPRD staff always plan for their own representative; facilitators in their own regency.
+    """
+
+    date = forms.DateField(
+        label=_("date"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For example 17/08/2024."),
+    )
+    starts_at = forms.TimeField(
+        label=_("starts at"),
+        input_formats=TIME_INPUT_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    ends_at = forms.TimeField(
+        label=_("ends at"),
+        required=False,
+        input_formats=TIME_INPUT_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    village = VillageChoiceField(
+        label=_("village"),
+        queryset=Village.objects.none(),
+        error_messages={
+            "invalid_choice": _("Choose a village of the representative's electoral district.")
+        },
+    )
+
+    class Meta:
+        model = ResesMeeting
+        fields = [
+            "representative",
+            "reses_period",
+            "village",
+            "venue",
+            "organising_group",
+            "expected_attendance",
+            "notes",
+        ]
+
+    field_order = [
+        "representative",
+        "reses_period",
+        "village",
+        "date",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "organising_group",
+        "expected_attendance",
+        "notes",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        villages = Village.objects.select_related("subdistrict").order_by(
+            "subdistrict__name", "name"
+        )
+        if user.role == Role.DPRD and not user.is_superuser:
+            del self.fields["representative"]
+            self.instance.representative = user.representative
+            villages = villages.filter(electoral_districts__representatives=user.representative_id)
+        else:
+            self.fields["representative"].queryset = Representative.objects.visible_to(
+                user
+            ).select_related("district")
+            if user.role == Role.FACILITATOR:
+                villages = villages.filter(subdistrict__regency=user.regency_id)
+            else:
+                villages = villages.filter(pk__in=DistrictVillage.objects.values("village"))
+        self.fields["village"].queryset = villages
+        self.fields["organising_group"].queryset = ConstituentGroup.objects.visible_to(
+            user
+        ).select_related("village")
+        tz_name = self._zone()
+        if tz_name:
+            label = zone_label(tz_name)
+            self.fields["starts_at"].help_text = _("Local time, %(zone)s.") % {"zone": label}
+            self.fields["ends_at"].help_text = _("Local time, %(zone)s.") % {"zone": label}
+        else:
+            self.fields["starts_at"].help_text = _("Local time of the village (WITA or WIT).")
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.starts_at, zoneinfo.ZoneInfo(tz_name))
+            self.initial.update(date=local.date(), starts_at=local.time())
+            if self.instance.ends_at:
+                end = timezone.localtime(self.instance.ends_at, zoneinfo.ZoneInfo(tz_name))
+                self.initial["ends_at"] = end.time()
+
+    def _zone(self):
+        """The zone the times are typed in, when it is already known (else ``None``)."""
+        if self.instance.village_id:
+            return self.instance.time_zone
+        if self.user.role == Role.FACILITATOR and self.user.regency_id:
+            return self.user.regency.time_zone
+        representative = self.instance.representative if self.instance.representative_id else None
+        if representative and representative.district.regency_id:
+            return representative.district.regency.time_zone
+        return None
+
+    def clean(self):
+        data = super().clean()
+        village, day, start = data.get("village"), data.get("date"), data.get("starts_at")
+        if village and day and start:
+            tz_name = village.subdistrict.regency.time_zone
+            self.instance.starts_at = local_datetime(day, start, tz_name)
+            end = data.get("ends_at")
+            self.instance.ends_at = local_datetime(day, end, tz_name) if end else None
+        return data
+
+
+class AgendaAddForm(forms.Form):
+    """Aspirations picked for the agenda; each must concern a village of the district."""
+
+    aspirations = forms.ModelMultipleChoiceField(
+        label=_("aspirations"),
+        queryset=Aspiration.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("This aspiration is not open to you.")},
+    )
+
+    def __init__(self, *args, meeting, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["aspirations"].queryset = queryset
+
+    def clean_aspirations(self):
+        chosen = list(self.cleaned_data["aspirations"])
+        errors = []
+        for aspiration in chosen:
+            try:
+                AgendaItem.check_in_district(self.meeting, aspiration)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return chosen
+
+
+class AgendaItemOrderForm(forms.ModelForm):
+    """Order and acceptance of one agenda item, in the staff's agenda builder."""
+
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "accepted"]
+        widgets = {"order": forms.NumberInput(attrs={"min": 0, "class": "order"})}
+
+
+AgendaOrderFormSet = forms.modelformset_factory(
+    AgendaItem, form=AgendaItemOrderForm, extra=0, can_delete=True
+)
+
+
+class AttendanceForm(forms.Form):
+    """Attendance counts of people; the poor and disabled are part of the women and men."""
+
+    attendance_female = forms.IntegerField(label=_("women attending"), min_value=0)
+    attendance_male = forms.IntegerField(label=_("men attending"), min_value=0)
+    attendance_poor = forms.IntegerField(label=_("poor attending"), min_value=0, required=False)
+    attendance_disability = forms.IntegerField(
+        label=_("people with disability attending"), min_value=0, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        errors = ResesMeeting.attendance_errors(
+            data.get("attendance_female"),
+            data.get("attendance_male"),
+            data.get("attendance_poor"),
+            data.get("attendance_disability"),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+
+class ResponseForm(forms.Form):
+    """The representative's response to one agenda item, with a note."""
+
+    response = forms.ChoiceField(
+        label=_("response"),
+        choices=[("", _("not yet"))] + list(AgendaItem.Response.choices),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item

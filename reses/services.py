@@ -1,0 +1,189 @@
+"""Write functions and read helpers for reses agendas.
+
+The representative's responses change aspirations only through the pipeline's one function,
+``aspirations.services.aspiration_record_response`` (DESIGN.md, "The aspiration's way").
+"""
+
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aspirations import services as aspiration_services
+from aspirations.models import Aspiration
+from groups.models import Village
+from reses.models import AgendaItem, DistrictVillage, district_village_ids
+
+
+def meeting_local_date(meeting):
+    """The meeting's calendar day in its regency's zone (WITA or WIT), a ``date``."""
+    return timezone.localtime(meeting.starts_at, zoneinfo.ZoneInfo(meeting.time_zone)).date()
+
+
+def with_days_waiting(aspirations, today=None):
+    """Set ``days_waiting`` (whole days since ``raised_on``) on each aspiration; returns a list."""
+    today = today or timezone.localdate()
+    rows = list(aspirations)
+    for aspiration in rows:
+        aspiration.days_waiting = (today - aspiration.raised_on).days
+    return rows
+
+
+def with_days_waiting_items(items, today=None):
+    """Set ``days_waiting`` on the aspiration of each agenda item; returns a list of items."""
+    rows = list(items)
+    with_days_waiting([item.aspiration for item in rows], today)
+    return rows
+
+
+def agenda_candidates(meeting, user):
+    """Open aspirations ``user`` may see that concern a village of the district of the
+    meeting's representative and are not yet on its agenda.
+
+    Ordered by subdistrict, village, topic and age, for grouping by village and topic.
+    """
+    return (
+        Aspiration.objects.visible_to(user)
+        .open()
+        .filter(village__in=district_village_ids(meeting.representative_id))
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("village__subdistrict", "topic", "urusan", "group")
+        .order_by(
+            "village__subdistrict__name",
+            "village__name",
+            "topic__order",
+            "topic__name",
+            "raised_on",
+            "pk",
+        )
+    )
+
+
+def agenda_items(meeting, *, accepted=None):
+    """The meeting's agenda items with their aspirations, in the staff's order."""
+    items = meeting.agenda_items.select_related(
+        "aspiration__village__subdistrict",
+        "aspiration__topic",
+        "aspiration__urusan",
+        "aspiration__group",
+    ).order_by("order", "pk")
+    if accepted is not None:
+        items = items.filter(accepted=accepted)
+    return items
+
+
+def agenda_add(meeting, aspirations, *, proposed_by_group=False):
+    """Put ``aspirations`` on the meeting's agenda after the items already there.
+
+    Items proposed by a group wait for staff to accept them (``accepted=False``). An aspiration
+    already on the agenda is skipped. Raises ``ValidationError`` (nothing written) if one
+    concerns a village outside the representative's district. Returns the new items.
+    """
+    for aspiration in aspirations:
+        AgendaItem.check_in_district(meeting, aspiration)
+    with transaction.atomic():
+        present = set(meeting.agenda_items.values_list("aspiration_id", flat=True))
+        last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
+        items = []
+        for aspiration in aspirations:
+            if aspiration.pk in present:
+                continue
+            last += 1
+            present.add(aspiration.pk)
+            items.append(
+                AgendaItem(
+                    meeting=meeting,
+                    aspiration=aspiration,
+                    order=last,
+                    proposed_by_group=proposed_by_group,
+                    accepted=not proposed_by_group,
+                )
+            )
+        return AgendaItem.objects.bulk_create(items)
+
+
+def agenda_item_respond(item, *, response, note, actor):
+    """Record the representative's ``response`` (an ``AgendaItem.Response`` value) to one item.
+
+    Writes the event on the aspiration's timeline through the pipeline's function, dated the
+    meeting's local day, and keeps the response on the item. Raises ``ValidationError`` if the
+    item already has a response, the meeting has not started yet, or the pipeline refuses.
+    """
+    if item.response:
+        raise ValidationError(_("A response to this item is already recorded."))
+    meeting = item.meeting
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Responses can be recorded once the meeting has taken place."))
+    with transaction.atomic():
+        aspiration_services.aspiration_record_response(
+            item.aspiration,
+            response=response,
+            actor=actor,
+            occurred_on=meeting_local_date(meeting),
+            reses_meeting=meeting,
+            note=note,
+        )
+        item.response = response
+        item.response_note = note
+        item.save(update_fields=["response", "response_note"])
+
+
+def village_profiles(meeting, user):
+    """A short profile of the open aspirations of each village on the agenda.
+
+    Returns a list of dicts, one per village and topic, ordered by village: ``village``
+    (name), ``subdistrict``, ``topic``, ``total`` and the counts benefiting ``women``,
+    ``poor`` and ``disability``. Counts only aspirations ``user`` may see.
+    """
+    villages = meeting.agenda_items.filter(accepted=True).values("aspiration__village")
+    return list(
+        Aspiration.objects.visible_to(user)
+        .open()
+        .filter(village__in=villages)
+        .values("village__name", "village__subdistrict__name", "topic__name")
+        .annotate(
+            total=Count("pk"),
+            women=Count("pk", filter=Q(benefits_women=True)),
+            poor=Count("pk", filter=Q(benefits_poor=True)),
+            disability=Count("pk", filter=Q(benefits_disability=True)),
+        )
+        .order_by("village__subdistrict__name", "village__name", "topic__name")
+    )
+
+
+def local_datetime(day, time, tz_name):
+    """Aware datetime for ``day`` at ``time`` in zone ``tz_name`` (IANA), e.g. 09:00 WIT."""
+    return datetime.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(tz_name))
+
+
+def district_add_villages(district, codes):
+    """Add every village of the regencies and subdistricts named by ``codes`` to ``district``.
+
+    ``codes`` are Kemendagri codes (``"81.71"`` a regency, ``"81.71.02"`` a subdistrict,
+    ``"81.71.02.2003"`` one village); this is how an administrator builds a DPRD provinsi or
+    DPR RI district. Villages already in the district are kept once. Raises
+    ``ValidationError`` naming the codes that match nothing (nothing written). Returns the
+    number of villages added.
+    """
+    villages = Village.objects.none()
+    unknown = []
+    for code in codes:
+        parts = code.count(".")
+        lookup = {1: "subdistrict__regency__code", 2: "subdistrict__code", 3: "code"}.get(parts)
+        matched = Village.objects.filter(**{lookup: code}) if lookup else Village.objects.none()
+        if not matched.exists():
+            unknown.append(code)
+        villages = villages | matched
+    if unknown:
+        raise ValidationError(
+            _("No villages found for these codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
+    present = DistrictVillage.objects.filter(district=district).values("village")
+    new_ids = villages.exclude(pk__in=present).values_list("pk", flat=True)
+    rows = [DistrictVillage(district=district, village_id=pk) for pk in new_ids.iterator()]
+    DistrictVillage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,273 @@
+"""Views of the reses app: meetings, the agenda builder, the agenda pack and the follow-up.
+
+Every view starts from ``ResesMeeting.objects.visible_to`` (read) or ``managed_by`` (write);
+rows outside a user's scope answer 404 (DESIGN.md, "Who may see what").
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kk_portal.scoping import Role, get_visible_or_404
+from reses import services
+from reses.filters import ResesMeetingFilter
+from reses.forms import (
+    AgendaAddForm,
+    AgendaOrderFormSet,
+    AttendanceForm,
+    ResesMeetingForm,
+    ResponseForm,
+)
+from reses.models import ResesMeeting, can_organise_meetings
+from reses.pdf import agenda_pdf
+
+PAGE_SIZE = 20
+
+
+def _meetings():
+    return ResesMeeting.objects.select_related(
+        "representative__district", "village__subdistrict__regency", "organising_group"
+    )
+
+
+def _managed_or_404(user, pk):
+    return get_object_or_404(_meetings().managed_by(user), pk=pk)
+
+
+def _visible_or_404(user, pk):
+    return get_visible_or_404(_meetings(), user, pk=pk)
+
+
+@login_required
+def meeting_list(request):
+    """The meetings the user may see, filtered and paginated (filters kept on every page)."""
+    meetings = _meetings().visible_to(request.user).order_by("-starts_at", "-pk")
+    filterset = ResesMeetingFilter(request.GET or None, queryset=meetings, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else meetings
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reses/meeting_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "can_create": can_organise_meetings(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    """A new meeting: DPRD staff for their representative, facilitators in their regency."""
+    if not can_organise_meetings(request.user):
+        raise PermissionDenied
+    form = ResesMeetingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.created_by = request.user
+        meeting.save()
+        messages.success(request, _("The reses meeting is saved."))
+        return redirect(meeting)
+    return render(request, "reses/meeting_form.html", {"form": form})
+
+
+@login_required
+def meeting_update(request, pk):
+    """Edit a meeting; its times stay in the village's zone (no drift on re-saving)."""
+    meeting = _managed_or_404(request.user, pk)
+    form = ResesMeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The reses meeting is saved."))
+        return redirect(meeting)
+    return render(request, "reses/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def meeting_detail(request, pk):
+    """One meeting, its agenda and, for officers, their group's items to propose."""
+    meeting = _visible_or_404(request.user, pk)
+    items = services.with_days_waiting_items(services.agenda_items(meeting))
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "can_manage": _meetings().managed_by(request.user).filter(pk=meeting.pk).exists(),
+    }
+    if request.user.role == Role.OFFICER:
+        context["propose_form"] = _propose_form(request, meeting)
+    return render(request, "reses/meeting_detail.html", context)
+
+
+def _propose_form(request, meeting, data=None):
+    candidates = services.agenda_candidates(meeting, request.user).filter(
+        group=request.user.group_id
+    )
+    return AgendaAddForm(data, meeting=meeting, queryset=candidates, prefix="propose")
+
+
+@login_required
+@require_POST
+def agenda_propose(request, pk):
+    """An officer proposes their group's aspirations; staff accept them later."""
+    meeting = _visible_or_404(request.user, pk)
+    if request.user.role != Role.OFFICER:
+        raise PermissionDenied
+    form = _propose_form(request, meeting, request.POST)
+    if form.is_valid():
+        services.agenda_add(meeting, form.cleaned_data["aspirations"], proposed_by_group=True)
+        messages.success(request, _("Proposed for the agenda; DPRD staff will review it."))
+        return redirect(meeting)
+    items = services.with_days_waiting_items(services.agenda_items(meeting))
+    return render(
+        request,
+        "reses/meeting_detail.html",
+        {"meeting": meeting, "items": items, "can_manage": False, "propose_form": form},
+        status=400,
+    )
+
+
+@login_required
+def agenda_build(request, pk):
+    """The agenda builder: candidates grouped by village and topic; order and accept items."""
+    meeting = _managed_or_404(request.user, pk)
+    candidates = services.agenda_candidates(meeting, request.user)
+    add_form = AgendaAddForm(
+        request.POST if "add" in request.POST else None,
+        meeting=meeting,
+        queryset=candidates,
+        prefix="add",
+    )
+    formset = AgendaOrderFormSet(
+        request.POST if "save_order" in request.POST else None,
+        queryset=services.agenda_items(meeting),
+        prefix="items",
+    )
+    if request.method == "POST":
+        if "add" in request.POST and add_form.is_valid():
+            added = services.agenda_add(meeting, add_form.cleaned_data["aspirations"])
+            messages.success(
+                request, _("%(count)s items added to the agenda.") % {"count": len(added)}
+            )
+            return redirect("reses:agenda_build", pk=meeting.pk)
+        if "save_order" in request.POST and formset.is_valid():
+            formset.save()
+            messages.success(request, _("The agenda is saved."))
+            return redirect("reses:agenda_build", pk=meeting.pk)
+    return render(
+        request,
+        "reses/agenda_build.html",
+        {
+            "meeting": meeting,
+            "add_form": add_form,
+            "candidates": services.with_days_waiting(candidates),
+            "formset": formset,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _pack_context(request, meeting):
+    return {
+        "meeting": meeting,
+        "items": services.with_days_waiting_items(services.agenda_items(meeting, accepted=True)),
+        "profiles": services.village_profiles(meeting, request.user),
+        "attendance_rows": range(1, 31),
+    }
+
+
+@login_required
+def agenda_print(request, pk):
+    """The agenda pack as a page for the browser's print (A4, black and white)."""
+    meeting = _visible_or_404(request.user, pk)
+    return render(request, "reses/agenda_print.html", _pack_context(request, meeting))
+
+
+@login_required
+def agenda_pdf_download(request, pk):
+    """The agenda pack as an A4 PDF (WeasyPrint)."""
+    meeting = _visible_or_404(request.user, pk)
+    pdf = agenda_pdf(_pack_context(request, meeting), request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = services.meeting_local_date(meeting).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="agenda-reses-{meeting.pk}-{day}.pdf"'
+    return response
+
+
+@login_required
+def meeting_followup(request, pk):
+    """After the meeting: attendance by sex, poor and disability, and the responses.
+
+    Each new response goes through ``services.agenda_item_respond`` (the pipeline's one move
+    function); if any is refused, nothing of the submission is saved.
+    """
+    meeting = _managed_or_404(request.user, pk)
+    if meeting.starts_at > timezone.now():
+        messages.error(
+            request, _("The follow-up can be recorded once the meeting has taken place.")
+        )
+        return redirect(meeting)
+    items = list(services.agenda_items(meeting, accepted=True))
+    open_items = [item for item in items if not item.response]
+    data = request.POST if request.method == "POST" else None
+    attendance = AttendanceForm(
+        data,
+        initial={
+            "attendance_female": meeting.attendance_female,
+            "attendance_male": meeting.attendance_male,
+            "attendance_poor": meeting.attendance_poor,
+            "attendance_disability": meeting.attendance_disability,
+        },
+    )
+    forms = [ResponseForm(data, item=item, prefix=f"item-{item.pk}") for item in open_items]
+    if data is not None and attendance.is_valid() and all(form.is_valid() for form in forms):
+        try:
+            with transaction.atomic():
+                for field, value in attendance.cleaned_data.items():
+                    setattr(meeting, field, value)
+                meeting.save(update_fields=list(attendance.cleaned_data))
+                for form in forms:
+                    if form.cleaned_data["response"]:
+                        _respond(form, request.user)
+        except _FormRefused:
+            pass
+        else:
+            messages.success(request, _("Attendance and responses are saved."))
+            return redirect(meeting)
+    return render(
+        request,
+        "reses/meeting_followup.html",
+        {
+            "meeting": meeting,
+            "attendance": attendance,
+            "forms": forms,
+            "answered": [item for item in items if item.response],
+        },
+        status=400 if data is not None else 200,
+    )
+
+
+class _FormRefused(Exception):
+    """A response the pipeline refused; the transaction is rolled back."""
+
+
+def _respond(form, actor):
+    try:
+        services.agenda_item_respond(
+            form.item,
+            response=form.cleaned_data["response"],
+            note=form.cleaned_data["note"],
+            actor=actor,
+        )
+    except ValidationError as error:
+        form.add_error("response", error.messages)
+        raise _FormRefused from error

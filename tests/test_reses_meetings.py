@@ -1,0 +1,377 @@
+"""Reses meetings: who sees and manages them, local times with their zone, bad input."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reses.models import ResesMeeting
+from tests import factories as f
+
+UTC = datetime.UTC
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
+
+
+@pytest.fixture
+def meeting(world):
+    """A meeting of the world's representative in village A1 (regency A, WITA)."""
+    return f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        reses_period="Reses II 2025",
+        venue="Balai Desa Alfa Satu",
+        starts_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=WITA),
+    )
+
+
+@pytest.fixture
+def ambon(db):
+    """Kota Ambon (WIT) with one village in a district and a representative of it."""
+    province = f.ProvinceFactory(code="81", name="Maluku", time_zone="Asia/Jayapura")
+    regency = f.RegencyFactory(
+        province=province, code="81.71", name="Kota Ambon", kind="kota", time_zone="Asia/Jayapura"
+    )
+    subdistrict = f.SubdistrictFactory(regency=regency, code="81.71.02", name="Sirimau")
+    village = f.VillageFactory(subdistrict=subdistrict, code="81.71.02.2003", name="Batu Merah")
+    district = f.ElectoralDistrictFactory(regency=regency, name="KOTA AMBON 2", seats=9)
+    f.DistrictVillageFactory(district=district, village=village)
+    representative = f.RepresentativeFactory(district=district, full_name="Ny. Ambon Dua")
+    staff = f.UserFactory(username="staf-ambon", role="dprd", representative=representative)
+    return village, representative, staff
+
+
+def _form_data(village, **extra):
+    data = {
+        "reses_period": "Reses I 2024",
+        "village": village.pk,
+        "date": "17/08/2024",
+        "starts_at": "09:00",
+        "ends_at": "11:30",
+        "venue": "Balai kelurahan",
+        "organising_group": "",
+        "expected_attendance": "40",
+        "notes": "",
+    }
+    data.update(extra)
+    return data
+
+
+def _resubmit(response):
+    """The values of the form as the browser would send them back unchanged."""
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.DateInput | forms.TimeInput):
+            value = field.widget.format_value(value)
+        data[name] = "" if value is None else value
+    return data
+
+
+# --- visibility ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 200),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 200),
+        ("dprd", 200),
+        ("admin_client_", 200),
+    ],
+)
+def test_meeting_detail_by_role(request, meeting, persona, status):
+    client = request.getfixturevalue(persona)
+
+    response = client.get(meeting.get_absolute_url())
+
+    assert response.status_code == status
+    if status == 200:
+        assert "Balai Desa Alfa Satu" in response.text
+        assert "10 Maret 2025 09.00 WITA" in response.text
+
+
+def test_meeting_detail_anonymous_redirected_to_login(anonymous, meeting):
+    response = anonymous.get(meeting.get_absolute_url())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_meeting_detail_officer_b_sees_meeting_organised_with_group(officer_b, meeting, world):
+    meeting.organising_group = world.group_a2
+    meeting.save()
+
+    response = officer_b.get(meeting.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "KK Melati" in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("officer", ["Reses II 2025"]),
+        ("officer_b", []),
+        ("facilitator", ["Reses II 2025"]),
+        ("facilitator_b", ["Reses B"]),
+        ("programme", ["Reses B", "Reses II 2025"]),
+        ("dprd", ["Reses II 2025"]),
+    ],
+)
+def test_meeting_list_by_role(request, meeting, world, persona, expected):
+    other_district = f.ElectoralDistrictFactory(regency=world.regency_b, name="BETA 1")
+    f.DistrictVillageFactory(district=other_district, village=world.village_b1)
+    f.ResesMeetingFactory(
+        representative=f.RepresentativeFactory(district=other_district),
+        village=world.village_b1,
+        reses_period="Reses B",
+        starts_at=datetime.datetime(2025, 4, 1, 9, 0, tzinfo=WIT),
+    )
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("reses:meeting_list"))
+
+    shown = sorted(m.reses_period for m in response.context["page_obj"])
+    assert shown == sorted(expected)
+
+
+def test_meeting_list_anonymous_redirected(anonymous):
+    response = anonymous.get(reverse("reses:meeting_list"))
+
+    assert response.status_code == 302
+
+
+def test_meeting_list_shows_zone_label_per_regency(programme, world, meeting):
+    district = f.ElectoralDistrictFactory(regency=world.regency_b, name="BETA 1")
+    f.DistrictVillageFactory(district=district, village=world.village_b1)
+    f.ResesMeetingFactory(
+        representative=f.RepresentativeFactory(district=district),
+        village=world.village_b1,
+        starts_at=datetime.datetime(2025, 4, 1, 9, 0, tzinfo=WIT),
+    )
+
+    response = programme.get(reverse("reses:meeting_list"))
+
+    assert "1 April 2025 09.00 WIT" in response.text
+    assert "10 Maret 2025 09.00 WITA" in response.text
+
+
+def test_meeting_list_query_count_constant(programme, world, django_assert_num_queries):
+    def make(n):
+        for day in range(n):
+            f.ResesMeetingFactory(
+                representative=world.representative,
+                village=world.village_a1,
+                organising_group=world.group_a1,
+                starts_at=datetime.datetime(2025, 3, 1 + day, 9, 0, tzinfo=WITA),
+            )
+
+    url = reverse("reses:meeting_list")
+    make(1)
+    programme.get(url)
+    with CaptureQueriesContext(connection) as one:
+        programme.get(url)
+    make(14)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = programme.get(url)
+    assert len(response.context["page_obj"]) == 15
+
+
+def test_meeting_list_pagination_keeps_filter(programme, world):
+    for day in range(25):
+        f.ResesMeetingFactory(
+            representative=world.representative,
+            village=world.village_a1,
+            reses_period="Reses I 2025",
+            starts_at=datetime.datetime(2025, 3, 1, 8, day, tzinfo=WITA),
+        )
+    f.ResesMeetingFactory(
+        representative=world.representative, village=world.village_a1, reses_period="Lain"
+    )
+
+    first = programme.get(reverse("reses:meeting_list"), {"reses_period": "Reses I"})
+    assert "reses_period=Reses+I" in first.text and "page=2" in first.text
+    second = programme.get(reverse("reses:meeting_list"), {"reses_period": "Reses I", "page": 2})
+    stale = programme.get(reverse("reses:meeting_list"), {"reses_period": "Lain", "page": 3})
+
+    assert len(second.context["page_obj"]) == 5
+    assert {m.reses_period for m in second.context["page_obj"]} == {"Reses I 2025"}
+    assert [m.reses_period for m in stale.context["page_obj"]] == ["Lain"]
+
+
+def test_meeting_list_date_filter_includes_whole_last_day(programme, world):
+    f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        reses_period="Akhir Agustus",
+        starts_at=datetime.datetime(2024, 8, 31, 23, 30, tzinfo=WITA),
+    )
+
+    response = programme.get(
+        reverse("reses:meeting_list"), {"date_from": "2024-08-01", "date_to": "2024-08-31"}
+    )
+
+    assert [m.reses_period for m in response.context["page_obj"]] == ["Akhir Agustus"]
+
+
+# --- creating and editing: who, and the time zone (handed case K16) ----------------------
+
+
+@pytest.mark.parametrize("typed", ["17/08/2024", "2024-08-17"])
+def test_meeting_create_wita_stores_utc(dprd, world, typed):
+    response = dprd.post(reverse("reses:meeting_create"), _form_data(world.village_a1, date=typed))
+
+    meeting = ResesMeeting.objects.get()
+    assert response.status_code == 302
+    assert meeting.starts_at == datetime.datetime(2024, 8, 17, 1, 0, tzinfo=UTC)
+    assert meeting.ends_at == datetime.datetime(2024, 8, 17, 3, 30, tzinfo=UTC)
+    assert meeting.representative == world.representative
+    assert meeting.created_by == dprd.user
+
+
+def test_meeting_form_labels_zone_of_representatives_regency(ambon):
+    from django.test import Client
+
+    _, _, staff = ambon
+    client = Client()
+    client.force_login(staff)
+
+    response = client.get(reverse("reses:meeting_create"))
+
+    assert "Local time, WIT." in response.text
+
+
+def test_meeting_wit_round_trip_without_drift(ambon):
+    from django.test import Client
+
+    village, representative, staff = ambon
+    client = Client()
+    client.force_login(staff)
+    client.post(reverse("reses:meeting_create"), _form_data(village, ends_at=""))
+    meeting = ResesMeeting.objects.get()
+    assert meeting.starts_at == datetime.datetime(2024, 8, 17, 0, 0, tzinfo=UTC)
+
+    detail = client.get(meeting.get_absolute_url())
+    edit = client.get(reverse("reses:meeting_update", args=[meeting.pk]))
+    assert "17 Agustus 2024 09.00 WIT" in detail.text
+    assert re.search(r'name="starts_at" value="09:00"', edit.text)
+    assert re.search(r'name="date" value="2024-08-17"', edit.text)
+    saved = client.post(reverse("reses:meeting_update", args=[meeting.pk]), _resubmit(edit))
+
+    meeting.refresh_from_db()
+    assert saved.status_code == 302
+    assert meeting.starts_at == datetime.datetime(2024, 8, 17, 0, 0, tzinfo=UTC)
+
+
+def test_meeting_create_facilitator_in_own_regency(facilitator, world):
+    response = facilitator.post(
+        reverse("reses:meeting_create"),
+        _form_data(world.village_a1, representative=world.representative.pk),
+    )
+
+    assert response.status_code == 302
+    assert ResesMeeting.objects.get().village == world.village_a1
+
+
+def test_meeting_create_facilitator_b_cannot_use_other_regency(facilitator_b, world):
+    response = facilitator_b.post(
+        reverse("reses:meeting_create"),
+        _form_data(world.village_a1, representative=world.representative.pk),
+    )
+
+    assert response.status_code == 200
+    assert not ResesMeeting.objects.exists()
+    assert "village" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("persona", ["officer", "programme"])
+def test_meeting_create_refused_for_readers(request, world, persona):
+    client = request.getfixturevalue(persona)
+
+    response = client.post(reverse("reses:meeting_create"), _form_data(world.village_a1))
+
+    assert response.status_code == 403
+    assert not ResesMeeting.objects.exists()
+
+
+def test_meeting_create_refuses_end_before_start(dprd, world):
+    response = dprd.post(
+        reverse("reses:meeting_create"),
+        _form_data(world.village_a1, starts_at="10:00", ends_at="08:00"),
+    )
+
+    assert not ResesMeeting.objects.exists()
+    assert response.context["form"].errors["ends_at"] == ["The meeting must end after it starts."]
+    assert 'value="Balai kelurahan"' in response.text
+
+
+def test_meeting_create_refuses_village_outside_district_for_facilitator(facilitator, world):
+    response = facilitator.post(
+        reverse("reses:meeting_create"),
+        _form_data(world.village_a2, representative=world.representative.pk),
+    )
+
+    assert not ResesMeeting.objects.exists()
+    assert response.context["form"].errors["village"] == [
+        "Desa Alfa Dua is not in ALFA 1, the electoral district of Hj. Andi Rahmawati."
+    ]
+
+
+def test_meeting_create_refuses_tampered_village_for_dprd(dprd, world):
+    response = dprd.post(reverse("reses:meeting_create"), _form_data(world.village_b1))
+
+    assert not ResesMeeting.objects.exists()
+    assert response.context["form"].errors["village"] == [
+        "Choose a village of the representative's electoral district."
+    ]
+
+
+def test_meeting_create_refuses_bad_date(dprd, world):
+    response = dprd.post(
+        reverse("reses:meeting_create"), _form_data(world.village_a1, date="31/02/2024")
+    )
+
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 404),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 404),
+        ("dprd", 200),
+        ("admin_client_", 200),
+    ],
+)
+def test_meeting_update_by_role(request, meeting, persona, status):
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("reses:meeting_update", args=[meeting.pk]))
+
+    assert response.status_code == status
+
+
+def test_meeting_update_dprd_of_other_representative_gets_404(meeting, world):
+    from django.test import Client
+
+    other = f.RepresentativeFactory(district=world.district)
+    client = Client()
+    client.force_login(f.UserFactory(role="dprd", representative=other))
+
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert client.get(reverse("reses:meeting_update", args=[meeting.pk])).status_code == 404
