@@ -1,6 +1,5 @@
 """Root URLs. Each app owns its own ``urls.py`` under its namespace."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,6 +8,7 @@ from kk_portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/officers/", include("kk_portal.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("kk_portal.dashboard_urls")),
@@ -18,7 +18,5 @@ urlpatterns = [
     path("reses/", include("reses.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from a public media URL, not even with DEBUG: attachments
+# go through the scoped view ``aspirations:attachment`` (issue 3).

@@ -5,6 +5,7 @@ Personal data is visible only to the group's officers and the regency's facilita
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -158,6 +159,14 @@ class Member(models.Model):
     @property
     def is_anonymised(self):
         return self.anonymised_at is not None
+
+    def leave(self, on):
+        """Mark the member as left on the date ``on`` (kept, not deleted, so counts of past
+        years stay right). Raises ``ValidationError`` if ``on`` is before ``joined_on``."""
+        if self.joined_on and on < self.joined_on:
+            raise ValidationError(_("A member cannot leave before joining."))
+        self.left_on = on
+        self.save(update_fields=["left_on", "updated_at"])
 
     def anonymise(self):
         """Clear personal fields after consent is withdrawn, keeping sex, poverty, disability,

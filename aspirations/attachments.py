@@ -1,0 +1,111 @@
+"""Photos and documents attached to aspirations: what is accepted, and how it is stored.
+
+Accepted (issue 3): JPEG, PNG, WebP, HEIC/HEIF and PDF, up to 10 MB each, whatever the case
+of the extension. Photos are re-encoded as a JPEG at web size with a small thumbnail, which
+also drops their EXIF data (location); PDFs are kept as sent. Files are served only through
+the scoped view ``aspirations:attachment`` — never from a public media URL.
+"""
+
+import io
+import os
+import uuid
+
+import pillow_heif
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from aspirations.models import Attachment
+
+pillow_heif.register_heif_opener()
+
+#: Largest file accepted, in bytes (10 MB).
+MAX_BYTES = 10 * 1024 * 1024
+#: Longest side of a stored photo, and of its thumbnail, in pixels.
+WEB_SIZE = 1600
+THUMB_SIZE = 320
+PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+DOCUMENT_EXTENSIONS = {".pdf"}
+#: What the file picker offers (the server checks again).
+ACCEPT = ",".join(sorted(PHOTO_EXTENSIONS | DOCUMENT_EXTENSIONS)) + ",image/*,application/pdf"
+
+
+def check_upload(upload):
+    """Raise ``ValidationError`` with a message naming ``upload`` if it may not be stored.
+
+    Checks the size, the extension (any case) and that the content really is an image or
+    a PDF, so that a renamed file is refused here rather than failing later.
+    """
+    name = upload.name
+    extension = os.path.splitext(name)[1].lower()
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            _("%(name)s is larger than 10 MB (%(size)s MB).")
+            % {"name": name, "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")}
+        )
+    if extension not in PHOTO_EXTENSIONS | DOCUMENT_EXTENSIONS:
+        raise ValidationError(
+            _("%(name)s: only JPEG, PNG, WebP, HEIC photos and PDF documents can be attached.")
+            % {"name": name}
+        )
+    upload.seek(0)
+    if extension in DOCUMENT_EXTENSIONS:
+        if upload.read(5) != b"%PDF-":
+            raise ValidationError(_("%(name)s is not a readable PDF.") % {"name": name})
+    else:
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            OSError,
+            ValueError,
+            SyntaxError,
+        ):
+            raise ValidationError(_("%(name)s is not a readable photo.") % {"name": name}) from None
+    upload.seek(0)
+
+
+def _jpeg(image, longest_side):
+    copy = image.copy()
+    copy.thumbnail((longest_side, longest_side))
+    buffer = io.BytesIO()
+    copy.save(buffer, "JPEG", quality=80, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def attachment_store(*, aspiration, upload, actor):
+    """Store one checked ``upload`` for ``aspiration``; returns the ``Attachment``.
+
+    A photo is turned upright, reduced to ``WEB_SIZE`` px and kept as JPEG with a
+    ``THUMB_SIZE`` px thumbnail; a PDF is stored as sent. Call ``check_upload`` first.
+    """
+    extension = os.path.splitext(upload.name)[1].lower()
+    stem = uuid.uuid4().hex
+    attachment = Attachment(
+        aspiration=aspiration, original_name=os.path.basename(upload.name)[:255], uploaded_by=actor
+    )
+    upload.seek(0)
+    if extension in DOCUMENT_EXTENSIONS:
+        data = upload.read()
+        attachment.content_type = "application/pdf"
+        attachment.file.save(f"{stem}.pdf", ContentFile(data), save=False)
+    else:
+        with Image.open(upload) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+        data = _jpeg(image, WEB_SIZE)
+        attachment.content_type = "image/jpeg"
+        attachment.file.save(f"{stem}.jpg", ContentFile(data), save=False)
+        attachment.thumbnail.save(
+            f"{stem}-thumb.jpg", ContentFile(_jpeg(image, THUMB_SIZE)), save=False
+        )
+    attachment.size = len(data)
+    attachment.save()
+    return attachment
+
+
+def is_photo(attachment):
+    """True for an attachment stored as a photo (it has a thumbnail)."""
+    return bool(attachment.thumbnail)

@@ -1,0 +1,70 @@
+"""Filters of the aspiration list (django-filter), scoped to what the user may see."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.models import Aspiration, Channel, Topic, Urusan
+from aspirations.stages import Stage
+from groups.models import ConstituentGroup, Village
+from members.forms import DateInput
+from reses.models import Representative
+
+
+class AspirationFilter(django_filters.FilterSet):
+    """Stage, topic, urusan, village, channel, representative, group, a ``raised_on`` date
+    range and ``?q=`` text search in title and description.
+
+    Village, representative and group choices are taken from the aspirations the user
+    sees, so a tampered id is a form error and never widens the list. ``raised_to`` is
+    inclusive: the end day's aspirations are in (handed case K17).
+    """
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    topic = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=Topic.objects.all())
+    urusan = django_filters.ModelChoiceFilter(label=_("Urusan"), queryset=Urusan.objects.none())
+    village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=ConstituentGroup.objects.none()
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    representative = django_filters.ModelChoiceFilter(
+        label=_("Representative"), queryset=Representative.objects.none()
+    )
+    raised_from = django_filters.DateFilter(
+        label=_("Raised from"), field_name="raised_on", lookup_expr="gte", widget=DateInput
+    )
+    raised_to = django_filters.DateFilter(
+        label=_("Raised until (inclusive)"),
+        field_name="raised_on",
+        lookup_expr="lte",
+        widget=DateInput,
+    )
+
+    class Meta:
+        model = Aspiration
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = self.queryset.model.objects.visible_to(user)
+        self.filters["village"].queryset = Village.objects.filter(pk__in=visible.values("village"))
+        self.filters["representative"].queryset = Representative.objects.filter(
+            pk__in=visible.values("representative")
+        )
+        self.filters["urusan"].queryset = Urusan.objects.filter(pk__in=visible.values("urusan"))
+        if user.group_id:
+            del self.filters["group"]
+        else:
+            self.filters["group"].queryset = ConstituentGroup.objects.filter(
+                pk__in=visible.values("group")
+            )
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))

@@ -1,0 +1,104 @@
+"""Forms to log and edit aspirations on a phone, with photos and documents."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.attachments import ACCEPT, check_upload
+from aspirations.models import Aspiration
+from groups.models import Village
+from kk_portal.accounts import groups_writable_by
+from kk_portal.forms import SubmissionTokenMixin
+from members.forms import DateInput
+from reses.models import Representative
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each rejected file gets its own message naming it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [u for u in (data if isinstance(data, (list, tuple)) else [data]) if u]
+        errors = []
+        for upload in uploads:
+            try:
+                check_upload(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads
+
+
+class AspirationForm(forms.ModelForm):
+    """Log or edit an aspiration for a group ``user`` writes for.
+
+    An officer's group is fixed; a facilitator picks one of their regency's groups. The
+    village must lie in the group's subdistrict (checked here, so a tampered village id is a
+    form error). The urusan follows the topic's default unless staff change it when editing.
+    """
+
+    files = MultipleFileField(
+        label=_("Photos or documents"),
+        help_text=_("JPEG, PNG, WebP, HEIC or PDF, up to 10 MB each."),
+    )
+
+    class Meta:
+        model = Aspiration
+        fields = [
+            "group",
+            "title",
+            "description",
+            "topic",
+            "urusan",
+            "village",
+            "channel",
+            "raised_on",
+            "addressed_to",
+            "representative",
+            "benefits_women",
+            "benefits_men",
+            "benefits_poor",
+            "benefits_disability",
+        ]
+        widgets = {"raised_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        groups = groups_writable_by(user).select_related("village")
+        if self.instance.pk is not None or user.group_id:
+            del self.fields["group"]
+            group = self.instance.group if self.instance.pk else user.group
+            subdistricts = [group.village.subdistrict_id]
+        else:
+            self.fields["group"].queryset = groups
+            subdistricts = groups.values("village__subdistrict")
+        self.fields["village"].queryset = Village.objects.filter(subdistrict__in=subdistricts)
+        if self.instance.pk is None:
+            # One screen on a phone: routing and addressing are set later, when editing.
+            for name in ("urusan", "addressed_to", "representative"):
+                del self.fields[name]
+        else:
+            self.fields["representative"].queryset = Representative.objects.visible_to(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("group") or (
+            self.instance.group if self.instance.pk else self.user.group
+        )
+        village = cleaned.get("village")
+        if group and village and village.subdistrict_id != group.village.subdistrict_id:
+            self.add_error("village", _("Choose a village in the group's subdistrict."))
+        return cleaned
+
+
+class AspirationCreateForm(SubmissionTokenMixin, AspirationForm):
+    """``AspirationForm`` with the hidden submission token that stops double taps."""

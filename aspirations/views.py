@@ -1,0 +1,165 @@
+"""Aspiration pages: list, create, detail, edit, and scoped attachment downloads.
+
+Every view starts from ``Aspiration.objects.visible_to(user)`` (or ``Attachment``'s); a
+row outside the scope answers 404 exactly as a missing one. Writing is for the groups in
+``groups_writable_by(user)``; programme and DPRD staff read only.
+"""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from aspirations import services
+from aspirations.attachments import attachment_store, is_photo
+from aspirations.filters import AspirationFilter
+from aspirations.forms import AspirationCreateForm, AspirationForm
+from aspirations.models import Aspiration, Attachment
+from kk_portal.accounts import groups_writable_by
+from kk_portal.forms import submitted_before
+from kk_portal.pagination import paginate
+from kk_portal.scoping import get_visible_or_404
+
+#: Template the pipeline engineer provides for stage moves, shown on the detail page.
+MOVE_ACTIONS_TEMPLATE = "aspirations/_move_actions.html"
+
+
+def writable_aspirations(user):
+    """Aspirations ``user`` may change: visible and of a group they write for."""
+    return Aspiration.objects.visible_to(user).filter(group__in=groups_writable_by(user))
+
+
+@login_required
+def aspiration_list(request):
+    aspirations = Aspiration.objects.visible_to(request.user).select_related(
+        "group", "village", "topic"
+    )
+    filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
+    rows = filterset.qs if filterset.is_valid() else aspirations.none()
+    return render(
+        request,
+        "aspirations/aspiration_list.html",
+        {
+            "filter": filterset,
+            "page_obj": paginate(request, rows),
+            "can_add": groups_writable_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def aspiration_create(request):
+    user = request.user
+    if not groups_writable_by(user).exists():
+        raise Http404
+    if user.group_id:
+        group = user.group
+        zone = zoneinfo.ZoneInfo(group.time_zone)
+        initial = {"village": group.village_id, "raised_on": timezone.localdate(timezone=zone)}
+    else:
+        initial = {"raised_on": timezone.localdate()}
+    form = AspirationCreateForm(
+        request.POST or None, request.FILES or None, user=user, initial=initial
+    )
+    if request.method == "POST":
+        existing = submitted_before(Aspiration, request.POST.get("submission_token"))
+        if existing is None and form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k in form._meta.fields}
+            group = fields.pop("group", None) or user.group
+            try:
+                with transaction.atomic():
+                    aspiration, _created = services.aspiration_create(
+                        group=group,
+                        actor=user,
+                        submission_token=form.cleaned_data["submission_token"],
+                        **fields,
+                    )
+                    for upload in form.cleaned_data["files"]:
+                        attachment_store(aspiration=aspiration, upload=upload, actor=user)
+            except IntegrityError:
+                # Two taps raced each other: the other one made the row.
+                existing = submitted_before(Aspiration, form.cleaned_data["submission_token"])
+                if existing is None:
+                    raise
+            else:
+                messages.success(request, _("Aspiration saved."))
+                return redirect(aspiration)
+        if existing is not None:
+            return redirect(get_visible_or_404(Aspiration, user, pk=existing.pk))
+    return render(request, "aspirations/aspiration_form.html", {"form": form, "aspiration": None})
+
+
+def _move_actions_template():
+    try:
+        get_template(MOVE_ACTIONS_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return MOVE_ACTIONS_TEMPLATE
+
+
+@login_required
+def aspiration_detail(request, pk):
+    aspiration = get_visible_or_404(
+        Aspiration.objects.select_related(
+            "group", "village", "topic", "urusan", "representative", "recorded_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+    attachments = list(aspiration.attachments.all())
+    return render(
+        request,
+        "aspirations/aspiration_detail.html",
+        {
+            "aspiration": aspiration,
+            "photos": [a for a in attachments if is_photo(a)],
+            "documents": [a for a in attachments if not is_photo(a)],
+            "attachment_count": len(attachments),
+            "can_edit": writable_aspirations(request.user).filter(pk=aspiration.pk).exists(),
+            "move_actions_template": _move_actions_template(),
+        },
+    )
+
+
+@login_required
+def aspiration_edit(request, pk):
+    aspiration = get_visible_or_404(writable_aspirations(request.user), request.user, pk=pk)
+    form = AspirationForm(
+        request.POST or None, request.FILES or None, instance=aspiration, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            for upload in form.cleaned_data["files"]:
+                attachment_store(aspiration=aspiration, upload=upload, actor=request.user)
+        messages.success(request, _("Aspiration saved."))
+        return redirect(aspiration)
+    return render(
+        request, "aspirations/aspiration_form.html", {"form": form, "aspiration": aspiration}
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk, variant="file"):
+    """Serve an attachment (or its thumbnail) to a user who may see its aspiration."""
+    attachment = get_visible_or_404(Attachment, request.user, pk=pk)
+    stored = attachment.thumbnail if variant == "thumbnail" else attachment.file
+    if not stored:
+        raise Http404
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=variant == "file" and not is_photo(attachment),
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,0 +1,55 @@
+"""Filters of the member list (django-filter), scoped to what the user may see."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import ConstituentGroup
+from members.models import Member, Sex
+
+_YES_NO = [("yes", _("yes")), ("no", _("no"))]
+
+
+class MemberFilter(django_filters.FilterSet):
+    """``?q=`` name search (case-, accent- and apostrophe-tolerant), sex, poverty,
+    disability, position, still active and, for a facilitator, group.
+
+    The group choices are the groups the user sees, so a tampered id is a form error and
+    never widens the list.
+    """
+
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=ConstituentGroup.objects.none()
+    )
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    is_poor = django_filters.ChoiceFilter(label=_("Poor"), choices=_YES_NO, method="filter_flag")
+    has_disability = django_filters.ChoiceFilter(
+        label=_("Has a disability"), choices=_YES_NO, method="filter_flag"
+    )
+    position = django_filters.ChoiceFilter(label=_("Position"), choices=Member.Position.choices)
+    active = django_filters.ChoiceFilter(
+        label=_("Still active"), choices=_YES_NO, method="filter_active"
+    )
+
+    class Meta:
+        model = Member
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.group_id:
+            # An officer has one group: the filter would only show it.
+            del self.filters["group"]
+        else:
+            self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+    def filter_name(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{name: value == "yes"})
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(left_on__isnull=(value == "yes"))

@@ -1,0 +1,121 @@
+"""Forms for members: what officers really type, normalised before it is stored."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kk_portal.accounts import groups_writable_by
+from kk_portal.forms import SubmissionTokenMixin
+from members.models import Member
+from members.text import clean_name, normalise_nik, normalise_phone
+
+#: The oldest birth year accepted as plausible.
+EARLIEST_BIRTH_YEAR = 1900
+
+
+class DateInput(forms.DateInput):
+    """The phone's date picker; its ISO value is read in any language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberForm(forms.ModelForm):
+    """Edit a member. ``user`` decides the group choices: an officer's group is fixed; a
+    facilitator picks one of their regency's groups (a tampered group id is a form error).
+
+    Names are kept as typed (trimmed; ``Hj.``, ``S.Pd.`` and single names are fine); phones
+    are stored as ``+62…``; a NIK as 16 digits of text, unique where given.
+    """
+
+    # Wider than the stored columns: people type spaces, dashes and +62 (normalised below).
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=30,
+        required=False,
+        help_text=_("16 digits, if known."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    consent = forms.BooleanField(
+        label=_("The member agrees that the group keeps their data"), required=True
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "group",
+            "full_name",
+            "sex",
+            "birth_year",
+            "nik",
+            "phone",
+            "address",
+            "position",
+            "is_poor",
+            "poverty_evidence",
+            "has_disability",
+            "joined_on",
+            "left_on",
+        ]
+        widgets = {
+            "sex": forms.RadioSelect,
+            "joined_on": DateInput,
+            "left_on": DateInput,
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.group_id:
+            del self.fields["group"]
+        else:
+            self.fields["group"].queryset = groups_writable_by(user).select_related("village")
+        if self.instance.pk is None:
+            del self.fields["left_on"]
+        if self.instance.consent_given_on:
+            # Consent is withdrawn by anonymising, not by unticking a box.
+            del self.fields["consent"]
+        self.fields["full_name"].help_text = _("As the person writes it, with titles.")
+        self.fields["phone"].help_text = _("For example 0812-3456-7890.")
+
+    def clean_full_name(self):
+        name = clean_name(self.cleaned_data["full_name"])
+        if not name:
+            raise forms.ValidationError(_("Write the member's name."))
+        return name
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone"))
+
+    def clean_nik(self):
+        nik = normalise_nik(self.cleaned_data.get("nik"))
+        if nik and Member.objects.filter(nik=nik).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A member with this NIK is already registered."))
+        return nik
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        this_year = timezone.localdate().year
+        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= this_year:
+            raise forms.ValidationError(
+                _("Write a birth year between %(first)d and %(last)d.")
+                % {"first": EARLIEST_BIRTH_YEAR, "last": this_year}
+            )
+        return year
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("consent") and not self.instance.consent_given_on:
+            self.instance.consent_given_on = timezone.localdate()
+        return super().save(commit=commit)
+
+
+class MemberCreateForm(SubmissionTokenMixin, MemberForm):
+    """``MemberForm`` with the hidden submission token that stops double taps."""

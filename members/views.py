@@ -1,0 +1,136 @@
+"""Member pages: list, create, detail, edit, leave and anonymise.
+
+Every view starts from ``Member.objects.visible_to(user)``; roles that see no members'
+personal data (programme and DPRD staff) get 404 on every member page, as outsiders do.
+"""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kk_portal.accounts import groups_writable_by
+from kk_portal.forms import submitted_before
+from kk_portal.pagination import paginate
+from kk_portal.scoping import get_visible_or_404
+from members.filters import MemberFilter
+from members.forms import MemberCreateForm, MemberForm
+from members.models import Member
+
+
+def visible_members(user):
+    """``Member`` rows ``user`` may see; raises ``Http404`` for roles that see none."""
+    if Member.objects.all().scope_q(user) is None:
+        raise Http404
+    return Member.objects.visible_to(user)
+
+
+def writable_members(user):
+    """``Member`` rows ``user`` may change: visible and in a group they write for."""
+    return visible_members(user).filter(group__in=groups_writable_by(user))
+
+
+def group_today(group):
+    """Today's date in the group's time zone (WIT in Kota Ambon, WITA elsewhere)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
+
+
+@login_required
+def member_list(request):
+    members = visible_members(request.user).select_related("group")
+    filterset = MemberFilter(request.GET, queryset=members, user=request.user)
+    rows = filterset.qs if filterset.is_valid() else members.none()
+    page = paginate(request, rows)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "can_add": groups_writable_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def member_create(request):
+    if not groups_writable_by(request.user).exists():
+        raise Http404
+    form = MemberCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        existing = submitted_before(Member, request.POST.get("submission_token"))
+        if existing is None and form.is_valid():
+            member = form.save(commit=False)
+            if request.user.group_id:
+                member.group = request.user.group
+            member.created_by = request.user
+            member.submission_token = form.cleaned_data["submission_token"]
+            try:
+                with transaction.atomic():
+                    member.save()
+            except IntegrityError:
+                # Two taps raced each other: the other one made the row.
+                existing = submitted_before(Member, member.submission_token)
+                if existing is None:
+                    raise
+            else:
+                messages.success(request, _("Member saved."))
+                return redirect(member)
+        if existing is not None:
+            return redirect(get_visible_or_404(Member, request.user, pk=existing.pk))
+    return render(request, "members/member_form.html", {"form": form, "member": None})
+
+
+@login_required
+def member_detail(request, pk):
+    member = get_visible_or_404(
+        visible_members(request.user).select_related("group"), request.user, pk=pk
+    )
+    can_edit = writable_members(request.user).filter(pk=member.pk).exists()
+    return render(request, "members/member_detail.html", {"member": member, "can_edit": can_edit})
+
+
+@login_required
+def member_edit(request, pk):
+    member = get_visible_or_404(writable_members(request.user), request.user, pk=pk)
+    if member.is_anonymised:
+        messages.error(request, _("An anonymised member cannot be edited."))
+        return redirect(member)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Member saved."))
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def member_leave(request, pk):
+    member = get_visible_or_404(
+        writable_members(request.user).select_related("group"), request.user, pk=pk
+    )
+    try:
+        member.leave(group_today(member.group))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The member is marked as left."))
+    return redirect(member)
+
+
+@login_required
+@require_POST
+def member_anonymise(request, pk):
+    member = get_visible_or_404(writable_members(request.user), request.user, pk=pk)
+    if not member.is_anonymised:
+        member.anonymise()
+        messages.success(request, _("The member's personal data has been removed."))
+    return redirect(member)

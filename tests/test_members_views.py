@@ -1,0 +1,414 @@
+"""Member pages: scoping by role, forms that accept what people type, search, pagination."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Member
+from tests import factories as f
+
+ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
+
+
+@pytest.fixture
+def member_a1(world):
+    return f.MemberFactory(
+        group=world.group_a1, full_name="Yohana Mambrasar", phone="+6281234567890"
+    )
+
+
+def _get(request, role):
+    return request.getfixturevalue(role)
+
+
+def _member_data(**overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "full_name": "Sumiyati",
+        "sex": "F",
+        "birth_year": "1980",
+        "nik": "",
+        "phone": "0812-3456-7890",
+        "address": "",
+        "position": "member",
+        "poverty_evidence": "",
+        "joined_on": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- scoping: every view, every role -------------------------------------------------------
+
+READ_EXPECTED = {
+    "officer": 200,
+    "officer_b": 404,
+    "facilitator": 200,
+    "facilitator_b": 404,
+    "programme": 404,
+    "dprd": 404,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["members:detail", "members:edit"])
+def test_member_pages_answer_by_role(request, member_a1, role, name):
+    client = _get(request, role)
+
+    response = client.get(reverse(name, args=[member_a1.pk]))
+
+    assert response.status_code == READ_EXPECTED[role]
+    if response.status_code == 200:
+        assert "Yohana Mambrasar" in response.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["members:leave", "members:anonymise"])
+def test_member_actions_outsiders_get_404(request, member_a1, role, name):
+    client = _get(request, role)
+
+    response = client.post(reverse(name, args=[member_a1.pk]))
+
+    member_a1.refresh_from_db()
+    if READ_EXPECTED[role] == 200:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 404
+        assert member_a1.full_name == "Yohana Mambrasar"
+        assert member_a1.left_on is None
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("programme", 404), ("dprd", 404), ("officer", 200), ("facilitator", 200)],
+)
+@pytest.mark.parametrize("name", ["members:list", "members:create"])
+def test_member_list_and_create_by_role(request, world, role, expected, name):
+    client = _get(request, role)
+
+    assert client.get(reverse(name)).status_code == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["members:list", "members:create", "members:detail", "members:edit"]
+)
+def test_member_pages_anonymous_redirected_to_login(anonymous, member_a1, name):
+    args = [member_a1.pk] if name in {"members:detail", "members:edit"} else []
+
+    response = anonymous.get(reverse(name, args=args))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_member_list_officer_sees_only_own_group(officer, world, member_a1):
+    f.MemberFactory(group=world.group_a2, full_name="Orang Melati")
+    f.MemberFactory(group=world.group_b1, full_name="Orang Anggrek")
+
+    response = officer.get(reverse("members:list"))
+
+    names = [m.full_name for m in response.context["page_obj"]]
+    assert names == ["Yohana Mambrasar"]
+    assert "Orang Melati" not in response.text
+
+
+def test_member_list_facilitator_sees_regency_only(facilitator, world, member_a1):
+    f.MemberFactory(group=world.group_a2, full_name="Orang Melati")
+    f.MemberFactory(group=world.group_b1, full_name="Orang Anggrek")
+
+    response = facilitator.get(reverse("members:list"))
+
+    names = sorted(m.full_name for m in response.context["page_obj"])
+    assert names == ["Orang Melati", "Yohana Mambrasar"]
+
+
+def test_member_list_tampered_group_filter_is_an_error_not_a_leak(facilitator, world):
+    f.MemberFactory(group=world.group_b1, full_name="Orang Anggrek")
+
+    response = facilitator.get(reverse("members:list"), {"group": world.group_b1.pk})
+
+    assert response.status_code == 200
+    assert list(response.context["page_obj"]) == []
+    assert "Orang Anggrek" not in response.text
+    assert "errorlist" in response.text
+
+
+def test_member_list_search_does_not_leak(officer_b, member_a1):
+    response = officer_b.get(reverse("members:list"), {"q": "Yohana"})
+
+    assert list(response.context["page_obj"]) == []
+
+
+# --- search (K11, K13) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Ma'ruf", "Ma\u2019ruf", "maruf", "MARUF"])
+def test_member_search_apostrophes_and_case_find_same_person(officer, world, query):
+    f.MemberFactory(group=world.group_a1, full_name="Ma'ruf Letsoin")
+    f.MemberFactory(group=world.group_a1, full_name="Maria Goreti")
+
+    response = officer.get(reverse("members:list"), {"q": query})
+
+    assert [m.full_name for m in response.context["page_obj"]] == ["Ma'ruf Letsoin"]
+    assert "Ma&#x27;ruf Letsoin" in response.text or "Ma'ruf Letsoin" in response.text
+
+
+def test_member_search_title_name_found_by_given_name(officer, world):
+    f.MemberFactory(group=world.group_a1, full_name="Hj. Nurhayati Daeng Ngai, S.Pd., M.Si.")
+
+    response = officer.get(reverse("members:list"), {"q": "Nurhayati"})
+
+    assert [m.full_name for m in response.context["page_obj"]] == [
+        "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si."
+    ]
+
+
+# --- filters and pagination (K18) ----------------------------------------------------------
+
+
+def test_member_list_filters_poor_women(officer, world):
+    f.MemberFactory(group=world.group_a1, full_name="Ina Miskin", sex="F", is_poor=True)
+    f.MemberFactory(group=world.group_a1, full_name="Ina Cukup", sex="F")
+    f.MemberFactory(group=world.group_a1, full_name="Bapak Miskin", sex="M", is_poor=True)
+
+    response = officer.get(reverse("members:list"), {"sex": "F", "is_poor": "yes"})
+
+    assert [m.full_name for m in response.context["page_obj"]] == ["Ina Miskin"]
+
+
+def test_member_list_left_members_filtered_out_when_active_yes(officer, world):
+    f.MemberFactory(group=world.group_a1, full_name="Masih Aktif")
+    f.MemberFactory(
+        group=world.group_a1, full_name="Sudah Keluar", left_on=datetime.date(2025, 1, 1)
+    )
+
+    response = officer.get(reverse("members:list"), {"active": "yes"})
+
+    assert [m.full_name for m in response.context["page_obj"]] == ["Masih Aktif"]
+
+
+def test_member_list_pagination_keeps_filters(officer, world):
+    for n in range(25):
+        f.MemberFactory(group=world.group_a1, full_name=f"Ibu {n:02d}", sex="F")
+    f.MemberFactory(group=world.group_a1, full_name="Bapak Satu", sex="M")
+
+    first = officer.get(reverse("members:list"), {"sex": "F"})
+    second = officer.get(reverse("members:list"), {"sex": "F", "page": "2"})
+
+    assert "?sex=F&amp;page=2" in first.text
+    assert [m.full_name for m in second.context["page_obj"]] == [
+        f"Ibu {n:02d}" for n in range(20, 25)
+    ]
+
+
+@pytest.mark.parametrize("page", ["9", "abc", "-1"])
+def test_member_list_stale_page_number_is_not_404(officer, world, member_a1, page):
+    response = officer.get(reverse("members:list"), {"page": page})
+
+    assert response.status_code == 200
+    assert [m.full_name for m in response.context["page_obj"]] == ["Yohana Mambrasar"]
+
+
+def test_member_list_same_query_count_1_and_50_rows(officer, world, django_assert_num_queries):
+    f.MemberFactory(group=world.group_a1)
+    url = reverse("members:list")
+    with CaptureQueriesContext(connection) as one_row:
+        officer.get(url)
+    f.MemberFactory.create_batch(49, group=world.group_a1)
+
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        response = officer.get(url)
+
+    assert len(response.context["page_obj"]) == 20
+
+
+# --- create and edit forms (K11, K12, phone, NIK, consent, double tap) ---------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sumiyati",
+        "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si.",
+        "dr. Yakobus Lende, Sp.A",
+        "La Ode Muh. Rizal",
+    ],
+)
+def test_member_create_accepts_real_names_as_typed(officer, world, name):
+    response = officer.post(reverse("members:create"), _member_data(full_name=f"  {name} "))
+
+    member = Member.objects.get()
+    assert response.status_code == 302
+    assert member.full_name == name
+    assert member.group == world.group_a1
+    detail = officer.get(member.get_absolute_url())
+    assert f"<h1>{name}</h1>" in detail.text.replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("phone", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890"])
+def test_member_create_phone_stored_normalised(officer, world, phone):
+    officer.post(reverse("members:create"), _member_data(phone=phone))
+
+    assert Member.objects.get().phone == "+6281234567890"
+
+
+def test_member_create_bad_phone_message_beside_field_values_kept(officer, world):
+    response = officer.post(
+        reverse("members:create"), _member_data(phone="12ab", full_name="Maria Bere")
+    )
+
+    assert response.status_code == 200
+    assert Member.objects.count() == 0
+    assert response.context["form"].errors["phone"]
+    assert 'value="Maria Bere"' in response.text
+
+
+def test_member_create_duplicate_nik_is_form_error(officer, world):
+    f.MemberFactory(group=world.group_b1, nik="9471024506880007")
+
+    response = officer.post(reverse("members:create"), _member_data(nik="9471 0245 0688 0007"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["nik"] == [
+        "A member with this NIK is already registered."
+    ]
+    assert Member.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "nik", ["123", "94710245068800071", "9.47102450688e+15", "abcdefghijklmnop"]
+)
+def test_member_create_bad_nik_rejected(officer, world, nik):
+    response = officer.post(reverse("members:create"), _member_data(nik=nik))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["nik"]
+    assert Member.objects.count() == 0
+
+
+def test_member_create_nik_stored_as_16_digit_text(officer, world):
+    officer.post(reverse("members:create"), _member_data(nik="9471-0245-0688-0007"))
+
+    assert Member.objects.get().nik == "9471024506880007"
+
+
+@pytest.mark.parametrize("year", ["1850", "2999", "abc"])
+def test_member_create_implausible_birth_year_rejected(officer, world, year):
+    response = officer.post(reverse("members:create"), _member_data(birth_year=year))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["birth_year"]
+
+
+def test_member_create_without_consent_rejected(officer, world):
+    data = _member_data()
+    del data["consent"]
+
+    response = officer.post(reverse("members:create"), data)
+
+    assert response.context["form"].errors["consent"]
+    assert Member.objects.count() == 0
+
+
+def test_member_create_records_consent_date(officer, world):
+    officer.post(reverse("members:create"), _member_data())
+
+    assert Member.objects.get().consent_given_on is not None
+
+
+def test_member_create_double_tap_makes_one_member(officer, world):
+    data = _member_data(nik="9471024506880007")
+
+    first = officer.post(reverse("members:create"), data)
+    second = officer.post(reverse("members:create"), data)
+
+    member = Member.objects.get()
+    assert first.url == second.url == member.get_absolute_url()
+
+
+def test_member_create_form_has_token_and_script(officer, world):
+    response = officer.get(reverse("members:create"))
+
+    assert 'name="submission_token"' in response.text
+    assert "js/app.js" in response.text
+
+
+def test_member_create_officer_cannot_post_other_group(officer, world):
+    officer.post(reverse("members:create"), _member_data(group=world.group_b1.pk))
+
+    assert Member.objects.get().group == world.group_a1
+
+
+def test_member_create_facilitator_chooses_regency_group(facilitator, world):
+    response = facilitator.post(reverse("members:create"), _member_data(group=world.group_a2.pk))
+
+    assert response.status_code == 302
+    assert Member.objects.get().group == world.group_a2
+
+
+def test_member_create_facilitator_tampered_group_is_error(facilitator, world):
+    response = facilitator.post(reverse("members:create"), _member_data(group=world.group_b1.pk))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["group"]
+    assert Member.objects.count() == 0
+
+
+def test_member_edit_keeps_id_above_999_raw(officer, world):
+    member = f.MemberFactory(group=world.group_a1, id=1234)
+
+    response = officer.get(reverse("members:detail", args=[member.pk]))
+
+    assert 'href="/members/1234/edit/"' in response.text
+
+
+def test_member_edit_saves_changes(officer, member_a1):
+    data = _member_data(full_name="Yohana M.", phone="0813 1111 2222")
+    del data["submission_token"]
+
+    response = officer.post(reverse("members:edit", args=[member_a1.pk]), data)
+
+    member_a1.refresh_from_db()
+    assert response.status_code == 302
+    assert (member_a1.full_name, member_a1.phone) == ("Yohana M.", "+6281311112222")
+
+
+# --- leaving and anonymising ---------------------------------------------------------------
+
+
+def test_member_leave_marks_left_and_keeps_row(officer, member_a1):
+    officer.post(reverse("members:leave", args=[member_a1.pk]))
+
+    member_a1.refresh_from_db()
+    assert member_a1.left_on is not None
+    assert Member.objects.filter(pk=member_a1.pk).exists()
+
+
+def test_member_anonymise_clears_personal_fields_keeps_counts(officer, world):
+    member = f.MemberFactory(
+        group=world.group_a1,
+        full_name="Maria Bere",
+        nik="9471024506880007",
+        phone="+6281234567890",
+        is_poor=True,
+    )
+
+    officer.post(reverse("members:anonymise", args=[member.pk]))
+
+    member.refresh_from_db()
+    assert (member.full_name, member.nik, member.phone) == ("", None, "")
+    assert (member.sex, member.is_poor) == ("F", True)
+    assert "Maria Bere" not in officer.get(reverse("members:list")).text
+    assert officer.get(reverse("members:edit", args=[member.pk])).status_code == 302
+
+
+def test_member_pages_render_in_english_and_indonesian(officer, member_a1):
+    english = officer.get(reverse("members:list"), headers={"accept-language": "en"})
+
+    assert "Members" in english.text
+    assert "Yohana Mambrasar" in english.text
