@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aspirations import views
+from aspirations import musrenbang_views, pipeline_views, views
 
 app_name = "aspirations"
 urlpatterns = [
@@ -17,4 +17,11 @@ urlpatterns = [
         {"variant": "thumbnail"},
         name="attachment_thumbnail",
     ),
+    path("<int:pk>/move/", pipeline_views.aspiration_move_view, name="move"),
+    path("<int:pk>/correct/", pipeline_views.aspiration_correct_view, name="correct"),
+    path("<int:pk>/carry-over/", pipeline_views.aspiration_carry_over_view, name="carry_over"),
+    path("stuck/", pipeline_views.stuck, name="stuck"),
+    path("musrenbang/", musrenbang_views.musrenbang_list, name="musrenbang_list"),
+    path("musrenbang/new/", musrenbang_views.musrenbang_create, name="musrenbang_create"),
+    path("musrenbang/<int:pk>/", musrenbang_views.musrenbang_detail, name="musrenbang_detail"),
 ]

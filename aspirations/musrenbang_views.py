@@ -1,0 +1,99 @@
+"""Musrenbang forums: list, create and detail with the aspirations brought there (issue 4).
+
+Every page starts from ``MusrenbangForum.objects.visible_to``; officers create forums for
+their own village or subdistrict, facilitators for their regency (``forum_levels_for``).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from aspirations.models import AspirationEvent, MusrenbangForum
+from aspirations.pipeline_forms import MusrenbangForumForm, forum_levels_for
+from kk_portal.scoping import get_visible_or_404
+
+FORUMS_PER_PAGE = 25
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@login_required
+def musrenbang_list(request):
+    """Forums the user may see, newest first, filtered by level and fiscal year."""
+    forums = MusrenbangForum.objects.visible_to(request.user).select_related(
+        "village", "subdistrict", "regency"
+    )
+    level = request.GET.get("level", "")
+    if level in MusrenbangForum.Level.values:
+        forums = forums.filter(level=level)
+    else:
+        level = ""
+    year = request.GET.get("fiscal_year", "")
+    if year.isdigit():
+        forums = forums.filter(fiscal_year=int(year))
+    else:
+        year = ""
+    page = Paginator(forums.order_by("-held_on", "-pk"), FORUMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "musrenbang/forum_list.html",
+        {
+            "page_obj": page,
+            "forums": page.object_list,
+            "levels": MusrenbangForum.Level.choices,
+            "level": level,
+            "fiscal_year": year,
+            "can_create": bool(forum_levels_for(request.user)),
+        },
+    )
+
+
+@login_required
+def musrenbang_create(request):
+    """Create a forum; with ``?next=`` (the move form) return there with the forum chosen."""
+    if not forum_levels_for(request.user):
+        raise PermissionDenied
+    next_url = _safe_next(request)
+    form = MusrenbangForumForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        forum = form.save()
+        messages.success(request, _("Musrenbang forum saved."))
+        if next_url:
+            separator = "&" if "?" in next_url else "?"
+            return redirect(f"{next_url}{separator}forum={forum.pk}")
+        return redirect("aspirations:musrenbang_detail", pk=forum.pk)
+    return render(request, "musrenbang/forum_form.html", {"form": form, "next": next_url})
+
+
+@login_required
+def musrenbang_detail(request, pk):
+    """One forum, its attendance and the aspirations (visible to the user) brought there."""
+    forum = get_visible_or_404(
+        MusrenbangForum.objects.select_related("village", "subdistrict", "regency"),
+        request.user,
+        pk=pk,
+    )
+    events = (
+        AspirationEvent.objects.visible_to(request.user)
+        .filter(musrenbang_forum=forum)
+        .select_related("aspiration", "aspiration__group")
+        .order_by("aspiration__title", "occurred_on", "pk")
+    )
+    return render(
+        request,
+        "musrenbang/forum_detail.html",
+        {"forum": forum, "events": events},
+    )

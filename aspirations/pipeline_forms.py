@@ -1,0 +1,239 @@
+"""Forms of the aspiration's way: move, correction and Musrenbang forum (issue 4).
+
+The forms only shape input; the rules live in ``aspirations.services`` (moves) and in
+``MusrenbangForumForm.clean`` (which area belongs to which level).
+"""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.models import FundSource, MusrenbangForum, Urusan
+from aspirations.money import MoneyField
+from aspirations.services import allowed_targets, correction_targets
+from groups.models import Subdistrict, Village
+from kk_portal.scoping import Role
+from reses.models import ResesMeeting
+
+#: Which stage needs which part of the move form (``static/js/move_form.js`` hides the rest).
+BUDGET_FIELDS = (
+    "amount",
+    "fiscal_year",
+    "fund_source",
+    "implementing_urusan",
+    "implementing_agency",
+)
+REALISED_FIELDS = ("realised_amount", "evidence")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def forums_for(user, aspiration):
+    """Musrenbang forums ``user`` sees that concern ``aspiration``'s village, newest first."""
+    village = aspiration.village
+    return (
+        MusrenbangForum.objects.visible_to(user)
+        .filter(
+            Q(level=MusrenbangForum.Level.DESA, village=village)
+            | Q(level=MusrenbangForum.Level.KECAMATAN, subdistrict=village.subdistrict_id)
+            | Q(level=MusrenbangForum.Level.KABKOTA, regency=village.subdistrict.regency_id)
+        )
+        .select_related("village", "subdistrict", "regency")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def meetings_for(user, aspiration):
+    """Reses meetings ``user`` sees in ``aspiration``'s regency, newest first."""
+    return (
+        ResesMeeting.objects.visible_to(user)
+        .filter(village__subdistrict__regency=aspiration.village.subdistrict.regency_id)
+        .select_related("representative", "village")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+class MoveForm(forms.Form):
+    """One move of one aspiration: target stage, real-world date, forum, note and money."""
+
+    to = forms.ChoiceField(label=_("New stage"))
+    occurred_on = forms.DateField(
+        label=_("Date it happened"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the aspiration was not accommodated."),
+    )
+    musrenbang_forum = forms.ModelChoiceField(
+        label=_("Musrenbang forum"), queryset=MusrenbangForum.objects.none(), required=False
+    )
+    reses_meeting = forms.ModelChoiceField(
+        label=_("Reses meeting"), queryset=ResesMeeting.objects.none(), required=False
+    )
+    document_reference = forms.CharField(
+        label=_("Document reference"),
+        required=False,
+        max_length=200,
+        help_text=_("For example the number of the minutes, decree or budget document."),
+    )
+    amount = MoneyField(label=_("Amount budgeted (Rp)"), required=False)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"), required=False, min_value=2000, max_value=2100
+    )
+    fund_source = forms.ChoiceField(
+        label=_("Source of funds"),
+        required=False,
+        choices=[("", "---------"), *FundSource.choices],
+    )
+    implementing_urusan = forms.ModelChoiceField(
+        label=_("Implementing agency (urusan)"),
+        queryset=Urusan.objects.all(),
+        required=False,
+    )
+    implementing_agency = forms.CharField(
+        label=_("Implementing agency (name)"), required=False, max_length=200
+    )
+    realised_amount = MoneyField(label=_("Amount realised (Rp)"), required=False)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=300,
+        help_text=_("For example a handover report (BAST) number or where the photos are."),
+    )
+
+    def __init__(self, *args, aspiration, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("", "---------")] + [
+            (stage.value, stage.label) for stage in allowed_targets(aspiration)
+        ]
+        self.fields["musrenbang_forum"].queryset = forums_for(user, aspiration)
+        self.fields["reses_meeting"].queryset = meetings_for(user, aspiration)
+
+    def stage_groups(self):
+        """Field groups for the template: (stages that need them or ``""``, bound fields)."""
+        common = [
+            name for name in self.fields if name not in (*BUDGET_FIELDS, *REALISED_FIELDS, "reason")
+        ]
+        return [
+            ("", [self[name] for name in common]),
+            ("not_accommodated withdrawn", [self["reason"]]),
+            ("budgeted", [self[name] for name in BUDGET_FIELDS]),
+            ("realised", [self[name] for name in REALISED_FIELDS]),
+        ]
+
+
+class CorrectionForm(forms.Form):
+    """Set an aspiration back (or reopen it), with the reason: its own timeline event."""
+
+    to = forms.ChoiceField(label=_("Correct stage to"))
+    occurred_on = forms.DateField(
+        label=_("Date of the correction"),
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, aspiration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("", "---------")] + [
+            (stage.value, stage.label) for stage in correction_targets(aspiration)
+        ]
+
+
+def forum_levels_for(user):
+    """Levels of Musrenbang forum ``user`` may create: officers their village's and
+    subdistrict's, facilitators and administrators all three (issue 4)."""
+    if user.role == Role.OFFICER and user.group_id:
+        return (MusrenbangForum.Level.DESA, MusrenbangForum.Level.KECAMATAN)
+    if user.role == Role.FACILITATOR and user.regency_id:
+        return tuple(MusrenbangForum.Level)
+    return ()
+
+
+class MusrenbangForumForm(forms.ModelForm):
+    """A Musrenbang forum in the user's own area.
+
+    Officers pick only the level: the area is their group's village or subdistrict.
+    Facilitators pick the level and the village or subdistrict of their regency.
+    """
+
+    class Meta:
+        model = MusrenbangForum
+        fields = [
+            "level",
+            "village",
+            "subdistrict",
+            "held_on",
+            "fiscal_year",
+            "attendance_female",
+            "attendance_male",
+            "note",
+        ]
+        widgets = {"held_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["level"].choices = [
+            (level.value, level.label) for level in forum_levels_for(user)
+        ]
+        self.fields["held_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["fiscal_year"].min_value = 2000
+        self.fields["fiscal_year"].max_value = 2100
+        if user.role == Role.OFFICER:
+            del self.fields["village"]
+            del self.fields["subdistrict"]
+            group = user.group
+            self.instance.village = group.village
+            self.instance.subdistrict = group.village.subdistrict
+            self.instance.regency = group.village.subdistrict.regency
+        else:
+            self.instance.regency = user.regency
+            self.fields["village"].queryset = Village.objects.filter(
+                subdistrict__regency=user.regency_id
+            ).order_by("name")
+            self.fields["subdistrict"].queryset = Subdistrict.objects.filter(
+                regency=user.regency_id
+            ).order_by("name")
+            self.fields["village"].help_text = _("For a Musrenbang desa.")
+            self.fields["subdistrict"].help_text = _("For a Musrenbang kecamatan.")
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level")
+        if self.user.role == Role.OFFICER:
+            if level != MusrenbangForum.Level.DESA:
+                self.instance.village = None
+            return cleaned
+        village = cleaned.get("village")
+        subdistrict = cleaned.get("subdistrict")
+        if level == MusrenbangForum.Level.DESA:
+            if village is None:
+                self.add_error("village", _("Choose the village of this Musrenbang desa."))
+            else:
+                cleaned["subdistrict"] = village.subdistrict
+        elif level == MusrenbangForum.Level.KECAMATAN:
+            cleaned["village"] = None
+            if subdistrict is None:
+                self.add_error(
+                    "subdistrict", _("Choose the subdistrict of this Musrenbang kecamatan.")
+                )
+        elif level == MusrenbangForum.Level.KABKOTA:
+            cleaned["village"] = None
+            cleaned["subdistrict"] = None
+        return cleaned

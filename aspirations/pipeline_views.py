@@ -1,0 +1,196 @@
+"""Pages of the aspiration's way: move, correct, carry over, and "where is it stuck" (issue 4).
+
+Who may act is ``services.can_move``; which move is allowed is ``services.check_move``.
+Aspirations outside the user's scope answer 404; in scope but read-only (programme staff,
+DPRD staff) answer 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aspirations import services
+from aspirations.models import Aspiration
+from aspirations.pipeline_forms import CorrectionForm, MoveForm
+from aspirations.stages import OPEN, Stage
+from kk_portal.scoping import get_visible_or_404
+
+#: Rows per stage on the "stuck" overview, and per page on one stage's list.
+STUCK_PREVIEW = 5
+STUCK_PER_PAGE = 25
+
+
+def _movable_aspiration(request, pk):
+    aspiration = get_visible_or_404(
+        Aspiration.objects.select_related("group__village__subdistrict__regency", "village"),
+        request.user,
+        pk=pk,
+    )
+    if not services.can_move(request.user, aspiration):
+        raise PermissionDenied
+    return aspiration
+
+
+def _apply(form, action):
+    """Run a service call; put its ``ValidationError`` beside the fields. True if it worked."""
+    try:
+        action()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+@login_required
+def aspiration_move_view(request, pk):
+    """Record a move of one aspiration (one mobile page; money fields for ``budgeted``)."""
+    aspiration = _movable_aspiration(request, pk)
+    initial = {"occurred_on": services.group_today(aspiration)}
+    if request.GET.get("forum", "").isdigit():
+        initial["musrenbang_forum"] = request.GET["forum"]
+    if request.GET.get("to"):
+        initial["to"] = request.GET["to"]
+    form = MoveForm(request.POST or None, aspiration=aspiration, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.aspiration_move(
+                aspiration,
+                to=data["to"],
+                actor=request.user,
+                occurred_on=data["occurred_on"],
+                note=data["note"],
+                reason=data["reason"],
+                reses_meeting=data["reses_meeting"],
+                musrenbang_forum=data["musrenbang_forum"],
+                document_reference=data["document_reference"],
+                amount=data["amount"],
+                fiscal_year=data["fiscal_year"],
+                fund_source=data["fund_source"],
+                implementing_urusan=data["implementing_urusan"],
+                implementing_agency=data["implementing_agency"],
+                realised_amount=data["realised_amount"],
+                evidence=data["evidence"],
+            ),
+        ):
+            messages.success(
+                request,
+                _("Moved to “%(stage)s”.") % {"stage": Stage(aspiration.stage).label},
+            )
+            return redirect(aspiration)
+    return render(
+        request,
+        "aspirations/move_form.html",
+        {"aspiration": aspiration, "form": form, "mode": "move"},
+    )
+
+
+@login_required
+def aspiration_correct_view(request, pk):
+    """Set an aspiration's stage back (or reopen it) with a reason."""
+    aspiration = _movable_aspiration(request, pk)
+    form = CorrectionForm(
+        request.POST or None,
+        aspiration=aspiration,
+        initial={"occurred_on": services.group_today(aspiration)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.aspiration_correct(
+                aspiration,
+                to=data["to"],
+                actor=request.user,
+                occurred_on=data["occurred_on"],
+                reason=data["reason"],
+                note=data["note"],
+            ),
+        ):
+            messages.success(
+                request,
+                _("Corrected to “%(stage)s”.") % {"stage": Stage(aspiration.stage).label},
+            )
+            return redirect(aspiration)
+    return render(
+        request,
+        "aspirations/move_form.html",
+        {"aspiration": aspiration, "form": form, "mode": "correct"},
+    )
+
+
+@login_required
+@require_POST
+def aspiration_carry_over_view(request, pk):
+    """Bring a not-accommodated aspiration into next year's cycle (today, group's zone)."""
+    aspiration = _movable_aspiration(request, pk)
+    try:
+        successor = services.aspiration_carry_over(
+            aspiration, actor=request.user, occurred_on=services.group_today(aspiration)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(aspiration)
+    messages.success(request, _("Carried over into this year's cycle as a new aspiration."))
+    return redirect(successor)
+
+
+@login_required
+def stuck(request):
+    """Open aspirations per stage, oldest move first, with the days since their last move.
+
+    Without ``?stage=`` one page shows each stage's count and its oldest few; with it, one
+    stage's full list, paginated. Days count from ``stage_changed_on`` to today in the
+    user's zone. Query count does not grow with the rows.
+    """
+    visible = Aspiration.objects.visible_to(request.user).filter(stage__in=OPEN)
+    counts = dict(visible.values_list("stage").annotate(n=Count("pk")).order_by())
+    today = timezone.localdate()
+    stage = request.GET.get("stage", "")
+    if stage not in OPEN:
+        stage = ""
+    rows = visible.select_related("group", "village").order_by("stage_changed_on", "pk")
+    page = None
+    if stage:
+        page = Paginator(rows.filter(stage=stage), STUCK_PER_PAGE).get_page(request.GET.get("page"))
+        preview = {stage: list(page.object_list)}
+    else:
+        oldest = rows.annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("stage")],
+                order_by=[F("stage_changed_on").asc(), F("pk").asc()],
+            )
+        ).filter(position__lte=STUCK_PREVIEW)
+        preview = {}
+        for aspiration in oldest:
+            preview.setdefault(aspiration.stage, []).append(aspiration)
+    sections = []
+    for open_stage in OPEN:
+        if stage and open_stage != stage:
+            continue
+        items = preview.get(open_stage, [])
+        for aspiration in items:
+            aspiration.days_waiting = (today - aspiration.stage_changed_on).days
+        sections.append(
+            {"stage": open_stage, "count": counts.get(open_stage, 0), "aspirations": items}
+        )
+    return render(
+        request,
+        "aspirations/stuck.html",
+        {
+            "sections": sections,
+            "stage": stage,
+            "stages": [(s, counts.get(s, 0)) for s in OPEN],
+            "page_obj": page,
+            "preview_size": STUCK_PREVIEW,
+        },
+    )

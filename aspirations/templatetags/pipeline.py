@@ -1,0 +1,98 @@
+"""Template tags of the aspiration's way: the timeline and the move actions (issue 4).
+
+Both partials (``aspirations/_timeline.html``, ``aspirations/_move_actions.html``) fetch
+what they show here in a fixed number of queries, whatever the number of events.
+"""
+
+from django import template
+
+from aspirations import services
+from aspirations.models import Aspiration
+from reses.models import AgendaItem
+
+register = template.Library()
+
+#: The aspiration's own fields whose edits are shown on the timeline (django-simple-history).
+EDITED_FIELDS = (
+    "title",
+    "description",
+    "village",
+    "topic",
+    "urusan",
+    "channel",
+    "raised_on",
+    "benefits_women",
+    "benefits_men",
+    "benefits_poor",
+    "benefits_disability",
+    "addressed_to",
+    "representative",
+    "is_public",
+)
+_FOREIGN_KEYS = {"village", "topic", "urusan", "representative"}
+
+
+@register.simple_tag
+def timeline_events(aspiration):
+    """The events of ``aspiration`` in date order, with what each shows (two queries).
+
+    Each event gets ``response_label`` (the reses response, if any).
+    """
+    events = list(
+        aspiration.events.select_related(
+            "recorded_by",
+            "reses_meeting__representative",
+            "reses_meeting__village",
+            "musrenbang_forum__village",
+            "musrenbang_forum__subdistrict",
+            "musrenbang_forum__regency",
+            "implementing_urusan",
+        )
+    )
+    labels = dict(AgendaItem.Response.choices)
+    for event in events:
+        event.response_label = labels.get(event.response, "")
+    return events
+
+
+@register.simple_tag
+def field_edits(aspiration):
+    """Edits of the aspiration's own fields, oldest first (one query).
+
+    A list of ``{"when", "user", "changes"}``; ``changes`` is a list of ``(field label,
+    old, new)`` where ``old``/``new`` are ``None`` for related rows (shown by name only).
+    Saves that changed only the stage (moves) are left out: the events show those.
+    """
+    records = list(aspiration.history.select_related("history_user").order_by("history_date"))
+    labels = {name: Aspiration._meta.get_field(name).verbose_name for name in EDITED_FIELDS}
+    edits = []
+    for previous, record in zip(records, records[1:], strict=False):
+        changes = []
+        for name in EDITED_FIELDS:
+            attname = f"{name}_id" if name in _FOREIGN_KEYS else name
+            old, new = getattr(previous, attname), getattr(record, attname)
+            if old != new:
+                if name in _FOREIGN_KEYS:
+                    changes.append((labels[name], None, None))
+                else:
+                    changes.append((labels[name], old, new))
+        if changes:
+            edits.append(
+                {"when": record.history_date, "user": record.history_user, "changes": changes}
+            )
+    return edits
+
+
+@register.simple_tag(takes_context=True)
+def move_actions(context, aspiration):
+    """What the signed-in user may do on ``aspiration``'s way (``services.can_move``)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not services.can_move(user, aspiration):
+        return {"can_move": False}
+    return {
+        "can_move": bool(services.allowed_targets(aspiration)),
+        "can_correct": bool(services.correction_targets(aspiration)),
+        "can_carry_over": services.can_carry_over(aspiration),
+        "editable": True,
+    }
