@@ -78,6 +78,9 @@ class Province(Region):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_format"
             ),
+            models.CheckConstraint(
+                condition=Q(time_zone__in=TimeZone.values), name="province_time_zone_valid"
+            ),
         ]
 
 
@@ -100,6 +103,12 @@ class Regency(Region):
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9]{2}\.[0-9]{2}$"), name="regency_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["kabupaten", "kota"]), name="regency_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_zone__in=TimeZone.values), name="regency_time_zone_valid"
             ),
         ]
 
@@ -154,6 +163,13 @@ class Village(Region):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[1-3][0-9]{3}$"),
                 name="village_code_format",
+            ),
+            # The legal kind is the one the code gives (see kind_for_code).
+            models.CheckConstraint(
+                condition=(Q(kind="kelurahan") & Q(code__regex=r"\.1[0-9]{3}$"))
+                | (Q(kind="desa") & Q(code__regex=r"\.2[0-9]{3}$"))
+                | (Q(kind="desa_adat") & Q(code__regex=r"\.3[0-9]{3}$")),
+                name="village_kind_matches_code",
             ),
         ]
 
