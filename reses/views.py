@@ -181,7 +181,7 @@ def _pack_context(request, meeting):
         "meeting": meeting,
         "items": services.with_days_waiting_items(services.agenda_items(meeting, accepted=True)),
         "profiles": services.village_profiles(meeting, request.user),
-        "attendance_rows": range(1, 31),
+        "attendance_rows": range(1, 26),
     }
 
 

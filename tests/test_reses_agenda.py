@@ -1,0 +1,394 @@
+"""The agenda: candidates by district (the Sirimau split), building, proposals, the pack."""
+
+import datetime
+import io
+import os
+import pathlib
+import zoneinfo
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from aspirations.models import Topic
+from groups.models import Village
+from reses.models import AgendaItem, ElectoralDistrict
+from tests import factories as f
+
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
+
+
+@pytest.fixture
+def meeting(world):
+    return f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        reses_period="Reses II 2025",
+        starts_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=WITA),
+    )
+
+
+@pytest.fixture
+def aspiration_a1(world):
+    return f.AspirationFactory(
+        group=world.group_a1,
+        title="Sumur bor dusun Satu",
+        raised_on=datetime.date(2025, 1, 1),
+        benefits_poor=True,
+    )
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- the Sirimau split, with the shipped reference data ---------------------------------
+
+
+@pytest.fixture
+def ambon_districts(db):
+    """Load the shipped regions and districts; one representative for Ambon 1 and Ambon 2."""
+    call_command("load_reference_data", verbosity=0)
+    reps = {}
+    for number in (1, 2):
+        district = ElectoralDistrict.objects.get(name=f"KOTA AMBON {number}")
+        representative = f.RepresentativeFactory(district=district, full_name=f"Wakil {number}")
+        reps[number] = (representative, f.UserFactory(role="dprd", representative=representative))
+    return reps
+
+
+def test_agenda_candidates_follow_sirimau_split(ambon_districts):
+    batu_merah = Village.objects.get(code="81.71.02.2003")
+    rijali = Village.objects.get(code="81.71.02.1011")
+    assert (batu_merah.name, rijali.name) == ("Batu Merah", "Rijali")
+    topic = Topic.objects.order_by("order").first()
+    for village in (batu_merah, rijali):
+        f.AspirationFactory(
+            group=f.ConstituentGroupFactory(village=village),
+            title=f"Air bersih {village.name}",
+            topic=topic,
+        )
+    pages = {}
+    for number, (representative, staff) in ambon_districts.items():
+        meeting = f.ResesMeetingFactory(
+            representative=representative,
+            village=batu_merah if number == 2 else rijali,
+            starts_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=WIT),
+        )
+        pages[number] = _client(staff).get(reverse("reses:agenda_build", args=[meeting.pk]))
+
+    titles = {n: [a.title for a in page.context["candidates"]] for n, page in pages.items()}
+    assert titles == {1: ["Air bersih Rijali"], 2: ["Air bersih Batu Merah"]}
+    assert "10 Maret 2025 09.00 WIT" in pages[2].text
+
+
+def test_meeting_form_refuses_village_of_other_half_of_sirimau(ambon_districts):
+    representative, staff = ambon_districts[2]
+    rijali = Village.objects.get(code="81.71.02.1011")
+
+    response = _client(staff).post(
+        reverse("reses:meeting_create"),
+        {
+            "reses_period": "Reses I 2025",
+            "village": rijali.pk,
+            "date": "2025-03-10",
+            "starts_at": "09:00",
+            "venue": "Kantor lurah",
+            "expected_attendance": "30",
+        },
+    )
+
+    assert response.context["form"].errors["village"] == [
+        "Choose a village of the representative's electoral district."
+    ]
+
+
+# --- the builder ------------------------------------------------------------------------
+
+
+def test_agenda_build_groups_candidates_by_village_and_topic(dprd, world, meeting, aspiration_a1):
+    other_topic = f.TopicFactory(slug="health", name="Kesehatan dan BPJS", order=2)
+    f.AspirationFactory(group=world.group_a1, title="Kartu BPJS lansia", topic=other_topic)
+    f.AspirationFactory(group=world.group_a2, title="Jalan Desa Dua")  # outside the district
+    f.AspirationFactory(group=world.group_a1, title="Sudah selesai", stage="realised")
+
+    response = dprd.get(reverse("reses:agenda_build", args=[meeting.pk]))
+
+    assert [a.title for a in response.context["candidates"]] == [
+        "Sumur bor dusun Satu",
+        "Kartu BPJS lansia",
+    ]
+    assert "<legend>Desa Alfa Satu" in response.text
+    assert "<h3>Kesehatan dan BPJS</h3>" in response.text
+    assert "poor" in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 404),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 404),
+        ("dprd", 200),
+        ("admin_client_", 200),
+    ],
+)
+def test_agenda_build_by_role(request, meeting, persona, status):
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("reses:agenda_build", args=[meeting.pk]))
+
+    assert response.status_code == status
+
+
+def test_agenda_build_anonymous_redirected(anonymous, meeting):
+    assert anonymous.get(reverse("reses:agenda_build", args=[meeting.pk])).status_code == 302
+
+
+def test_agenda_add_and_order(dprd, world, meeting, aspiration_a1):
+    second = f.AspirationFactory(group=world.group_a1, title="Posyandu")
+    url = reverse("reses:agenda_build", args=[meeting.pk])
+
+    dprd.post(url, {"add": "1", "add-aspirations": [aspiration_a1.pk, second.pk]})
+    sumur = meeting.agenda_items.get(aspiration=aspiration_a1)
+    posyandu = meeting.agenda_items.get(aspiration=second)
+    dprd.post(
+        url,
+        {
+            "save_order": "1",
+            "items-TOTAL_FORMS": "2",
+            "items-INITIAL_FORMS": "2",
+            "items-0-id": sumur.pk,
+            "items-0-order": "2",
+            "items-0-accepted": "on",
+            "items-1-id": posyandu.pk,
+            "items-1-order": "1",
+            "items-1-accepted": "on",
+        },
+    )
+
+    ordered = [i.aspiration.title for i in meeting.agenda_items.order_by("order")]
+    assert ordered == ["Posyandu", "Sumur bor dusun Satu"]
+    assert all(i.accepted and not i.proposed_by_group for i in meeting.agenda_items.all())
+
+
+def test_agenda_add_refuses_aspiration_from_other_district(facilitator, world, meeting):
+    outside = f.AspirationFactory(group=world.group_a2, title="Jalan Desa Dua")
+
+    response = facilitator.post(
+        reverse("reses:agenda_build", args=[meeting.pk]),
+        {"add": "1", "add-aspirations": [outside.pk]},
+    )
+
+    assert response.status_code == 400
+    assert not AgendaItem.objects.exists()
+    assert response.context["add_form"].errors["aspirations"] == [
+        "This aspiration is not open to you."
+    ]
+
+
+def test_agenda_add_service_refuses_other_district(world, meeting):
+    from django.core.exceptions import ValidationError
+
+    from reses.services import agenda_add
+
+    outside = f.AspirationFactory(group=world.group_a2, title="Jalan Desa Dua")
+
+    with pytest.raises(ValidationError) as error:
+        agenda_add(meeting, [outside])
+
+    assert error.value.messages == [
+        "“Jalan Desa Dua” concerns Desa Alfa Dua, outside ALFA 1; it cannot go on this agenda."
+    ]
+    assert not AgendaItem.objects.exists()
+
+
+# --- officers propose -------------------------------------------------------------------
+
+
+def test_officer_proposes_group_aspiration(officer, world, meeting, aspiration_a1):
+    other_group = f.AspirationFactory(
+        group=f.ConstituentGroupFactory(village=world.village_a1), title="Milik KK lain"
+    )
+    page = officer.get(meeting.get_absolute_url())
+    assert [a.title for a in page.context["propose_form"].fields["aspirations"].queryset] == [
+        "Sumur bor dusun Satu"
+    ]
+
+    response = officer.post(
+        reverse("reses:agenda_propose", args=[meeting.pk]),
+        {"propose-aspirations": [aspiration_a1.pk]},
+    )
+    refused = officer.post(
+        reverse("reses:agenda_propose", args=[meeting.pk]),
+        {"propose-aspirations": [other_group.pk]},
+    )
+
+    item = AgendaItem.objects.get()
+    assert response.status_code == 302
+    assert (item.aspiration, item.proposed_by_group, item.accepted) == (aspiration_a1, True, False)
+    assert refused.status_code == 400
+    detail = officer.get(meeting.get_absolute_url())
+    assert "proposed by the group, awaiting staff" in detail.text
+
+
+def test_officer_b_cannot_propose_to_meeting_out_of_scope(officer_b, world, meeting):
+    mine = f.AspirationFactory(group=world.group_a2)
+
+    response = officer_b.post(
+        reverse("reses:agenda_propose", args=[meeting.pk]), {"propose-aspirations": [mine.pk]}
+    )
+
+    assert response.status_code == 404
+    assert not AgendaItem.objects.exists()
+
+
+def test_dprd_cannot_use_propose(dprd, meeting, aspiration_a1):
+    response = dprd.post(
+        reverse("reses:agenda_propose", args=[meeting.pk]),
+        {"propose-aspirations": [aspiration_a1.pk]},
+    )
+
+    assert response.status_code == 403
+
+
+def test_proposed_item_left_out_of_pack_until_accepted(dprd, meeting, aspiration_a1):
+    f.AgendaItemFactory(
+        meeting=meeting, aspiration=aspiration_a1, proposed_by_group=True, accepted=False
+    )
+
+    response = dprd.get(reverse("reses:agenda_print", args=[meeting.pk]))
+
+    assert "Sumur bor dusun Satu" not in response.text
+
+
+# --- the pack: print page and PDF -------------------------------------------------------
+
+
+@pytest.fixture
+def ambon_meeting(db):
+    province = f.ProvinceFactory(code="81", name="Maluku", time_zone="Asia/Jayapura")
+    regency = f.RegencyFactory(
+        province=province, code="81.71", name="Kota Ambon", kind="kota", time_zone="Asia/Jayapura"
+    )
+    village = f.VillageFactory(
+        subdistrict=f.SubdistrictFactory(regency=regency, code="81.71.02", name="Sirimau"),
+        code="81.71.02.2003",
+        name="Batu Merah",
+    )
+    district = f.DistrictVillageFactory(
+        district=f.ElectoralDistrictFactory(regency=regency, name="KOTA AMBON 2"), village=village
+    ).district
+    representative = f.RepresentativeFactory(
+        district=district, full_name="Hj. Nurhayati Daeng Ngai, S.Pd., M.Si."
+    )
+    meeting = f.ResesMeetingFactory(
+        representative=representative,
+        village=village,
+        venue="Masjid Raya",
+        starts_at=datetime.datetime(2024, 8, 17, 9, 0, tzinfo=WIT),
+    )
+    aspiration = f.AspirationFactory(
+        group=f.ConstituentGroupFactory(village=village, name="KK Ma'ruf"),
+        title="Lampu jalan lorong",
+        raised_on=datetime.date(2024, 8, 1),
+        benefits_disability=True,
+    )
+    f.AgendaItemFactory(meeting=meeting, aspiration=aspiration, order=1)
+    staff = f.UserFactory(role="dprd", representative=representative)
+    return meeting, _client(staff)
+
+
+def test_agenda_print_page_shows_pack(ambon_meeting):
+    meeting, client = ambon_meeting
+
+    response = client.get(reverse("reses:agenda_print", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert "17 Agustus 2024 09.00 WIT" in response.text
+    assert "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si." in response.text
+    assert "Lampu jalan lorong" in response.text
+    assert "KK Ma&#x27;ruf" in response.text
+    assert "css/print.css" in response.text
+    assert "Attendance sheet" in response.text
+
+
+def test_agenda_pdf_holds_agenda_profile_and_attendance_sheet(ambon_meeting):
+    meeting, client = ambon_meeting
+
+    response = client.get(reverse("reses:agenda_pdf", args=[meeting.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "agenda-reses-" in response["Content-Disposition"]
+    if os.environ.get("RESES_PDF_OUT"):
+        pathlib.Path(os.environ["RESES_PDF_OUT"]).write_bytes(response.content)
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert len(reader.pages) == 2  # agenda with village profiles; attendance sheet
+    assert "17 Agustus 2024 09.00 WIT" in text
+    assert "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si." in text
+    assert "Lampu jalan lorong" in text
+    assert "KK Ma'ruf" in text
+    assert "&#" not in text
+    assert "Batu Merah" in text
+    sheet = " ".join(reader.pages[-1].extract_text().split())
+    for column in ("Attendance sheet", "Sex (W/M)", "Poor", "Disability", "Signature"):
+        assert column in sheet
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)  # A4 in points
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 200),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 200),
+        ("dprd", 200),
+        ("admin_client_", 200),
+    ],
+)
+def test_agenda_print_by_role(request, meeting, aspiration_a1, persona, status):
+    f.AgendaItemFactory(meeting=meeting, aspiration=aspiration_a1)
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("reses:agenda_print", args=[meeting.pk]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert "Sumur bor dusun Satu" in response.text
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("facilitator_b", 404)])
+def test_agenda_pdf_outsiders_get_404(request, meeting, persona, status):
+    client = request.getfixturevalue(persona)
+
+    assert client.get(reverse("reses:agenda_pdf", args=[meeting.pk])).status_code == status
+
+
+def test_agenda_pdf_anonymous_redirected(anonymous, meeting):
+    assert anonymous.get(reverse("reses:agenda_pdf", args=[meeting.pk])).status_code == 302
+
+
+def test_pack_profile_counts_open_aspirations_of_agenda_villages(dprd, world, meeting):
+    item = f.AgendaItemFactory(
+        meeting=meeting, aspiration=f.AspirationFactory(group=world.group_a1, benefits_poor=True)
+    )
+    f.AspirationFactory(group=world.group_a1, benefits_women=False)
+    f.AspirationFactory(group=world.group_a1, stage="realised")
+
+    response = dprd.get(reverse("reses:agenda_print", args=[meeting.pk]))
+
+    profile = response.context["profiles"]
+    assert [(r["village__name"], r["total"], r["women"], r["poor"]) for r in profile] == [
+        (item.aspiration.village.name, 2, 1, 1)
+    ]
