@@ -172,6 +172,10 @@ class MusrenbangForumForm(forms.ModelForm):
     Facilitators pick the level and the village or subdistrict of their regency.
     """
 
+    fiscal_year = forms.IntegerField(
+        label=_("fiscal year planned for"), min_value=2000, max_value=2100
+    )
+
     class Meta:
         model = MusrenbangForum
         fields = [
@@ -193,8 +197,6 @@ class MusrenbangForumForm(forms.ModelForm):
             (level.value, level.label) for level in forum_levels_for(user)
         ]
         self.fields["held_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        self.fields["fiscal_year"].min_value = 2000
-        self.fields["fiscal_year"].max_value = 2100
         if user.role == Role.OFFICER:
             del self.fields["village"]
             del self.fields["subdistrict"]

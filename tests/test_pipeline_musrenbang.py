@@ -1,0 +1,255 @@
+"""Musrenbang forums: list, create, detail, scoped by role (issue 4)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aspirations.models import MusrenbangForum
+from aspirations.services import aspiration_move
+from aspirations.stages import Stage
+from tests import factories as f
+
+Level = MusrenbangForum.Level
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def forums(world):
+    subdistrict_a = world.village_a1.subdistrict
+    return {
+        "desa A1": f.MusrenbangForumFactory(village=world.village_a1, note="desa A1"),
+        "desa A2": f.MusrenbangForumFactory(village=world.village_a2, note="desa A2"),
+        "kecamatan A": f.MusrenbangForumFactory(
+            level=Level.KECAMATAN,
+            village=None,
+            subdistrict=subdistrict_a,
+            regency=world.regency_a,
+            note="kecamatan A",
+        ),
+        "kabkota A": f.MusrenbangForumFactory(
+            level=Level.KABKOTA, village=None, regency=world.regency_a, note="kabkota A"
+        ),
+        "desa B1": f.MusrenbangForumFactory(village=world.village_b1, note="desa B1"),
+    }
+
+
+VISIBLE = {
+    "officer": {"desa A1", "kecamatan A", "kabkota A"},
+    "officer_b": {"desa A2", "kecamatan A", "kabkota A"},
+    "facilitator": {"desa A1", "desa A2", "kecamatan A", "kabkota A"},
+    "facilitator_b": {"desa B1"},
+    "programme": {"desa A1", "desa A2", "kecamatan A", "kabkota A", "desa B1"},
+    "dprd": {"desa A1", "desa A2", "kecamatan A", "kabkota A"},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_musrenbang_list_scoped_by_role(request, forums, persona):
+    response = request.getfixturevalue(persona).get(reverse("aspirations:musrenbang_list"))
+
+    assert {forum.note for forum in response.context["forums"]} == VISIBLE[persona]
+    page = response.content.decode()
+    for name, forum in forums.items():
+        url = reverse("aspirations:musrenbang_detail", args=[forum.pk])
+        assert (f'href="{url}"' in page) is (name in VISIBLE[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_musrenbang_detail_outsiders_get_404(request, forums, persona):
+    client = request.getfixturevalue(persona)
+
+    for name, forum in forums.items():
+        response = client.get(reverse("aspirations:musrenbang_detail", args=[forum.pk]))
+        assert response.status_code == (200 if name in VISIBLE[persona] else 404), name
+
+
+@pytest.mark.parametrize(
+    "name", ["musrenbang_list", "musrenbang_create", ("musrenbang_detail", True)]
+)
+def test_musrenbang_anonymous_redirected(anonymous, forums, name):
+    args = []
+    if isinstance(name, tuple):
+        name, args = name[0], [forums["desa A1"].pk]
+
+    response = anonymous.get(reverse(f"aspirations:{name}", args=args))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_musrenbang_list_filters_level_and_year(programme, forums):
+    forums["kabkota A"].fiscal_year = 2027
+    forums["kabkota A"].save()
+
+    response = programme.get(
+        reverse("aspirations:musrenbang_list"), {"level": "kabkota", "fiscal_year": "2027"}
+    )
+
+    assert [forum.note for forum in response.context["forums"]] == ["kabkota A"]
+
+
+def test_musrenbang_list_query_count_constant(facilitator, world):
+    f.MusrenbangForumFactory(village=world.village_a1)
+    with CaptureQueriesContext(connection) as one:
+        facilitator.get(reverse("aspirations:musrenbang_list"))
+    for _ in range(8):
+        f.MusrenbangForumFactory(village=world.village_a2)
+        f.MusrenbangForumFactory(
+            level=Level.KECAMATAN,
+            village=None,
+            subdistrict=world.village_a1.subdistrict,
+            regency=world.regency_a,
+        )
+
+    with CaptureQueriesContext(connection) as many:
+        facilitator.get(reverse("aspirations:musrenbang_list"))
+
+    assert len(one) == len(many)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 200),
+        ("officer_b", 200),
+        ("facilitator", 200),
+        ("facilitator_b", 200),
+        ("programme", 403),
+        ("dprd", 403),
+    ],
+)
+def test_musrenbang_create_page_by_role(request, world, persona, status):
+    response = request.getfixturevalue(persona).get(reverse("aspirations:musrenbang_create"))
+
+    assert response.status_code == status
+
+
+def _forum_data(**extra):
+    data = {
+        "held_on": "2025-01-20",
+        "fiscal_year": "2026",
+        "attendance_female": "31",
+        "attendance_male": "17",
+    }
+    data.update(extra)
+    return data
+
+
+def test_musrenbang_create_officer_own_village(officer, world):
+    response = officer.post(reverse("aspirations:musrenbang_create"), _forum_data(level="desa"))
+
+    forum = MusrenbangForum.objects.get()
+    assert response["Location"] == reverse("aspirations:musrenbang_detail", args=[forum.pk])
+    assert (forum.village, forum.regency, forum.attendance_female) == (
+        world.village_a1,
+        world.regency_a,
+        31,
+    )
+    page = officer.get(response["Location"]).content.decode()
+    assert "31 women, 17 men" in page
+
+
+def test_musrenbang_create_officer_own_subdistrict(officer, world):
+    officer.post(reverse("aspirations:musrenbang_create"), _forum_data(level="kecamatan"))
+
+    forum = MusrenbangForum.objects.get()
+    assert (forum.level, forum.village, forum.subdistrict) == (
+        Level.KECAMATAN,
+        None,
+        world.village_a1.subdistrict,
+    )
+
+
+def test_musrenbang_create_officer_cannot_create_regency_forum(officer):
+    response = officer.post(reverse("aspirations:musrenbang_create"), _forum_data(level="kabkota"))
+
+    assert "Select a valid choice." in response.content.decode()
+    assert not MusrenbangForum.objects.exists()
+
+
+def test_musrenbang_create_officer_ignores_posted_area(officer, world):
+    officer.post(
+        reverse("aspirations:musrenbang_create"),
+        _forum_data(level="desa", village=world.village_b1.pk),
+    )
+
+    assert MusrenbangForum.objects.get().village == world.village_a1
+
+
+def test_musrenbang_create_facilitator_needs_village_for_desa(facilitator):
+    response = facilitator.post(reverse("aspirations:musrenbang_create"), _forum_data(level="desa"))
+
+    assert "Choose the village of this Musrenbang desa." in response.content.decode()
+    assert 'value="31"' in response.content.decode()
+    assert not MusrenbangForum.objects.exists()
+
+
+def test_musrenbang_create_facilitator_only_own_regency(facilitator, world):
+    response = facilitator.post(
+        reverse("aspirations:musrenbang_create"),
+        _forum_data(level="desa", village=world.village_b1.pk),
+    )
+
+    assert "Select a valid choice." in response.content.decode()
+    assert not MusrenbangForum.objects.exists()
+
+
+def test_musrenbang_create_facilitator_regency_forum(facilitator, world):
+    facilitator.post(reverse("aspirations:musrenbang_create"), _forum_data(level="kabkota"))
+
+    forum = MusrenbangForum.objects.get()
+    assert (forum.level, forum.regency, forum.village, forum.subdistrict) == (
+        Level.KABKOTA,
+        world.regency_a,
+        None,
+        None,
+    )
+
+
+def test_musrenbang_create_bad_attendance_refused(officer):
+    response = officer.post(
+        reverse("aspirations:musrenbang_create"),
+        _forum_data(level="desa", attendance_female="-3", fiscal_year="1900"),
+    )
+
+    page = response.content.decode()
+    assert "Ensure this value is greater than or equal to 0." in page
+    assert "Ensure this value is greater than or equal to 2000." in page
+    assert not MusrenbangForum.objects.exists()
+
+
+def test_musrenbang_detail_lists_visible_aspirations_with_result(
+    officer, facilitator, forums, world
+):
+    forum = forums["kecamatan A"]
+    mine = f.AspirationFactory(group=world.group_a1, title="Sumur bor A1")
+    theirs = f.AspirationFactory(group=world.group_a2, title="Posyandu A2")
+    day = datetime.date(2025, 1, 20)
+    aspiration_move(
+        mine, to=Stage.MUSRENBANG_KECAMATAN, actor=None, occurred_on=day, musrenbang_forum=forum
+    )
+    aspiration_move(
+        theirs,
+        to=Stage.NOT_ACCOMMODATED,
+        actor=None,
+        occurred_on=day,
+        musrenbang_forum=forum,
+        reason="Bukan prioritas.",
+    )
+    url = reverse("aspirations:musrenbang_detail", args=[forum.pk])
+
+    officer_page = officer.get(url).content.decode()
+    facilitator_page = facilitator.get(url).content.decode()
+
+    assert "Sumur bor A1" in officer_page
+    assert "Posyandu A2" not in officer_page
+    assert "Sumur bor A1" in facilitator_page
+    assert "Posyandu A2" in facilitator_page
+    assert "not accommodated" in facilitator_page
