@@ -1,0 +1,409 @@
+"""Aspiration pages: scoping by role, filters, pagination, the create and edit forms."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aspirations.models import Aspiration, AspirationEvent
+from aspirations.stages import Stage
+from tests import factories as f
+
+ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
+
+
+@pytest.fixture
+def topic(db):
+    return f.TopicFactory()
+
+
+@pytest.fixture
+def aspiration_a1(world, topic):
+    return f.AspirationFactory(group=world.group_a1, title="Air bersih Dusun Satu", topic=topic)
+
+
+def _data(world, topic_, **overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "title": "Jalan tani rusak",
+        "description": "Jalan sepanjang 300 m rusak.",
+        "topic": topic_.pk,
+        "village": world.village_a1.pk,
+        "channel": "face_to_face",
+        "raised_on": "2024-08-17",
+        "benefits_women": "on",
+        "benefits_poor": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- scoping: every view, every role -------------------------------------------------------
+
+DETAIL_EXPECTED = {
+    "officer": 200,
+    "officer_b": 404,
+    "facilitator": 200,
+    "facilitator_b": 404,
+    "programme": 200,
+    "dprd": 200,  # village A1 lies in the representative's district
+}
+EDIT_EXPECTED = {**DETAIL_EXPECTED, "programme": 404, "dprd": 404}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_aspiration_detail_answers_by_role(request, aspiration_a1, role):
+    client = request.getfixturevalue(role)
+
+    response = client.get(reverse("aspirations:detail", args=[aspiration_a1.pk]))
+
+    assert response.status_code == DETAIL_EXPECTED[role]
+    if response.status_code == 200:
+        assert "Air bersih Dusun Satu" in response.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_aspiration_edit_answers_by_role(request, aspiration_a1, role):
+    client = request.getfixturevalue(role)
+
+    response = client.get(reverse("aspirations:edit", args=[aspiration_a1.pk]))
+
+    assert response.status_code == EDIT_EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_aspiration_edit_post_outsiders_change_nothing(request, world, topic, aspiration_a1, role):
+    client = request.getfixturevalue(role)
+
+    response = client.post(
+        reverse("aspirations:edit", args=[aspiration_a1.pk]), _data(world, topic, title="Diubah")
+    )
+
+    aspiration_a1.refresh_from_db()
+    if EDIT_EXPECTED[role] == 200:
+        assert response.status_code == 302
+        assert aspiration_a1.title == "Diubah"
+    else:
+        assert response.status_code == 404
+        assert aspiration_a1.title == "Air bersih Dusun Satu"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("officer", 200),
+        ("officer_b", 200),
+        ("facilitator", 200),
+        ("facilitator_b", 200),
+        ("programme", 404),
+        ("dprd", 404),
+    ],
+)
+def test_aspiration_create_page_by_role(request, world, role, expected):
+    client = request.getfixturevalue(role)
+
+    assert client.get(reverse("aspirations:create")).status_code == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["aspirations:list", "aspirations:create", "aspirations:detail", "aspirations:edit"]
+)
+def test_aspiration_pages_anonymous_redirected_to_login(anonymous, aspiration_a1, name):
+    args = [aspiration_a1.pk] if name in {"aspirations:detail", "aspirations:edit"} else []
+
+    response = anonymous.get(reverse(name, args=args))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+LIST_EXPECTED = {
+    "officer": ["A1"],
+    "officer_b": ["A2"],
+    "facilitator": ["A1", "A2"],
+    "facilitator_b": ["B1"],
+    "programme": ["A1", "A2", "B1"],
+    "dprd": ["A1", "B1 to rep"],
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_aspiration_list_shows_only_scope(request, world, topic, role):
+    f.AspirationFactory(group=world.group_a1, title="A1", topic=topic)
+    f.AspirationFactory(group=world.group_a2, title="A2", topic=topic)
+    f.AspirationFactory(
+        group=world.group_b1, title="B1 to rep", topic=topic, representative=world.representative
+    )
+    if role != "dprd":
+        Aspiration.objects.filter(title="B1 to rep").update(title="B1", representative=None)
+    client = request.getfixturevalue(role)
+
+    response = client.get(reverse("aspirations:list"))
+
+    assert sorted(a.title for a in response.context["page_obj"]) == LIST_EXPECTED[role]
+
+
+def test_aspiration_list_search_does_not_leak(officer_b, aspiration_a1):
+    response = officer_b.get(reverse("aspirations:list"), {"q": "Air bersih"})
+
+    assert list(response.context["page_obj"]) == []
+    assert "Dusun Satu" not in response.text
+
+
+def test_aspiration_list_tampered_village_filter_is_error_not_leak(officer, world, topic):
+    f.AspirationFactory(group=world.group_b1, title="Di Beta", topic=topic)
+
+    response = officer.get(reverse("aspirations:list"), {"village": world.village_b1.pk})
+
+    assert list(response.context["page_obj"]) == []
+    assert "Di Beta" not in response.text
+    assert "errorlist" in response.text
+
+
+# --- filters (K17) and pagination (K18) ----------------------------------------------------
+
+
+def test_aspiration_list_date_range_includes_end_day(officer, world, topic):
+    for day, title in [(1, "awal"), (31, "akhir"), (1, "september")]:
+        month = 9 if title == "september" else 8
+        f.AspirationFactory(
+            group=world.group_a1,
+            topic=topic,
+            title=title,
+            raised_on=datetime.date(2024, month, day),
+        )
+    f.AspirationFactory(
+        group=world.group_a1, topic=topic, title="juli", raised_on=datetime.date(2024, 7, 31)
+    )
+
+    response = officer.get(
+        reverse("aspirations:list"), {"raised_from": "2024-08-01", "raised_to": "2024-08-31"}
+    )
+
+    assert sorted(a.title for a in response.context["page_obj"]) == ["akhir", "awal"]
+
+
+def test_aspiration_list_date_range_accepts_indonesian_format(officer, world, topic):
+    f.AspirationFactory(group=world.group_a1, topic=topic, raised_on=datetime.date(2024, 8, 31))
+
+    response = officer.get(
+        reverse("aspirations:list"), {"raised_from": "01/08/2024", "raised_to": "31/08/2024"}
+    )
+
+    assert response.context["page_obj"].paginator.count == 1
+
+
+def test_aspiration_list_bad_date_gives_message_not_500(officer, aspiration_a1):
+    response = officer.get(reverse("aspirations:list"), {"raised_to": "31/02/2024"})
+
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["raised_to"]
+
+
+@pytest.mark.parametrize(
+    ("params", "titles"),
+    [
+        ({"stage": "conveyed"}, ["disampaikan"]),
+        ({"channel": "letter"}, ["surat"]),
+        ({"q": "SURAT"}, ["surat"]),
+    ],
+)
+def test_aspiration_list_filters(officer, world, topic, params, titles):
+    f.AspirationFactory(
+        group=world.group_a1, topic=topic, title="disampaikan", stage=Stage.CONVEYED
+    )
+    f.AspirationFactory(group=world.group_a1, topic=topic, title="surat", channel="letter")
+
+    response = officer.get(reverse("aspirations:list"), params)
+
+    assert [a.title for a in response.context["page_obj"]] == titles
+
+
+def test_aspiration_list_filters_topic_village_representative(officer, world, topic):
+    other = f.TopicFactory(slug="health", name="Kesehatan")
+    f.AspirationFactory(group=world.group_a1, topic=topic, title="jalan")
+    f.AspirationFactory(
+        group=world.group_a1,
+        topic=other,
+        title="puskesmas",
+        village=world.village_a2,
+        representative=world.representative,
+    )
+
+    by_topic = officer.get(reverse("aspirations:list"), {"topic": other.pk})
+    by_village = officer.get(reverse("aspirations:list"), {"village": world.village_a2.pk})
+    by_rep = officer.get(reverse("aspirations:list"), {"representative": world.representative.pk})
+
+    assert [a.title for a in by_topic.context["page_obj"]] == ["puskesmas"]
+    assert [a.title for a in by_village.context["page_obj"]] == ["puskesmas"]
+    assert [a.title for a in by_rep.context["page_obj"]] == ["puskesmas"]
+
+
+def test_aspiration_list_pagination_keeps_filters(officer, world, topic):
+    other = f.TopicFactory(slug="health", name="Kesehatan")
+    for n in range(45):
+        f.AspirationFactory(
+            group=world.group_a1,
+            topic=topic,
+            title=f"jalan {n:02d}",
+            raised_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+    f.AspirationFactory.create_batch(10, group=world.group_a1, topic=other)
+    params = {"topic": topic.pk, "village": world.village_a1.pk}
+
+    first = officer.get(reverse("aspirations:list"), params)
+    second = officer.get(reverse("aspirations:list"), {**params, "page": 2})
+    last = officer.get(reverse("aspirations:list"), {**params, "page": 3})
+
+    assert f"?topic={topic.pk}&amp;village={world.village_a1.pk}&amp;page=2" in first.text
+    assert second.context["page_obj"].paginator.count == 45
+    assert len(second.context["page_obj"]) == 20
+    assert len(last.context["page_obj"]) == 5
+
+
+def test_aspiration_list_stale_page_after_filter_change_not_404(officer, world, topic):
+    f.AspirationFactory.create_batch(5, group=world.group_a1, topic=topic, channel="letter")
+
+    response = officer.get(reverse("aspirations:list"), {"channel": "letter", "page": 3})
+
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == 5
+
+
+def test_aspiration_list_same_query_count_1_and_50_rows(
+    officer, world, topic, django_assert_num_queries
+):
+    f.AspirationFactory(group=world.group_a1, topic=topic)
+    url = reverse("aspirations:list")
+    with CaptureQueriesContext(connection) as one_row:
+        officer.get(url)
+    f.AspirationFactory.create_batch(49, group=world.group_a1, topic=topic)
+
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        response = officer.get(url)
+
+    assert len(response.context["page_obj"]) == 20
+
+
+def test_aspiration_ids_above_999_are_raw_in_html(officer, world, topic):
+    aspiration = f.AspirationFactory(id=1234, group=world.group_a1, topic=topic)
+    f.VillageFactory(id=1300, subdistrict=world.village_a1.subdistrict)
+
+    listing = officer.get(reverse("aspirations:list"))
+    edit = officer.get(reverse("aspirations:edit", args=[aspiration.pk]))
+
+    assert 'href="/aspirations/1234/"' in listing.text
+    assert 'value="1300"' in edit.text
+    assert "1.234" not in listing.text
+
+
+def test_aspiration_detail_date_in_indonesian(officer, aspiration_a1):
+    response = officer.get(reverse("aspirations:detail", args=[aspiration_a1.pk]))
+
+    assert "17 Agustus 2024" in response.text
+
+
+# --- create form ---------------------------------------------------------------------------
+
+
+def test_aspiration_create_defaults_village_and_today_in_group_zone(officer, world):
+    response = officer.get(reverse("aspirations:create"))
+
+    form = response.context["form"]
+    assert form["village"].value() == world.village_a1.pk
+    assert form["raised_on"].value() is not None
+
+
+def test_aspiration_create_saves_with_topic_urusan_and_event(officer, world, topic):
+    response = officer.post(reverse("aspirations:create"), _data(world, topic))
+
+    aspiration = Aspiration.objects.get()
+    assert response.url == aspiration.get_absolute_url()
+    assert (aspiration.group, aspiration.urusan, aspiration.recorded_by) == (
+        world.group_a1,
+        topic.default_urusan,
+        officer.user,
+    )
+    assert (aspiration.benefits_women, aspiration.benefits_men) == (True, False)
+    assert AspirationEvent.objects.filter(aspiration=aspiration).count() == 1
+
+
+def test_aspiration_create_double_tap_makes_one(officer, world, topic):
+    data = _data(world, topic)
+
+    first = officer.post(reverse("aspirations:create"), data)
+    second = officer.post(reverse("aspirations:create"), data)
+
+    assert Aspiration.objects.count() == 1
+    assert first.url == second.url
+
+
+def test_aspiration_create_tampered_village_of_other_group_is_error(officer, world, topic):
+    response = officer.post(
+        reverse("aspirations:create"), _data(world, topic, village=world.village_b1.pk)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["village"]
+    assert Aspiration.objects.count() == 0
+
+
+def test_aspiration_create_officer_group_field_ignored(officer, world, topic):
+    officer.post(reverse("aspirations:create"), _data(world, topic, group=world.group_b1.pk))
+
+    assert Aspiration.objects.get().group == world.group_a1
+
+
+def test_aspiration_create_facilitator_chooses_group(facilitator, world, topic):
+    response = facilitator.post(
+        reverse("aspirations:create"),
+        _data(world, topic, group=world.group_a2.pk, village=world.village_a2.pk),
+    )
+
+    assert response.status_code == 302
+    assert Aspiration.objects.get().group == world.group_a2
+
+
+def test_aspiration_create_facilitator_other_regency_group_is_error(facilitator, world, topic):
+    response = facilitator.post(
+        reverse("aspirations:create"),
+        _data(world, topic, group=world.group_b1.pk, village=world.village_b1.pk),
+    )
+
+    assert response.context["form"].errors["group"]
+    assert Aspiration.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", ""), ("topic", "999999"), ("channel", "pigeon"), ("raised_on", "kemarin")],
+)
+def test_aspiration_create_bad_field_has_message_others_kept(officer, world, topic, field, value):
+    response = officer.post(reverse("aspirations:create"), _data(world, topic, **{field: value}))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Aspiration.objects.count() == 0
+    assert "Jalan sepanjang 300 m rusak." in response.text
+
+
+def test_aspiration_create_form_fits_phone_fields(officer, world):
+    response = officer.get(reverse("aspirations:create"))
+
+    assert list(response.context["form"].fields) == [
+        "title",
+        "description",
+        "topic",
+        "village",
+        "channel",
+        "raised_on",
+        "benefits_women",
+        "benefits_men",
+        "benefits_poor",
+        "benefits_disability",
+        "files",
+        "submission_token",
+    ]
