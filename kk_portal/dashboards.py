@@ -1,0 +1,521 @@
+"""Aggregates of the dashboards (issue 6): the funnel, its breakdowns, money, time, reses and
+members, each scoped by ``visible_to`` and cut by the page's filters.
+
+Every function here returns plain numbers; views turn them into tables, charts and links.
+Rules that must agree between a figure, its drill-down list and its export live here once:
+the funnel steps (``aspirations.stages.FUNNEL_STEPS``), the "not filled" buckets, the age
+buckets (handed case K19) and the small-cell rule (``suppressed``).
+
+Query counts do not grow with rows: each figure is one grouped query.
+"""
+
+import datetime
+import statistics
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import connection
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Lag
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.models import (
+    Aspiration,
+    AspirationEvent,
+    BudgetOutcome,
+    Channel,
+    EventKind,
+    Topic,
+)
+from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
+from groups.models import ConstituentGroup, Province, Regency
+from kk_portal.scoping import Role
+from members.models import Member, Sex
+from reses.models import ResesMeeting
+
+#: Label of the bucket for missing or invalid values, the same in chart, list and export.
+NOT_FILLED = _("not filled")
+#: Below this many people a cell is shown as "<5" to those who may not see personal data.
+SMALL_CELL = 5
+#: Who an aspiration benefits: the flag on ``Aspiration`` and its label.
+BENEFICIARIES = (
+    ("women", "benefits_women", _("women")),
+    ("men", "benefits_men", _("men")),
+    ("poor", "benefits_poor", _("the poor")),
+    ("disability", "benefits_disability", _("people with disability")),
+)
+#: Age buckets of members in whole years at today's date, ``(key, label, lowest, highest)``.
+AGE_BUCKETS = (
+    ("under_18", _("under 18"), 0, 17),
+    ("18_29", _("18–29"), 18, 29),
+    ("30_44", _("30–44"), 30, 44),
+    ("45_59", _("45–59"), 45, 59),
+    ("60_plus", _("60 and over"), 60, 200),
+)
+NOT_FILLED_KEY = "none"
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The page's filters. ``region`` is a ``Province`` or ``Regency`` (or ``None``);
+    ``start``/``end`` bound the date raised, both inclusive; the fiscal years of money are the
+    calendar years from ``start`` to ``end``."""
+
+    region: object = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    topic: Topic | None = None
+
+    @property
+    def fiscal_years(self):
+        """``(first, last)`` fiscal year of the period; either may be ``None``."""
+        return (self.start.year if self.start else None, self.end.year if self.end else None)
+
+
+class DashboardFilterForm(forms.Form):
+    """Region (a province ``73`` or regency ``73.08`` code), period and topic.
+
+    An unknown region code or an end before the start is a form error with a message,
+    never a server error.
+    """
+
+    region = forms.CharField(
+        label=_("Region code"),
+        required=False,
+        max_length=13,
+        help_text=_("Province (73) or regency (73.08) code."),
+    )
+    start = forms.DateField(
+        label=_("Raised from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Raised until (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+
+    def clean_region(self):
+        code = self.cleaned_data["region"].strip()
+        if not code:
+            return None
+        model = Province if "." not in code else Regency
+        region = model.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(
+                _("No province or regency has the code %(code)s."), params={"code": code}
+            )
+        return region
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data
+
+    def filters(self):
+        """``Filters`` of a valid form."""
+        data = self.cleaned_data
+        return Filters(
+            region=data.get("region"),
+            start=data.get("start"),
+            end=data.get("end"),
+            topic=data.get("topic"),
+        )
+
+
+def region_q(region, prefix="village__subdistrict__regency"):
+    """``Q`` of rows in ``region`` (a ``Province`` or ``Regency``) through ``prefix``."""
+    if region is None:
+        return Q()
+    if isinstance(region, Province):
+        return Q(**{f"{prefix}__province": region.pk})
+    return Q(**{prefix: region.pk})
+
+
+def aspirations(user, filters, *, period=True):
+    """Aspirations ``user`` sees, in the filters' region and topic and, with ``period``,
+    raised in the period. The region is the region of the village the aspiration concerns."""
+    rows = Aspiration.objects.visible_to(user).filter(region_q(filters.region))
+    if filters.topic is not None:
+        rows = rows.filter(topic=filters.topic)
+    if period and filters.start:
+        rows = rows.filter(raised_on__gte=filters.start)
+    if period and filters.end:
+        rows = rows.filter(raised_on__lte=filters.end)
+    return rows
+
+
+# --- the funnel ---------------------------------------------------------------------------
+
+
+def funnel_columns():
+    """Conditional counts of the funnel: one per step (cumulative by furthest rank reached,
+    DESIGN.md) plus the two closing stages. Keys: the step keys of ``FUNNEL_STEPS``,
+    ``not_accommodated`` and ``withdrawn``."""
+    columns = {
+        key: Count("pk", filter=Q(furthest_rank__gte=rank)) if rank > 1 else Count("pk")
+        for key, _label, rank in FUNNEL_STEPS
+    }
+    for stage in CLOSED:
+        columns[stage.value] = Count("pk", filter=Q(stage=stage))
+    return columns
+
+
+@dataclass
+class Funnel:
+    """Counts of the funnel: ``steps`` is ``[(key, label, rank, count)]`` in order;
+    ``closed`` is ``{closing stage: [(stopped-at key, label, count)]}`` with the
+    ``NOT_FILLED`` bucket last for closed rows without a recorded stop."""
+
+    steps: list
+    closed: dict = field(default_factory=dict)
+
+
+def funnel(rows):
+    """The funnel of ``rows`` (an ``Aspiration`` QuerySet) in ONE query."""
+    columns = funnel_columns()
+    for stage in CLOSED:
+        for stopped in FORWARD:
+            columns[f"{stage.value}__{stopped.value}"] = Count(
+                "pk", filter=Q(stage=stage, stopped_at=stopped)
+            )
+        columns[f"{stage.value}__{NOT_FILLED_KEY}"] = Count(
+            "pk", filter=Q(stage=stage, stopped_at="")
+        )
+    counts = rows.order_by().aggregate(**columns)
+    steps = [(key, label, rank, counts[key]) for key, label, rank in FUNNEL_STEPS]
+    closed = {}
+    for stage in CLOSED:
+        closed[stage.value] = [
+            (stopped.value, stopped.label, counts[f"{stage.value}__{stopped.value}"])
+            for stopped in FORWARD
+        ] + [(NOT_FILLED_KEY, NOT_FILLED, counts[f"{stage.value}__{NOT_FILLED_KEY}"])]
+    return Funnel(steps=steps, closed=closed)
+
+
+def breakdown(rows, by):
+    """Funnel counts of ``rows`` per value of ``by``, in ONE grouped query.
+
+    ``by`` is ``"topic"``, ``"urusan"``, ``"channel"``, ``"province"`` or ``"regency"``
+    (of the village concerned). Returns ``[(key, label, counts)]`` where ``key`` is the value
+    a drill-down filters on (``NOT_FILLED_KEY`` for a missing urusan) and ``counts`` the
+    ``funnel_columns`` dict, sorted by label.
+    """
+    key_field, label_fields = {
+        "topic": ("topic", ("topic__name",)),
+        "urusan": ("urusan", ("urusan__code", "urusan__name")),
+        "channel": ("channel", ()),
+        "province": (
+            "village__subdistrict__regency__province__code",
+            ("village__subdistrict__regency__province__name",),
+        ),
+        "regency": (
+            "village__subdistrict__regency__code",
+            ("village__subdistrict__regency__name",),
+        ),
+    }[by]
+    grouped = (
+        rows.order_by()
+        .values(key_field, *label_fields)
+        .annotate(**funnel_columns())
+        .order_by(key_field)
+    )
+    channel_labels = dict(Channel.choices)
+    result = []
+    for row in grouped:
+        key = row[key_field]
+        if key is None:
+            key, label = NOT_FILLED_KEY, NOT_FILLED
+        elif by == "channel":
+            label = channel_labels.get(key, key)
+        else:
+            label = " ".join(str(row[f]) for f in label_fields)
+        counts = {k: row[k] for k in funnel_columns()}
+        result.append((key, label, counts))
+    if by != "urusan":
+        result.sort(key=lambda item: str(item[1]))
+    return result
+
+
+def beneficiaries(rows):
+    """How many of ``rows`` benefit each group, in ONE query: ``[(key, label, count)]`` with
+    a ``NOT_FILLED`` bucket for aspirations that name no one. An aspiration may benefit
+    several groups, so the counts may add up to more than the total."""
+    columns = {key: Count("pk", filter=Q(**{flag: True})) for key, flag, _label in BENEFICIARIES}
+    nobody = Q(**{flag: False for _key, flag, _label in BENEFICIARIES})
+    columns[NOT_FILLED_KEY] = Count("pk", filter=nobody)
+    counts = rows.order_by().aggregate(**columns)
+    return [(key, label, counts[key]) for key, _flag, label in BENEFICIARIES] + [
+        (NOT_FILLED_KEY, NOT_FILLED, counts[NOT_FILLED_KEY])
+    ]
+
+
+# --- money --------------------------------------------------------------------------------
+
+
+def budget_outcomes(user, filters):
+    """Budget outcomes of the aspirations ``user`` sees in the filters' region and topic,
+    for the fiscal years of the period (the period means the fiscal year for money)."""
+    rows = BudgetOutcome.objects.filter(aspiration__in=aspirations(user, filters, period=False))
+    first, last = filters.fiscal_years
+    if first:
+        rows = rows.filter(fiscal_year__gte=first)
+    if last:
+        rows = rows.filter(fiscal_year__lte=last)
+    return rows
+
+
+def money(user, filters, by):
+    """Rupiah budgeted and realised per ``by`` (``"regency"`` or ``"topic"``) in ONE query.
+
+    Returns ``[(key, label, budgeted, realised, outcomes)]``: ``Decimal`` Rupiah sums and
+    the number of budget outcomes, sorted by label.
+    """
+    if by == "regency":
+        key_field, label_field = (
+            "aspiration__village__subdistrict__regency__code",
+            "aspiration__village__subdistrict__regency__name",
+        )
+    else:
+        key_field, label_field = "aspiration__topic", "aspiration__topic__name"
+    grouped = (
+        budget_outcomes(user, filters)
+        .order_by()
+        .values(key_field, label_field)
+        .annotate(budgeted=Sum("amount"), realised=Sum("realised_amount"), outcomes=Count("pk"))
+    )
+    result = [
+        (row[key_field], row[label_field], row["budgeted"], row["realised"] or 0, row["outcomes"])
+        for row in grouped
+    ]
+    return sorted(result, key=lambda item: str(item[1]))
+
+
+# --- time between stages ------------------------------------------------------------------
+
+
+def stage_durations(rows):
+    """Median whole days each forward stage took to reach from the stage before it.
+
+    Returns ``[(stage, label, median days, moves)]`` in the order of the way, for the
+    aspirations in ``rows``; a stage nobody reached is left out. Days are between the
+    real-world dates of consecutive timeline events (the first is the date raised). On
+    PostgreSQL the median is ``percentile_cont(0.5)`` in the database; elsewhere Python's
+    ``statistics.median`` over the same rows.
+    """
+    events = (
+        AspirationEvent.objects.filter(
+            aspiration__in=rows.order_by().values("pk"),
+            kind__in=[EventKind.CREATED, EventKind.MOVE],
+        )
+        .annotate(
+            previous=Window(
+                Lag("occurred_on"),
+                partition_by=[F("aspiration_id")],
+                order_by=[F("occurred_on").asc(), F("pk").asc()],
+            )
+        )
+        .order_by()
+        .values("to_stage", "occurred_on", "previous")
+    )
+    forward = [stage.value for stage in FORWARD if stage != Stage.RECORDED]
+    if connection.vendor == "postgresql":
+        sql, params = events.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_stage, percentile_cont(0.5) WITHIN GROUP "
+                "(ORDER BY occurred_on - previous), count(*) "
+                f"FROM ({sql}) AS moves WHERE previous IS NOT NULL AND to_stage = ANY(%s) "
+                "GROUP BY to_stage",
+                [*params, forward],
+            )
+            found = {stage: (median, moves) for stage, median, moves in cursor.fetchall()}
+    else:
+        days = {}
+        for row in events:
+            if row["previous"] is not None and row["to_stage"] in forward:
+                days.setdefault(row["to_stage"], []).append(
+                    (row["occurred_on"] - row["previous"]).days
+                )
+        found = {stage: (statistics.median(values), len(values)) for stage, values in days.items()}
+    return [
+        (stage, Stage(stage).label, round(found[stage][0]), found[stage][1])
+        for stage in forward
+        if stage in found
+    ]
+
+
+# --- reses --------------------------------------------------------------------------------
+
+
+def reses_attendance(user, filters):
+    """Reses meetings ``user`` sees in the region and period (by local meeting date), and
+    their attendance, in ONE query: a dict with ``meetings``, ``female``, ``male``, ``poor``,
+    ``disability`` and ``not_filled`` (meetings whose attendance by sex is not recorded).
+    The topic filter does not apply to meetings."""
+    rows = ResesMeeting.objects.visible_to(user).filter(region_q(filters.region))
+    zone = timezone.get_current_timezone()
+    if filters.start:
+        rows = rows.filter(starts_at__gte=_start_of_day(filters.start, zone))
+    if filters.end:
+        # The end day is included: before 00:00 of the next day (handed case K17).
+        rows = rows.filter(starts_at__lt=_start_of_day(filters.end + datetime.timedelta(1), zone))
+    counts = rows.order_by().aggregate(
+        meetings=Count("pk"),
+        female=Sum("attendance_female"),
+        male=Sum("attendance_male"),
+        poor=Sum("attendance_poor"),
+        disability=Sum("attendance_disability"),
+        not_filled=Count(
+            "pk", filter=Q(attendance_female__isnull=True) | Q(attendance_male__isnull=True)
+        ),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def _start_of_day(day, zone):
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+
+
+# --- groups and members -------------------------------------------------------------------
+
+
+def sees_personal_data(user):
+    """True when ``user`` may see members' rows (officers, facilitators, administrators)."""
+    return Member.objects.all().scope_q(user) is not None
+
+
+def members_in_scope(user, filters):
+    """Active members (not left) counted on ``user``'s dashboard, in the filters' region.
+
+    THE rule for member aggregates: those who may see members' personal data count
+    ``Member.objects.visible_to(user)``; programme and DPRD staff, who see aggregates only,
+    count the members of the groups they see (``ConstituentGroup.objects.visible_to``) and get
+    their small cells suppressed (``suppressed``). The period and topic do not apply to
+    members.
+    """
+    if sees_personal_data(user):
+        rows = Member.objects.visible_to(user)
+    else:
+        rows = Member.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
+    return rows.active().filter(region_q(filters.region, "group__village__subdistrict__regency"))
+
+
+def groups_in_scope(user, filters):
+    """Groups ``user`` sees in the filters' region."""
+    return ConstituentGroup.objects.visible_to(user).filter(region_q(filters.region))
+
+
+def suppressed(count, user):
+    """``True`` when a count of people must be shown as "<5": for viewers who may not see
+    members' personal data, a cell of 1 to 4 people (issue 6). Zero identifies no one."""
+    return 0 < count < SMALL_CELL and not sees_personal_data(user)
+
+
+def member_columns():
+    """Conditional counts of members: women, poor women, chairs, women chairs."""
+    chair = Q(position=Member.Position.CHAIR)
+    return {
+        "members": Count("pk"),
+        "women": Count("pk", filter=Q(sex=Sex.FEMALE)),
+        "poor_women": Count("pk", filter=Q(sex=Sex.FEMALE, is_poor=True)),
+        "chairs": Count("pk", filter=chair),
+        "women_chairs": Count("pk", filter=chair & Q(sex=Sex.FEMALE)),
+    }
+
+
+def members_by_region(user, filters, level):
+    """Groups and members per ``level`` (``"province"`` or ``"regency"``), two queries.
+
+    Returns ``[(code, name, counts)]`` with ``counts`` holding ``groups`` and the
+    ``member_columns`` keys, sorted by code.
+    """
+    prefix = "village__subdistrict__regency"
+    if level == "province":
+        prefix += "__province"
+    groups = (
+        groups_in_scope(user, filters)
+        .order_by()
+        .values(f"{prefix}__code", f"{prefix}__name")
+        .annotate(groups=Count("pk"))
+    )
+    members = (
+        members_in_scope(user, filters)
+        .order_by()
+        .values(f"group__{prefix}__code", f"group__{prefix}__name")
+        .annotate(**member_columns())
+    )
+    empty = dict.fromkeys(member_columns(), 0)
+    table = {}
+    for row in groups:
+        table[row[f"{prefix}__code"]] = [
+            row[f"{prefix}__name"],
+            {"groups": row["groups"], **empty},
+        ]
+    for row in members:
+        code = row[f"group__{prefix}__code"]
+        entry = table.setdefault(code, [row[f"group__{prefix}__name"], {"groups": 0, **empty}])
+        entry[1].update({k: row[k] for k in member_columns()})
+    return [(code, name, counts) for code, (name, counts) in sorted(table.items())]
+
+
+def age_bucket_q(key, today=None):
+    """``Q`` of members in age bucket ``key`` (``AGE_BUCKETS``) or, for ``NOT_FILLED_KEY``,
+    members whose birth date and year are missing or in the future (handed case K19).
+
+    The age is today's year minus the birth year (or the birth date's year). The rule is the
+    one used by the dashboard, the member list's ``?age=`` filter and its export.
+    """
+    today = today or timezone.localdate()
+    valid_date = Q(birth_date__isnull=False, birth_date__lte=today)
+    valid_year = Q(birth_date__isnull=True, birth_year__isnull=False, birth_year__lte=today.year)
+    if key == NOT_FILLED_KEY:
+        return ~valid_date & ~valid_year
+    for bucket, _label, lowest, highest in AGE_BUCKETS:
+        if bucket == key:
+            born = (today.year - highest, today.year - lowest)
+            return (valid_date & Q(birth_date__year__range=born)) | (
+                valid_year & Q(birth_year__range=born)
+            )
+    raise ValueError(f"Unknown age bucket {key!r}")
+
+
+def members_by_attribute(user, filters):
+    """Members by age bucket, sex and disability in ONE query.
+
+    Returns ``{"age": [(key, label, count)], "sex": [...], "disability": [...]}``; each list
+    adds up to the number of active members in scope, ``NOT_FILLED`` included (K19).
+    """
+    today = timezone.localdate()
+    columns = {"members": Count("pk")}
+    for key, _label, _low, _high in AGE_BUCKETS:
+        columns[f"age_{key}"] = Count("pk", filter=age_bucket_q(key, today))
+    columns[f"age_{NOT_FILLED_KEY}"] = Count("pk", filter=age_bucket_q(NOT_FILLED_KEY, today))
+    for value, _label in Sex.choices:
+        columns[f"sex_{value}"] = Count("pk", filter=Q(sex=value))
+    columns["disability_yes"] = Count("pk", filter=Q(has_disability=True))
+    columns["disability_no"] = Count("pk", filter=Q(has_disability=False))
+    counts = members_in_scope(user, filters).order_by().aggregate(**columns)
+    return {
+        "members": counts["members"],
+        "age": [(key, label, counts[f"age_{key}"]) for key, label, _l, _h in AGE_BUCKETS]
+        + [(NOT_FILLED_KEY, NOT_FILLED, counts[f"age_{NOT_FILLED_KEY}"])],
+        "sex": [(value, label, counts[f"sex_{value}"]) for value, label in Sex.choices],
+        "disability": [
+            ("yes", _("with a disability"), counts["disability_yes"]),
+            ("no", _("without a disability"), counts["disability_no"]),
+        ],
+    }
+
+
+def region_level(user, filters):
+    """The level regions are broken down by: provinces for a national view (programme staff
+    and administrators without a region filter), regencies otherwise."""
+    national = user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN)
+    return "province" if national and filters.region is None else "regency"
