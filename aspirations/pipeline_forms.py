@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aspirations.attachments import ACCEPT, check_upload
 from aspirations.models import FundSource, MusrenbangForum, Urusan
 from aspirations.money import MoneyField
 from aspirations.services import allowed_targets, correction_targets
@@ -86,6 +87,12 @@ class MoveForm(forms.Form):
         max_length=200,
         help_text=_("For example the number of the minutes, decree or budget document."),
     )
+    attachment = forms.FileField(
+        label=_("Attach a document or photo"),
+        required=False,
+        help_text=_("A PDF or a photo (JPEG, PNG, WebP, HEIC), at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
     amount = MoneyField(label=_("Amount budgeted (Rp)"), required=False)
     fiscal_year = forms.IntegerField(
         label=_("Fiscal year"), required=False, min_value=2000, max_value=2100
@@ -118,6 +125,12 @@ class MoveForm(forms.Form):
         ]
         self.fields["musrenbang_forum"].queryset = forums_for(user, aspiration)
         self.fields["reses_meeting"].queryset = meetings_for(user, aspiration)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            check_upload(upload)
+        return upload
 
     def stage_groups(self):
         """Field groups for the template: (stages that need them or ``""``, bound fields)."""

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aspirations import services
+from aspirations.attachments import attachment_store
 from aspirations.models import Aspiration
 from aspirations.pipeline_forms import CorrectionForm, MoveForm
 from aspirations.stages import OPEN, Stage
@@ -48,6 +50,17 @@ def _apply(form, action):
     return True
 
 
+def _move_with_attachment(aspiration, upload, **move):
+    """``services.aspiration_move`` and the event's attachment, all or nothing."""
+    with transaction.atomic():
+        event = services.aspiration_move(aspiration, **move)
+        if upload:
+            attachment = attachment_store(aspiration=aspiration, upload=upload, actor=move["actor"])
+            attachment.event = event
+            attachment.save(update_fields=["event"])
+    return event
+
+
 @login_required
 def aspiration_move_view(request, pk):
     """Record a move of one aspiration (one mobile page; money fields for ``budgeted``)."""
@@ -57,13 +70,20 @@ def aspiration_move_view(request, pk):
         initial["musrenbang_forum"] = request.GET["forum"]
     if request.GET.get("to"):
         initial["to"] = request.GET["to"]
-    form = MoveForm(request.POST or None, aspiration=aspiration, user=request.user, initial=initial)
+    form = MoveForm(
+        request.POST or None,
+        request.FILES or None,
+        aspiration=aspiration,
+        user=request.user,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _apply(
             form,
-            lambda: services.aspiration_move(
+            lambda: _move_with_attachment(
                 aspiration,
+                data["attachment"],
                 to=data["to"],
                 actor=request.user,
                 occurred_on=data["occurred_on"],

@@ -414,3 +414,34 @@ def test_move_events_never_edited_silently(officer, aspiration):
     assert list(AspirationEvent.objects.values_list("note", flat=True)) == [
         "Diserahkan ke kantor desa."
     ]
+
+
+def test_move_post_with_pdf_attachment_linked_to_event(officer, aspiration):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("BERITA-ACARA.PDF", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+    response = officer.post(
+        _move_url(aspiration),
+        {"to": "conveyed", "occurred_on": DAY.isoformat(), "attachment": upload},
+    )
+
+    event = aspiration.events.get()
+    assert [a.original_name for a in event.attachments.all()] == ["BERITA-ACARA.PDF"]
+    assert "BERITA-ACARA.PDF" in officer.get(response["Location"]).content.decode()
+
+
+def test_move_post_unreadable_attachment_refused_whole(officer, aspiration):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("surat.pdf", b"not a pdf", "application/pdf")
+
+    response = officer.post(
+        _move_url(aspiration),
+        {"to": "conveyed", "occurred_on": DAY.isoformat(), "attachment": upload},
+    )
+
+    assert "surat.pdf is not a readable PDF." in response.content.decode()
+    assert not aspiration.events.exists()
+    aspiration.refresh_from_db()
+    assert aspiration.stage == Stage.RECORDED

@@ -34,7 +34,7 @@ _FOREIGN_KEYS = {"village", "topic", "urusan", "representative"}
 
 @register.simple_tag
 def timeline_events(aspiration):
-    """The events of ``aspiration`` in date order, with what each shows (two queries).
+    """The events of ``aspiration`` in date order, with what each shows (three queries).
 
     Each event gets ``response_label`` (the reses response, if any).
     """
@@ -47,7 +47,7 @@ def timeline_events(aspiration):
             "musrenbang_forum__subdistrict",
             "musrenbang_forum__regency",
             "implementing_urusan",
-        )
+        ).prefetch_related("attachments")
     )
     labels = dict(AgendaItem.Response.choices)
     for event in events:
