@@ -68,9 +68,16 @@ class AspirationForm(forms.ModelForm):
             "benefits_poor",
             "benefits_disability",
         ]
-        widgets = {"raised_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"raised_on": DateInput, "description": forms.Textarea(attrs={"rows": 2})}
+        labels = {
+            "benefits_women": _("women"),
+            "benefits_men": _("men"),
+            "benefits_poor": _("the poor"),
+            "benefits_disability": _("people with disability"),
+        }
 
     def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         groups = groups_writable_by(user).select_related("village")

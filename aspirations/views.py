@@ -123,6 +123,16 @@ def aspiration_detail(request, pk):
             "photos": [a for a in attachments if is_photo(a)],
             "documents": [a for a in attachments if not is_photo(a)],
             "attachment_count": len(attachments),
+            "benefits": [
+                str(label)
+                for flag, label in [
+                    (aspiration.benefits_women, _("women")),
+                    (aspiration.benefits_men, _("men")),
+                    (aspiration.benefits_poor, _("the poor")),
+                    (aspiration.benefits_disability, _("people with disability")),
+                ]
+                if flag
+            ],
             "can_edit": writable_aspirations(request.user).filter(pk=aspiration.pk).exists(),
             "move_actions_template": _move_actions_template(),
         },

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kk_portal.accounts import groups_writable_by
 from kk_portal.forms import SubmissionTokenMixin
-from members.models import Member
+from members.models import Member, Sex
 from members.text import clean_name, normalise_nik, normalise_phone
 
 #: The oldest birth year accepted as plausible.
@@ -73,7 +73,10 @@ class MemberForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # A radio list needs no "choose one" entry.
+        self.fields["sex"].choices = Sex.choices
         if user.group_id:
             del self.fields["group"]
         else:

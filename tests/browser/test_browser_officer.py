@@ -1,0 +1,94 @@
+"""An officer on a phone: sign in, add a member, log an aspiration with a photo, find it
+with a filter; the officer of another group gets 404 for it."""
+
+import pytest
+from PIL import Image
+
+from aspirations.models import Aspiration
+from kk_portal.scoping import Role
+from members.models import Member
+from tests import factories as f
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_browser_officer_logs_member_and_aspiration(phone, shot, world, tmp_path):
+    topic = f.TopicFactory(name="Air bersih dan sanitasi", slug="water")
+    f.UserFactory(
+        username="ketua-mawar", first_name="Sitti", role=Role.OFFICER, group=world.group_a1
+    )
+    f.UserFactory(username="ketua-melati", role=Role.OFFICER, group=world.group_a2)
+    photo = tmp_path / "sumur.jpg"
+    Image.new("RGB", (1200, 900), (30, 110, 160)).save(photo, "JPEG")
+
+    page = phone()
+    _sign_in(page, "ketua-mawar")
+    assert page.locator("h1").inner_text() == "KK Mawar"
+    shot(page, "01-home-officer")
+
+    page.click("nav.menu a[href='/members/']")
+    page.click("a[href='/members/new/']")
+    page.fill("input[name=full_name]", "Ma’ruf Letsoin")
+    page.check("input[name=sex][value=M]")
+    page.fill("input[name=birth_year]", "1979")
+    page.fill("input[name=phone]", "+62 812 3456 7890")
+    page.check("input[name=consent]")
+    shot(page, "02-member-form")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/members/*/")
+    assert page.locator("h1").inner_text() == "Ma'ruf Letsoin"
+    assert Member.objects.get().phone == "+6281234567890"
+    shot(page, "03-member-detail")
+
+    page.goto("/aspirations/new/")
+    page.fill("input[name=title]", "Sumur bor Dusun Dua")
+    page.fill("textarea[name=description]", "Warga mengambil air 2 km jauhnya.")
+    page.select_option("select[name=topic]", str(topic.pk))
+    page.select_option("select[name=channel]", "letter")
+    page.check("input[name=benefits_women]")
+    page.check("input[name=benefits_poor]")
+    page.set_input_files("input[name=files]", str(photo))
+    shot(page, "04-aspiration-form")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/aspirations/*/")
+    aspiration = Aspiration.objects.get()
+    assert aspiration.attachments.count() == 1
+    thumbnail = page.locator(".photos img")
+    thumbnail.wait_for()
+    assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) > 0
+    shot(page, "05-aspiration-detail")
+
+    page.goto("/aspirations/")
+    page.click("details summary")
+    page.select_option("select[name=channel]", "letter")
+    page.click("details button[type=submit]")
+    page.wait_for_url("**/aspirations/?*channel=letter*")
+    assert page.locator("ul.rows li a").all_inner_texts() == ["Sumur bor Dusun Dua"]
+    shot(page, "06-aspiration-list-filtered")
+
+    other = phone()
+    _sign_in(other, "ketua-melati")
+    response = other.goto(f"/aspirations/{aspiration.pk}/")
+    assert response.status == 404
+    assert "Sumur bor" not in other.content()
+    shot(other, "07-other-officer-404")
+
+
+def test_browser_form_fits_360_pixels(phone, shot, world):
+    f.TopicFactory()
+    f.UserFactory(username="ketua-mawar", role=Role.OFFICER, group=world.group_a1)
+    page = phone()
+    _sign_in(page, "ketua-mawar")
+
+    page.goto("/aspirations/new/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "08-aspiration-form-empty")
