@@ -33,24 +33,24 @@ class ResesMeetingForm(forms.ModelForm):
     """
 
     date = forms.DateField(
-        label=_("date"),
+        label=_("Date"),
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For example 17/08/2024."),
     )
     starts_at = forms.TimeField(
-        label=_("starts at"),
+        label=_("Starts at"),
         input_formats=TIME_INPUT_FORMATS,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     ends_at = forms.TimeField(
-        label=_("ends at"),
+        label=_("Ends at"),
         required=False,
         input_formats=TIME_INPUT_FORMATS,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     village = VillageChoiceField(
-        label=_("village"),
+        label=_("Village"),
         queryset=Village.objects.none(),
         error_messages={
             "invalid_choice": _("Choose a village of the representative's electoral district.")
@@ -106,9 +106,12 @@ class ResesMeetingForm(forms.ModelForm):
         ).select_related("village")
         tz_name = self._zone()
         if tz_name:
-            label = zone_label(tz_name)
-            self.fields["starts_at"].help_text = _("Local time, %(zone)s.") % {"zone": label}
-            self.fields["ends_at"].help_text = _("Local time, %(zone)s.") % {"zone": label}
+            zone = zone_label(tz_name)
+            self.fields["starts_at"].label = _("Starts at (%(zone)s)") % {"zone": zone}
+            self.fields["ends_at"].label = _("Ends at (%(zone)s)") % {"zone": zone}
+            self.fields["starts_at"].help_text = _("Local time of the village, %(zone)s.") % {
+                "zone": zone
+            }
         else:
             self.fields["starts_at"].help_text = _("Local time of the village (WITA or WIT).")
         if self.instance.pk:

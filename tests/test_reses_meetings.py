@@ -249,7 +249,8 @@ def test_meeting_form_labels_zone_of_representatives_regency(ambon):
 
     response = client.get(reverse("reses:meeting_create"))
 
-    assert "Local time, WIT." in response.text
+    assert "Starts at (WIT)" in response.text
+    assert "Ends at (WIT)" in response.text
 
 
 def test_meeting_wit_round_trip_without_drift(ambon):
