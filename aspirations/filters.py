@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Aspiration, Channel, Topic, Urusan
-from aspirations.stages import Stage
+from aspirations.stages import FORWARD, Stage
 from groups.models import ConstituentGroup, Village
+from kk_portal import dashboards
 from members.forms import DateInput
 from reses.models import Representative
 
@@ -24,7 +25,9 @@ class AspirationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     topic = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=Topic.objects.all())
-    urusan = django_filters.ModelChoiceFilter(label=_("Urusan"), queryset=Urusan.objects.none())
+    urusan = django_filters.ModelChoiceFilter(
+        label=_("Urusan"), queryset=Urusan.objects.none(), null_label=dashboards.NOT_FILLED
+    )
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
     group = django_filters.ModelChoiceFilter(
         label=_("Group"), queryset=ConstituentGroup.objects.none()
@@ -41,6 +44,21 @@ class AspirationFilter(django_filters.FilterSet):
         field_name="raised_on",
         lookup_expr="lte",
         widget=DateInput,
+    )
+
+    # Drill-down from the dashboard: the same rules as its figures (kk_portal.dashboards).
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    reached = django_filters.ChoiceFilter(
+        label=_("Reached at least"), choices=dashboards.REACHED_CHOICES, method="filter_reached"
+    )
+    stopped_at = django_filters.ChoiceFilter(
+        label=_("Stopped at"),
+        choices=[(s.value, s.label) for s in FORWARD]
+        + [(dashboards.NOT_FILLED_KEY, dashboards.NOT_FILLED)],
+        method="filter_stopped_at",
+    )
+    benefits = django_filters.ChoiceFilter(
+        label=_("Benefits"), choices=dashboards.BENEFIT_CHOICES, method="filter_benefits"
     )
 
     class Meta:
@@ -68,3 +86,19 @@ class AspirationFilter(django_filters.FilterSet):
         if not text:
             return queryset
         return queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+
+    def filter_region(self, queryset, name, value):
+        # An unknown region code gives an empty list rather than an error page.
+        region = dashboards.region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(dashboards.region_q(region))
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.filter(dashboards.reached_q(value))
+
+    def filter_stopped_at(self, queryset, name, value):
+        return queryset.filter(stopped_at="" if value == dashboards.NOT_FILLED_KEY else value)
+
+    def filter_benefits(self, queryset, name, value):
+        return queryset.filter(dashboards.benefits_q(value))

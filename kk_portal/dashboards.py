@@ -103,8 +103,7 @@ class DashboardFilterForm(forms.Form):
         code = self.cleaned_data["region"].strip()
         if not code:
             return None
-        model = Province if "." not in code else Regency
-        region = model.objects.filter(code=code).first()
+        region = region_by_code(code)
         if region is None:
             raise forms.ValidationError(
                 _("No province or regency has the code %(code)s."), params={"code": code}
@@ -138,6 +137,40 @@ def region_q(region, prefix="village__subdistrict__regency"):
     return Q(**{prefix: region.pk})
 
 
+def region_by_code(code):
+    """The ``Province`` (``73``) or ``Regency`` (``73.08``) with Kemendagri ``code``, or
+    ``None`` when no region has it."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    model = Regency if "." in code else Province
+    return model.objects.filter(code=code).first()
+
+
+#: Funnel step keys (``FUNNEL_STEPS``) as choices, for the list's ``?reached=`` filter.
+REACHED_CHOICES = [(key, label) for key, label, _rank in FUNNEL_STEPS]
+#: Beneficiary keys as choices, for the list's ``?benefits=`` filter; ``none`` = not filled.
+BENEFIT_CHOICES = [(key, label) for key, _flag, label in BENEFICIARIES] + [
+    (NOT_FILLED_KEY, NOT_FILLED)
+]
+
+
+def reached_q(step):
+    """``Q`` of aspirations that reached funnel step ``step`` (a ``FUNNEL_STEPS`` key):
+    furthest rank at least the step's rank (DESIGN.md). Raises ``KeyError`` for an unknown
+    step."""
+    return Q(furthest_rank__gte={key: rank for key, _label, rank in FUNNEL_STEPS}[step])
+
+
+def benefits_q(key):
+    """``Q`` of aspirations benefiting ``key`` (``BENEFICIARIES``), or naming no one for
+    ``NOT_FILLED_KEY``. Raises ``KeyError`` for an unknown key."""
+    flags = {k: flag for k, flag, _label in BENEFICIARIES}
+    if key == NOT_FILLED_KEY:
+        return Q(**dict.fromkeys(flags.values(), False))
+    return Q(**{flags[key]: True})
+
+
 def aspirations(user, filters, *, period=True):
     """Aspirations ``user`` sees, in the filters' region and topic and, with ``period``,
     raised in the period. The region is the region of the village the aspiration concerns."""
@@ -159,7 +192,7 @@ def funnel_columns():
     DESIGN.md) plus the two closing stages. Keys: the step keys of ``FUNNEL_STEPS``,
     ``not_accommodated`` and ``withdrawn``."""
     columns = {
-        key: Count("pk", filter=Q(furthest_rank__gte=rank)) if rank > 1 else Count("pk")
+        key: Count("pk", filter=reached_q(key)) if rank > 1 else Count("pk")
         for key, _label, rank in FUNNEL_STEPS
     }
     for stage in CLOSED:
@@ -247,9 +280,7 @@ def beneficiaries(rows):
     """How many of ``rows`` benefit each group, in ONE query: ``[(key, label, count)]`` with
     a ``NOT_FILLED`` bucket for aspirations that name no one. An aspiration may benefit
     several groups, so the counts may add up to more than the total."""
-    columns = {key: Count("pk", filter=Q(**{flag: True})) for key, flag, _label in BENEFICIARIES}
-    nobody = Q(**{flag: False for _key, flag, _label in BENEFICIARIES})
-    columns[NOT_FILLED_KEY] = Count("pk", filter=nobody)
+    columns = {key: Count("pk", filter=benefits_q(key)) for key, _label in BENEFIT_CHOICES}
     counts = rows.order_by().aggregate(**columns)
     return [(key, label, counts[key]) for key, _flag, label in BENEFICIARIES] + [
         (NOT_FILLED_KEY, NOT_FILLED, counts[NOT_FILLED_KEY])

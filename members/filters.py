@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup
+from kk_portal import dashboards
 from members.models import Member, Sex
 
 _YES_NO = [("yes", _("yes")), ("no", _("no"))]
@@ -31,6 +32,13 @@ class MemberFilter(django_filters.FilterSet):
     active = django_filters.ChoiceFilter(
         label=_("Still active"), choices=_YES_NO, method="filter_active"
     )
+    # Drill-down from the dashboard's age buckets, "not filled" included (handed case K19).
+    age = django_filters.ChoiceFilter(
+        label=_("Age"),
+        choices=[(key, label) for key, label, _low, _high in dashboards.AGE_BUCKETS]
+        + [(dashboards.NOT_FILLED_KEY, dashboards.NOT_FILLED)],
+        method="filter_age",
+    )
 
     class Meta:
         model = Member
@@ -53,3 +61,6 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(left_on__isnull=(value == "yes"))
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(dashboards.age_bucket_q(value))
