@@ -1,0 +1,167 @@
+"""seed_demo: the programme's proportions, every stage, consistent timelines, one user per role,
+determinism and a safe second run."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Min
+
+from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
+from aspirations.stages import Stage
+from groups.models import ConstituentGroup
+from kk_portal.management.commands.seed_demo import REFERENCE_DATE
+from kk_portal.models import User
+from kk_portal.scoping import Role
+from members.models import Member
+from reses.models import AgendaItem, ElectoralDistrict, Representative, ResesMeeting
+
+pytestmark = pytest.mark.django_db
+
+GROUPS = 12
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", "--groups", str(GROUPS), *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo():
+    return seed("--seed", "7", "--password", "rahasia-demo")
+
+
+def fingerprint():
+    return (
+        list(ConstituentGroup.objects.values_list("name", "village__code", "decree_number")),
+        list(Member.objects.order_by("pk").values_list("full_name", "sex", "nik", "position")),
+        list(Aspiration.objects.order_by("pk").values_list("title", "stage", "raised_on")),
+        list(AspirationEvent.objects.order_by("pk").values_list("to_stage", "occurred_on")),
+    )
+
+
+def test_seed_demo_members_mostly_women_and_chairs_women(demo):
+    members = Member.objects.all()
+    chairs = members.filter(position=Member.Position.CHAIR)
+
+    assert members.filter(sex="F").count() / members.count() > 0.70
+    assert chairs.filter(sex="F").count() / chairs.count() > 0.95
+    assert chairs.count() == GROUPS
+    assert members.filter(sex="F", is_poor=True).count() / members.filter(sex="F").count() > 0.3
+    assert members.filter(has_disability=True).exists()
+    assert 20 * GROUPS <= members.count() <= 30 * GROUPS
+
+
+def test_seed_demo_names_include_single_names_titles_and_apostrophes(demo):
+    names = list(Member.objects.values_list("full_name", flat=True))
+
+    assert any(" " not in name for name in names)
+    assert any("'" in name for name in names)
+    assert any(
+        name.startswith(("Hj. ", "H. ", "Andi ", "Baiq ", "Wa Ode ", "La Ode ")) for name in names
+    )
+    assert Member.objects.filter(nik__isnull=True).exists()
+    assert all(
+        len(nik) == 16 for nik in Member.objects.exclude(nik=None).values_list("nik", flat=True)
+    )
+
+
+def test_seed_demo_groups_in_all_nine_regencies_with_cohorts(demo):
+    cohorts = dict(
+        ConstituentGroup.objects.values_list("village__subdistrict__regency__code").annotate(
+            year=Min("cohort_year")
+        )
+    )
+
+    assert cohorts == {
+        "52.71": 2014,
+        "52.03": 2014,
+        "81.71": 2014,
+        "73.08": 2014,
+        "73.18": 2015,
+        "73.09": 2015,
+        "73.72": 2015,
+        "74.71": 2015,
+        "53.04": 2015,
+    }
+    assert not ConstituentGroup.objects.filter(decree_number="").exists()
+
+
+def test_seed_demo_every_stage_present_with_ascending_timelines(demo):
+    stages = set(Aspiration.objects.values_list("stage", flat=True))
+
+    assert stages == set(Stage.values)
+    for aspiration in Aspiration.objects.prefetch_related("events"):
+        events = list(aspiration.events.all())
+        dates = [e.occurred_on for e in events]
+        assert dates == sorted(dates)
+        assert dates[0] == aspiration.raised_on
+        assert events[-1].to_stage == aspiration.stage
+        assert aspiration.stage_changed_on == dates[-1] <= REFERENCE_DATE
+
+
+def test_seed_demo_budget_outcomes_forums_and_meetings(demo):
+    budgeted = Aspiration.objects.filter(stage__in=[Stage.BUDGETED, Stage.REALISED])
+
+    assert BudgetOutcome.objects.filter(aspiration__in=budgeted).count() >= budgeted.count() > 0
+    assert BudgetOutcome.objects.filter(realised_on__isnull=False).exists()
+    assert MusrenbangForum.objects.values("level").distinct().count() == 3
+    assert AspirationEvent.objects.filter(musrenbang_forum__isnull=False).exists()
+    assert AspirationEvent.objects.filter(
+        reses_meeting__isnull=False, to_stage=Stage.POKIR
+    ).exists()
+    assert set(AgendaItem.objects.exclude(response="").values_list("response", flat=True)) >= {
+        AgendaItem.Response.POKIR
+    }
+    assert ResesMeeting.objects.filter(attendance_female__isnull=False).exists()
+
+
+def test_seed_demo_representatives_for_every_district(demo):
+    districts = ElectoralDistrict.objects.annotate(n=Count("representatives"))
+
+    assert districts.count() == 45
+    assert not districts.filter(n=0).exists()
+    assert Representative.objects.filter(sex="F").exists()
+    assert set(Representative.objects.values_list("term_start", "term_end")) == {(2024, 2029)}
+
+
+def test_seed_demo_one_user_per_role(demo, client):
+    users = {u.username: u for u in User.objects.all()}
+    officer, officer_2 = users["demo-pengurus"], users["demo-pengurus-2"]
+
+    assert set(users) == {
+        "demo-pengurus",
+        "demo-pengurus-2",
+        "demo-fasilitator",
+        "demo-program",
+        "demo-dprd",
+        "demo-admin",
+    }
+    assert officer.role == officer_2.role == Role.OFFICER
+    assert officer.group_id != officer_2.group_id
+    assert users["demo-fasilitator"].regency == officer.group.regency
+    assert users["demo-program"].role == Role.PROGRAMME
+    assert users["demo-admin"].is_superuser and users["demo-admin"].role == Role.ADMIN
+    assert Aspiration.objects.visible_to(users["demo-dprd"]).exists()
+    assert Aspiration.objects.visible_to(officer).exists()
+    assert client.login(username="demo-dprd", password="rahasia-demo")
+    assert "demo-fasilitator" in demo and "rahasia-demo" in demo
+
+
+def test_seed_demo_second_run_changes_nothing_and_says_so(demo):
+    before = fingerprint()
+
+    output = seed("--seed", "7")
+
+    assert "already" in output
+    assert fingerprint() == before
+
+
+def test_seed_demo_same_seed_same_demo(demo):
+    before = fingerprint()
+
+    seed("--seed", "7", "--reset")
+
+    assert fingerprint() == before
+    assert User.objects.count() == 6
