@@ -1,0 +1,110 @@
+"""Settings: read from the environment, strictly; a bad value names its variable; the
+production configuration passes ``check --deploy``; the stack's fixed choices hold."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db.migrations.loader import MigrationLoader
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "example.org",
+}
+
+
+def run(code_or_args, **env):
+    """Run Python with the production settings module and only ``env`` as configuration."""
+    configured = ("DJANGO_", "DATABASE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(configured)}
+    clean.update(DJANGO_SETTINGS_MODULE="kk_portal.settings", **env)
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+IMPORT_SETTINGS = "import django; django.setup(); from django.conf import settings; settings.DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'"),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL must start with"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://u@h:5432/"}, "DATABASE_URL names no database"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://u@h:port/db"}, "DATABASE_URL cannot be read"),
+        ({"DEBUG": "0"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "1", "SESSION_IDLE_MINUTES": "half"}, "SESSION_IDLE_MINUTES must be a whole"),
+        ({"DEBUG": "1", "STALE_ASPIRATION_DAYS": "0"}, "STALE_ASPIRATION_DAYS must be at least"),
+        ({"DEBUG": "1", "SECURE_SSL_REDIRECT": "sometimes"}, "SECURE_SSL_REDIRECT must be"),
+    ],
+)
+def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):
+    result = run(IMPORT_SETTINGS, **env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_settings_database_url_unset_means_sqlite_file():
+    result = run(
+        IMPORT_SETTINGS + "; print(settings.DATABASES['default']['ENGINE'], "
+        "settings.DATABASES['default']['NAME'])",
+        DEBUG="1",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
+
+
+def test_settings_database_url_postgres_uses_psycopg():
+    result = run(
+        IMPORT_SETTINGS + "; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], d['USER'])",
+        DEBUG="1",
+        DATABASE_URL="postgres://kk@db.internal:5433/kk_portal",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "kk_portal",
+        "db.internal",
+        "5433",
+        "kk",
+    ]
+
+
+def test_settings_check_deploy_is_clean_in_production():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_settings_csp_forbids_inline_code():
+    assert "'unsafe-inline'" not in str(settings.SECURE_CSP)
+    assert settings.SECURE_CSP["script-src"] and settings.SECURE_CSP["style-src"]
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+
+
+def test_settings_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "id"
+    assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
+    assert (settings.TIME_ZONE, settings.USE_TZ) == ("Asia/Makassar", True)
+
+
+def test_custom_user_model_in_first_migration():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    first = loader.get_migration("kk_portal", "0001_initial")
+
+    assert settings.AUTH_USER_MODEL == "kk_portal.User"
+    assert "user" in {getattr(op, "name", "").lower() for op in first.operations}
