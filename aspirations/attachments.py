@@ -22,9 +22,13 @@ pillow_heif.register_heif_opener()
 
 #: Largest file accepted, in bytes (10 MB).
 MAX_BYTES = 10 * 1024 * 1024
-#: Longest side of a stored photo, and of its thumbnail, in pixels.
+#: Longest side of a stored photo, and of its thumbnail, in pixels; JPEG quality of each.
+#: Thumbnails are shown at 160 × 120 CSS px; 240 px stays sharp on common phone screens
+#: and keeps a page of eight thumbnails well inside the 150 KB page budget.
 WEB_SIZE = 1600
-THUMB_SIZE = 320
+THUMB_SIZE = 240
+WEB_QUALITY = 80
+THUMB_QUALITY = 70
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 DOCUMENT_EXTENSIONS = {".pdf"}
 #: What the file picker offers (the server checks again).
@@ -68,11 +72,11 @@ def check_upload(upload):
     upload.seek(0)
 
 
-def _jpeg(image, longest_side):
+def _jpeg(image, longest_side, quality):
     copy = image.copy()
     copy.thumbnail((longest_side, longest_side))
     buffer = io.BytesIO()
-    copy.save(buffer, "JPEG", quality=80, optimize=True, progressive=True)
+    copy.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()
 
 
@@ -95,11 +99,11 @@ def attachment_store(*, aspiration, upload, actor):
     else:
         with Image.open(upload) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
-        data = _jpeg(image, WEB_SIZE)
+        data = _jpeg(image, WEB_SIZE, WEB_QUALITY)
         attachment.content_type = "image/jpeg"
         attachment.file.save(f"{stem}.jpg", ContentFile(data), save=False)
         attachment.thumbnail.save(
-            f"{stem}-thumb.jpg", ContentFile(_jpeg(image, THUMB_SIZE)), save=False
+            f"{stem}-thumb.jpg", ContentFile(_jpeg(image, THUMB_SIZE, THUMB_QUALITY)), save=False
         )
     attachment.size = len(data)
     attachment.save()

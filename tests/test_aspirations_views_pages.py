@@ -407,3 +407,19 @@ def test_aspiration_create_form_fits_phone_fields(officer, world):
         "files",
         "submission_token",
     ]
+
+
+def test_ids_stay_raw_with_thousand_separator_on(facilitator, world, topic, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    group = f.ConstituentGroupFactory(id=1500, village=world.village_a2, name="KK Seribu")
+    aspiration = f.AspirationFactory(id=1234, group=group, topic=topic)
+
+    home = facilitator.get(reverse("home"))
+    listing = facilitator.get(reverse("aspirations:list"), {"group": 1500})
+    edit = facilitator.get(reverse("aspirations:edit", args=[aspiration.pk]))
+
+    assert "?group=1500" in home.text
+    assert [a.pk for a in listing.context["page_obj"]] == [1234]
+    assert 'value="1500" selected' in listing.text
+    assert 'action=""' not in edit.text and "/aspirations/1234/" in edit.text
+    assert "1.234" not in listing.text + edit.text
