@@ -299,11 +299,17 @@ def aspiration_move(
             locked.furthest_rank = max(locked.furthest_rank, RANK[to])
         locked.stage = to
         locked.stage_changed_on = occurred_on
-        locked.save(
-            update_fields=["stage", "stage_changed_on", "furthest_rank", "stopped_at", "updated_at"]
-        )
+        _save_stage(locked)
     aspiration.refresh_from_db()
     return event
+
+
+def _save_stage(aspiration):
+    """Save the stage fields. The event is their history, so no django-simple-history row."""
+    aspiration.skip_history_when_saving = True
+    aspiration.save(
+        update_fields=["stage", "stage_changed_on", "furthest_rank", "stopped_at", "updated_at"]
+    )
 
 
 def correction_targets(aspiration):
@@ -368,9 +374,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
         locked.stopped_at = ""
         locked.furthest_rank = RANK[to]
         locked.stage_changed_on = occurred_on
-        locked.save(
-            update_fields=["stage", "stage_changed_on", "furthest_rank", "stopped_at", "updated_at"]
-        )
+        _save_stage(locked)
     aspiration.refresh_from_db()
     return event
 

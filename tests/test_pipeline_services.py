@@ -431,3 +431,14 @@ def test_history_records_field_edits(world):
 
     titles = list(aspiration.history.order_by("history_date").values_list("title", flat=True))
     assert titles == ["Air bersih", "Air bersih dusun 2"]
+
+
+def test_moves_leave_no_field_history_rows(world):
+    """The events are the history of the stage; field history holds only field edits."""
+    aspiration = _aspiration(world, Stage.PLANNED)
+    before = aspiration.history.count()
+
+    aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED))
+    aspiration_correct(aspiration, to=Stage.PLANNED, actor=None, occurred_on=DAY, reason="x")
+
+    assert aspiration.history.count() == before

@@ -445,3 +445,19 @@ def test_move_post_unreadable_attachment_refused_whole(officer, aspiration):
     assert not aspiration.events.exists()
     aspiration.refresh_from_db()
     assert aspiration.stage == Stage.RECORDED
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_pipeline_pages_render_in_each_language(officer, aspiration, language):
+    urls = [
+        _move_url(aspiration),
+        reverse("aspirations:stuck"),
+        reverse("aspirations:musrenbang_list"),
+        reverse("aspirations:musrenbang_create"),
+        aspiration.get_absolute_url(),
+    ]
+
+    for url in urls:
+        response = officer.get(url, headers={"accept-language": language})
+        assert response.status_code == 200, url
+        assert f'<html lang="{language}">' in response.content.decode(), url
