@@ -180,8 +180,29 @@ class AgendaItemOrderForm(forms.ModelForm):
         widgets = {"order": forms.NumberInput(attrs={"min": 0, "class": "order"})}
 
 
+class BaseAgendaOrderFormSet(forms.BaseModelFormSet):
+    """The agenda's items; one with a recorded response cannot be removed (its timeline
+    event names this meeting)."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.response:
+                raise ValidationError(
+                    _(
+                        "“%(title)s” has the representative's response recorded; it stays on "
+                        "the agenda."
+                    )
+                    % {"title": form.instance.aspiration.title}
+                )
+
+
 AgendaOrderFormSet = forms.modelformset_factory(
-    AgendaItem, form=AgendaItemOrderForm, extra=0, can_delete=True
+    AgendaItem,
+    form=AgendaItemOrderForm,
+    formset=BaseAgendaOrderFormSet,
+    extra=0,
+    can_delete=True,
 )
 
 

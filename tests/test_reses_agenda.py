@@ -8,7 +8,9 @@ import zoneinfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -392,3 +394,52 @@ def test_pack_profile_counts_open_aspirations_of_agenda_villages(dprd, world, me
     assert [(r["village__name"], r["total"], r["women"], r["poor"]) for r in profile] == [
         (item.aspiration.village.name, 2, 1, 1)
     ]
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "view", ["reses:agenda_build", "reses:agenda_print", "reses:meeting_detail"]
+)
+def test_agenda_pages_query_count_constant(dprd, world, meeting, view):
+    url = reverse(view, args=[meeting.pk])
+    topics = [f.TopicFactory(slug=f"t{n}", name=f"Topik {n}", order=n) for n in range(3)]
+
+    def make(n):
+        for i in range(n):
+            aspiration = f.AspirationFactory(group=world.group_a1, topic=topics[i % 3])
+            f.AgendaItemFactory(meeting=meeting, aspiration=aspiration)
+            f.AspirationFactory(group=world.group_a1, topic=topics[i % 3])
+
+    make(1)
+    dprd.get(url)
+    one = _queries(dprd, url)
+    make(12)
+
+    assert _queries(dprd, url) == one
+
+
+def test_agenda_item_with_response_cannot_be_removed(dprd, meeting, aspiration_a1):
+    item = f.AgendaItemFactory(meeting=meeting, aspiration=aspiration_a1, response="answered")
+
+    response = dprd.post(
+        reverse("reses:agenda_build", args=[meeting.pk]),
+        {
+            "save_order": "1",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-0-id": item.pk,
+            "items-0-order": "1",
+            "items-0-accepted": "on",
+            "items-0-DELETE": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "it stays on the agenda" in response.text
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
