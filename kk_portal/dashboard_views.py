@@ -338,7 +338,7 @@ class Dashboard:
             )
             bars.append((name, women_share, "bar-women"))
         return Table(
-            "members",
+            "members_region",
             _("Groups and members by province")
             if self.level == "province"
             else _("Groups and members by regency"),
@@ -406,7 +406,7 @@ class Dashboard:
             "money_topic": lambda: self.money("topic"),
             "durations": self.durations,
             "reses": self.reses,
-            "members": self.members,
+            "members_region": self.members,
             "members_age": lambda: self.member_attribute("age"),
             "members_sex": lambda: self.member_attribute("sex"),
             "members_disability": lambda: self.member_attribute("disability"),
@@ -429,7 +429,7 @@ class Dashboard:
         "money_topic",
         "durations",
         "reses",
-        "members",
+        "members_region",
         "members_age",
         "members_sex",
         "members_disability",
