@@ -329,7 +329,9 @@ def correction_targets(aspiration):
 def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
     """Set ``aspiration`` back to stage ``to`` with a ``CORRECTION`` event and its reason.
 
-    ``to`` must be one of ``correction_targets``; ``reason`` is required. ``furthest_rank``
+    ``to`` must be one of ``correction_targets``; ``reason`` is required. ``occurred_on``
+    dates the correction; ``stage_changed_on`` goes back to when ``to`` was last reached
+    (or the correction's date if never). ``furthest_rank``
     becomes the rank of ``to`` (the later record was wrong; see the module docstring);
     budget outcomes are removed below ``budgeted`` and realisations below ``realised`` — the
     original events keep their amounts on the timeline. Raises ``ValidationError`` and
@@ -356,6 +358,17 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
         if not reason.strip():
             raise ValidationError({"reason": _("Say why the stage is corrected.")})
         _check_date(locked, occurred_on, not_before=locked.raised_on)
+        # The aspiration has really been at ``to`` since it last reached it (the later
+        # record was wrong), so "days waiting" and the next move's earliest date count from
+        # there; a stage never reached before counts from the correction.
+        reached_on = (
+            locked.events.filter(
+                to_stage=to, kind__in=[EventKind.CREATED, EventKind.MOVE, EventKind.CARRY_OVER]
+            )
+            .order_by("-occurred_on", "-recorded_at", "-pk")
+            .values_list("occurred_on", flat=True)
+            .first()
+        )
         event = AspirationEvent.objects.create(
             aspiration=locked,
             kind=EventKind.CORRECTION,
@@ -373,7 +386,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
         locked.stage = to
         locked.stopped_at = ""
         locked.furthest_rank = RANK[to]
-        locked.stage_changed_on = occurred_on
+        locked.stage_changed_on = reached_on or occurred_on
         _save_stage(locked)
     aspiration.refresh_from_db()
     return event

@@ -442,3 +442,37 @@ def test_moves_leave_no_field_history_rows(world):
     aspiration_correct(aspiration, to=Stage.PLANNED, actor=None, occurred_on=DAY, reason="x")
 
     assert aspiration.history.count() == before
+
+
+def test_correct_back_dates_stage_to_when_it_was_reached(world):
+    """After "budgeted was a mistake" the budget can be recorded again with its real date."""
+    aspiration = _aspiration(world, Stage.MUSRENBANG_DESA)
+    planned_on = datetime.date(2024, 8, 20)
+    aspiration_move(aspiration, to=Stage.PLANNED, actor=None, occurred_on=planned_on)
+    aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED))
+
+    aspiration_correct(
+        aspiration,
+        to=Stage.PLANNED,
+        actor=None,
+        occurred_on=datetime.date(2024, 9, 10),
+        reason="Jumlah salah ketik.",
+    )
+    assert aspiration.stage_changed_on == planned_on
+    aspiration_move(
+        aspiration, **{**_move_kwargs(Stage.BUDGETED), "occurred_on": datetime.date(2024, 8, 25)}
+    )
+
+    assert BudgetOutcome.objects.get(aspiration=aspiration).fiscal_year == 2025
+    assert aspiration.stage_changed_on == datetime.date(2024, 8, 25)
+
+
+def test_correct_to_stage_never_reached_dates_from_correction(world):
+    aspiration = _aspiration(world, Stage.POKIR)
+    day = datetime.date(2024, 9, 10)
+
+    aspiration_correct(
+        aspiration, to=Stage.MUSRENBANG_KABKOTA, actor=None, occurred_on=day, reason="Jalur salah."
+    )
+
+    assert (aspiration.stage, aspiration.stage_changed_on) == (Stage.MUSRENBANG_KABKOTA, day)
