@@ -150,7 +150,9 @@ class AgendaAddForm(forms.Form):
         label=_("aspirations"),
         queryset=Aspiration.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("This aspiration is not open to you.")},
+        error_messages={
+            "invalid_choice": _("One of the chosen aspirations is closed or outside your scope.")
+        },
     )
 
     def __init__(self, *args, meeting, queryset, **kwargs):
@@ -160,14 +162,7 @@ class AgendaAddForm(forms.Form):
 
     def clean_aspirations(self):
         chosen = list(self.cleaned_data["aspirations"])
-        errors = []
-        for aspiration in chosen:
-            try:
-                AgendaItem.check_in_district(self.meeting, aspiration)
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
+        AgendaItem.check_in_district(self.meeting, chosen)
         return chosen
 
 

@@ -382,18 +382,29 @@ class AgendaItem(models.Model):
         return f"{self.order}. {self.aspiration}"
 
     @staticmethod
-    def check_in_district(meeting, aspiration):
-        """Raise ``ValidationError`` unless ``aspiration`` concerns a village of the district of
-        the meeting's representative (issue 5: an item from another district is refused)."""
-        if not village_in_district(meeting.representative, aspiration.village_id):
+    def check_in_district(meeting, aspirations):
+        """Raise ``ValidationError`` (one message per aspiration) unless every aspiration in
+        ``aspirations`` concerns a village of the district of the meeting's representative
+        (issue 5: an item from another district is refused). One query for any number."""
+        village_ids = {aspiration.village_id for aspiration in aspirations}
+        inside = set(
+            DistrictVillage.objects.filter(
+                district=meeting.representative.district_id, village__in=village_ids
+            ).values_list("village_id", flat=True)
+        )
+        outside = [a for a in aspirations if a.village_id not in inside]
+        if outside:
             raise ValidationError(
-                _(
-                    "“%(title)s” concerns %(village)s, outside %(district)s; it cannot go on "
-                    "this agenda."
-                )
-                % {
-                    "title": aspiration.title,
-                    "village": aspiration.village,
-                    "district": meeting.representative.district,
-                }
+                [
+                    _(
+                        "“%(title)s” concerns %(village)s, outside %(district)s; it cannot go "
+                        "on this agenda."
+                    )
+                    % {
+                        "title": aspiration.title,
+                        "village": aspiration.village,
+                        "district": meeting.representative.district,
+                    }
+                    for aspiration in outside
+                ]
             )

@@ -83,8 +83,8 @@ def agenda_add(meeting, aspirations, *, proposed_by_group=False):
     already on the agenda is skipped. Raises ``ValidationError`` (nothing written) if one
     concerns a village outside the representative's district. Returns the new items.
     """
-    for aspiration in aspirations:
-        AgendaItem.check_in_district(meeting, aspiration)
+    aspirations = list(aspirations)
+    AgendaItem.check_in_district(meeting, aspirations)
     with transaction.atomic():
         present = set(meeting.agenda_items.values_list("aspiration_id", flat=True))
         last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0

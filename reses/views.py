@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aspirations.models import Aspiration
 from kk_portal.scoping import Role, get_visible_or_404
 from reses import services
 from reses.filters import ResesMeetingFilter
@@ -141,10 +142,12 @@ def agenda_build(request, pk):
     """The agenda builder: candidates grouped by village and topic; order and accept items."""
     meeting = _managed_or_404(request.user, pk)
     candidates = services.agenda_candidates(meeting, request.user)
+    # Any open aspiration the user may see is accepted here, so that one from another
+    # district is refused by the district rule, with its own message.
     add_form = AgendaAddForm(
         request.POST if "add" in request.POST else None,
         meeting=meeting,
-        queryset=candidates,
+        queryset=Aspiration.objects.visible_to(request.user).open().select_related("village"),
         prefix="add",
     )
     formset = AgendaOrderFormSet(

@@ -192,8 +192,25 @@ def test_agenda_add_refuses_aspiration_from_other_district(facilitator, world, m
     assert response.status_code == 400
     assert not AgendaItem.objects.exists()
     assert response.context["add_form"].errors["aspirations"] == [
-        "This aspiration is not open to you."
+        "“Jalan Desa Dua” concerns Desa Alfa Dua, outside ALFA 1; it cannot go on this agenda."
     ]
+    assert "outside ALFA 1" in response.text
+
+
+def test_agenda_add_refuses_aspiration_out_of_scope(dprd, world, meeting):
+    hidden = f.AspirationFactory(group=world.group_b1, title="Rahasia Beta")
+
+    response = dprd.post(
+        reverse("reses:agenda_build", args=[meeting.pk]),
+        {"add": "1", "add-aspirations": [hidden.pk]},
+    )
+
+    assert response.status_code == 400
+    assert not AgendaItem.objects.exists()
+    assert response.context["add_form"].errors["aspirations"] == [
+        "One of the chosen aspirations is closed or outside your scope."
+    ]
+    assert "Rahasia Beta" not in response.text
 
 
 def test_agenda_add_service_refuses_other_district(world, meeting):
