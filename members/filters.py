@@ -2,24 +2,27 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup
 from kk_portal import dashboards
 from members.models import Member, Sex
+from members.text import normalise_phone
 
 _YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
 class MemberFilter(django_filters.FilterSet):
-    """``?q=`` name search (case-, accent- and apostrophe-tolerant), sex, poverty,
+    """``?q=`` name search (case-, accent- and apostrophe-tolerant) or phone search (any
+    usual way of writing the number), sex, poverty,
     disability, position, still active and, for a facilitator, group.
 
     The group choices are the groups the user sees, so a tampered id is a form error and
     never widens the list.
     """
 
-    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    q = django_filters.CharFilter(label=_("Name or phone"), method="filter_name")
     group = django_filters.ModelChoiceFilter(
         label=_("Group"), queryset=ConstituentGroup.objects.none()
     )
@@ -54,6 +57,12 @@ class MemberFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
     def filter_name(self, queryset, name, value):
+        """A name, or a phone number in any usual form (``0812-…``, ``+62 812 …``)."""
+        if sum(c.isdigit() for c in value) >= 8:
+            try:
+                return queryset.filter(phone=normalise_phone(value))
+            except ValidationError:
+                pass
         return queryset.search(value)
 
     def filter_flag(self, queryset, name, value):

@@ -2,8 +2,11 @@
 
 import datetime
 
+import factory
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aspirations.stages import Stage
@@ -279,3 +282,72 @@ def test_officer_accounts_never_reach_non_officers(facilitator, world):
     response = facilitator.get(reverse("officers:password", args=[programme.pk]))
 
     assert response.status_code == 404
+
+
+def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    add_rows()
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        return client.get(url)
+
+
+def test_officer_list_same_query_count_1_and_50_rows(
+    facilitator, world, officer_a1_account, django_assert_num_queries
+):
+    def add_rows():
+        for n in range(49):
+            f.UserFactory(username=f"pengurus-{n}", role=Role.OFFICER, group=world.group_a2)
+
+    response = _same_queries_with_more_rows(
+        facilitator, reverse("officers:list"), add_rows, django_assert_num_queries
+    )
+
+    assert response.context["page_obj"].paginator.count == 50
+
+
+def test_home_facilitator_same_query_count_with_more_groups(
+    facilitator, world, django_assert_num_queries
+):
+    def add_rows():
+        for group in f.ConstituentGroupFactory.create_batch(
+            10, village=world.village_a2, name=factory.Sequence(lambda n: f"KK Baru {n}")
+        ):
+            f.MemberFactory.create_batch(2, group=group)
+            f.AspirationFactory(group=group)
+
+    response = _same_queries_with_more_rows(
+        facilitator, reverse("home"), add_rows, django_assert_num_queries
+    )
+
+    assert len(response.context["groups"]) == 12
+
+
+def test_aspiration_list_facilitator_same_query_count(
+    facilitator, world, django_assert_num_queries
+):
+    f.AspirationFactory(group=world.group_a1)
+
+    def add_rows():
+        f.AspirationFactory.create_batch(25, group=world.group_a1)
+        f.AspirationFactory.create_batch(24, group=world.group_a2)
+
+    response = _same_queries_with_more_rows(
+        facilitator, reverse("aspirations:list"), add_rows, django_assert_num_queries
+    )
+
+    assert response.context["page_obj"].paginator.count == 50
+
+
+def test_member_list_facilitator_same_query_count(facilitator, world, django_assert_num_queries):
+    f.MemberFactory(group=world.group_a1)
+
+    def add_rows():
+        f.MemberFactory.create_batch(25, group=world.group_a1)
+        f.MemberFactory.create_batch(24, group=world.group_a2)
+
+    response = _same_queries_with_more_rows(
+        facilitator, reverse("members:list"), add_rows, django_assert_num_queries
+    )
+
+    assert response.context["page_obj"].paginator.count == 50

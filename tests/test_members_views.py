@@ -412,3 +412,12 @@ def test_member_pages_render_in_english_and_indonesian(officer, member_a1):
 
     assert "Members" in english.text
     assert "Yohana Mambrasar" in english.text
+
+
+@pytest.mark.parametrize("query", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890"])
+def test_member_search_by_phone_any_form_finds_same_person(officer, member_a1, world, query):
+    f.MemberFactory(group=world.group_a1, full_name="Orang Lain", phone="+6281399998888")
+
+    response = officer.get(reverse("members:list"), {"q": query})
+
+    assert [m.full_name for m in response.context["page_obj"]] == ["Yohana Mambrasar"]
