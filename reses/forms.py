@@ -7,10 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.models import Aspiration
+from aspirations.models import Aspiration, Topic
 from groups.models import ConstituentGroup, Village, zone_label
 from kk_portal.scoping import Role
-from reses.models import AgendaItem, DistrictVillage, Representative, ResesMeeting
+from reses.models import (
+    AgendaItem,
+    DistrictVillage,
+    Representative,
+    ResesMeeting,
+    district_village_ids,
+)
 from reses.services import local_datetime
 
 #: A date picker sends ISO; people type the Indonesian order (handed case K16).
@@ -164,6 +170,32 @@ class AgendaAddForm(forms.Form):
         chosen = list(self.cleaned_data["aspirations"])
         AgendaItem.check_in_district(self.meeting, chosen)
         return chosen
+
+
+class CandidateFilterForm(forms.Form):
+    """Narrow the agenda builder's candidates to one village and/or topic of the district."""
+
+    village = VillageChoiceField(
+        label=_("Village"), queryset=Village.objects.none(), required=False
+    )
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = (
+            Village.objects.filter(pk__in=district_village_ids(meeting.representative_id))
+            .select_related("subdistrict")
+            .order_by("subdistrict__name", "name")
+        )
+
+    def filter(self, candidates):
+        """``candidates`` narrowed by the chosen village and topic (unchanged if invalid)."""
+        if not self.is_valid():
+            return candidates
+        for field in ("village", "topic"):
+            if self.cleaned_data[field] is not None:
+                candidates = candidates.filter(**{field: self.cleaned_data[field]})
+        return candidates
 
 
 class AgendaItemOrderForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from reses.forms import (
     AgendaAddForm,
     AgendaOrderFormSet,
     AttendanceForm,
+    CandidateFilterForm,
     ResesMeetingForm,
     ResponseForm,
 )
@@ -30,6 +31,8 @@ from reses.models import ResesMeeting, can_organise_meetings
 from reses.pdf import agenda_pdf
 
 PAGE_SIZE = 20
+#: The agenda builder lists at most this many candidates; staff narrow by village or topic.
+CANDIDATE_LIMIT = 150
 
 
 def _meetings():
@@ -141,7 +144,8 @@ def agenda_propose(request, pk):
 def agenda_build(request, pk):
     """The agenda builder: candidates grouped by village and topic; order and accept items."""
     meeting = _managed_or_404(request.user, pk)
-    candidates = services.agenda_candidates(meeting, request.user)
+    filter_form = CandidateFilterForm(request.GET or None, meeting=meeting)
+    candidates = filter_form.filter(services.agenda_candidates(meeting, request.user))
     # Any open aspiration the user may see is accepted here, so that one from another
     # district is refused by the district rule, with its own message.
     add_form = AgendaAddForm(
@@ -161,18 +165,21 @@ def agenda_build(request, pk):
             messages.success(
                 request, _("%(count)s items added to the agenda.") % {"count": len(added)}
             )
-            return redirect("reses:agenda_build", pk=meeting.pk)
+            return redirect(request.get_full_path())
         if "save_order" in request.POST and formset.is_valid():
             formset.save()
             messages.success(request, _("The agenda is saved."))
-            return redirect("reses:agenda_build", pk=meeting.pk)
+            return redirect(request.get_full_path())
     return render(
         request,
         "reses/agenda_build.html",
         {
             "meeting": meeting,
             "add_form": add_form,
-            "candidates": services.with_days_waiting(candidates),
+            "filter_form": filter_form,
+            "candidates": services.with_days_waiting(candidates[:CANDIDATE_LIMIT]),
+            "candidate_count": candidates.count(),
+            "candidate_limit": CANDIDATE_LIMIT,
             "formset": formset,
         },
         status=400 if request.method == "POST" else 200,

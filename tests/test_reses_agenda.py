@@ -460,3 +460,29 @@ def test_agenda_item_with_response_cannot_be_removed(dprd, meeting, aspiration_a
     assert response.status_code == 400
     assert "it stays on the agenda" in response.text
     assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_agenda_build_narrows_by_village_and_caps_the_list(dprd, world, meeting, monkeypatch):
+    from reses import views
+
+    monkeypatch.setattr(views, "CANDIDATE_LIMIT", 2)
+    village_c = f.VillageFactory(name="Desa Gamma", subdistrict=world.village_a1.subdistrict)
+    f.DistrictVillageFactory(district=world.district, village=village_c)
+    group_c = f.ConstituentGroupFactory(village=village_c)
+    for n in range(3):
+        f.AspirationFactory(group=world.group_a1, title=f"Alfa {n}")
+    f.AspirationFactory(group=group_c, title="Gamma 1")
+    url = reverse("reses:agenda_build", args=[meeting.pk])
+
+    everything = dprd.get(url)
+    gamma = dprd.get(url, {"village": village_c.pk})
+    added = dprd.post(
+        f"{url}?village={village_c.pk}",
+        {"add": "1", "add-aspirations": [gamma.context["candidates"][0].pk]},
+    )
+
+    assert len(everything.context["candidates"]) == 2
+    assert "Showing the first 2 of 4" in everything.text
+    assert [a.title for a in gamma.context["candidates"]] == ["Gamma 1"]
+    assert added.url == f"{url}?village={village_c.pk}"
+    assert [i.aspiration.title for i in meeting.agenda_items.all()] == ["Gamma 1"]
