@@ -221,7 +221,8 @@ def aspiration_move(
     ``realised`` records ``realised_on`` (= ``occurred_on``), ``realised_amount`` and
     ``evidence`` on the latest budget outcome, which may not be dated after the
     realisation; ``not_accommodated`` needs a ``reason`` and keeps the stage where it
-    stopped. Raises ``ValidationError`` (keyed by field) and writes nothing when refused.
+    stopped. ``implementing_agency`` (a name) goes to the budget outcome; ``response`` is
+    the reses response that caused the move (set by ``aspiration_record_response``). Raises ``ValidationError`` (keyed by field) and writes nothing when refused.
     Returns the ``AspirationEvent``; ``aspiration`` is refreshed.
     """
     occurred_on = _as_date(occurred_on)
