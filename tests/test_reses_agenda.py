@@ -333,6 +333,8 @@ def test_agenda_print_page_shows_pack(ambon_meeting):
     assert response.status_code == 200
     assert "17 Agustus 2024 09.00 WIT" in response.text
     assert "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si." in response.text
+    assert ">APP</span>" in response.text
+    assert "KOTA AMBON 2; term 2024–2029; Komisi IV" in response.text
     assert "Lampu jalan lorong" in response.text
     assert "KK Ma&#x27;ruf" in response.text
     assert "css/print.css" in response.text
