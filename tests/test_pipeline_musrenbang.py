@@ -47,6 +47,7 @@ VISIBLE = {
     "facilitator_b": {"desa B1"},
     "programme": {"desa A1", "desa A2", "kecamatan A", "kabkota A", "desa B1"},
     "dprd": {"desa A1", "desa A2", "kecamatan A", "kabkota A"},
+    "admin_client_": {"desa A1", "desa A2", "kecamatan A", "kabkota A", "desa B1"},
 }
 
 
@@ -123,6 +124,7 @@ def test_musrenbang_list_query_count_constant(facilitator, world):
         ("facilitator_b", 200),
         ("programme", 403),
         ("dprd", 403),
+        ("admin_client_", 403),
     ],
 )
 def test_musrenbang_create_page_by_role(request, world, persona, status):

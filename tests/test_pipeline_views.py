@@ -259,7 +259,15 @@ def test_carry_over_post_creates_new_aspiration(officer, world):
     assert new.events.get().kind == EventKind.CARRY_OVER
 
 
-@pytest.mark.parametrize(("persona", "status"), [("programme", 403), ("officer_b", 404)])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer_b", 404),
+        ("facilitator_b", 404),
+        ("programme", 403),
+        ("dprd", 403),
+    ],
+)
 def test_carry_over_post_refused_to_others(request, world, persona, status):
     old = f.AspirationFactory(
         group=world.group_a1, stage=Stage.NOT_ACCOMMODATED, stopped_at=Stage.CONVEYED
@@ -461,3 +469,26 @@ def test_pipeline_pages_render_in_each_language(officer, aspiration, language):
         response = officer.get(url, headers={"accept-language": language})
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.content.decode(), url
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "admin_client_"])
+def test_carry_over_post_by_facilitator_and_admin(request, world, persona):
+    old = f.AspirationFactory(
+        group=world.group_a1, stage=Stage.NOT_ACCOMMODATED, stopped_at=Stage.CONVEYED
+    )
+
+    response = request.getfixturevalue(persona).post(
+        reverse("aspirations:carry_over", args=[old.pk])
+    )
+
+    assert response.status_code == 302
+    assert Aspiration.objects.get(carried_over_from=old).group == world.group_a1
+
+
+def test_stuck_admin_sees_all(admin_client_, world):
+    for group in (world.group_a1, world.group_b1):
+        f.AspirationFactory(group=group)
+
+    response = admin_client_.get(reverse("aspirations:stuck"))
+
+    assert response.context["sections"][0]["count"] == 2
