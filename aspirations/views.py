@@ -24,12 +24,15 @@ from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment
 from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import submitted_before
+from kk_portal.forms import refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
 
 #: Template the pipeline engineer provides for stage moves, shown on the detail page.
 MOVE_ACTIONS_TEMPLATE = "aspirations/_move_actions.html"
+#: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
+SCOPED_FIELDS = ["group", "village", "representative"]
+SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
 #: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
 MAX_THUMBNAILS = 8
 
@@ -45,6 +48,7 @@ def aspiration_list(request):
         "group", "village", "topic"
     )
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
+    refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
     rows = filterset.qs if filterset.is_valid() else aspirations.none()
     return render(
         request,
@@ -73,6 +77,8 @@ def aspiration_create(request):
     )
     if request.method == "POST":
         existing = submitted_before(Aspiration, request.POST.get("submission_token"))
+        if existing is None:
+            refuse_foreign_choices(form, SCOPED_FIELDS)
         if existing is None and form.is_valid():
             fields = {k: v for k, v in form.cleaned_data.items() if k in form._meta.fields}
             group = fields.pop("group", None) or user.group
@@ -149,6 +155,7 @@ def aspiration_edit(request, pk):
     form = AspirationForm(
         request.POST or None, request.FILES or None, instance=aspiration, user=request.user
     )
+    refuse_foreign_choices(form, SCOPED_FIELDS)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()

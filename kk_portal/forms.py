@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.http import Http404
 
 
 class SubmissionTokenMixin(forms.Form):
@@ -27,3 +28,19 @@ def submitted_before(model, raw_token):
     except ValueError:
         return None
     return model._default_manager.filter(submission_token=token).first()
+
+
+def refuse_foreign_choices(form, names):
+    """Raise ``Http404`` if a scoped choice field of the bound ``form`` got an id outside the
+    choices it offers — an id of another group's row, or of no row at all.
+
+    ``names`` are the fields whose choices come from the user's scope (group, village,
+    representative …). A tampered id answers 404, exactly as a URL to someone else's row
+    does (issue 3); other mistakes stay form errors beside their field.
+    """
+    if not form.is_bound:
+        return
+    errors = form.errors.as_data()
+    for name in names:
+        if any(error.code == "invalid_choice" for error in errors.get(name, [])):
+            raise Http404

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import submitted_before
+from kk_portal.forms import refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
 from members.filters import MemberFilter
@@ -46,6 +46,7 @@ def group_today(group):
 def member_list(request):
     members = visible_members(request.user).select_related("group")
     filterset = MemberFilter(request.GET, queryset=members, user=request.user)
+    refuse_foreign_choices(filterset.form, ["group"])
     rows = filterset.qs if filterset.is_valid() else members.none()
     page = paginate(request, rows)
     return render(
@@ -66,6 +67,8 @@ def member_create(request):
     form = MemberCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
         existing = submitted_before(Member, request.POST.get("submission_token"))
+        if existing is None:
+            refuse_foreign_choices(form, ["group"])
         if existing is None and form.is_valid():
             member = form.save(commit=False)
             if request.user.group_id:
@@ -104,6 +107,7 @@ def member_edit(request, pk):
         messages.error(request, _("An anonymised member cannot be edited."))
         return redirect(member)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
+    refuse_foreign_choices(form, ["group"])
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Member saved."))

@@ -153,14 +153,47 @@ def test_aspiration_list_search_does_not_leak(officer_b, aspiration_a1):
     assert "Dusun Satu" not in response.text
 
 
-def test_aspiration_list_tampered_village_filter_is_error_not_leak(officer, world, topic):
-    f.AspirationFactory(group=world.group_b1, title="Di Beta", topic=topic)
+@pytest.mark.parametrize(
+    ("role", "field"),
+    [
+        ("officer_b", "village"),
+        ("officer_b", "representative"),
+        ("officer_b", "urusan"),
+        ("facilitator_b", "village"),
+        ("facilitator_b", "group"),
+        ("facilitator_b", "representative"),
+        ("facilitator_b", "urusan"),
+    ],
+)
+def test_aspiration_list_tampered_filter_answers_404(request, world, topic, role, field):
+    urusan = f.UrusanFactory(code="1.02", name="Kesehatan")
+    f.AspirationFactory(
+        group=world.group_a1,
+        title="Di Mawar",
+        topic=topic,
+        urusan=urusan,
+        representative=world.representative,
+    )
+    value = {
+        "village": world.village_a1.pk,
+        "group": world.group_a1.pk,
+        "representative": world.representative.pk,
+        "urusan": urusan.pk,
+    }[field]
 
-    response = officer.get(reverse("aspirations:list"), {"village": world.village_b1.pk})
+    response = request.getfixturevalue(role).get(reverse("aspirations:list"), {field: value})
 
-    assert list(response.context["page_obj"]) == []
-    assert "Di Beta" not in response.text
-    assert "errorlist" in response.text
+    assert response.status_code == 404
+    assert "Di Mawar" not in response.text
+
+
+def test_aspiration_list_officer_group_param_ignored(officer_b, world, topic):
+    f.AspirationFactory(group=world.group_a1, title="Di Mawar", topic=topic)
+    f.AspirationFactory(group=world.group_a2, title="Di Melati", topic=topic)
+
+    response = officer_b.get(reverse("aspirations:list"), {"group": world.group_a1.pk})
+
+    assert [a.title for a in response.context["page_obj"]] == ["Di Melati"]
 
 
 # --- filters (K17) and pagination (K18) ----------------------------------------------------
@@ -341,14 +374,42 @@ def test_aspiration_create_double_tap_makes_one(officer, world, topic):
     assert first.url == second.url
 
 
-def test_aspiration_create_tampered_village_of_other_group_is_error(officer, world, topic):
+def test_aspiration_create_tampered_village_of_other_group_answers_404(officer, world, topic):
     response = officer.post(
         reverse("aspirations:create"), _data(world, topic, village=world.village_b1.pk)
     )
 
-    assert response.status_code == 200
-    assert response.context["form"].errors["village"]
+    assert response.status_code == 404
     assert Aspiration.objects.count() == 0
+
+
+def test_aspiration_edit_tampered_village_answers_404(officer, world, topic, aspiration_a1):
+    data = _data(world, topic, village=world.village_b1.pk)
+
+    response = officer.post(reverse("aspirations:edit", args=[aspiration_a1.pk]), data)
+
+    aspiration_a1.refresh_from_db()
+    assert response.status_code == 404
+    assert aspiration_a1.village == world.village_a1
+
+
+def test_aspiration_create_facilitator_village_outside_group_subdistrict_is_message(
+    facilitator, world, topic
+):
+    other = f.VillageFactory(
+        name="Desa Lain", subdistrict=f.SubdistrictFactory(regency=world.regency_a)
+    )
+    f.ConstituentGroupFactory(village=other)
+
+    response = facilitator.post(
+        reverse("aspirations:create"),
+        _data(world, topic, group=world.group_a1.pk, village=other.pk),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["village"] == [
+        "Choose a village in the group's subdistrict."
+    ]
 
 
 def test_aspiration_create_officer_group_field_ignored(officer, world, topic):
@@ -367,13 +428,13 @@ def test_aspiration_create_facilitator_chooses_group(facilitator, world, topic):
     assert Aspiration.objects.get().group == world.group_a2
 
 
-def test_aspiration_create_facilitator_other_regency_group_is_error(facilitator, world, topic):
+def test_aspiration_create_facilitator_other_regency_group_answers_404(facilitator, world, topic):
     response = facilitator.post(
         reverse("aspirations:create"),
         _data(world, topic, group=world.group_b1.pk, village=world.village_b1.pk),
     )
 
-    assert response.context["form"].errors["group"]
+    assert response.status_code == 404
     assert Aspiration.objects.count() == 0
 
 

@@ -127,15 +127,23 @@ def test_member_list_facilitator_sees_regency_only(facilitator, world, member_a1
     assert names == ["Orang Melati", "Yohana Mambrasar"]
 
 
-def test_member_list_tampered_group_filter_is_an_error_not_a_leak(facilitator, world):
+@pytest.mark.parametrize("value", ["group_b1", "999999", "abc"])
+def test_member_list_tampered_group_filter_answers_404(facilitator, world, value):
     f.MemberFactory(group=world.group_b1, full_name="Orang Anggrek")
+    group = world.group_b1.pk if value == "group_b1" else value
 
-    response = facilitator.get(reverse("members:list"), {"group": world.group_b1.pk})
+    response = facilitator.get(reverse("members:list"), {"group": group})
+
+    assert response.status_code == 404
+    assert "Orang Anggrek" not in response.text
+
+
+def test_member_list_bad_choice_value_is_message_not_404(officer, member_a1):
+    response = officer.get(reverse("members:list"), {"sex": "X"})
 
     assert response.status_code == 200
+    assert response.context["filter"].form.errors["sex"]
     assert list(response.context["page_obj"]) == []
-    assert "Orang Anggrek" not in response.text
-    assert "errorlist" in response.text
 
 
 def test_member_list_search_does_not_leak(officer_b, member_a1):
@@ -351,12 +359,21 @@ def test_member_create_facilitator_chooses_regency_group(facilitator, world):
     assert Member.objects.get().group == world.group_a2
 
 
-def test_member_create_facilitator_tampered_group_is_error(facilitator, world):
+def test_member_create_facilitator_tampered_group_answers_404(facilitator, world):
     response = facilitator.post(reverse("members:create"), _member_data(group=world.group_b1.pk))
 
-    assert response.status_code == 200
-    assert response.context["form"].errors["group"]
+    assert response.status_code == 404
     assert Member.objects.count() == 0
+
+
+def test_member_edit_facilitator_tampered_group_answers_404(facilitator, world, member_a1):
+    data = _member_data(group=world.group_b1.pk)
+
+    response = facilitator.post(reverse("members:edit", args=[member_a1.pk]), data)
+
+    member_a1.refresh_from_db()
+    assert response.status_code == 404
+    assert member_a1.group == world.group_a1
 
 
 def test_member_edit_keeps_id_above_999_raw(officer, world):
