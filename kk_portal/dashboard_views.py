@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from aspirations.filters import AspirationFilter
 from aspirations.models import Aspiration
 from aspirations.stages import CLOSED, FUNNEL_STEPS, Stage
+from groups.models import Province
 from kk_portal import dashboards as d
 from kk_portal.charts import bar_chart
 from kk_portal.exports import (
@@ -133,6 +134,20 @@ class Dashboard:
         if not count or not self.member_links:
             return ""
         return f"{reverse('members:list')}?{urlencode({'active': 'yes', **conditions})}"
+
+    def meeting_url(self, count):
+        """The reses meeting list with the page's period and regency (its filter knows no
+        province, so a province filter gives no link)."""
+        if not count or isinstance(self.filters.region, Province):
+            return ""
+        params = {}
+        if self.filters.region is not None:
+            params["regency"] = self.filters.region.pk
+        if self.filters.start:
+            params["date_from"] = self.filters.start.isoformat()
+        if self.filters.end:
+            params["date_to"] = self.filters.end.isoformat()
+        return f"{reverse('reses:meeting_list')}?{urlencode(params)}"
 
     def people(self, count, url=""):
         """A cell counting people, suppressed for small counts where personal data is hidden."""
@@ -277,7 +292,10 @@ class Dashboard:
     def reses(self):
         counts = d.reses_attendance(self.user, self.filters)
         rows = [
-            [Cell(_("Reses meetings"), TEXT), Cell(counts["meetings"])],
+            [
+                Cell(_("Reses meetings"), TEXT),
+                Cell(counts["meetings"], url=self.meeting_url(counts["meetings"])),
+            ],
             [Cell(_("Women attending"), TEXT), Cell(counts["female"])],
             [Cell(_("Men attending"), TEXT), Cell(counts["male"])],
             [Cell(_("Poor people attending"), TEXT), Cell(counts["poor"])],

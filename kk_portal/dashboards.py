@@ -211,25 +211,36 @@ class Funnel:
 
 
 def funnel(rows):
-    """The funnel of ``rows`` (an ``Aspiration`` QuerySet) in ONE query."""
-    columns = funnel_columns()
-    for stage in CLOSED:
-        for stopped in FORWARD:
-            columns[f"{stage.value}__{stopped.value}"] = Count(
-                "pk", filter=Q(stage=stage, stopped_at=stopped)
-            )
-        columns[f"{stage.value}__{NOT_FILLED_KEY}"] = Count(
-            "pk", filter=Q(stage=stage, stopped_at="")
-        )
-    counts = rows.order_by().aggregate(**columns)
+    """The funnel of ``rows`` (an ``Aspiration`` QuerySet): the steps and closing totals in
+    ONE conditional aggregation, the closed ones by the stage where they stopped in one
+    grouped query over the closed rows only."""
+    counts = rows.order_by().aggregate(**funnel_columns())
     steps = [(key, label, rank, counts[key]) for key, label, rank in FUNNEL_STEPS]
+    stops = {
+        (row["stage"], row["stopped_at"]): row["n"]
+        for row in rows.filter(stage__in=CLOSED)
+        .order_by()
+        .values("stage", "stopped_at")
+        .annotate(n=Count("pk"))
+    }
     closed = {}
     for stage in CLOSED:
         closed[stage.value] = [
-            (stopped.value, stopped.label, counts[f"{stage.value}__{stopped.value}"])
+            (stopped.value, stopped.label, stops.get((stage.value, stopped.value), 0))
             for stopped in FORWARD
-        ] + [(NOT_FILLED_KEY, NOT_FILLED, counts[f"{stage.value}__{NOT_FILLED_KEY}"])]
+        ] + [(NOT_FILLED_KEY, NOT_FILLED, stops.get((stage.value, ""), 0))]
     return Funnel(steps=steps, closed=closed)
+
+
+def within(queryset, rows, path="aspiration"):
+    """``queryset`` restricted to the aspirations in ``rows`` through ``path``.
+
+    When ``rows`` is every aspiration (programme staff without filters) no restriction is
+    added: a semi-join with two million rows would cost seconds for nothing.
+    """
+    if not rows.query.where:
+        return queryset
+    return queryset.filter(**{f"{path}__in": rows.order_by().values("pk")})
 
 
 def breakdown(rows, by):
@@ -293,7 +304,7 @@ def beneficiaries(rows):
 def budget_outcomes(user, filters):
     """Budget outcomes of the aspirations ``user`` sees in the filters' region and topic,
     for the fiscal years of the period (the period means the fiscal year for money)."""
-    rows = BudgetOutcome.objects.filter(aspiration__in=aspirations(user, filters, period=False))
+    rows = within(BudgetOutcome.objects.all(), aspirations(user, filters, period=False))
     first, last = filters.fiscal_years
     if first:
         rows = rows.filter(fiscal_year__gte=first)
@@ -341,10 +352,8 @@ def stage_durations(rows):
     ``statistics.median`` over the same rows.
     """
     events = (
-        AspirationEvent.objects.filter(
-            aspiration__in=rows.order_by().values("pk"),
-            kind__in=[EventKind.CREATED, EventKind.MOVE],
-        )
+        within(AspirationEvent.objects.all(), rows)
+        .filter(kind__in=[EventKind.CREATED, EventKind.MOVE])
         .annotate(
             previous=Window(
                 Lag("occurred_on"),

@@ -264,6 +264,27 @@ def test_dashboard_reses_attendance_by_sex(dprd, world):
     assert values[:3] == [1, 30, 12]
 
 
+def test_dashboard_meeting_count_links_to_the_meeting_list(facilitator, world):
+    for day in (10, 20):
+        f.ResesMeetingFactory(
+            representative=world.representative,
+            village=world.village_a1,
+            starts_at=datetime.datetime(2025, 3, day, 1, 0, tzinfo=datetime.UTC),
+        )
+    f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=datetime.datetime(2025, 4, 1, 1, 0, tzinfo=datetime.UTC),
+    )
+    params = {"region": world.regency_a.code, "start": "2025-03-01", "end": "2025-03-31"}
+
+    response = facilitator.get(URL, params)
+
+    meetings = tables(response)["reses"].rows[0][1]
+    assert meetings.value == 2
+    assert facilitator.get(meetings.url).context["page_obj"].paginator.count == 2
+
+
 def test_dashboard_durations_median_days(programme, world):
     for days in (10, 20, 40):
         aspiration = f.AspirationFactory(
