@@ -492,3 +492,32 @@ def test_stuck_admin_sees_all(admin_client_, world):
     response = admin_client_.get(reverse("aspirations:stuck"))
 
     assert response.context["sections"][0]["count"] == 2
+
+
+def test_detail_shows_budget_and_realisation(officer, aspiration):
+    aspiration.stage, aspiration.furthest_rank = Stage.PLANNED, 6
+    aspiration.save()
+    _post_move(
+        officer,
+        aspiration,
+        to="budgeted",
+        amount="Rp 1.500.000",
+        fiscal_year="2025",
+        fund_source="apbdes",
+        implementing_agency="Pemerintah Desa Alfa Satu",
+    )
+
+    response = _post_move(
+        officer,
+        aspiration,
+        to="realised",
+        occurred_on="2024-10-05",
+        realised_amount="1.450.000,50",
+        evidence="BAST 7/2024",
+    )
+
+    page = officer.get(response["Location"]).content.decode()
+    assert (
+        "Rp 1.500.000</strong> · APBDes (village budget) 2025 · Pemerintah Desa Alfa Satu" in page
+    )
+    assert "realised on 5 October 2024: Rp 1.450.000,50 · BAST 7/2024" in page

@@ -56,6 +56,12 @@ def timeline_events(aspiration):
 
 
 @register.simple_tag
+def budget_outcomes(aspiration):
+    """The money ``aspiration`` brought: its ``BudgetOutcome`` rows by fiscal year (one query)."""
+    return list(aspiration.budget_outcomes.select_related("implementing_urusan"))
+
+
+@register.simple_tag
 def field_edits(aspiration):
     """Edits of the aspiration's own fields, oldest first (one query).
 
