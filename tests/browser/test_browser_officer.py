@@ -92,3 +92,32 @@ def test_browser_form_fits_360_pixels(phone, shot, world):
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "08-aspiration-form-empty")
+
+
+def test_browser_facilitator_home_and_officer_accounts(phone, shot, world):
+    f.UserFactory(username="fasilitator", role=Role.FACILITATOR, regency=world.regency_a)
+    f.UserFactory(
+        username="ketua-mawar", first_name="Sitti Aminah", role=Role.OFFICER, group=world.group_a1
+    )
+    f.MemberFactory.create_batch(3, group=world.group_a1, is_poor=True)
+    page = phone()
+    _sign_in(page, "fasilitator")
+
+    assert "KK Melati" in page.locator("ul.groups").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "09-home-facilitator")
+
+    page.click("nav.menu a[href='/accounts/officers/']")
+    assert "ketua-mawar" in page.locator("ul.rows").inner_text()
+    shot(page, "10-officer-accounts")
+
+
+def test_browser_login_error_message(phone, shot, world):
+    page = phone()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "tidak-ada")
+    page.fill("input[name=password]", "salah")
+    page.click("form.form button[type=submit]")
+
+    assert page.locator(".msg-error").is_visible()
+    shot(page, "11-login-error")
