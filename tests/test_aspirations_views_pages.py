@@ -484,3 +484,47 @@ def test_ids_stay_raw_with_thousand_separator_on(facilitator, world, topic, sett
     assert 'value="1500" selected' in listing.text
     assert 'action=""' not in edit.text and "/aspirations/1234/" in edit.text
     assert "1.234" not in listing.text + edit.text
+
+
+@pytest.mark.parametrize(
+    ("language", "date"), [("id", "17 Agustus 2024"), ("en", "17 August 2024")]
+)
+def test_aspiration_pages_render_in_each_language(officer, aspiration_a1, language, date):
+    officer.cookies["django_language"] = language
+
+    detail = officer.get(reverse("aspirations:detail", args=[aspiration_a1.pk]))
+    listing = officer.get(reverse("aspirations:list"))
+
+    assert f'<html lang="{language}">' in detail.text
+    assert date in detail.text
+    assert date in listing.text
+
+
+def test_aspiration_create_today_is_the_group_zone_date(world, monkeypatch):
+    from django.test import Client
+    from django.utils import timezone
+
+    from kk_portal.scoping import Role
+
+    # 15:30 UTC is 00:30 on the 17th in Kota Beta (WIT) but still the 16th in WITA.
+    instant = datetime.datetime(2024, 8, 16, 15, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    client_b = Client()
+    client_b.force_login(f.UserFactory(role=Role.OFFICER, group=world.group_b1))
+    client_a = Client()
+    client_a.force_login(f.UserFactory(role=Role.OFFICER, group=world.group_a1))
+
+    in_wit = client_b.get(reverse("aspirations:create")).context["form"]["raised_on"].value()
+    in_wita = client_a.get(reverse("aspirations:create")).context["form"]["raised_on"].value()
+
+    assert (in_wit, in_wita) == (datetime.date(2024, 8, 17), datetime.date(2024, 8, 16))
+
+
+def test_aspiration_list_filter_form_has_no_page_field(officer, world, topic):
+    f.AspirationFactory.create_batch(25, group=world.group_a1, topic=topic)
+
+    response = officer.get(reverse("aspirations:list"), {"page": 2, "channel": "face_to_face"})
+
+    form_html = response.text.split('class="filters"', 1)[1].split("</form>", 1)[0]
+    assert 'name="page"' not in form_html
+    assert 'name="channel"' in form_html
