@@ -103,8 +103,16 @@ class Dashboard:
         self.member_links = user.role in (Role.OFFICER, Role.FACILITATOR)
 
     @cached_property
+    def cube(self):
+        return d.AspirationCube(self.rows)
+
+    @cached_property
     def funnel_counts(self):
-        return d.funnel(self.rows)
+        return self.cube.funnel()
+
+    @cached_property
+    def money_totals(self):
+        return d.money(self.user, self.filters)
 
     @cached_property
     def member_attributes(self):
@@ -219,7 +227,11 @@ class Dashboard:
         param = {"province": "region", "regency": "region"}.get(by, by)
         rows = []
         bars = []
-        for key, label, counts in d.breakdown(self.rows, by):
+        if by in ("province", "regency"):
+            groups = d.breakdown_by_region(self.rows, by)
+        else:
+            groups = self.cube.breakdown(by)
+        for key, label, counts in groups:
             row = [Cell(label, TEXT)]
             for column in keys:
                 condition = {param: "null" if key == d.NOT_FILLED_KEY else key}
@@ -242,7 +254,7 @@ class Dashboard:
 
     def beneficiaries(self):
         rows = []
-        for key, label, count in d.beneficiaries(self.rows):
+        for key, label, count in self.cube.beneficiaries():
             rows.append(
                 [Cell(label, TEXT), Cell(count, url=self.aspiration_url(count, benefits=key))]
             )
@@ -259,7 +271,7 @@ class Dashboard:
         title = _("Money by regency") if by == "regency" else _("Money by topic")
         rows = [
             [Cell(label, TEXT), Cell(budgeted, MONEY), Cell(realised, MONEY), Cell(outcomes)]
-            for _key, label, budgeted, realised, outcomes in d.money(self.user, self.filters, by)
+            for _key, label, budgeted, realised, outcomes in self.money_totals[by]
         ]
         return Table(
             f"money_{by}",
@@ -275,10 +287,15 @@ class Dashboard:
         )
 
     def durations(self):
+        durations, bounded = d.stage_durations(self.rows)
         rows = [
-            [Cell(label, TEXT), Cell(days), Cell(moves)]
-            for _stage, label, days, moves in d.stage_durations(self.rows)
+            [Cell(label, TEXT), Cell(days), Cell(moves)] for _s, label, days, moves in durations
         ]
+        note = _("Days between the dates of consecutive steps on the timeline.")
+        if bounded:
+            note += " " + _("Over the latest %(moves)s moves recorded.") % {
+                "moves": format_number(d.DURATION_MOVES)
+            }
         return Table(
             "durations",
             _("Median days between stages"),
@@ -287,6 +304,7 @@ class Dashboard:
             bar_chart(
                 _("Median days between stages"), [(r[0].value, r[1].value, "") for r in rows]
             ),
+            note=note,
         )
 
     def reses(self):

@@ -14,9 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import connection
-from django.db.models import Count, F, Q, Sum, Window
-from django.db.models.functions import Lag
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +25,7 @@ from aspirations.models import (
     Channel,
     EventKind,
     Topic,
+    Urusan,
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
 from groups.models import ConstituentGroup, Province, Regency
@@ -210,28 +209,6 @@ class Funnel:
     closed: dict = field(default_factory=dict)
 
 
-def funnel(rows):
-    """The funnel of ``rows`` (an ``Aspiration`` QuerySet): the steps and closing totals in
-    ONE conditional aggregation, the closed ones by the stage where they stopped in one
-    grouped query over the closed rows only."""
-    counts = rows.order_by().aggregate(**funnel_columns())
-    steps = [(key, label, rank, counts[key]) for key, label, rank in FUNNEL_STEPS]
-    stops = {
-        (row["stage"], row["stopped_at"]): row["n"]
-        for row in rows.filter(stage__in=CLOSED)
-        .order_by()
-        .values("stage", "stopped_at")
-        .annotate(n=Count("pk"))
-    }
-    closed = {}
-    for stage in CLOSED:
-        closed[stage.value] = [
-            (stopped.value, stopped.label, stops.get((stage.value, stopped.value), 0))
-            for stopped in FORWARD
-        ] + [(NOT_FILLED_KEY, NOT_FILLED, stops.get((stage.value, ""), 0))]
-    return Funnel(steps=steps, closed=closed)
-
-
 def within(queryset, rows, path="aspiration"):
     """``queryset`` restricted to the aspirations in ``rows`` through ``path``.
 
@@ -243,59 +220,124 @@ def within(queryset, rows, path="aspiration"):
     return queryset.filter(**{f"{path}__in": rows.order_by().values("pk")})
 
 
-def breakdown(rows, by):
-    """Funnel counts of ``rows`` per value of ``by``, in ONE grouped query.
-
-    ``by`` is ``"topic"``, ``"urusan"``, ``"channel"``, ``"province"`` or ``"regency"``
-    (of the village concerned). Returns ``[(key, label, counts)]`` where ``key`` is the value
-    a drill-down filters on (``NOT_FILLED_KEY`` for a missing urusan) and ``counts`` the
-    ``funnel_columns`` dict, sorted by label.
-    """
-    key_field, label_fields = {
-        "topic": ("topic", ("topic__name",)),
-        "urusan": ("urusan", ("urusan__code", "urusan__name")),
-        "channel": ("channel", ()),
-        "province": (
-            "village__subdistrict__regency__province__code",
-            ("village__subdistrict__regency__province__name",),
-        ),
-        "regency": (
-            "village__subdistrict__regency__code",
-            ("village__subdistrict__regency__name",),
-        ),
-    }[by]
+def breakdown_by_region(rows, level):
+    """Funnel counts of ``rows`` per ``level`` (``"province"`` or ``"regency"`` of the
+    village concerned), in ONE grouped query: ``[(code, name, counts)]`` with ``counts`` the
+    ``funnel_columns`` dict, sorted by name."""
+    prefix = "village__subdistrict__regency"
+    if level == "province":
+        prefix += "__province"
     grouped = (
-        rows.order_by()
-        .values(key_field, *label_fields)
-        .annotate(**funnel_columns())
-        .order_by(key_field)
+        rows.order_by().values(f"{prefix}__code", f"{prefix}__name").annotate(**funnel_columns())
     )
-    channel_labels = dict(Channel.choices)
-    result = []
-    for row in grouped:
-        key = row[key_field]
-        if key is None:
-            key, label = NOT_FILLED_KEY, NOT_FILLED
-        elif by == "channel":
-            label = channel_labels.get(key, key)
-        else:
-            label = " ".join(str(row[f]) for f in label_fields)
-        counts = {k: row[k] for k in funnel_columns()}
-        result.append((key, label, counts))
-    if by != "urusan":
-        result.sort(key=lambda item: str(item[1]))
-    return result
-
-
-def beneficiaries(rows):
-    """How many of ``rows`` benefit each group, in ONE query: ``[(key, label, count)]`` with
-    a ``NOT_FILLED`` bucket for aspirations that name no one. An aspiration may benefit
-    several groups, so the counts may add up to more than the total."""
-    columns = {key: Count("pk", filter=benefits_q(key)) for key, _label in BENEFIT_CHOICES}
-    counts = rows.order_by().aggregate(**columns)
-    return [(key, label, counts[key]) for key, _flag, label in BENEFICIARIES] + [
-        (NOT_FILLED_KEY, NOT_FILLED, counts[NOT_FILLED_KEY])
+    result = [
+        (
+            row[f"{prefix}__code"],
+            row[f"{prefix}__name"],
+            {key: row[key] for key in funnel_columns()},
+        )
+        for row in grouped
     ]
+    return sorted(result, key=lambda item: item[1])
+
+
+#: The columns of ``AspirationCube``: every dimension the funnel's figures are cut by,
+#: except the region, which needs joins.
+CUBE_FIELDS = (
+    "topic",
+    "urusan",
+    "channel",
+    "benefits_women",
+    "benefits_men",
+    "benefits_poor",
+    "benefits_disability",
+    "furthest_rank",
+    "stage",
+    "stopped_at",
+)
+
+
+class AspirationCube:
+    """The funnel, its closed rows, and the breakdowns by topic, urusan, channel and
+    beneficiary of an ``Aspiration`` QuerySet, from ONE grouped query (plus one for the
+    topic and urusan names).
+
+    The query counts the rows per combination of ``CUBE_FIELDS`` (some ten thousand cells at
+    national scale, whatever the number of aspirations); every figure is then a sum over
+    cells, with the funnel's rule of ``FUNNEL_STEPS``: a step counts the rows whose furthest
+    rank reached is at least its rank (the rule of ``reached_q``, which the drill-down list
+    uses).
+    """
+
+    def __init__(self, rows):
+        self.cells = list(rows.order_by().values(*CUBE_FIELDS).annotate(n=Count("pk")))
+
+    @staticmethod
+    def counts(cells):
+        """The ``funnel_columns`` dict summed over ``cells``."""
+        result = {
+            key: sum(c["n"] for c in cells if c["furthest_rank"] >= rank)
+            for key, _label, rank in FUNNEL_STEPS
+        }
+        for stage in CLOSED:
+            result[stage.value] = sum(c["n"] for c in cells if c["stage"] == stage)
+        return result
+
+    def funnel(self):
+        """The ``Funnel`` of all cells."""
+        counts = self.counts(self.cells)
+        steps = [(key, label, rank, counts[key]) for key, label, rank in FUNNEL_STEPS]
+        closed = {}
+        for stage in CLOSED:
+            stops = {}
+            for cell in self.cells:
+                if cell["stage"] == stage:
+                    stopped = cell["stopped_at"] or NOT_FILLED_KEY
+                    stops[stopped] = stops.get(stopped, 0) + cell["n"]
+            closed[stage.value] = [
+                (stopped.value, stopped.label, stops.get(stopped.value, 0)) for stopped in FORWARD
+            ] + [(NOT_FILLED_KEY, NOT_FILLED, stops.get(NOT_FILLED_KEY, 0))]
+        return Funnel(steps=steps, closed=closed)
+
+    def breakdown(self, by):
+        """Funnel counts per ``by`` (``"topic"``, ``"urusan"`` or ``"channel"``):
+        ``[(key, label, counts)]`` with ``NOT_FILLED_KEY`` for a missing urusan; sorted by
+        label (urusan by code)."""
+        groups = {}
+        for cell in self.cells:
+            groups.setdefault(cell[by], []).append(cell)
+        if by == "topic":
+            labels = dict(Topic.objects.filter(pk__in=groups).values_list("pk", "name"))
+        elif by == "urusan":
+            labels = {
+                pk: f"{code} {name}"
+                for pk, code, name in Urusan.objects.filter(pk__in=groups).values_list(
+                    "pk", "code", "name"
+                )
+            }
+        else:
+            labels = dict(Channel.choices)
+        result = [
+            (
+                NOT_FILLED_KEY if key is None else key,
+                NOT_FILLED if key is None else labels.get(key, key),
+                self.counts(cells),
+            )
+            for key, cells in groups.items()
+        ]
+        return sorted(result, key=lambda item: str(item[1]))
+
+    def beneficiaries(self):
+        """How many benefit each group of people: ``[(key, label, count)]`` with a
+        ``NOT_FILLED`` bucket for aspirations that name no one. An aspiration may benefit
+        several groups, so the counts may add up to more than the total."""
+        result = []
+        for key, flag, label in BENEFICIARIES:
+            result.append((key, label, sum(c["n"] for c in self.cells if c[flag])))
+        nobody = sum(
+            c["n"] for c in self.cells if not any(c[flag] for _k, flag, _l in BENEFICIARIES)
+        )
+        return [*result, (NOT_FILLED_KEY, NOT_FILLED, nobody)]
 
 
 # --- money --------------------------------------------------------------------------------
@@ -313,82 +355,86 @@ def budget_outcomes(user, filters):
     return rows
 
 
-def money(user, filters, by):
-    """Rupiah budgeted and realised per ``by`` (``"regency"`` or ``"topic"``) in ONE query.
+def money(user, filters):
+    """Rupiah budgeted and realised per regency and per topic, from ONE query grouped by
+    both (a few thousand cells at national scale).
 
-    Returns ``[(key, label, budgeted, realised, outcomes)]``: ``Decimal`` Rupiah sums and
-    the number of budget outcomes, sorted by label.
+    Returns ``{"regency": rows, "topic": rows}`` with rows ``[(key, label, budgeted,
+    realised, outcomes)]``: ``Decimal`` Rupiah sums and the number of budget outcomes,
+    sorted by label.
     """
-    if by == "regency":
-        key_field, label_field = (
-            "aspiration__village__subdistrict__regency__code",
-            "aspiration__village__subdistrict__regency__name",
-        )
-    else:
-        key_field, label_field = "aspiration__topic", "aspiration__topic__name"
-    grouped = (
+    regency = "aspiration__village__subdistrict__regency"
+    cells = (
         budget_outcomes(user, filters)
         .order_by()
-        .values(key_field, label_field)
+        .values(
+            f"{regency}__code", f"{regency}__name", "aspiration__topic", "aspiration__topic__name"
+        )
         .annotate(budgeted=Sum("amount"), realised=Sum("realised_amount"), outcomes=Count("pk"))
     )
-    result = [
-        (row[key_field], row[label_field], row["budgeted"], row["realised"] or 0, row["outcomes"])
-        for row in grouped
-    ]
-    return sorted(result, key=lambda item: str(item[1]))
+    totals = {"regency": {}, "topic": {}}
+    for cell in cells:
+        for by, key, label in (
+            ("regency", cell[f"{regency}__code"], cell[f"{regency}__name"]),
+            ("topic", cell["aspiration__topic"], cell["aspiration__topic__name"]),
+        ):
+            entry = totals[by].setdefault(key, [key, label, 0, 0, 0])
+            entry[2] += cell["budgeted"]
+            entry[3] += cell["realised"] or 0
+            entry[4] += cell["outcomes"]
+    return {
+        by: sorted((tuple(entry) for entry in rows.values()), key=lambda item: str(item[1]))
+        for by, rows in totals.items()
+    }
 
 
 # --- time between stages ------------------------------------------------------------------
 
 
+#: The median days between stages are taken over at most this many of the latest moves.
+DURATION_MOVES = 20_000
+
+
 def stage_durations(rows):
     """Median whole days each forward stage took to reach from the stage before it.
 
-    Returns ``[(stage, label, median days, moves)]`` in the order of the way, for the
-    aspirations in ``rows``; a stage nobody reached is left out. Days are between the
-    real-world dates of consecutive timeline events (the first is the date raised). On
-    PostgreSQL the median is ``percentile_cont(0.5)`` in the database; elsewhere Python's
-    ``statistics.median`` over the same rows.
+    Days run between the real-world dates of an aspiration's consecutive timeline events
+    (the first is its "recorded" event on the date raised). Taken over the latest
+    ``DURATION_MOVES`` moves (by when they were recorded) of the aspirations in ``rows``, in
+    ONE bounded query: reading the whole timeline of a national scope (six million events)
+    takes seconds. Returns ``([(stage, label, median days, moves)], bounded)`` in the order
+    of the way, leaving out stages nobody reached; ``bounded`` is True when older moves were
+    left out.
     """
-    events = (
-        within(AspirationEvent.objects.all(), rows)
-        .filter(kind__in=[EventKind.CREATED, EventKind.MOVE])
-        .annotate(
-            previous=Window(
-                Lag("occurred_on"),
-                partition_by=[F("aspiration_id")],
-                order_by=[F("occurred_on").asc(), F("pk").asc()],
-            )
-        )
-        .order_by()
-        .values("to_stage", "occurred_on", "previous")
-    )
+    way = [EventKind.CREATED, EventKind.MOVE]
     forward = [stage.value for stage in FORWARD if stage != Stage.RECORDED]
-    if connection.vendor == "postgresql":
-        sql, params = events.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT to_stage, percentile_cont(0.5) WITHIN GROUP "
-                "(ORDER BY occurred_on - previous), count(*) "
-                f"FROM ({sql}) AS moves WHERE previous IS NOT NULL AND to_stage = ANY(%s) "
-                "GROUP BY to_stage",
-                [*params, forward],
-            )
-            found = {stage: (median, moves) for stage, median, moves in cursor.fetchall()}
-    else:
-        days = {}
-        for row in events:
-            if row["previous"] is not None and row["to_stage"] in forward:
-                days.setdefault(row["to_stage"], []).append(
-                    (row["occurred_on"] - row["previous"]).days
-                )
-        found = {stage: (statistics.median(values), len(values)) for stage, values in days.items()}
-    return [
-        (stage, Stage(stage).label, round(found[stage][0]), found[stage][1])
+    previous = (
+        AspirationEvent.objects.filter(aspiration=OuterRef("aspiration"), kind__in=way)
+        .filter(
+            Q(occurred_on__lt=OuterRef("occurred_on"))
+            | Q(occurred_on=OuterRef("occurred_on"), pk__lt=OuterRef("pk"))
+        )
+        .order_by("-occurred_on", "-pk")
+        .values("occurred_on")[:1]
+    )
+    moves = list(
+        within(AspirationEvent.objects.all(), rows)
+        .filter(kind=EventKind.MOVE, to_stage__in=forward)
+        .order_by("-pk")
+        .annotate(previous=Subquery(previous))
+        .values_list("to_stage", "occurred_on", "previous")[: DURATION_MOVES + 1]
+    )
+    bounded = len(moves) > DURATION_MOVES
+    days = {}
+    for stage, occurred_on, before in moves[:DURATION_MOVES]:
+        if before is not None:
+            days.setdefault(stage, []).append((occurred_on - before).days)
+    result = [
+        (stage, Stage(stage).label, round(statistics.median(days[stage])), len(days[stage]))
         for stage in forward
-        if stage in found
+        if stage in days
     ]
+    return result, bounded
 
 
 # --- reses --------------------------------------------------------------------------------

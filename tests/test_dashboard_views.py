@@ -330,3 +330,46 @@ def test_dashboard_query_count_does_not_grow_with_rows(programme, world):
 def test_dashboard_lists_every_table(programme, world):
     response = programme.get(URL)
     assert [table.key for table in response.context["tables"]] == list(Dashboard.TABLES)
+
+
+def test_dashboard_durations_bounded_to_latest_moves(programme, world, monkeypatch):
+    monkeypatch.setattr("kk_portal.dashboards.DURATION_MOVES", 2)
+    for days in (10, 20, 40):
+        aspiration = f.AspirationFactory(
+            group=world.group_a1,
+            raised_on=datetime.date(2024, 1, 1),
+            stage=Stage.CONVEYED,
+            furthest_rank=2,
+        )
+        f.AspirationEventFactory(aspiration=aspiration)
+        f.AspirationEventFactory(
+            aspiration=aspiration,
+            kind="move",
+            from_stage=Stage.RECORDED,
+            to_stage=Stage.CONVEYED,
+            occurred_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=days),
+        )
+
+    table = tables(programme.get(URL))["durations"]
+
+    # The latest two moves took 20 and 40 days.
+    assert [(r[1].value, r[2].value) for r in table.rows] == [(30, 2)]
+    assert "latest 2 moves" in table.note
+
+
+def test_dashboard_money_by_topic_adds_up_over_regencies(programme, world):
+    health = f.TopicFactory(slug="health", name="Kesehatan")
+    for group, topic, amount in [
+        (world.group_a1, health, 1_000_000),
+        (world.group_b1, health, 2_000_000),
+        (world.group_b1, None, 500_000),
+    ]:
+        extra = {"topic": topic} if topic else {}
+        f.BudgetOutcomeFactory(aspiration=f.AspirationFactory(group=group, **extra), amount=amount)
+
+    rows = tables(programme.get(URL))["money_topic"].rows
+
+    assert [(r[0].value, r[1].text, r[3].value) for r in rows] == [
+        ("Infrastruktur desa", "Rp 500.000", 1),
+        ("Kesehatan", "Rp 3.000.000", 2),
+    ]
