@@ -87,6 +87,7 @@ def test_attachments_15mb_jpg_rejected_with_own_message_fields_kept(officer, wor
     assert "Air bersih untuk dusun dua." in response.text
     assert list(response.context["messages"]) == []
     assert "Nothing was saved yet" in response.text
+    assert "Choose the files again." in response.text
 
 
 def test_attachments_each_rejected_file_gets_its_own_message(officer, world, topic):
