@@ -376,3 +376,42 @@ def test_meeting_update_dprd_of_other_representative_gets_404(meeting, world):
 
     assert client.get(meeting.get_absolute_url()).status_code == 404
     assert client.get(reverse("reses:meeting_update", args=[meeting.pk])).status_code == 404
+
+
+def test_meeting_kendari_wita_same_in_form_list_detail_and_pdf(db):
+    """Handed case K16: 17/08/2024 09:00 in Kendari (WITA) is 01:00 UTC, shown as 09.00 WITA."""
+    import io
+
+    from django.test import Client
+    from pypdf import PdfReader
+
+    province = f.ProvinceFactory(code="74", name="Sulawesi Tenggara", time_zone="Asia/Makassar")
+    kendari = f.RegencyFactory(province=province, code="74.71", name="Kota Kendari", kind="kota")
+    village = f.VillageFactory(
+        subdistrict=f.SubdistrictFactory(regency=kendari, code="74.71.01", name="Mandonga"),
+        code="74.71.01.1001",
+        name="Mandonga",
+        kind="kelurahan",
+    )
+    district = f.ElectoralDistrictFactory(regency=kendari, name="KOTA KENDARI 1")
+    f.DistrictVillageFactory(district=district, village=village)
+    representative = f.RepresentativeFactory(district=district)
+    client = Client()
+    client.force_login(f.UserFactory(role="dprd", representative=representative))
+
+    client.post(reverse("reses:meeting_create"), _form_data(village, ends_at=""))
+    meeting = ResesMeeting.objects.get()
+    edit = client.get(reverse("reses:meeting_update", args=[meeting.pk]))
+    client.post(reverse("reses:meeting_update", args=[meeting.pk]), _resubmit(edit))
+    meeting.refresh_from_db()
+    listing = client.get(reverse("reses:meeting_list"))
+    detail = client.get(meeting.get_absolute_url())
+    pdf = client.get(reverse("reses:agenda_pdf", args=[meeting.pk]))
+    pdf_text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+
+    assert meeting.starts_at == datetime.datetime(2024, 8, 17, 1, 0, tzinfo=UTC)
+    assert "Starts at (WITA)" in edit.text and 'value="09:00"' in edit.text
+    for text in (listing.text, detail.text, pdf_text):
+        assert "17 Agustus 2024 09.00 WITA" in text
