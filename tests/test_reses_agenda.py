@@ -488,3 +488,42 @@ def test_agenda_build_narrows_by_village_and_caps_the_list(dprd, world, meeting,
     assert [a.title for a in gamma.context["candidates"]] == ["Gamma 1"]
     assert added.url == f"{url}?village={village_c.pk}"
     assert [i.aspiration.title for i in meeting.agenda_items.all()] == ["Gamma 1"]
+
+
+def test_staff_accept_proposal_puts_it_in_pack(officer, dprd, meeting, aspiration_a1):
+    officer.post(
+        reverse("reses:agenda_propose", args=[meeting.pk]),
+        {"propose-aspirations": [aspiration_a1.pk]},
+    )
+    item = AgendaItem.objects.get()
+    builder = dprd.get(reverse("reses:agenda_build", args=[meeting.pk]))
+    assert "proposed by" in builder.text and "KK Mawar" in builder.text
+
+    dprd.post(
+        reverse("reses:agenda_build", args=[meeting.pk]),
+        {
+            "save_order": "1",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-0-id": item.pk,
+            "items-0-order": "1",
+            "items-0-accepted": "on",
+        },
+    )
+    pack = dprd.get(reverse("reses:agenda_print", args=[meeting.pk]))
+
+    assert AgendaItem.objects.get().accepted is True
+    assert "Sumur bor dusun Satu" in pack.text
+
+
+def test_pack_and_detail_hold_no_member_personal_data(dprd, world, meeting, aspiration_a1):
+    f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar", phone="+6281234567890")
+    f.AgendaItemFactory(meeting=meeting, aspiration=aspiration_a1)
+
+    pages = [
+        dprd.get(reverse(name, args=[meeting.pk])).text
+        for name in ("reses:meeting_detail", "reses:agenda_build", "reses:agenda_print")
+    ]
+
+    assert all("Sumur bor dusun Satu" in page for page in pages)
+    assert not any("Mambrasar" in page or "81234567890" in page for page in pages)
