@@ -61,6 +61,9 @@ class AspirationFilter(django_filters.FilterSet):
         label=_("Benefits"), choices=dashboards.BENEFIT_CHOICES, method="filter_benefits"
     )
 
+    #: Filters the dashboard links to; the list shows them only when they are set.
+    drill_down = ("region", "reached", "stopped_at")
+
     class Meta:
         model = Aspiration
         fields = []

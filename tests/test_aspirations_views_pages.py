@@ -528,3 +528,12 @@ def test_aspiration_list_filter_form_has_no_page_field(officer, world, topic):
     form_html = response.text.split('class="filters"', 1)[1].split("</form>", 1)[0]
     assert 'name="page"' not in form_html
     assert 'name="channel"' in form_html
+
+
+def test_aspiration_list_dashboard_filters_shown_only_when_set(officer, aspiration_a1):
+    plain = officer.get(reverse("aspirations:list"))
+    drilled = officer.get(reverse("aspirations:list"), {"reached": "conveyed"})
+
+    assert 'name="region"' not in plain.text
+    assert 'name="reached"' not in plain.text
+    assert 'name="reached"' in drilled.text
