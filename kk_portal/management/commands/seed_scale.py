@@ -18,10 +18,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from aspirations.models import Aspiration, Topic, Urusan
+from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, Topic, Urusan
 from aspirations.stages import RANK, Stage
 from groups.models import ConstituentGroup, Regency, Village
+from members.models import Member
 from members.text import fold_name
+from reses.models import ResesMeeting
 
 #: The starting topic list of DESIGN.md ("The data"), used when no topics are loaded yet.
 DEFAULT_TOPICS = (
@@ -116,15 +118,30 @@ class Command(BaseCommand):
     def _log(self, what, count, started):
         self.stdout.write(f"{time.monotonic() - started:8.1f} s  {what}: {count}")
 
-    def _copy(self, table, columns, lines):
-        """COPY text-format ``lines`` (tab-separated, no newline) into ``table``."""
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    def _copy(self, model, columns, lines):
+        """COPY text-format ``lines`` (tab-separated, no newline) into ``model``'s table.
+
+        Columns the lines leave out that may not be null get their field's default (``""``
+        for text), so a field added later (e.g. ``blank=True`` text) does not break the seed.
+        """
+        extra = [
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in columns
+            and not f.null
+            and not f.primary_key
+            and (f.has_default() or f.empty_strings_allowed)
+        ]
+        suffix = "".join("\t" + _tsv(f.get_default()) for f in extra)
+        names = [*columns, *(f.column for f in extra)]
+        sql = f"COPY {model._meta.db_table} ({', '.join(names)}) FROM STDIN"
         with connection.cursor() as cursor:
             raw = cursor.cursor
             with raw.copy(sql) as copy:
                 buffer = io.StringIO()
                 for n, line in enumerate(lines, 1):
                     buffer.write(line)
+                    buffer.write(suffix)
                     buffer.write("\n")
                     if n % 50_000 == 0:
                         copy.write(buffer.getvalue())
@@ -179,7 +196,7 @@ class Command(BaseCommand):
                 )
             )
         self._copy(
-            "groups_constituentgroup",
+            ConstituentGroup,
             (
                 "id",
                 "village_id",
@@ -244,7 +261,7 @@ class Command(BaseCommand):
                     )
 
         self._copy(
-            "members_member",
+            Member,
             (
                 "group_id",
                 "full_name",
@@ -340,7 +357,7 @@ class Command(BaseCommand):
                         )
                     )
         self._copy(
-            "reses_resesmeeting",
+            ResesMeeting,
             (
                 "representative_id",
                 "reses_period",
@@ -524,7 +541,7 @@ class Command(BaseCommand):
 
     def _flush(self, aspiration_lines, event_lines, budget_lines):
         self._copy(
-            "aspirations_aspiration",
+            Aspiration,
             (
                 "id",
                 "group_id",
@@ -552,7 +569,7 @@ class Command(BaseCommand):
             aspiration_lines,
         )
         self._copy(
-            "aspirations_aspirationevent",
+            AspirationEvent,
             (
                 "aspiration_id",
                 "kind",
@@ -570,7 +587,7 @@ class Command(BaseCommand):
             event_lines,
         )
         self._copy(
-            "aspirations_budgetoutcome",
+            BudgetOutcome,
             (
                 "aspiration_id",
                 "source",
