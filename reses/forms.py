@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Aspiration, Topic
 from groups.models import ConstituentGroup, Village, zone_label
+from kk_portal.forms import SubmissionTokenMixin
 from kk_portal.scoping import Role
 from reses.models import (
     AgendaItem,
@@ -147,6 +148,10 @@ class ResesMeetingForm(forms.ModelForm):
             end = data.get("ends_at")
             self.instance.ends_at = local_datetime(day, end, tz_name) if end else None
         return data
+
+
+class ResesMeetingCreateForm(SubmissionTokenMixin, ResesMeetingForm):
+    """A new meeting; its hidden submission token stops a double tap making two."""
 
 
 class AgendaAddForm(forms.Form):

@@ -247,6 +247,8 @@ class ResesMeeting(models.Model):
         _("people with disability attending"), null=True, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # A second tap on "Save" finds the meeting the first one made (kk_portal.forms).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aspirations.models import Aspiration
+from kk_portal.forms import submitted_before
 from kk_portal.scoping import Role, get_visible_or_404
 from reses import services
 from reses.filters import ResesMeetingFilter
@@ -24,6 +25,7 @@ from reses.forms import (
     AgendaOrderFormSet,
     AttendanceForm,
     CandidateFilterForm,
+    ResesMeetingCreateForm,
     ResesMeetingForm,
     ResponseForm,
 )
@@ -75,13 +77,26 @@ def meeting_create(request):
     """A new meeting: DPRD staff for their representative, facilitators in their regency."""
     if not can_organise_meetings(request.user):
         raise PermissionDenied
-    form = ResesMeetingForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.created_by = request.user
-        meeting.save()
-        messages.success(request, _("The reses meeting is saved."))
-        return redirect(meeting)
+    form = ResesMeetingCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        existing = submitted_before(ResesMeeting, request.POST.get("submission_token"))
+        if existing is not None:
+            return redirect(_visible_or_404(request.user, existing.pk))
+        if form.is_valid():
+            meeting = form.save(commit=False)
+            meeting.created_by = request.user
+            meeting.submission_token = form.cleaned_data["submission_token"]
+            try:
+                with transaction.atomic():
+                    meeting.save()
+            except IntegrityError:
+                # Two taps raced each other: the other one made the meeting.
+                existing = submitted_before(ResesMeeting, meeting.submission_token)
+                if existing is None:
+                    raise
+                return redirect(_visible_or_404(request.user, existing.pk))
+            messages.success(request, _("The reses meeting is saved."))
+            return redirect(meeting)
     return render(request, "reses/meeting_form.html", {"form": form})
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import uuid
 import zoneinfo
 
 import pytest
@@ -57,6 +58,7 @@ def _form_data(village, **extra):
         "organising_group": "",
         "expected_attendance": "40",
         "notes": "",
+        "submission_token": str(uuid.uuid4()),
     }
     data.update(extra)
     return data
@@ -415,3 +417,13 @@ def test_meeting_kendari_wita_same_in_form_list_detail_and_pdf(db):
     assert "Starts at (WITA)" in edit.text and 'value="09:00"' in edit.text
     for text in (listing.text, detail.text, pdf_text):
         assert "17 Agustus 2024 09.00 WITA" in text
+
+
+def test_meeting_create_twice_with_same_token_makes_one(dprd, world):
+    data = _form_data(world.village_a1)
+
+    first = dprd.post(reverse("reses:meeting_create"), data)
+    second = dprd.post(reverse("reses:meeting_create"), data)
+
+    meeting = ResesMeeting.objects.get()
+    assert first.url == second.url == meeting.get_absolute_url()
