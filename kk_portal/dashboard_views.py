@@ -12,7 +12,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats
@@ -515,7 +515,8 @@ def export_table(request, key):
     """One dashboard table as XLSX (default) or CSV, with the page's filters and scope."""
     form = _filter_form(request)
     if form.is_bound and not form.is_valid():
-        raise Http404
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
     filters = form.filters() if form.is_bound else d.Filters()
     table = Dashboard(request.user, filters, request.GET).table(key)
     columns = [

@@ -180,3 +180,17 @@ def test_dashboard_table_export_is_scoped_and_suppressed(programme, facilitator_
 
 def test_dashboard_table_export_unknown_table_not_found(programme):
     assert programme.get("/dashboard/export/nothing/").status_code == 404
+
+
+def test_dashboard_table_export_with_impossible_period_explains(programme):
+    response = programme.get(
+        "/dashboard/export/funnel/", {"start": "2024-09-01", "end": "2024-08-01"}
+    )
+    assert response.status_code == 400
+    assert "before its start" in response.content.decode()
+
+
+def test_aspiration_list_offers_export_with_its_filters(facilitator, world):
+    f.AspirationFactory(group=world.group_a1)
+    response = facilitator.get("/aspirations/", {"channel": "letter"})
+    assert "/dashboard/export/aspirations/?channel=letter&amp;format=csv" in response.text
