@@ -5,6 +5,7 @@ row outside the scope answers 404 exactly as a missing one. Writing is for the g
 ``groups_writable_by(user)``; programme and DPRD staff read only.
 """
 
+import os
 import zoneinfo
 
 from django.contrib import messages
@@ -44,6 +45,7 @@ def writable_aspirations(user):
 
 @login_required
 def aspiration_list(request):
+    """List the aspirations the user sees, filtered (``AspirationFilter``) and paginated."""
     aspirations = Aspiration.objects.visible_to(request.user).select_related(
         "group", "village", "topic"
     )
@@ -63,6 +65,8 @@ def aspiration_list(request):
 
 @login_required
 def aspiration_create(request):
+    """Log an aspiration with its photos and documents through
+    ``services.aspiration_create``; all of it is saved, or nothing and a message per field."""
     user = request.user
     if not groups_writable_by(user).exists():
         raise Http404
@@ -115,6 +119,7 @@ def _move_actions_template():
 
 @login_required
 def aspiration_detail(request, pk):
+    """One aspiration with its attachments and timeline; 404 outside the user's scope."""
     aspiration = get_visible_or_404(
         Aspiration.objects.select_related(
             "group", "village", "topic", "urusan", "representative", "recorded_by"
@@ -151,6 +156,7 @@ def aspiration_detail(request, pk):
 
 @login_required
 def aspiration_edit(request, pk):
+    """Edit an aspiration of a group the user writes for, and add attachments."""
     aspiration = get_visible_or_404(writable_aspirations(request.user), request.user, pk=pk)
     form = AspirationForm(
         request.POST or None, request.FILES or None, instance=aspiration, user=request.user
@@ -180,7 +186,12 @@ def attachment_download(request, pk, variant="file"):
         stored.open("rb"),
         content_type=attachment.content_type,
         as_attachment=variant == "file" and not is_photo(attachment),
-        filename=attachment.original_name,
+        # Photos are stored as JPEG whatever was sent (HEIC, PNG …): name them so.
+        filename=(
+            os.path.splitext(attachment.original_name)[0] + ".jpg"
+            if is_photo(attachment)
+            else attachment.original_name
+        ),
     )
     response["Cache-Control"] = "private, max-age=86400"
     return response

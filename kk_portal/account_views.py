@@ -26,6 +26,7 @@ def _managed_officer(request, pk):
 
 @login_required
 def officer_list(request):
+    """The officer accounts of the facilitator's regency."""
     if not can_manage_officers(request.user):
         raise Http404
     page = paginate(request, officers_managed_by(request.user))
@@ -34,6 +35,7 @@ def officer_list(request):
 
 @login_required
 def officer_create(request):
+    """Create an officer account with a first password the facilitator hands over."""
     if not can_manage_officers(request.user):
         raise Http404
     form = OfficerCreateForm(request.POST or None, facilitator=request.user)
@@ -50,6 +52,7 @@ def officer_create(request):
 
 @login_required
 def officer_password(request, pk):
+    """Set a new password for an officer who forgot theirs."""
     officer = _managed_officer(request, pk)
     form = SetPasswordForm(officer, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,6 +67,7 @@ def officer_password(request, pk):
 @login_required
 @require_POST
 def officer_active(request, pk):
+    """Deactivate (``active=0``) or reactivate (``active=1``) an officer account."""
     officer = _managed_officer(request, pk)
     active = request.POST.get("active") == "1"
     officer_set_active(officer=officer, active=active)

@@ -44,6 +44,7 @@ def group_today(group):
 
 @login_required
 def member_list(request):
+    """List the members the user sees, filtered (``MemberFilter``) and paginated."""
     members = visible_members(request.user).select_related("group")
     filterset = MemberFilter(request.GET, queryset=members, user=request.user)
     refuse_foreign_choices(filterset.form, ["group"])
@@ -62,6 +63,8 @@ def member_list(request):
 
 @login_required
 def member_create(request):
+    """Add a member to the officer's group (or a facilitator's chosen group); a repeated
+    submission token leads to the member already made."""
     if not groups_writable_by(request.user).exists():
         raise Http404
     form = MemberCreateForm(request.POST or None, user=request.user)
@@ -93,6 +96,7 @@ def member_create(request):
 
 @login_required
 def member_detail(request, pk):
+    """One member's data; 404 outside the user's scope."""
     member = get_visible_or_404(
         visible_members(request.user).select_related("group"), request.user, pk=pk
     )
@@ -102,6 +106,7 @@ def member_detail(request, pk):
 
 @login_required
 def member_edit(request, pk):
+    """Edit a member of a group the user writes for; anonymised members stay as they are."""
     member = get_visible_or_404(writable_members(request.user), request.user, pk=pk)
     if member.is_anonymised:
         messages.error(request, _("An anonymised member cannot be edited."))
@@ -118,6 +123,7 @@ def member_edit(request, pk):
 @login_required
 @require_POST
 def member_leave(request, pk):
+    """Mark a member as left today (group's date); the row is kept for the counts."""
     member = get_visible_or_404(
         writable_members(request.user).select_related("group"), request.user, pk=pk
     )
@@ -133,6 +139,7 @@ def member_leave(request, pk):
 @login_required
 @require_POST
 def member_anonymise(request, pk):
+    """Consent withdrawn: clear the member's personal fields (``Member.anonymise``)."""
     member = get_visible_or_404(writable_members(request.user), request.user, pk=pk)
     if not member.is_anonymised:
         member.anonymise()
