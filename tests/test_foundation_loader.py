@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from aspirations.models import Topic, Urusan
 from aspirations.topics import TOPICS
-from groups.management.commands.load_reference_data import DATA_DIR
+from groups.management.commands.load_reference_data import DATA_DIR, NATIONAL_FILE, parse_regions
 from groups.models import Province, Regency, Subdistrict, Village, time_zone_for_province
 from reses.models import DistrictVillage, ElectoralDistrict
 
@@ -256,3 +256,16 @@ def test_load_reference_data_missing_file_is_named(data_dir):
 )  # fmt: skip
 def test_time_zone_for_province(code, zone):
     assert time_zone_for_province(code) == zone
+
+
+def test_national_file_parses_with_every_region_and_a_zone_for_each_province():
+    regions = parse_regions(DATA_DIR / NATIONAL_FILE)
+
+    assert {level: len(rows) for level, rows in regions.items()} == {
+        "provinsi": 38,
+        "kabupaten_kota": 514,
+        "kecamatan": 7285,
+        "desa_kelurahan": 83762,
+    }
+    zones = {time_zone_for_province(code) for code in regions["provinsi"]}
+    assert zones == {"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"}
