@@ -28,10 +28,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from groups.models import ConstituentGroup  # noqa: E402
+from kk_portal.dashboard_views import Dashboard  # noqa: E402
+from kk_portal.dashboards import Filters  # noqa: E402
 from kk_portal.models import User  # noqa: E402
 from kk_portal.scoping import Role  # noqa: E402
 from reses.models import ResesMeeting  # noqa: E402
@@ -105,16 +109,32 @@ def main():
     bare = bare_sql()
     median, queries, status = measure(programme, reverse("dashboard:index"))
     rows.append(("programme dashboard", median, queries, status, f"bare SQL funnel {bare:.0f} ms"))
+    busiest = (
+        ConstituentGroup.objects.values("village__subdistrict__regency")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    facilitator = client_for(
+        "bench-facilitator",
+        role=Role.FACILITATOR,
+        regency_id=busiest["village__subdistrict__regency"],
+    )
+    median, queries, status = measure(facilitator, reverse("dashboard:index"))
+    rows.append(("facilitator dashboard (busiest regency)", median, queries, status, ""))
+    if meeting:
+        staff = client_for(
+            "bench-dprd", role=Role.DPRD, representative_id=meeting.representative_id
+        )
+        median, queries, status = measure(staff, reverse("dashboard:index"))
+        rows.append(("DPRD staff dashboard", median, queries, status, ""))
     median, queries, status = measure(programme, reverse("aspirations:list"))
     rows.append(("aspiration list (programme)", median, queries, status, ""))
     try:
         agenda_url = reverse("reses:agenda_build", args=[meeting.pk]) if meeting else None
     except NoReverseMatch:
         agenda_url = None
-    if agenda_url:
-        staff = client_for(
-            "bench-dprd", role=Role.DPRD, representative_id=meeting.representative_id
-        )
+    if agenda_url and meeting:
         median, queries, status = measure(staff, agenda_url)
         rows.append(("reses agenda builder (DPRD staff)", median, queries, status, ""))
     else:
@@ -124,6 +144,12 @@ def main():
     for name, median, queries, status, note in rows:
         shown = "-" if median is None else f"{median:.0f}"
         print(f"{name:40} {shown:>10} {queries or '-':>8} {status or '-':>7}  {note}")
+    print("programme dashboard, time per figure (one run, ms):")
+    board = Dashboard(User.objects.get(username="bench-programme"), Filters(), {})
+    for key in Dashboard.TABLES:
+        started = time.perf_counter()
+        board.table(key)
+        print(f"  {key:20} {(time.perf_counter() - started) * 1000:8.0f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the serving process: {peak:.0f} MB")
 
