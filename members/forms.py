@@ -114,6 +114,13 @@ class MemberForm(forms.ModelForm):
             )
         return year
 
+    def clean(self):
+        cleaned = super().clean()
+        joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if joined and left and left < joined:
+            self.add_error("left_on", _("A member cannot leave before joining."))
+        return cleaned
+
     def save(self, commit=True):
         if self.cleaned_data.get("consent") and not self.instance.consent_given_on:
             self.instance.consent_given_on = timezone.localdate()

@@ -537,3 +537,27 @@ def test_aspiration_list_dashboard_filters_shown_only_when_set(officer, aspirati
     assert 'name="region"' not in plain.text
     assert 'name="reached"' not in plain.text
     assert 'name="reached"' in drilled.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "a\x00b"},
+        {"page": "99999999999999999999"},
+        {"stage": "nowhere"},
+        {"raised_from": "2024-13-45"},
+        {"topic": "abc"},
+        {"q": "'; DROP TABLE aspirations; --"},
+    ],
+)
+def test_aspiration_list_odd_input_never_500(officer, aspiration_a1, params):
+    response = officer.get(reverse("aspirations:list"), params)
+
+    assert response.status_code == 200
+
+
+def test_aspiration_create_overlong_title_message(officer, world, topic):
+    response = officer.post(reverse("aspirations:create"), _data(world, topic, title="x" * 300))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"]

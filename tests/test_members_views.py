@@ -438,3 +438,23 @@ def test_member_search_by_phone_any_form_finds_same_person(officer, member_a1, w
     response = officer.get(reverse("members:list"), {"q": query})
 
     assert [m.full_name for m in response.context["page_obj"]] == ["Yohana Mambrasar"]
+
+
+def test_member_edit_left_before_joined_message_beside_field(officer, member_a1):
+    data = _member_data(joined_on="2020-05-01", left_on="2019-01-01")
+    del data["submission_token"]
+
+    response = officer.post(reverse("members:edit", args=[member_a1.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["left_on"] == ["A member cannot leave before joining."]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "a\x00b"}, {"page": "99999999999999999999"}, {"sex": "Z"}, {"q": "x" * 5000}],
+)
+def test_member_list_odd_input_never_500(officer, member_a1, params):
+    response = officer.get(reverse("members:list"), params)
+
+    assert response.status_code == 200
