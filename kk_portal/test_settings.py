@@ -15,5 +15,8 @@ STORAGES = {  # noqa: F405
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kk-portal-test-media-")
 ALLOWED_HOSTS = ["*"]
+# Static files come from the app directories during tests; no collectstatic has run, so
+# WhiteNoise must not look for STATIC_ROOT (it would warn on every request).
+WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
