@@ -287,7 +287,8 @@ class Dashboard:
         )
 
     def durations(self):
-        durations, bounded = d.stage_durations(self.rows)
+        recorded = self.funnel_counts.steps[0][3]
+        durations, bounded = d.stage_durations(self.rows, recorded)
         rows = [
             [Cell(label, TEXT), Cell(days), Cell(moves)] for _s, label, days, moves in durations
         ]

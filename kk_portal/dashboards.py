@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
-    BudgetOutcome,
     Channel,
     EventKind,
     Topic,
@@ -343,40 +342,41 @@ class AspirationCube:
 # --- money --------------------------------------------------------------------------------
 
 
-def budget_outcomes(user, filters):
-    """Budget outcomes of the aspirations ``user`` sees in the filters' region and topic,
-    for the fiscal years of the period (the period means the fiscal year for money)."""
-    rows = within(BudgetOutcome.objects.all(), aspirations(user, filters, period=False))
-    first, last = filters.fiscal_years
-    if first:
-        rows = rows.filter(fiscal_year__gte=first)
-    if last:
-        rows = rows.filter(fiscal_year__lte=last)
-    return rows
-
-
 def money(user, filters):
     """Rupiah budgeted and realised per regency and per topic, from ONE query grouped by
     both (a few thousand cells at national scale).
 
+    Counts the budget outcomes of the aspirations ``user`` sees in the filters' region and
+    topic, for the fiscal years of the period (the period means the fiscal year for money).
+    The query starts from the aspirations so that a small scope is narrowed first.
     Returns ``{"regency": rows, "topic": rows}`` with rows ``[(key, label, budgeted,
     realised, outcomes)]``: ``Decimal`` Rupiah sums and the number of budget outcomes,
     sorted by label.
     """
-    regency = "aspiration__village__subdistrict__regency"
+    first, last = filters.fiscal_years
+    # One filter() call, so that every condition and the sums use the same join.
+    conditions = {"budget_outcomes__isnull": False}
+    if first:
+        conditions["budget_outcomes__fiscal_year__gte"] = first
+    if last:
+        conditions["budget_outcomes__fiscal_year__lte"] = last
+    regency = "village__subdistrict__regency"
     cells = (
-        budget_outcomes(user, filters)
+        aspirations(user, filters, period=False)
+        .filter(**conditions)
         .order_by()
-        .values(
-            f"{regency}__code", f"{regency}__name", "aspiration__topic", "aspiration__topic__name"
+        .values(f"{regency}__code", f"{regency}__name", "topic", "topic__name")
+        .annotate(
+            budgeted=Sum("budget_outcomes__amount"),
+            realised=Sum("budget_outcomes__realised_amount"),
+            outcomes=Count("budget_outcomes"),
         )
-        .annotate(budgeted=Sum("amount"), realised=Sum("realised_amount"), outcomes=Count("pk"))
     )
     totals = {"regency": {}, "topic": {}}
     for cell in cells:
         for by, key, label in (
             ("regency", cell[f"{regency}__code"], cell[f"{regency}__name"]),
-            ("topic", cell["aspiration__topic"], cell["aspiration__topic__name"]),
+            ("topic", cell["topic"], cell["topic__name"]),
         ):
             entry = totals[by].setdefault(key, [key, label, 0, 0, 0])
             entry[2] += cell["budgeted"]
@@ -393,16 +393,20 @@ def money(user, filters):
 
 #: The median days between stages are taken over at most this many of the latest moves.
 DURATION_MOVES = 20_000
+#: No aspiration has more forward moves than this (ranks 2 to 8, rank 5 twice).
+MOVES_PER_ASPIRATION = 8
 
 
-def stage_durations(rows):
+def stage_durations(rows, count):
     """Median whole days each forward stage took to reach from the stage before it.
 
     Days run between the real-world dates of an aspiration's consecutive timeline events
     (the first is its "recorded" event on the date raised). Taken over the latest
     ``DURATION_MOVES`` moves (by when they were recorded) of the aspirations in ``rows``, in
     ONE bounded query: reading the whole timeline of a national scope (six million events)
-    takes seconds. Returns ``([(stage, label, median days, moves)], bounded)`` in the order
+    takes seconds. ``count`` is the number of aspirations in ``rows``; when they cannot have
+    more moves than the bound, all are read through the aspirations' index instead.
+    Returns ``([(stage, label, median days, moves)], bounded)`` in the order
     of the way, leaving out stages nobody reached; ``bounded`` is True when older moves were
     left out.
     """
@@ -417,13 +421,17 @@ def stage_durations(rows):
         .order_by("-occurred_on", "-pk")
         .values("occurred_on")[:1]
     )
-    moves = list(
+    moves = (
         within(AspirationEvent.objects.all(), rows)
         .filter(kind=EventKind.MOVE, to_stage__in=forward)
-        .order_by("-pk")
         .annotate(previous=Subquery(previous))
-        .values_list("to_stage", "occurred_on", "previous")[: DURATION_MOVES + 1]
+        .values_list("to_stage", "occurred_on", "previous")
     )
+    if count * MOVES_PER_ASPIRATION > DURATION_MOVES:
+        moves = list(moves.order_by("-pk")[: DURATION_MOVES + 1])
+    else:
+        # A small scope: all its moves, found through its aspirations, in no order.
+        moves = list(moves.order_by())
     bounded = len(moves) > DURATION_MOVES
     days = {}
     for stage, occurred_on, before in moves[:DURATION_MOVES]:
