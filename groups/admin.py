@@ -21,6 +21,7 @@ class RegencyAdmin(admin.ModelAdmin):
 @admin.register(Subdistrict)
 class SubdistrictAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "regency"]
+    list_filter = ["regency__province"]
     list_select_related = ["regency"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["regency"]
@@ -29,7 +30,7 @@ class SubdistrictAdmin(admin.ModelAdmin):
 @admin.register(Village)
 class VillageAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "subdistrict"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "subdistrict__regency__province"]
     list_select_related = ["subdistrict"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["subdistrict"]
