@@ -302,6 +302,8 @@ class DemoBuilder:
     # Groups and members -------------------------------------------------------------------
 
     def build_groups(self):
+        """``group_count`` groups spread over the nine regencies, one per village, each with
+        its cohort year and village decree (SK). Returns them in creation order."""
         rng = self.rng
         regencies = {r.code: r for r in Regency.objects.filter(code__in=REGENCIES)}
         per_regency = defaultdict(list)
@@ -550,6 +552,8 @@ class DemoBuilder:
         return track, steps, closing
 
     def build_aspirations(self, groups, meetings, topics):
+        """Six to ten aspirations per group; the first ones reach every stage. Returns the
+        number created."""
         rng = self.rng
         count = 0
         for group in groups:
@@ -572,6 +576,7 @@ class DemoBuilder:
         return count
 
     def agenda(self, meeting, aspiration, response, note=""):
+        """Put ``aspiration`` on ``meeting``'s agenda with the representative's response."""
         self.agenda_order[meeting.pk] += 1
         AgendaItem.objects.create(
             meeting=meeting,
@@ -583,6 +588,9 @@ class DemoBuilder:
         )
 
     def build_aspiration(self, group, track, steps, closing, topics, meetings, index):
+        """Create one aspiration and walk it ``steps`` stages along ``track`` through
+        ``aspiration_move``, with ascending real-world dates that stop at the reference date,
+        then close it with ``closing`` (a closed stage or ``None``)."""
         rng = self.rng
         village = group.village
         regency = village.subdistrict.regency
@@ -721,6 +729,7 @@ class DemoBuilder:
                 )
 
     def budget_outcome(self, aspiration, extra, regency, village):
+        """Record the money of a move to ``budgeted`` (amount in Rupiah) as a BudgetOutcome."""
         source = extra["fund_source"]
         agency = (
             f"Pemerintah {village.name}"
@@ -774,6 +783,7 @@ class DemoBuilder:
         return users
 
     def build(self):
+        """Write the whole demo; returns the demo users."""
         groups = self.build_groups()
         if len(groups) < 2:
             raise CommandError("The demo needs at least two groups (--groups 2 or more).")
