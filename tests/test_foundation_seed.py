@@ -104,8 +104,10 @@ def test_seed_demo_every_stage_present_with_ascending_timelines(demo):
 def test_seed_demo_budget_outcomes_forums_and_meetings(demo):
     budgeted = Aspiration.objects.filter(stage__in=[Stage.BUDGETED, Stage.REALISED])
 
-    assert BudgetOutcome.objects.filter(aspiration__in=budgeted).count() >= budgeted.count() > 0
-    assert BudgetOutcome.objects.filter(realised_on__isnull=False).exists()
+    assert BudgetOutcome.objects.filter(aspiration__in=budgeted).count() == budgeted.count() > 0
+    assert not BudgetOutcome.objects.filter(implementing_agency="").exists()
+    realised = BudgetOutcome.objects.filter(aspiration__stage=Stage.REALISED)
+    assert realised.count() == realised.filter(realised_on__isnull=False).count() > 0
     assert MusrenbangForum.objects.values("level").distinct().count() == 3
     assert AspirationEvent.objects.filter(musrenbang_forum__isnull=False).exists()
     assert AspirationEvent.objects.filter(

@@ -23,7 +23,6 @@ from django.db.models import ProtectedError
 from aspirations.models import (
     AddressedLevel,
     Aspiration,
-    BudgetOutcome,
     Channel,
     FundSource,
     MusrenbangForum,
@@ -43,6 +42,7 @@ from reses.models import (
     Representative,
     ResesMeeting,
 )
+from reses.services import agenda_add, agenda_item_respond
 
 #: Content is dated relative to this day, never to today, so a seed gives the same demo.
 REFERENCE_DATE = datetime.date(2026, 10, 31)
@@ -240,6 +240,17 @@ _EVERY_STAGE = [
     (REGENCY, 3, Stage.NOT_ACCOMMODATED),
     (VILLAGE, 1, Stage.WITHDRAWN),
 ]
+MUSRENBANG_LEVEL = {
+    Stage.MUSRENBANG_DESA: MusrenbangForum.Level.DESA,
+    Stage.MUSRENBANG_KECAMATAN: MusrenbangForum.Level.KECAMATAN,
+    Stage.MUSRENBANG_KABKOTA: MusrenbangForum.Level.KABKOTA,
+}
+_RESPONSE_NOTES = {
+    "pokir": ["Dimasukkan ke dalam Pokir DPRD tahun depan.", "Akan diperjuangkan lewat Pokir."],
+    "forwarded": ["Diteruskan ke dinas terkait.", "Surat diteruskan ke camat dan dinas."],
+    "answered": ["Sudah dijawab di tempat: program sudah ada di dinas.", "Dijelaskan syaratnya."],
+    "not_taken_up": ["Bukan kewenangan DPRD kabupaten/kota.", "Belum dapat ditindaklanjuti."],
+}
 _NOT_ACCOMMODATED = [
     "Tidak masuk prioritas pagu indikatif kecamatan.",
     "Anggaran desa tahun ini sudah habis untuk kegiatan lain.",
@@ -265,7 +276,6 @@ class DemoBuilder:
         self.stdout = stdout
         self.nik_serial = 0
         self.forums = {}
-        self.agenda_order = defaultdict(int)
         self.officer_of = {}
         self.staff_of = {}
 
@@ -566,30 +576,40 @@ class DemoBuilder:
                     track = VILLAGE
                 self.build_aspiration(group, track, steps, closing, topics, group_meetings, count)
                 count += 1
-        # Planned meetings (after the reference date) get the group's waiting aspirations.
+        # Planned meetings (after the reference date): the group proposes waiting aspirations.
         for group in groups:
             for meeting in meetings.get(group.pk, []):
                 if meeting.starts_at.date() > REFERENCE_DATE:
                     waiting = Aspiration.objects.filter(group=group, stage=Stage.RECORDED)[:3]
-                    for aspiration in waiting:
-                        self.agenda(meeting, aspiration, "")
+                    agenda_add(meeting, waiting, proposed_by_group=True)
         return count
 
-    def agenda(self, meeting, aspiration, response, note=""):
-        """Put ``aspiration`` on ``meeting``'s agenda with the representative's response."""
-        self.agenda_order[meeting.pk] += 1
-        AgendaItem.objects.create(
-            meeting=meeting,
-            aspiration=aspiration,
-            order=self.agenda_order[meeting.pk],
-            proposed_by_group=True,
+    def reses_response(self, aspiration, meeting, index):
+        """Put ``aspiration`` on a held ``meeting``'s agenda and record the representative's
+        response through ``reses.services``. Returns the response."""
+        rng = self.rng
+        response = rng.choices(
+            [
+                AgendaItem.Response.POKIR,
+                AgendaItem.Response.FORWARDED,
+                AgendaItem.Response.ANSWERED,
+                AgendaItem.Response.NOT_TAKEN_UP,
+            ],
+            weights=[7, 2, 1, 1] if index >= len(_EVERY_STAGE) else [1, 0, 0, 0],
+        )[0]
+        (item,) = agenda_add(meeting, [aspiration])
+        agenda_item_respond(
+            item,
             response=response,
-            response_note=note,
+            note=rng.choice(_RESPONSE_NOTES[response]),
+            actor=self.staff_of.get(meeting.representative_id),
         )
+        aspiration.refresh_from_db()
+        return response
 
     def build_aspiration(self, group, track, steps, closing, topics, meetings, index):
-        """Create one aspiration and walk it ``steps`` stages along ``track`` through
-        ``aspiration_move``, with ascending real-world dates that stop at the reference date,
+        """Create one aspiration and walk it ``steps`` stages along ``track`` through the
+        pipeline's services, with ascending real-world dates that stop at the reference date,
         then close it with ``closing`` (a closed stage or ``None``)."""
         rng = self.rng
         village = group.village
@@ -636,42 +656,25 @@ class DemoBuilder:
             is_public=rng.random() < 0.3,
         )
         date = raised
+        stages = list(track[:steps])
+        if meeting is not None and stages:
+            stages.pop(0)
+            response = self.reses_response(aspiration, meeting, index)
+            date = aspiration.stage_changed_on if aspiration.stage != Stage.RECORDED else date
+            if response != AgendaItem.Response.POKIR:
+                stages = []
         fiscal_year = None
+        amount = None
         source = FundSource.APBDES if track is VILLAGE else FundSource.APBD_KABKOTA
-        for stage in track[:steps]:
+        for stage in stages:
             extra = {}
-            actor = officer
-            if stage == Stage.POKIR:
-                response = rng.choices(
-                    [
-                        AgendaItem.Response.POKIR,
-                        AgendaItem.Response.FORWARDED,
-                        AgendaItem.Response.ANSWERED,
-                    ],
-                    weights=[7, 2, 1] if index >= len(_EVERY_STAGE) else [1, 0, 0],
-                )[0]
-                day = meeting.starts_at.date()
-                self.agenda(meeting, aspiration, response, "Dicatat untuk ditindaklanjuti.")
-                if response == AgendaItem.Response.ANSWERED:
-                    break
-                if response == AgendaItem.Response.FORWARDED:
-                    stage = Stage.CONVEYED
-                extra = {"reses_meeting": meeting, "note": f"{meeting.reses_period}"}
-                actor = self.staff_of.get(meeting.representative_id, officer)
-            elif stage == Stage.CONVEYED:
+            if stage == Stage.CONVEYED:
                 day = date + _days(rng, 7, 45)
                 extra = {"note": "Surat usulan diserahkan."}
-            elif stage in (
-                Stage.MUSRENBANG_DESA,
-                Stage.MUSRENBANG_KECAMATAN,
-                Stage.MUSRENBANG_KABKOTA,
-            ):
-                level = {
-                    Stage.MUSRENBANG_DESA: MusrenbangForum.Level.DESA,
-                    Stage.MUSRENBANG_KECAMATAN: MusrenbangForum.Level.KECAMATAN,
-                    Stage.MUSRENBANG_KABKOTA: MusrenbangForum.Level.KABKOTA,
-                }[stage]
-                forum = self.forum(level, village, date + datetime.timedelta(days=3))
+            elif stage in MUSRENBANG_LEVEL:
+                forum = self.forum(
+                    MUSRENBANG_LEVEL[stage], village, date + datetime.timedelta(days=3)
+                )
                 day = forum.held_on
                 fiscal_year = forum.fiscal_year
                 extra = {"musrenbang_forum": forum}
@@ -694,30 +697,24 @@ class DemoBuilder:
                     "fiscal_year": fiscal_year,
                     "fund_source": source,
                     "implementing_urusan": aspiration.urusan,
+                    "implementing_agency": self.agency(aspiration, source, regency, village),
                     "document_reference": f"{document} {fiscal_year}",
                 }
             else:  # realised
                 day = max(date + _days(rng, 60, 200), datetime.date(fiscal_year, 3, 1))
                 day += _days(rng, 0, 150)
-                extra = {"note": "Serah terima pekerjaan kepada warga."}
+                share = Decimal(rng.randint(85, 100)) / 100
+                extra = {
+                    "note": "Serah terima pekerjaan kepada warga.",
+                    "realised_amount": (amount * share).quantize(Decimal("1000")),
+                    "evidence": "Foto kegiatan dan berita acara serah terima.",
+                }
             if day > REFERENCE_DATE:
                 break
             date = day
-            aspiration_move(aspiration, to=stage, actor=actor, occurred_on=date, **extra)
-            if stage == Stage.BUDGETED:
-                self.budget_outcome(aspiration, extra, regency, village)
-            if stage == Stage.REALISED:
-                outcome = aspiration.budget_outcomes.last()
-                outcome.realised_amount = (
-                    outcome.amount * Decimal(rng.randint(85, 100)) / 100
-                ).quantize(Decimal("1000"))
-                outcome.realised_on = date
-                outcome.evidence = "Foto kegiatan dan berita acara serah terima."
-                outcome.save()
-            if stage == Stage.CONVEYED and meeting is not None:
-                break
-        if closing is not None and aspiration.stage not in (Stage.REALISED,):
-            day = date + _days(rng, 30, 120)
+            aspiration_move(aspiration, to=stage, actor=officer, occurred_on=date, **extra)
+        if closing is not None and aspiration.stage != Stage.REALISED:
+            day = aspiration.stage_changed_on + _days(rng, 30, 120)
             if day <= REFERENCE_DATE:
                 reasons = _NOT_ACCOMMODATED if closing == Stage.NOT_ACCOMMODATED else _WITHDRAWN
                 aspiration_move(
@@ -728,23 +725,14 @@ class DemoBuilder:
                     reason=rng.choice(reasons),
                 )
 
-    def budget_outcome(self, aspiration, extra, regency, village):
-        """Record the money of a move to ``budgeted`` (amount in Rupiah) as a BudgetOutcome."""
-        source = extra["fund_source"]
-        agency = (
-            f"Pemerintah {village.name}"
-            if source == FundSource.APBDES
-            else f"Dinas {aspiration.urusan.name if aspiration.urusan else 'terkait'}"
-            f" {regency.name}"
-        )
-        BudgetOutcome.objects.create(
-            aspiration=aspiration,
-            source=source,
-            fiscal_year=extra["fiscal_year"],
-            amount=extra["amount"],
-            implementing_urusan=extra["implementing_urusan"],
-            implementing_agency=agency[:200],
-        )
+    @staticmethod
+    def agency(aspiration, source, regency, village):
+        """Name of the body that spends the money: the village government for APBDes, else
+        the regency's agency (dinas) for the aspiration's urusan."""
+        if source == FundSource.APBDES:
+            return f"Pemerintah {village.name}"
+        urusan = aspiration.urusan.name if aspiration.urusan else "terkait"
+        return f"Dinas {urusan} {regency.name}"[:200]
 
     # Users ----------------------------------------------------------------------------------
 
