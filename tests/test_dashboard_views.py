@@ -16,6 +16,13 @@ from aspirations.stages import Stage
 from kk_portal.dashboard_views import Dashboard
 from tests import factories as f
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Pages in English, the source language, so labels compare as written in the code."""
+    settings.LANGUAGE_CODE = "en"
+
+
 URL = "/dashboard/"
 
 
@@ -382,3 +389,13 @@ def test_dashboard_money_by_topic_adds_up_over_regencies(programme, world):
         ("Infrastruktur desa", "Rp 500.000", 1),
         ("Kesehatan", "Rp 3.000.000", 2),
     ]
+
+
+def test_dashboard_in_indonesian_names_the_missing_bucket(facilitator, world, settings):
+    settings.LANGUAGE_CODE = "id"
+    f.MemberFactory(group=world.group_a1, birth_year=None)
+
+    response = facilitator.get(URL)
+
+    assert "Dasbor" in response.text
+    assert "tidak diisi" in response.text

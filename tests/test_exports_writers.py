@@ -10,6 +10,13 @@ import pytest
 from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, write_csv, write_xlsx
 from tests import factories as f
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Pages in English, the source language, so labels compare as written in the code."""
+    settings.LANGUAGE_CODE = "en"
+
+
 ASPIRATIONS = "/dashboard/export/aspirations/"
 MEMBERS = "/dashboard/export/members/"
 
