@@ -18,13 +18,12 @@ Excel reads the characters right.
 
 import csv
 import datetime
-import io
 import re
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -82,14 +81,29 @@ def csv_value(value, kind):
     return neutralise(text)
 
 
-def write_csv(rows, columns):
-    """CSV bytes (UTF-8 with BOM, comma-separated, CRLF line ends) of ``rows``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(str(column.header)) for column in columns])
+class _Line:
+    """A file-like object whose ``write`` hands back what the csv writer wrote."""
+
+    def write(self, text):
+        return text
+
+
+def iter_csv(rows, columns):
+    """CSV of ``rows`` as a stream of bytes: UTF-8 with a BOM first (so Excel reads the
+    characters right), comma-separated, CRLF line ends; one chunk per row, so memory stays
+    flat on long lists."""
+    writer = csv.writer(_Line())
+    yield "\ufeff".encode()
+    yield writer.writerow([neutralise(str(column.header)) for column in columns]).encode()
     for row in rows:
-        writer.writerow([csv_value(column.get(row), column.kind) for column in columns])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        yield writer.writerow(
+            [csv_value(column.get(row), column.kind) for column in columns]
+        ).encode()
+
+
+def write_csv(rows, columns):
+    """The whole CSV of ``rows`` as bytes (see ``iter_csv``)."""
+    return b"".join(iter_csv(rows, columns))
 
 
 def _xlsx_cell(sheet, value, kind):
@@ -135,7 +149,9 @@ def export_response(rows, columns, *, filename, fmt="xlsx", title=None):
     ``rows`` is any iterable; pass ``queryset.iterator()`` for long lists.
     """
     if fmt == "csv":
-        response = HttpResponse(write_csv(rows, columns), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            iter_csv(rows, columns), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)

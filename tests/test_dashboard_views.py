@@ -160,7 +160,8 @@ def test_dashboard_drill_down_counts_equal_list_and_export(facilitator, world):
         assert listed.context["page_obj"].paginator.count == cell.value, (key, cell.url)
         query = cell.url.split("?", 1)[1]
         exported = facilitator.get(f"/dashboard/export/aspirations/?{query}&format=csv")
-        assert len(exported.content.decode("utf-8-sig").strip().splitlines()) - 1 == cell.value
+        content = b"".join(exported.streaming_content).decode("utf-8-sig")
+        assert len(content.strip().splitlines()) - 1 == cell.value
 
 
 def test_dashboard_links_in_page_are_not_localised(facilitator, world):

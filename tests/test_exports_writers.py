@@ -30,8 +30,9 @@ def xlsx_rows(response):
 
 
 def csv_rows(response):
-    assert response.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_writers_keep_codes_as_text_and_numbers_as_numbers():
