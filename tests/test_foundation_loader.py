@@ -224,6 +224,22 @@ def test_load_reference_data_incomplete_file_leaves_database_as_it_was(data_dir)
     assert dict(Village.objects.values_list("code", "name")) == names
 
 
+def test_load_reference_data_file_cut_short_is_refused(data_dir):
+    path = data_dir / "wilayah.csv"
+    rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    last_subdistrict = max(i for i, row in enumerate(rows) if ",kecamatan," in row)
+    path.write_text("".join(rows[: last_subdistrict + 1]), encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        load("--data-dir", str(data_dir))
+
+    code = rows[last_subdistrict].split(",")[0]
+    assert str(error.value) == (
+        f"{path}:{last_subdistrict + 1}: kecamatan {code!r} has no desa_kelurahan below it"
+    )
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
 def test_load_reference_data_failure_while_writing_rolls_everything_back(data_dir):
     # The topic "civil-registration" needs urusan 2.12; without it the topics step fails
     # after the regions were written, and the transaction must undo them.

@@ -101,8 +101,9 @@ def parse_regions(path):
     """Read a ``wilayah*.csv`` file into ``{level: {code: row}}``, checking every row.
 
     Checks: known level, code format of the level, kind allowed for the level (a village's
-    kind must agree with its code), non-empty name, no duplicate code, and the parent present
-    earlier in the file (files are sorted by code). Raises ``DataError``.
+    kind must agree with its code), non-empty name, no duplicate code, the parent present
+    earlier in the file (files are sorted by code), and no region above village level without
+    regions below it (a file cut short). Raises ``DataError``.
     """
     regions = {level: {} for level in _LEVELS}
     seen = {}
@@ -141,6 +142,15 @@ def parse_regions(path):
         regions[level][code] = row
     if not regions["provinsi"]:
         raise DataError(path, None, "no regions found")
+    # A cut-off file still parses; every region above village level must have children.
+    levels = list(_LEVELS)
+    for upper, lower in zip(levels, levels[1:], strict=False):
+        parents = {row["parent_code"] for row in regions[lower].values()}
+        childless = sorted(set(regions[upper]) - parents)
+        if childless:
+            raise DataError(
+                path, seen[childless[0]], f"{upper} {childless[0]!r} has no {lower} below it"
+            )
     return regions
 
 
