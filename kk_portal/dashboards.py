@@ -250,52 +250,46 @@ CUBE_FIELDS = (
     "benefits_men",
     "benefits_poor",
     "benefits_disability",
-    "furthest_rank",
-    "stage",
-    "stopped_at",
 )
 
 
 class AspirationCube:
     """The funnel, its closed rows, and the breakdowns by topic, urusan, channel and
-    beneficiary of an ``Aspiration`` QuerySet, from ONE grouped query (plus one for the
-    topic and urusan names).
+    beneficiary of an ``Aspiration`` QuerySet, from two grouped queries (plus one each for
+    the topic and urusan names).
 
-    The query counts the rows per combination of ``CUBE_FIELDS`` (some ten thousand cells at
-    national scale, whatever the number of aspirations); every figure is then a sum over
-    cells, with the funnel's rule of ``FUNNEL_STEPS``: a step counts the rows whose furthest
-    rank reached is at least its rank (the rule of ``reached_q``, which the drill-down list
-    uses).
+    The first counts ``funnel_columns`` per combination of ``CUBE_FIELDS`` (about a
+    thousand cells at national scale, whatever the number of aspirations); every figure is
+    then a sum over cells. The second counts the closed rows by the stage where they stopped.
     """
 
     def __init__(self, rows):
-        self.cells = list(rows.order_by().values(*CUBE_FIELDS).annotate(n=Count("pk")))
+        self.cells = list(rows.order_by().values(*CUBE_FIELDS).annotate(**funnel_columns()))
+        self.stops = list(
+            rows.filter(stage__in=CLOSED)
+            .order_by()
+            .values("stage", "stopped_at")
+            .annotate(n=Count("pk"))
+        )
 
     @staticmethod
     def counts(cells):
         """The ``funnel_columns`` dict summed over ``cells``."""
-        result = {
-            key: sum(c["n"] for c in cells if c["furthest_rank"] >= rank)
-            for key, _label, rank in FUNNEL_STEPS
-        }
-        for stage in CLOSED:
-            result[stage.value] = sum(c["n"] for c in cells if c["stage"] == stage)
-        return result
+        return {key: sum(cell[key] for cell in cells) for key in funnel_columns()}
 
     def funnel(self):
         """The ``Funnel`` of all cells."""
         counts = self.counts(self.cells)
         steps = [(key, label, rank, counts[key]) for key, label, rank in FUNNEL_STEPS]
+        stops = {
+            (row["stage"], row["stopped_at"] or NOT_FILLED_KEY): row["n"] for row in self.stops
+        }
         closed = {}
         for stage in CLOSED:
-            stops = {}
-            for cell in self.cells:
-                if cell["stage"] == stage:
-                    stopped = cell["stopped_at"] or NOT_FILLED_KEY
-                    stops[stopped] = stops.get(stopped, 0) + cell["n"]
             closed[stage.value] = [
-                (stopped.value, stopped.label, stops.get(stopped.value, 0)) for stopped in FORWARD
-            ] + [(NOT_FILLED_KEY, NOT_FILLED, stops.get(NOT_FILLED_KEY, 0))]
+                (stopped.value, stopped.label, stops.get((stage.value, stopped.value), 0))
+                for stopped in FORWARD
+            ] + [(NOT_FILLED_KEY, NOT_FILLED, stops.get((stage.value, NOT_FILLED_KEY), 0))]
         return Funnel(steps=steps, closed=closed)
 
     def breakdown(self, by):
@@ -332,9 +326,9 @@ class AspirationCube:
         several groups, so the counts may add up to more than the total."""
         result = []
         for key, flag, label in BENEFICIARIES:
-            result.append((key, label, sum(c["n"] for c in self.cells if c[flag])))
+            result.append((key, label, sum(c["recorded"] for c in self.cells if c[flag])))
         nobody = sum(
-            c["n"] for c in self.cells if not any(c[flag] for _k, flag, _l in BENEFICIARIES)
+            c["recorded"] for c in self.cells if not any(c[flag] for _k, flag, _l in BENEFICIARIES)
         )
         return [*result, (NOT_FILLED_KEY, NOT_FILLED, nobody)]
 
