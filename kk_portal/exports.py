@@ -107,19 +107,23 @@ def write_csv(rows, columns):
 
 
 def _xlsx_cell(sheet, value, kind):
+    """What to append for ``value``: the plain value where openpyxl writes it right (a
+    number, a date, text not starting with ``=``), else a cell with its type or format set."""
     if value is None:
-        return WriteOnlyCell(sheet, value=None)
+        return None
     if kind in (NUMBER, MONEY) and isinstance(value, int | float | Decimal):
+        if kind == NUMBER:
+            return value
         cell = WriteOnlyCell(sheet, value=value)
-        if kind == MONEY:
-            cell.number_format = "#,##0.00"
+        cell.number_format = "#,##0.00"
         return cell
     if kind == DATE and isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    cell = WriteOnlyCell(sheet, value=str(value))
+        return value
+    text = str(value)
+    if not text.startswith("="):
+        return text
     # openpyxl reads a leading "=" as a formula; a string cell is never evaluated.
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
 
