@@ -859,7 +859,9 @@ class Command(BaseCommand):
                 self._print_logins(address, password)
                 return
         self.stdout.write(
-            f"Open {address} and sign in with the demo users ({', '.join(DEMO_USERNAMES)})."
+            f"Open {address} and sign in with the demo users ({', '.join(DEMO_USERNAMES)}); "
+            f"their password is the one given when the demo was built (default "
+            f"{DEFAULT_PASSWORD!r})."
         )
 
     def _print_logins(self, address, password):
