@@ -12,9 +12,11 @@ Query counts do not grow with rows: each figure is one grouped query.
 import datetime
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ from aspirations.models import (
     Urusan,
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
-from groups.models import ConstituentGroup, Province, Regency
+from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from kk_portal.scoping import Role
 from members.models import Member, Sex
 from reses.models import ResesMeeting
@@ -219,23 +221,47 @@ def within(queryset, rows, path="aspiration"):
     return queryset.filter(**{f"{path}__in": rows.order_by().values("pk")})
 
 
+def per_region(grouped, level, columns, keys=()):
+    """Sum ``columns`` of ``grouped`` per region of ``level`` (``"province"`` or
+    ``"regency"``), in SQL.
+
+    ``grouped`` is a QuerySet of ``values(area=<village id>, *keys).annotate(*columns)``:
+    grouping by the village id first and joining the places after is about twice as fast at
+    national scale as joining two million rows to their regency. Returns rows of
+    ``(code, name, *keys, *sums)`` in order of code.
+    """
+    sql, params = grouped.query.sql_with_params()
+    tables = {
+        "village": Village._meta.db_table,
+        "subdistrict": Subdistrict._meta.db_table,
+        "regency": Regency._meta.db_table,
+        "province": Province._meta.db_table,
+    }
+    region = "r" if level == "regency" else "p"
+    outer_keys = "".join(f", x.{key}" for key in keys)
+    sums = "".join(f", SUM(x.{column})" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {region}.code, {region}.name{outer_keys}{sums} FROM ({sql}) x "
+            f"JOIN {tables['village']} v ON v.id = x.area "
+            f"JOIN {tables['subdistrict']} s ON s.id = v.subdistrict_id "
+            f"JOIN {tables['regency']} r ON r.id = s.regency_id "
+            f"JOIN {tables['province']} p ON p.id = r.province_id "
+            f"GROUP BY {region}.code, {region}.name{outer_keys} ORDER BY {region}.code",
+            params,
+        )
+        return cursor.fetchall()
+
+
 def breakdown_by_region(rows, level):
     """Funnel counts of ``rows`` per ``level`` (``"province"`` or ``"regency"`` of the
-    village concerned), in ONE grouped query: ``[(code, name, counts)]`` with ``counts`` the
+    village concerned), in ONE query: ``[(code, name, counts)]`` with ``counts`` the
     ``funnel_columns`` dict, sorted by name."""
-    prefix = "village__subdistrict__regency"
-    if level == "province":
-        prefix += "__province"
-    grouped = (
-        rows.order_by().values(f"{prefix}__code", f"{prefix}__name").annotate(**funnel_columns())
-    )
+    columns = list(funnel_columns())
+    grouped = rows.order_by().values(area=F("village")).annotate(**funnel_columns())
     result = [
-        (
-            row[f"{prefix}__code"],
-            row[f"{prefix}__name"],
-            {key: row[key] for key in funnel_columns()},
-        )
-        for row in grouped
+        (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
+        for code, name, *sums in per_region(grouped, level, columns)
     ]
     return sorted(result, key=lambda item: item[1])
 
@@ -338,7 +364,7 @@ class AspirationCube:
 
 def money(user, filters):
     """Rupiah budgeted and realised per regency and per topic, from ONE query grouped by
-    both (a few thousand cells at national scale).
+    both (a few thousand cells at national scale), and one each for their names.
 
     Counts the budget outcomes of the aspirations ``user`` sees in the filters' region and
     topic, for the fiscal years of the period (the period means the fiscal year for money).
@@ -354,12 +380,11 @@ def money(user, filters):
         conditions["budget_outcomes__fiscal_year__gte"] = first
     if last:
         conditions["budget_outcomes__fiscal_year__lte"] = last
-    regency = "village__subdistrict__regency"
     cells = (
         aspirations(user, filters, period=False)
         .filter(**conditions)
         .order_by()
-        .values(f"{regency}__code", f"{regency}__name", "topic", "topic__name")
+        .values(regency_key=F("village__subdistrict__regency"), topic_key=F("topic"))
         .annotate(
             budgeted=Sum("budget_outcomes__amount"),
             realised=Sum("budget_outcomes__realised_amount"),
@@ -368,18 +393,29 @@ def money(user, filters):
     )
     totals = {"regency": {}, "topic": {}}
     for cell in cells:
-        for by, key, label in (
-            ("regency", cell[f"{regency}__code"], cell[f"{regency}__name"]),
-            ("topic", cell["topic"], cell["topic__name"]),
-        ):
-            entry = totals[by].setdefault(key, [key, label, 0, 0, 0])
-            entry[2] += cell["budgeted"]
-            entry[3] += cell["realised"] or 0
+        for by in totals:
+            key = cell[f"{by}_key"]
+            entry = totals[by].setdefault(key, [key, None, Decimal(0), Decimal(0), 0])
+            entry[2] += _rupiah(cell["budgeted"])
+            entry[3] += _rupiah(cell["realised"])
             entry[4] += cell["outcomes"]
+    names = {
+        # All regencies (514 in the country): one query, whatever the cells hold.
+        "regency": dict(Regency.objects.values_list("pk", "name")),
+        "topic": dict(Topic.objects.values_list("pk", "name")),
+    }
+    for by, rows in totals.items():
+        for key, entry in rows.items():
+            entry[1] = names[by].get(key)
     return {
         by: sorted((tuple(entry) for entry in rows.values()), key=lambda item: str(item[1]))
         for by, rows in totals.items()
     }
+
+
+def _rupiah(value):
+    """A database SUM as ``Decimal`` Rupiah (SQLite returns a float, PostgreSQL a Decimal)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 # --- time between stages ------------------------------------------------------------------
