@@ -82,12 +82,14 @@ def test_attachments_15mb_jpg_rejected_with_own_message_fields_kept(officer, wor
     assert response.status_code == 200
     assert Aspiration.objects.count() == 0
     assert Attachment.objects.count() == 0
-    assert response.context["form"].errors["files"] == ["BESAR.jpg is larger than 10 MB (15,0 MB)."]
+    assert response.context["form"].errors["files"] == [
+        "BESAR.jpg lebih besar dari 10 MB (15,0 MB)."
+    ]
     assert 'value="Sumur bor"' in response.text
     assert "Air bersih untuk dusun dua." in response.text
     assert list(response.context["messages"]) == []
-    assert "Nothing was saved yet" in response.text
-    assert "Choose the files again." in response.text
+    assert "Belum ada yang disimpan" in response.text
+    assert "Pilih berkasnya lagi." in response.text
 
 
 def test_attachments_each_rejected_file_gets_its_own_message(officer, world, topic):

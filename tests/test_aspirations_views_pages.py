@@ -408,7 +408,7 @@ def test_aspiration_create_facilitator_village_outside_group_subdistrict_is_mess
 
     assert response.status_code == 200
     assert response.context["form"].errors["village"] == [
-        "Choose a village in the group's subdistrict."
+        "Pilih desa/kelurahan di kecamatan kelompok ini."
     ]
 
 

@@ -48,4 +48,4 @@ def test_str_is_readable():
 
     assert str(item) == "3. Sumur bor Dusun 2"
     assert str(item.aspiration.village) == item.aspiration.village.name
-    assert str(outcome) == "APBDes (village budget) 2026: Sumur bor Dusun 2"
+    assert str(outcome) == "APBDes (anggaran desa) 2026: Sumur bor Dusun 2"

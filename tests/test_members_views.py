@@ -282,9 +282,7 @@ def test_member_create_duplicate_nik_is_form_error(officer, world):
     response = officer.post(reverse("members:create"), _member_data(nik="9471 0245 0688 0007"))
 
     assert response.status_code == 200
-    assert response.context["form"].errors["nik"] == [
-        "A member with this NIK is already registered."
-    ]
+    assert response.context["form"].errors["nik"] == ["Anggota dengan NIK ini sudah terdaftar."]
     assert Member.objects.count() == 1
 
 
@@ -447,7 +445,9 @@ def test_member_edit_left_before_joined_message_beside_field(officer, member_a1)
     response = officer.post(reverse("members:edit", args=[member_a1.pk]), data)
 
     assert response.status_code == 200
-    assert response.context["form"].errors["left_on"] == ["A member cannot leave before joining."]
+    assert response.context["form"].errors["left_on"] == [
+        "Tanggal keluar tidak boleh sebelum tanggal bergabung."
+    ]
 
 
 @pytest.mark.parametrize(

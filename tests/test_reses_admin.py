@@ -32,7 +32,7 @@ def test_admin_adds_villages_of_regency_and_subdistrict(admin_client_, world, pr
         )
     )
     assert names == ["Desa Alfa Dua", "Desa Alfa Satu", "Negeri Lain"]
-    assert "3 villages added to SULAWESI SELATAN 9." in response.text
+    assert "3 desa/kelurahan ditambahkan ke SULAWESI SELATAN 9." in response.text
 
 
 def test_admin_add_villages_twice_keeps_each_once(admin_client_, world, provincial_district):
@@ -42,7 +42,7 @@ def test_admin_add_villages_twice_keeps_each_once(admin_client_, world, provinci
     response = admin_client_.post(url, {"codes": world.village_a1.subdistrict.code}, follow=True)
 
     assert DistrictVillage.objects.filter(district=provincial_district).count() == 2
-    assert "0 villages added" in response.text
+    assert "0 desa/kelurahan ditambahkan" in response.text
 
 
 def test_admin_add_villages_refuses_unknown_and_malformed_codes(
@@ -53,8 +53,10 @@ def test_admin_add_villages_refuses_unknown_and_malformed_codes(
     unknown = admin_client_.post(url, {"codes": f"{world.regency_a.code} 99.99"})
     malformed = admin_client_.post(url, {"codes": "Kota Ambon"})
 
-    assert "No villages found for these codes: 99.99." in unknown.text
-    assert "Not a regency, subdistrict or village code: Kota, Ambon." in malformed.text
+    assert "Tidak ada desa/kelurahan dengan kode ini: 99.99." in unknown.text
+    assert (
+        "Bukan kode kabupaten/kota, kecamatan atau desa/kelurahan: Kota, Ambon." in malformed.text
+    )
     assert not DistrictVillage.objects.filter(district=provincial_district).exists()
 
 

@@ -106,7 +106,7 @@ def test_meeting_form_refuses_village_of_other_half_of_sirimau(ambon_districts):
     )
 
     assert response.context["form"].errors["village"] == [
-        "Choose a village of the representative's electoral district."
+        "Pilih desa/kelurahan di daerah pemilihan (dapil) anggota DPRD ini."
     ]
 
 
@@ -127,7 +127,7 @@ def test_agenda_build_groups_candidates_by_village_and_topic(dprd, world, meetin
     ]
     assert "<legend>Desa Alfa Satu" in response.text
     assert "<h3>Kesehatan dan BPJS</h3>" in response.text
-    assert "poor" in response.text
+    assert "miskin" in response.text
 
 
 @pytest.mark.parametrize(
@@ -192,9 +192,9 @@ def test_agenda_add_refuses_aspiration_from_other_district(facilitator, world, m
     assert response.status_code == 400
     assert not AgendaItem.objects.exists()
     assert response.context["add_form"].errors["aspirations"] == [
-        "“Jalan Desa Dua” concerns Desa Alfa Dua, outside ALFA 1; it cannot go on this agenda."
+        "“Jalan Desa Dua” tentang Desa Alfa Dua, di luar ALFA 1; tidak bisa masuk agenda ini."
     ]
-    assert "outside ALFA 1" in response.text
+    assert "di luar ALFA 1" in response.text
 
 
 def test_agenda_add_refuses_aspiration_out_of_scope(dprd, world, meeting):
@@ -208,7 +208,7 @@ def test_agenda_add_refuses_aspiration_out_of_scope(dprd, world, meeting):
     assert response.status_code == 400
     assert not AgendaItem.objects.exists()
     assert response.context["add_form"].errors["aspirations"] == [
-        "One of the chosen aspirations is closed or outside your scope."
+        "Salah satu aspirasi yang dipilih sudah ditutup atau di luar cakupan Anda."
     ]
     assert "Rahasia Beta" not in response.text
 
@@ -224,7 +224,7 @@ def test_agenda_add_service_refuses_other_district(world, meeting):
         agenda_add(meeting, [outside])
 
     assert error.value.messages == [
-        "“Jalan Desa Dua” concerns Desa Alfa Dua, outside ALFA 1; it cannot go on this agenda."
+        "“Jalan Desa Dua” tentang Desa Alfa Dua, di luar ALFA 1; tidak bisa masuk agenda ini."
     ]
     assert not AgendaItem.objects.exists()
 
@@ -255,7 +255,7 @@ def test_officer_proposes_group_aspiration(officer, world, meeting, aspiration_a
     assert (item.aspiration, item.proposed_by_group, item.accepted) == (aspiration_a1, True, False)
     assert refused.status_code == 400
     detail = officer.get(meeting.get_absolute_url())
-    assert "proposed by the group, awaiting staff" in detail.text
+    assert "diusulkan oleh kelompok, menunggu staf" in detail.text
 
 
 def test_officer_b_cannot_propose_to_meeting_out_of_scope(officer_b, world, meeting):
@@ -334,11 +334,11 @@ def test_agenda_print_page_shows_pack(ambon_meeting):
     assert "17 Agustus 2024 09.00 WIT" in response.text
     assert "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si." in response.text
     assert ">APP</span>" in response.text
-    assert "KOTA AMBON 2; term 2024–2029; Komisi IV" in response.text
+    assert "KOTA AMBON 2; masa jabatan 2024–2029; Komisi IV" in response.text
     assert "Lampu jalan lorong" in response.text
     assert "KK Ma&#x27;ruf" in response.text
     assert "css/print.css" in response.text
-    assert "Attendance sheet" in response.text
+    assert "Daftar hadir" in response.text
 
 
 def test_agenda_pdf_holds_agenda_profile_and_attendance_sheet(ambon_meeting):
@@ -361,7 +361,7 @@ def test_agenda_pdf_holds_agenda_profile_and_attendance_sheet(ambon_meeting):
     assert "Batu Merah" in text
     # Compared without spaces: text extraction spaces glyphs of small headings unevenly.
     sheet = "".join(reader.pages[-1].extract_text().split())
-    for column in ("Attendancesheet", "Sex(W/M)", "Poor", "Disability", "Signature"):
+    for column in ("Daftarhadir", "Jeniskelamin(P/L)", "Miskin", "Disabilitas", "Tandatangan"):
         assert column in sheet
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(float(width)), round(float(height))) == (595, 842)  # A4 in points
@@ -461,7 +461,7 @@ def test_agenda_item_with_response_cannot_be_removed(dprd, meeting, aspiration_a
     )
 
     assert response.status_code == 400
-    assert "it stays on the agenda" in response.text
+    assert "tetap di agenda" in response.text
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
@@ -485,7 +485,7 @@ def test_agenda_build_narrows_by_village_and_caps_the_list(dprd, world, meeting,
     )
 
     assert len(everything.context["candidates"]) == 2
-    assert "Showing the first 2 of 4" in everything.text
+    assert "Menampilkan 2 pertama dari 4" in everything.text
     assert [a.title for a in gamma.context["candidates"]] == ["Gamma 1"]
     assert added.url == f"{url}?village={village_c.pk}"
     assert [i.aspiration.title for i in meeting.agenda_items.all()] == ["Gamma 1"]
@@ -498,7 +498,7 @@ def test_staff_accept_proposal_puts_it_in_pack(officer, dprd, meeting, aspiratio
     )
     item = AgendaItem.objects.get()
     builder = dprd.get(reverse("reses:agenda_build", args=[meeting.pk]))
-    assert "proposed by" in builder.text and "KK Mawar" in builder.text
+    assert "diusulkan oleh" in builder.text and "KK Mawar" in builder.text
 
     dprd.post(
         reverse("reses:agenda_build", args=[meeting.pk]),

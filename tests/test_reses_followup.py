@@ -116,7 +116,7 @@ def test_followup_recorded_response_shown_not_repeated(dprd, meeting, items):
     dprd.post(url, _post_data(items[:1], ["pokir"]))
 
     assert [form.item for form in page.context["forms"]] == items[1:]
-    assert "answered on the spot" in page.text
+    assert "dijawab langsung di tempat" in page.text
     assert AspirationEvent.objects.filter(reses_meeting=meeting).count() == 1
 
 
@@ -128,7 +128,7 @@ def test_followup_refuses_poor_more_than_attendees(dprd, meeting, items):
 
     assert response.status_code == 400
     assert response.context["attendance"].errors["attendance_poor"] == [
-        "More poor attendees (40) than women and men together (37)."
+        "Jumlah warga miskin yang hadir (40) lebih banyak dari jumlah perempuan dan laki-laki (37)."
     ]
     assert ResesMeeting.objects.get().attendance_female is None
     assert not AspirationEvent.objects.filter(reses_meeting=meeting).exists()
@@ -158,7 +158,7 @@ def test_followup_before_meeting_refused(dprd, meeting, items):
 
     response = dprd.get(reverse("reses:meeting_followup", args=[meeting.pk]), follow=True)
 
-    assert "The follow-up can be recorded once the meeting has taken place." in response.text
+    assert "Tindak lanjut bisa dicatat setelah pertemuan berlangsung." in response.text
 
 
 @pytest.mark.parametrize(
@@ -197,5 +197,5 @@ def test_detail_shows_attendance_and_responses(officer, meeting, items):
 
     response = officer.get(meeting.get_absolute_url())
 
-    assert "taken into Pokir – Masuk" in response.text
+    assert "dimasukkan ke Pokir – Masuk" in response.text
     assert response.context["meeting"].attendance_total == 37

@@ -251,8 +251,8 @@ def test_meeting_form_labels_zone_of_representatives_regency(ambon):
 
     response = client.get(reverse("reses:meeting_create"))
 
-    assert "Starts at (WIT)" in response.text
-    assert "Ends at (WIT)" in response.text
+    assert "Jam mulai (WIT)" in response.text
+    assert "Jam selesai (WIT)" in response.text
 
 
 def test_meeting_wit_round_trip_without_drift(ambon):
@@ -315,7 +315,9 @@ def test_meeting_create_refuses_end_before_start(dprd, world):
     )
 
     assert not ResesMeeting.objects.exists()
-    assert response.context["form"].errors["ends_at"] == ["The meeting must end after it starts."]
+    assert response.context["form"].errors["ends_at"] == [
+        "Waktu selesai pertemuan harus sesudah waktu mulai."
+    ]
     assert 'value="Balai kelurahan"' in response.text
 
 
@@ -327,7 +329,7 @@ def test_meeting_create_refuses_village_outside_district_for_facilitator(facilit
 
     assert not ResesMeeting.objects.exists()
     assert response.context["form"].errors["village"] == [
-        "Desa Alfa Dua is not in ALFA 1, the electoral district of Hj. Andi Rahmawati."
+        "Desa Alfa Dua tidak termasuk ALFA 1, daerah pemilihan Hj. Andi Rahmawati."
     ]
 
 
@@ -336,7 +338,7 @@ def test_meeting_create_refuses_tampered_village_for_dprd(dprd, world):
 
     assert not ResesMeeting.objects.exists()
     assert response.context["form"].errors["village"] == [
-        "Choose a village of the representative's electoral district."
+        "Pilih desa/kelurahan di daerah pemilihan (dapil) anggota DPRD ini."
     ]
 
 
@@ -414,7 +416,7 @@ def test_meeting_kendari_wita_same_in_form_list_detail_and_pdf(db):
     )
 
     assert meeting.starts_at == datetime.datetime(2024, 8, 17, 1, 0, tzinfo=UTC)
-    assert "Starts at (WITA)" in edit.text and 'value="09:00"' in edit.text
+    assert "Jam mulai (WITA)" in edit.text and 'value="09:00"' in edit.text
     for text in (listing.text, detail.text, pdf_text):
         assert "17 Agustus 2024 09.00 WITA" in text
 
