@@ -560,32 +560,26 @@ def members_by_region(user, filters, level):
     Returns ``[(code, name, counts)]`` with ``counts`` holding ``groups`` and the
     ``member_columns`` keys, sorted by code.
     """
-    prefix = "village__subdistrict__regency"
-    if level == "province":
-        prefix += "__province"
+    columns = list(member_columns())
     groups = (
         groups_in_scope(user, filters)
         .order_by()
-        .values(f"{prefix}__code", f"{prefix}__name")
+        .values(area=F("village"))
         .annotate(groups=Count("pk"))
     )
     members = (
         members_in_scope(user, filters)
         .order_by()
-        .values(f"group__{prefix}__code", f"group__{prefix}__name")
+        .values(area=F("group__village"))
         .annotate(**member_columns())
     )
-    empty = dict.fromkeys(member_columns(), 0)
+    empty = dict.fromkeys(columns, 0)
     table = {}
-    for row in groups:
-        table[row[f"{prefix}__code"]] = [
-            row[f"{prefix}__name"],
-            {"groups": row["groups"], **empty},
-        ]
-    for row in members:
-        code = row[f"group__{prefix}__code"]
-        entry = table.setdefault(code, [row[f"group__{prefix}__name"], {"groups": 0, **empty}])
-        entry[1].update({k: row[k] for k in member_columns()})
+    for code, name, count in per_region(groups, level, ["groups"]):
+        table[code] = [name, {"groups": int(count), **empty}]
+    for code, name, *sums in per_region(members, level, columns):
+        entry = table.setdefault(code, [name, {"groups": 0, **empty}])
+        entry[1].update(zip(columns, (int(v) for v in sums), strict=True))
     return [(code, name, counts) for code, (name, counts) in sorted(table.items())]
 
 
