@@ -268,15 +268,7 @@ def breakdown_by_region(rows, level):
 
 #: The columns of ``AspirationCube``: every dimension the funnel's figures are cut by,
 #: except the region, which needs joins.
-CUBE_FIELDS = (
-    "topic",
-    "urusan",
-    "channel",
-    "benefits_women",
-    "benefits_men",
-    "benefits_poor",
-    "benefits_disability",
-)
+CUBE_FIELDS = ("topic", "urusan", "channel")
 
 
 class AspirationCube:
@@ -284,13 +276,19 @@ class AspirationCube:
     beneficiary of an ``Aspiration`` QuerySet, from two grouped queries (plus one each for
     the topic and urusan names).
 
-    The first counts ``funnel_columns`` per combination of ``CUBE_FIELDS`` (about a
-    thousand cells at national scale, whatever the number of aspirations); every figure is
-    then a sum over cells. The second counts the closed rows by the stage where they stopped.
+    The first counts ``funnel_columns`` and the beneficiaries (``benefits_q``) per
+    combination of ``CUBE_FIELDS`` (about a hundred cells at national scale, whatever the
+    number of aspirations); every figure is then a sum over cells. The second counts the
+    closed rows by the stage where they stopped.
     """
 
     def __init__(self, rows):
-        self.cells = list(rows.order_by().values(*CUBE_FIELDS).annotate(**funnel_columns()))
+        benefits = {
+            f"benefit_{key}": Count("pk", filter=benefits_q(key)) for key, _l in BENEFIT_CHOICES
+        }
+        self.cells = list(
+            rows.order_by().values(*CUBE_FIELDS).annotate(**funnel_columns(), **benefits)
+        )
         self.stops = list(
             rows.filter(stage__in=CLOSED)
             .order_by()
@@ -350,13 +348,10 @@ class AspirationCube:
         """How many benefit each group of people: ``[(key, label, count)]`` with a
         ``NOT_FILLED`` bucket for aspirations that name no one. An aspiration may benefit
         several groups, so the counts may add up to more than the total."""
-        result = []
-        for key, flag, label in BENEFICIARIES:
-            result.append((key, label, sum(c["recorded"] for c in self.cells if c[flag])))
-        nobody = sum(
-            c["recorded"] for c in self.cells if not any(c[flag] for _k, flag, _l in BENEFICIARIES)
-        )
-        return [*result, (NOT_FILLED_KEY, NOT_FILLED, nobody)]
+        return [
+            (key, label, sum(cell[f"benefit_{key}"] for cell in self.cells))
+            for key, label in BENEFIT_CHOICES
+        ]
 
 
 # --- money --------------------------------------------------------------------------------
