@@ -222,7 +222,8 @@ def aspiration_move(
     ``evidence`` on the latest budget outcome, which may not be dated after the
     realisation; ``not_accommodated`` needs a ``reason`` and keeps the stage where it
     stopped. ``implementing_agency`` (a name) goes to the budget outcome; ``response`` is
-    the reses response that caused the move (set by ``aspiration_record_response``). Raises ``ValidationError`` (keyed by field) and writes nothing when refused.
+    the reses response that caused the move (set by ``aspiration_record_response``).
+    Raises ``ValidationError`` (keyed by field) and writes nothing when refused.
     Returns the ``AspirationEvent``; ``aspiration`` is refreshed.
     """
     occurred_on = _as_date(occurred_on)
