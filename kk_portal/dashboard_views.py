@@ -479,7 +479,7 @@ def _share(part, whole):
 
 
 def _filter_form(request):
-    return d.DashboardFilterForm(request.GET or None)
+    return d.DashboardFilterForm(request.GET or None, user=request.user)
 
 
 @login_required

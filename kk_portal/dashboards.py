@@ -79,16 +79,12 @@ class Filters:
 class DashboardFilterForm(forms.Form):
     """Region (a province ``73`` or regency ``73.08`` code), period and topic.
 
-    An unknown region code or an end before the start is a form error with a message,
-    never a server error.
+    The region is picked from the provinces and regencies where ``user`` sees groups; any
+    other real code typed into the address is accepted and simply gives no rows. An unknown
+    code or an end before the start is a form error with a message, never a server error.
     """
 
-    region = forms.CharField(
-        label=_("Region code"),
-        required=False,
-        max_length=13,
-        help_text=_("Province (73) or regency (73.08) code."),
-    )
+    region = forms.CharField(label=_("Region"), required=False, max_length=13)
     start = forms.DateField(
         label=_("Raised from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -98,6 +94,16 @@ class DashboardFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = region_choices(user)
+        typed = (self.data.get("region") or "").strip()
+        listed = {code for _g, options in choices[1:] for code, _label in options}
+        if typed and typed not in listed:
+            # A code from the address that is not offered still shows as chosen.
+            choices.append((typed, typed))
+        self.fields["region"].widget = forms.Select(choices=choices)
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()
@@ -126,6 +132,31 @@ class DashboardFilterForm(forms.Form):
             end=data.get("end"),
             topic=data.get("topic"),
         )
+
+
+def region_choices(user):
+    """Choices of the region filter, in ONE query: everywhere, then per province the whole
+    province and each of its regencies where ``user`` sees groups."""
+    regencies = (
+        Regency.objects.filter(
+            pk__in=ConstituentGroup.objects.visible_to(user).values("village__subdistrict__regency")
+        )
+        .select_related("province")
+        .order_by("code")
+    )
+    provinces = {}
+    for regency in regencies:
+        options = provinces.setdefault(
+            regency.province.name,
+            [
+                (
+                    regency.province.code,
+                    _("whole province: %(name)s") % {"name": regency.province.name},
+                )
+            ],
+        )
+        options.append((regency.code, regency.name))
+    return [("", _("all regions")), *provinces.items()]
 
 
 def region_q(region, prefix="village__subdistrict__regency"):

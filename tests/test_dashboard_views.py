@@ -406,3 +406,19 @@ def test_dashboard_in_indonesian_names_the_missing_bucket(facilitator, world, se
 
     assert "Dasbor" in response.text
     assert "tidak diisi" in response.text
+
+
+def test_dashboard_region_choices_only_in_scope(facilitator, programme, world):
+    mine = facilitator.get(URL).text
+    everything = programme.get(URL).text
+
+    assert 'value="' + world.regency_a.code + '"' in mine
+    assert world.regency_b.name not in mine
+    assert world.regency_b.name in everything
+
+
+def test_dashboard_region_by_province(programme, world):
+    aspirations_in(world)
+    response = programme.get(URL, {"region": world.regency_b.province.code})
+    assert funnel_counts(response)[0] == 4
+    assert "selected" in response.text.split(f'value="{world.regency_b.province.code}"')[1][:20]
