@@ -500,8 +500,23 @@ def dashboard(request):
             "form": form,
             "tables": tables,
             "query": _query_without(request.GET, "format"),
+            "scope": _scope_label(request.user),
         },
     )
+
+
+def _scope_label(user):
+    """What the user's dashboard covers, in words: their group, regency or district."""
+    if user.role == Role.OFFICER and user.group_id:
+        return _("Group %(name)s") % {"name": user.group}
+    if user.role == Role.FACILITATOR and user.regency_id:
+        return str(user.regency)
+    if user.role == Role.DPRD and user.representative_id:
+        return _("District %(district)s of %(name)s") % {
+            "district": user.representative.district,
+            "name": user.representative,
+        }
+    return _("All regions")
 
 
 def _query_without(query, *names):

@@ -422,3 +422,16 @@ def test_dashboard_region_by_province(programme, world):
     response = programme.get(URL, {"region": world.regency_b.province.code})
     assert funnel_counts(response)[0] == 4
     assert "selected" in response.text.split(f'value="{world.regency_b.province.code}"')[1][:20]
+
+
+@pytest.mark.parametrize(
+    ("persona", "scope"),
+    [
+        ("officer", "Group KK Mawar"),
+        ("facilitator", "Kabupaten Alfa"),
+        ("dprd", "District ALFA 1 of Hj. Andi Rahmawati"),
+        ("programme", "All regions"),
+    ],
+)
+def test_dashboard_names_the_scope(request, world, persona, scope):
+    assert scope in request.getfixturevalue(persona).get(URL).text
