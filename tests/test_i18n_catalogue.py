@@ -242,3 +242,16 @@ def test_select_blank_choice_in_indonesian(officer):
 
     assert "- Pilih salah satu -" in response.text
     assert "Select an option" not in response.text
+
+
+def test_server_error_page_in_indonesian(rf):
+    """Django's own 500 page is English only; ours reads Indonesian by default."""
+    from django.views.defaults import server_error
+
+    with translation.override("id"):
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert '<html lang="id">' in response.content.decode()
+    assert "Terjadi kesalahan" in response.content.decode()
+    assert "Kembali ke beranda" in response.content.decode()
