@@ -145,7 +145,7 @@ def main():
         shown = "-" if median is None else f"{median:.0f}"
         print(f"{name:40} {shown:>10} {queries or '-':>8} {status or '-':>7}  {note}")
     print("programme dashboard, time per figure (one run, ms):")
-    board = Dashboard(User.objects.get(username="bench-programme"), Filters(), {})
+    board = Dashboard(User.objects.get(username="bench-programme"), Filters())
     for key in Dashboard.TABLES:
         started = time.perf_counter()
         board.table(key)

@@ -7,7 +7,7 @@ the export writes the same rows. Counts link to the list they count, with the li
 filter parameters, for those who may see the rows.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -86,17 +86,15 @@ class Table:
     rows: list
     chart: str = ""
     note: str = ""
-    kinds: list = field(default_factory=list)
 
 
 class Dashboard:
     """The figures of one user's dashboard under the page's filters; tables are built on
     demand so an export computes only its own."""
 
-    def __init__(self, user, filters, query):
+    def __init__(self, user, filters):
         self.user = user
         self.filters = filters
-        self.query = query
         self.rows = d.aspirations(user, filters)
         self.level = d.region_level(user, filters)
         self.aspiration_links = user.is_authenticated
@@ -491,7 +489,7 @@ def dashboard(request):
         filters = None
     else:
         filters = form.filters() if form.is_bound else d.Filters()
-        board = Dashboard(request.user, filters, request.GET)
+        board = Dashboard(request.user, filters)
         tables = [board.table(key) for key in Dashboard.TABLES]
     return render(
         request,
@@ -534,7 +532,7 @@ def export_table(request, key):
         messages = [str(m) for errors in form.errors.values() for m in errors]
         return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
     filters = form.filters() if form.is_bound else d.Filters()
-    table = Dashboard(request.user, filters, request.GET).table(key)
+    table = Dashboard(request.user, filters).table(key)
     columns = [
         Column(str(header), _cell_getter(index), _export_kind(table, index))
         for index, header in enumerate(table.headers)

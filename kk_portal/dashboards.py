@@ -6,7 +6,7 @@ Rules that must agree between a figure, its drill-down list and its export live 
 the funnel steps (``aspirations.stages.FUNNEL_STEPS``), the "not filled" buckets, the age
 buckets (handed case K19) and the small-cell rule (``suppressed``).
 
-Query counts do not grow with rows: each figure is one grouped query.
+Query counts do not grow with rows: each figure is one or two grouped queries.
 """
 
 import datetime
