@@ -135,11 +135,13 @@ class Dashboard:
         return f"{reverse('aspirations:list')}?{urlencode(params)}"
 
     def member_url(self, count, **conditions):
-        """The member list of active members with ``conditions``, for officers and
-        facilitators (whose scope is one group or one regency, so no region is needed)."""
+        """The member list of those in their group on the period's last day, with
+        ``conditions``, for officers and facilitators (whose scope is one group or one
+        regency, so no region is needed)."""
         if not count or not self.member_links:
             return ""
-        return f"{reverse('members:list')}?{urlencode({'active': 'yes', **conditions})}"
+        day = self.filters.member_day.isoformat()
+        return f"{reverse('members:list')}?{urlencode({'active_on': day, **conditions})}"
 
     def meeting_url(self, count):
         """The reses meeting list with the page's period and regency (its filter knows no
@@ -395,8 +397,9 @@ class Dashboard:
             if bars
             else "",
             note=_(
-                "Active members. The programme reports over 70 % women members and over 95 % "
-                "women among chairs. The period and topic do not apply to groups and members."
+                "Members in their group on the last day of the period (today without one). The "
+                "programme reports over 70 % women members and over 95 % women among chairs. "
+                "The topic does not apply to groups and members."
             ),
         )
 

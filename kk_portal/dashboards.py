@@ -71,6 +71,11 @@ class Filters:
     topic: Topic | None = None
 
     @property
+    def member_day(self):
+        """The day members are counted on: the end of the period, else today."""
+        return self.end or timezone.localdate()
+
+    @property
     def fiscal_years(self):
         """``(first, last)`` fiscal year of the period; either may be ``None``."""
         return (self.start.year if self.start else None, self.end.year if self.end else None)
@@ -541,25 +546,39 @@ def sees_personal_data(user):
     return Member.objects.all().scope_q(user) is not None
 
 
+def member_on_q(day):
+    """``Q`` of members in their group on ``day``: joined by then (or no date known) and not
+    left by then. The rule of the dashboard's member figures and of the member list's
+    ``?active_on=`` filter."""
+    return (Q(joined_on__isnull=True) | Q(joined_on__lte=day)) & (
+        Q(left_on__isnull=True) | Q(left_on__gt=day)
+    )
+
+
 def members_in_scope(user, filters):
-    """Active members (not left) counted on ``user``'s dashboard, in the filters' region.
+    """Members counted on ``user``'s dashboard: in the filters' region and in their group at
+    the end of the period (``member_on_q``; today without an end).
 
     THE rule for member aggregates: those who may see members' personal data count
     ``Member.objects.visible_to(user)``; programme and DPRD staff, who see aggregates only,
     count the members of the groups they see (``ConstituentGroup.objects.visible_to``) and get
-    their small cells suppressed (``suppressed``). The period and topic do not apply to
-    members.
+    their small cells suppressed (``suppressed``). The topic does not apply to members.
     """
     if sees_personal_data(user):
         rows = Member.objects.visible_to(user)
     else:
         rows = Member.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
-    return rows.active().filter(region_q(filters.region, "group__village__subdistrict__regency"))
+    return rows.filter(
+        member_on_q(filters.member_day),
+        region_q(filters.region, "group__village__subdistrict__regency"),
+    )
 
 
 def groups_in_scope(user, filters):
-    """Groups ``user`` sees in the filters' region."""
-    return ConstituentGroup.objects.visible_to(user).filter(region_q(filters.region))
+    """Groups ``user`` sees in the filters' region, founded by the day members are counted
+    on (or with no founding date known)."""
+    founded = Q(founded_on__isnull=True) | Q(founded_on__lte=filters.member_day)
+    return ConstituentGroup.objects.visible_to(user).filter(founded, region_q(filters.region))
 
 
 def suppressed(count, user):

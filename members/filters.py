@@ -35,7 +35,9 @@ class MemberFilter(django_filters.FilterSet):
     active = django_filters.ChoiceFilter(
         label=_("Still active"), choices=_YES_NO, method="filter_active"
     )
-    # Drill-down from the dashboard's age buckets, "not filled" included (handed case K19).
+    # Drill-down from the dashboard: members in their group on a day (the period's end).
+    active_on = django_filters.DateFilter(label=_("In the group on"), method="filter_active_on")
+    # Age buckets, "not filled" included (handed case K19).
     age = django_filters.ChoiceFilter(
         label=_("Age"),
         choices=[(key, label) for key, label, _low, _high in dashboards.AGE_BUCKETS]
@@ -70,6 +72,9 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(left_on__isnull=(value == "yes"))
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(dashboards.member_on_q(value))
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(dashboards.age_bucket_q(value))

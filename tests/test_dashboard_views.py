@@ -435,3 +435,21 @@ def test_dashboard_region_by_province(programme, world):
 )
 def test_dashboard_names_the_scope(request, world, persona, scope):
     assert scope in request.getfixturevalue(persona).get(URL).text
+
+
+def test_dashboard_counts_members_in_their_group_at_the_period_end(facilitator, world):
+    f.MemberFactory(group=world.group_a1, joined_on=datetime.date(2015, 1, 1))
+    f.MemberFactory(
+        group=world.group_a1,
+        joined_on=datetime.date(2015, 1, 1),
+        left_on=datetime.date(2023, 6, 1),
+    )
+    f.MemberFactory(group=world.group_a1, joined_on=datetime.date(2024, 3, 1))
+
+    in_2022 = tables(facilitator.get(URL, {"end": "2022-12-31"}))["members_region"].rows[0][3]
+    today = tables(facilitator.get(URL))["members_region"].rows[0][3]
+
+    assert (in_2022.value, today.value) == (2, 2)
+    assert facilitator.get(in_2022.url).context["page_obj"].paginator.count == 2
+    listed = facilitator.get(today.url).context["page_obj"]
+    assert sorted(m.joined_on.year for m in listed) == [2015, 2024]
