@@ -88,11 +88,13 @@ class AspirationQuerySet(ScopedQuerySet):
     regency_path = "group__village__subdistrict__regency"
 
     def dprd_q(self, representative_id):
-        from reses.models import district_village_ids
+        """Addressed to the representative, or concerning a village of their district.
 
-        return Q(representative=representative_id) | Q(
-            village__in=district_village_ids(representative_id)
-        )
+        Written as ``pk IN (… UNION …)`` rather than an OR of the two conditions: each
+        branch then uses its own index, where the OR scans every aspiration (PostgreSQL,
+        two million rows: 20 ms instead of 560 ms; bench/RESULTS.md).
+        """
+        return Q(pk__in=dprd_aspiration_ids(representative_id))
 
     def open(self):
         """Still on the way: not realised, not closed."""
@@ -126,6 +128,16 @@ class AspirationQuerySet(ScopedQuerySet):
         if user.role == Role.FACILITATOR and user.regency_id:
             return self.filter(group__village__subdistrict__regency=user.regency_id)
         return self.none()
+
+
+def dprd_aspiration_ids(representative_id):
+    """Subquery of the ids of the aspirations a representative's staff may see (DESIGN.md):
+    addressed to the representative, or concerning a village of their electoral district."""
+    from reses.models import district_village_ids
+
+    addressed = Aspiration.objects.filter(representative=representative_id)
+    in_district = Aspiration.objects.filter(village__in=district_village_ids(representative_id))
+    return addressed.order_by().values("pk").union(in_district.order_by().values("pk"))
 
 
 class Aspiration(models.Model):
@@ -276,11 +288,7 @@ class AspirationEventQuerySet(ScopedQuerySet):
     regency_path = "aspiration__group__village__subdistrict__regency"
 
     def dprd_q(self, representative_id):
-        from reses.models import district_village_ids
-
-        return Q(aspiration__representative=representative_id) | Q(
-            aspiration__village__in=district_village_ids(representative_id)
-        )
+        return Q(aspiration__in=dprd_aspiration_ids(representative_id))
 
 
 class AspirationEvent(models.Model):
