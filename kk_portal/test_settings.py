@@ -15,9 +15,6 @@ STORAGES = {  # noqa: F405
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kk-portal-test-media-")
 ALLOWED_HOSTS = ["*"]
-# No persistent connections: a live-server thread must not keep the test database open
-# (PostgreSQL then refuses to drop it at the end of the run).
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Static files come from the app directories during tests; no collectstatic has run, so
 # WhiteNoise must not look for STATIC_ROOT (it would warn on every request).
 WHITENOISE_AUTOREFRESH = True
