@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Aspiration, Channel, Topic, Urusan
 from aspirations.stages import FORWARD, Stage
-from groups.models import ConstituentGroup, Village
+from groups.models import ConstituentGroup, Regency, Village
 from kk_portal import dashboards
 from members.forms import DateInput
 from reses.models import Representative
@@ -18,8 +18,9 @@ class AspirationFilter(django_filters.FilterSet):
     range and ``?q=`` text search in title and description.
 
     Village, representative and group choices are taken from the aspirations the user
-    sees, so a tampered id is a form error and never widens the list. ``raised_to`` is
-    inclusive: the end day's aspirations are in (handed case K17).
+    sees, so a tampered id is a form error and never widens the list; for programme staff
+    (who see all) from the reference tables, villages and groups per chosen regency.
+    ``raised_to`` is inclusive: the end day's aspirations are in (handed case K17).
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
@@ -70,19 +71,61 @@ class AspirationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = self.queryset.model.objects.visible_to(user)
-        self.filters["village"].queryset = Village.objects.filter(pk__in=visible.values("village"))
-        self.filters["representative"].queryset = Representative.objects.filter(
-            pk__in=visible.values("representative")
-        )
-        self.filters["urusan"].queryset = Urusan.objects.filter(pk__in=visible.values("urusan"))
-        if user.group_id:
-            del self.filters["group"]
+        model = self.queryset.model
+        #: Programme staff and administrators see every aspiration (issue 6: 20,000 villages
+        #: and groups); their choices come from the reference tables, not from the rows.
+        self.sees_all = model.objects.scope_q(user) == Q()
+        if self.sees_all:
+            self.filters["village"].queryset = Village.objects.all()
+            self.filters["representative"].queryset = Representative.objects.order_by("full_name")
+            self.filters["urusan"].queryset = Urusan.objects.all()
+            self.filters["group"].queryset = ConstituentGroup.objects.all()
+            self.drill_down = ("reached", "stopped_at")
         else:
+            # A few thousand rows at most (one group, regency or district), each branch
+            # through an index.
+            visible = model.objects.visible_to(user).order_by()
+            self.filters["village"].queryset = Village.objects.filter(
+                pk__in=visible.values("village")
+            )
+            self.filters["representative"].queryset = Representative.objects.filter(
+                pk__in=visible.values("representative")
+            )
+            self.filters["urusan"].queryset = Urusan.objects.filter(pk__in=visible.values("urusan"))
             self.filters["group"].queryset = ConstituentGroup.objects.filter(
                 pk__in=visible.values("group")
             )
+        if user.group_id:
+            del self.filters["group"]
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        if self.sees_all:
+            self._offer_regions(user)
+
+    def _offer_regions(self, user):
+        """Region as a select of provinces and regencies; village and group offered only
+        for the chosen regency (a select of 83,762 villages would weigh megabytes).
+
+        Any village or group id is still accepted (programme staff see them all), so a
+        link with one works without a region.
+        """
+        fields = self.form.fields
+        fields["region"].widget = forms.Select(choices=dashboards.region_choices(user))
+        region = dashboards.region_by_code(self.data.get("region"))
+        regency = region if isinstance(region, Regency) else None
+        for name, queryset in (
+            ("village", Village.objects.filter(subdistrict__regency=regency)),
+            ("group", ConstituentGroup.objects.filter(village__subdistrict__regency=regency)),
+        ):
+            field = fields[name]
+            chosen = self.data.get(name)
+            if chosen and str(chosen).isdigit():
+                queryset = queryset | field.queryset.filter(pk=chosen)
+            if regency is None:
+                field.empty_label = _("(choose a regency first)")
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((row.pk, field.label_from_instance(row)) for row in queryset.order_by("name")),
+            ]
 
     def filter_text(self, queryset, name, value):
         text = value.strip()

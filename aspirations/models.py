@@ -237,6 +237,9 @@ class Aspiration(models.Model):
             models.Index(fields=["stage", "stage_changed_on"], name="aspiration_stage_since"),
             # DPRD scope and agenda builder: by village concerned.
             models.Index(fields=["village", "stage"], name="aspiration_village_stage"),
+            # The aspiration list of programme staff: the newest page of all aspirations in
+            # the default order (``-raised_on, -pk``) without sorting two million rows.
+            models.Index(fields=["-raised_on", "-id"], name="aspiration_raised_desc"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -34,6 +34,9 @@ MOVE_ACTIONS_TEMPLATE = "aspirations/_move_actions.html"
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
 SCOPED_FIELDS = ["group", "village", "representative"]
 SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
+#: An unfiltered list counts at most this many rows and says "more than" (programme staff
+#: see two million; a filtered count stays exact for the dashboard's drill-down).
+UNFILTERED_COUNT_LIMIT = 10_000
 #: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
 MAX_THUMBNAILS = 8
 
@@ -52,12 +55,15 @@ def aspiration_list(request):
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
     rows = filterset.qs if filterset.is_valid() else aspirations.none()
+    unfiltered = filterset.is_valid() and not any(filterset.form.cleaned_data.values())
     return render(
         request,
         "aspirations/aspiration_list.html",
         {
             "filter": filterset,
-            "page_obj": paginate(request, rows),
+            "page_obj": paginate(
+                request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None
+            ),
             "can_add": groups_writable_by(request.user).exists(),
         },
     )
