@@ -35,6 +35,7 @@ from aspirations.models import (
     EventKind,
 )
 from aspirations.stages import CLOSED, FORWARD, RANK, Stage
+from kk_portal import summaries
 from kk_portal.scoping import Role
 
 #: Fields copied from a not-accommodated aspiration to its carried-over successor.
@@ -86,6 +87,7 @@ def aspiration_create(*, group, actor, submission_token=None, **fields):
             occurred_on=aspiration.raised_on,
             recorded_by=actor,
         )
+        summaries.add([aspiration.pk])
     return aspiration, True
 
 
@@ -233,6 +235,9 @@ def aspiration_move(
             .select_related("group__village__subdistrict__regency")
             .get(pk=aspiration.pk)
         )
+        # Out of the dashboard's summaries before the change, back in after it (the lock
+        # above makes the row read here the row changed below).
+        summaries.remove([locked.pk])
         check_move(locked, to)
         to = Stage(to)
         _check_date(
@@ -302,6 +307,7 @@ def aspiration_move(
         locked.stage = to
         locked.stage_changed_on = occurred_on
         _save_stage(locked)
+        summaries.add([locked.pk])
     aspiration.refresh_from_db()
     return event
 
@@ -346,6 +352,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
             .select_related("group__village__subdistrict__regency")
             .get(pk=aspiration.pk)
         )
+        summaries.remove([locked.pk])
         try:
             to = Stage(to)
         except ValueError:
@@ -390,6 +397,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
         locked.furthest_rank = RANK[to]
         locked.stage_changed_on = reached_on or occurred_on
         _save_stage(locked)
+        summaries.add([locked.pk])
     aspiration.refresh_from_db()
     return event
 
@@ -445,6 +453,7 @@ def aspiration_carry_over(aspiration, *, actor, occurred_on, note=""):
             recorded_by=actor,
             note=note,
         )
+        summaries.add([successor.pk])
     return successor
 
 

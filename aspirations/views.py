@@ -24,6 +24,7 @@ from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment
+from kk_portal import summaries
 from kk_portal.accounts import groups_writable_by
 from kk_portal.forms import refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
@@ -169,7 +170,9 @@ def aspiration_edit(request, pk):
     )
     refuse_foreign_choices(form, SCOPED_FIELDS)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        # Topic, urusan, channel, village, date raised and beneficiaries are dimensions of
+        # the dashboard's summaries: they follow the edit in its transaction.
+        with transaction.atomic(), summaries.tracking([aspiration.pk]):
             form.save()
             for upload in form.cleaned_data["files"]:
                 attachment_store(aspiration=aspiration, upload=upload, actor=request.user)

@@ -24,6 +24,7 @@ from aspirations.models import Aspiration
 from aspirations.stages import CLOSED, FUNNEL_STEPS, Stage
 from groups.models import Province
 from kk_portal import dashboards as d
+from kk_portal import summaries
 from kk_portal.charts import bar_chart
 from kk_portal.exports import (
     CODE,
@@ -96,12 +97,16 @@ class Dashboard:
         self.user = user
         self.filters = filters
         self.rows = d.aspirations(user, filters)
+        #: Read the aspiration and money figures from the summary tables (issue 6).
+        self.from_summary = summaries.usable(user, filters)
         self.level = d.region_level(user, filters)
         self.aspiration_links = user.is_authenticated
         self.member_links = user.role in (Role.OFFICER, Role.FACILITATOR)
 
     @cached_property
     def cube(self):
+        if self.from_summary:
+            return summaries.SummaryCube(self.filters)
         return d.AspirationCube(self.rows)
 
     @cached_property
@@ -110,11 +115,18 @@ class Dashboard:
 
     @cached_property
     def money_totals(self):
+        if self.from_summary:
+            return summaries.money(self.filters)
         return d.money(self.user, self.filters)
 
     @cached_property
     def member_attributes(self):
-        return d.members_by_attribute(self.user, self.filters)
+        return summaries.programme_cached(
+            self.user,
+            self.filters,
+            "members_by_attribute",
+            lambda: d.members_by_attribute(self.user, self.filters),
+        )
 
     # Links -------------------------------------------------------------------------------
 
@@ -228,7 +240,11 @@ class Dashboard:
         rows = []
         bars = []
         if by in ("province", "regency"):
-            groups = d.breakdown_by_region(self.rows, by)
+            groups = (
+                summaries.breakdown_by_region(self.filters, by)
+                if self.from_summary
+                else d.breakdown_by_region(self.rows, by)
+            )
         else:
             groups = self.cube.breakdown(by)
         for key, label, counts in groups:
@@ -288,7 +304,12 @@ class Dashboard:
 
     def durations(self):
         recorded = self.funnel_counts.steps[0][3]
-        durations, bounded = d.stage_durations(self.rows, recorded)
+        durations, bounded = summaries.programme_cached(
+            self.user,
+            self.filters,
+            "durations",
+            lambda: d.stage_durations(self.rows, recorded),
+        )
         rows = [
             [Cell(label, TEXT), Cell(days), Cell(moves)] for _s, label, days, moves in durations
         ]
@@ -336,7 +357,13 @@ class Dashboard:
     def members(self):
         rows = []
         bars = []
-        for code, name, counts in d.members_by_region(self.user, self.filters, self.level):
+        by_region = summaries.programme_cached(
+            self.user,
+            self.filters,
+            f"members_by_{self.level}",
+            lambda: d.members_by_region(self.user, self.filters, self.level),
+        )
+        for code, name, counts in by_region:
             women = self.people(counts["women"], self.member_url(counts["women"], sex="F"))
             poor = self.people(
                 counts["poor_women"], self.member_url(counts["poor_women"], sex="F", is_poor="yes")

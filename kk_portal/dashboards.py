@@ -332,6 +332,10 @@ class AspirationCube:
             .annotate(n=Count("pk"))
         )
 
+    def cells_by(self, by):
+        """The cells that hold dimension ``by`` (all of them here)."""
+        return self.cells
+
     @staticmethod
     def counts(cells):
         """The ``funnel_columns`` dict summed over ``cells``."""
@@ -357,7 +361,7 @@ class AspirationCube:
         ``[(key, label, counts)]`` with ``NOT_FILLED_KEY`` for a missing urusan; sorted by
         label (urusan by code)."""
         groups = {}
-        for cell in self.cells:
+        for cell in self.cells_by(by):
             groups.setdefault(cell[by], []).append(cell)
         if by == "topic":
             labels = dict(Topic.objects.filter(pk__in=groups).values_list("pk", "name"))
@@ -422,6 +426,12 @@ def money(user, filters):
             outcomes=Count("budget_outcomes"),
         )
     )
+    return money_tables(cells)
+
+
+def money_tables(cells):
+    """The rows of ``money`` from ``cells``: dicts with ``regency_key``, ``topic_key``,
+    ``budgeted``, ``realised`` (Rupiah sums or ``None``) and ``outcomes``."""
     totals = {"regency": {}, "topic": {}}
     for cell in cells:
         for by in totals:

@@ -86,3 +86,82 @@ class User(AbstractUser):
         if self.representative_id and self.representative.district.regency_id:
             return self.representative.district.regency.time_zone
         return "Asia/Makassar"
+
+
+def aspiration_summary_columns():
+    """Names of the count columns of ``AspirationSummary``, in order: the funnel steps, the
+    two closing stages, the beneficiaries (``benefit_<key>``, ``none`` = no one named) and
+    the closed rows by stop (``stop_<closing stage>_<stopped-at stage or none>``).
+
+    ``kk_portal.summaries.COLUMNS`` gives each its condition (``kk_portal.dashboards``)."""
+    from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS
+
+    names = [key for key, _label, _rank in FUNNEL_STEPS]
+    names += [stage.value for stage in CLOSED]
+    names += [f"benefit_{key}" for key in ("women", "men", "poor", "disability", "none")]
+    names += [
+        f"stop_{stage.value}_{stopped}"
+        for stage in CLOSED
+        for stopped in [*(s.value for s in FORWARD), "none"]
+    ]
+    return names
+
+
+class AspirationSummary(models.Model):
+    """Counts of aspirations per cell, kept in step by ``kk_portal.summaries`` (issue 6).
+
+    A cell is a ``grain`` (which dimensions it keeps) and its key: the regency of the
+    village concerned (``0`` = all regencies), topic, urusan (``0`` = none, or all), channel
+    (``""`` = all) and the year raised. Grains: ``region`` (regency × topic × urusan ×
+    year: funnel, topic, urusan, beneficiaries and regions), ``channel`` (topic × urusan ×
+    channel × year over the whole country) and ``region_channel`` (regency × topic ×
+    channel × year). Two million aspirations fit in about 270,000 cells, and a national
+    dashboard reads the 500 of ``channel`` plus the 41,000 of ``region``.
+    """
+
+    grain = models.CharField(max_length=14)
+    regency_id = models.IntegerField()
+    topic_id = models.IntegerField()
+    urusan_id = models.IntegerField()
+    channel = models.CharField(max_length=14)
+    year = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "regency_id", "topic_id", "urusan_id", "channel", "year"],
+                name="aspiration_summary_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grain} {self.regency_id}/{self.topic_id}/{self.urusan_id}/{self.channel}"
+
+
+for _column in aspiration_summary_columns():
+    AspirationSummary.add_to_class(_column, models.IntegerField(default=0))
+
+
+class MoneySummary(models.Model):
+    """Budget outcomes per regency (of the aspiration's village), topic and fiscal year:
+    Rupiah budgeted and realised, and how many outcomes; kept by ``kk_portal.summaries``.
+
+    Not by source of funds: the dashboard does not cut by it, and without it 360,000
+    outcomes fit in about 40,000 cells."""
+
+    regency_id = models.IntegerField()
+    topic_id = models.IntegerField()
+    fiscal_year = models.SmallIntegerField()
+    budgeted = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    realised = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    outcomes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency_id", "topic_id", "fiscal_year"], name="money_summary_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id}/{self.topic_id}/{self.fiscal_year}"

@@ -8,10 +8,18 @@ fixture returns a logged-in ``Client``; ``world`` holds the rows.
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from kk_portal.scoping import Role
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the programme dashboard caches member
+    figures, kk_portal.summaries.programme_cached)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from aspirations.models import (
 )
 from aspirations.stages import Stage
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
+from kk_portal import summaries
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member
@@ -142,6 +143,13 @@ class AspirationFactory(factory.django.DjangoModelFactory):
     stage = Stage.RECORDED
     stage_changed_on = factory.LazyAttribute(lambda o: o.raised_on)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Counted in the dashboard's summaries, as aspirations.services would.
+        aspiration = super()._create(model_class, *args, **kwargs)
+        summaries.add([aspiration.pk])
+        return aspiration
+
 
 class AspirationEventFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -174,6 +182,15 @@ class BudgetOutcomeFactory(factory.django.DjangoModelFactory):
     source = FundSource.APBDES
     fiscal_year = 2025
     amount = Decimal("1500000.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Counted in the dashboard's money summary, as aspirations.services would.
+        aspiration = kwargs["aspiration"]
+        summaries.remove([aspiration.pk])
+        outcome = super()._create(model_class, *args, **kwargs)
+        summaries.add([aspiration.pk])
+        return outcome
 
 
 class AttachmentFactory(factory.django.DjangoModelFactory):

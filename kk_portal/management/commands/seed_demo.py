@@ -31,6 +31,7 @@ from aspirations.models import (
 from aspirations.services import aspiration_create, aspiration_move
 from aspirations.stages import Stage
 from groups.models import ConstituentGroup, Regency, Village
+from kk_portal import summaries
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member, Sex
@@ -856,6 +857,8 @@ class Command(BaseCommand):
             else:
                 builder = DemoBuilder(random.Random(seed), groups, password, self.stdout)
                 builder.build()
+                # --reset deleted aspirations outside aspirations.services: count afresh.
+                summaries.rebuild()
                 self._print_logins(address, password)
                 return
         self.stdout.write(

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, Topic, Urusan
 from aspirations.stages import RANK, Stage
 from groups.models import ConstituentGroup, Regency, Village
+from kk_portal import summaries
 from members.models import Member
 from members.text import fold_name
 from reses.models import ResesMeeting
@@ -111,6 +112,9 @@ class Command(BaseCommand):
                 groups, topics, representatives, options["aspirations_per_group"]
             )
             self._log("aspirations / events / budget outcomes", counts, started)
+            # Rows written with COPY bypass aspirations.services: count them in one pass.
+            summaries.rebuild()
+            self._log("dashboard summaries", "rebuilt", started)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self._log("analyze", "done", started)

@@ -1,0 +1,308 @@
+"""Summary tables of the dashboards (issue 6; DESIGN.md: "summary tables kept up to date by
+the move function are welcome where live aggregates are too slow").
+
+``AspirationSummary`` counts aspirations per cell (see its docstring) and ``MoneySummary``
+sums budget outcomes per regency, topic and fiscal year. Both are kept exact and in the same
+transaction as the write: every function that changes an aspiration's dimensions, stage or
+money wraps the change in ``tracking(ids)``, which takes the aspirations' contributions out
+before the change and puts them back after (one ``INSERT … SELECT … ON CONFLICT`` upsert
+each way, through the same grouped query that ``rebuild`` runs over all rows); the
+services call ``remove(ids)`` after locking the row and ``add(ids)`` after the change. A new
+aspiration is counted with ``add(ids)``.
+
+The dashboard reads them only where its filters are expressible in the cells
+(``usable``): programme-wide scope, whole calendar years, a province or regency, a topic.
+Other scopes and day ranges use the live queries of ``kk_portal.dashboards``, which remain
+the definition: the test compares both.
+"""
+
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone, translation
+
+from aspirations.models import Aspiration, BudgetOutcome
+from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS
+from groups.models import ConstituentGroup, Province, Regency
+from kk_portal import dashboards as d
+from kk_portal.models import AspirationSummary, MoneySummary, aspiration_summary_columns
+
+
+def _column_conditions():
+    """``{column: Q or None}`` for each ``AspirationSummary`` count (``None``: every row),
+    from the dashboard's own rules (``reached_q``, ``benefits_q``)."""
+    conditions = {key: None if rank == 1 else d.reached_q(key) for key, _l, rank in FUNNEL_STEPS}
+    conditions.update({stage.value: Q(stage=stage) for stage in CLOSED})
+    conditions.update({f"benefit_{key}": d.benefits_q(key) for key, _label in d.BENEFIT_CHOICES})
+    for stage in CLOSED:
+        for stopped in [*(s.value for s in FORWARD), d.NOT_FILLED_KEY]:
+            value = "" if stopped == d.NOT_FILLED_KEY else stopped
+            conditions[f"stop_{stage.value}_{stopped}"] = Q(stage=stage, stopped_at=value)
+    if list(conditions) != aspiration_summary_columns():
+        raise RuntimeError("AspirationSummary columns and their conditions differ.")
+    return conditions
+
+
+COLUMNS = _column_conditions()
+REGENCY = "village__subdistrict__regency"
+#: The grains of ``AspirationSummary`` and the key of each: ``None`` = "all" (0 or "").
+GRAINS = {
+    "region": {"regency_id": F(REGENCY), "urusan_id": True, "channel": None},
+    "channel": {"regency_id": None, "urusan_id": True, "channel": F("channel")},
+    "region_channel": {"regency_id": F(REGENCY), "urusan_id": None, "channel": F("channel")},
+}
+KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year")
+MONEY_KEY = ("regency_id", "topic_id", "fiscal_year")
+MONEY_COLUMNS = ("budgeted", "realised", "outcomes")
+
+
+def _grain_select(grain, rows, sign):
+    """SQL and params of the cells of ``grain`` over ``rows`` (Aspiration QuerySet), counts
+    multiplied by ``sign``; columns in the order ``KEY`` + ``COLUMNS``."""
+    spec = GRAINS[grain]
+    keys = {
+        "k_grain": Value(grain),
+        "k_regency": spec["regency_id"] or Value(0),
+        "k_topic": F("topic"),
+        "k_urusan": Coalesce(F("urusan"), Value(0)) if spec["urusan_id"] else Value(0),
+        "k_channel": spec["channel"] or Value(""),
+        "k_year": ExtractYear("raised_on"),
+    }
+    counts = {
+        f"c_{name}": (Count("pk", filter=q) if q is not None else Count("pk")) * Value(sign)
+        for name, q in COLUMNS.items()
+    }
+    query = rows.order_by().values(**keys).annotate(**counts).query
+    if list(query.annotation_select) != [*keys, *counts]:
+        raise RuntimeError("Unexpected column order in the summary query.")
+    return query.sql_with_params()
+
+
+def _upsert(table, key, columns, selects):
+    """``INSERT INTO table … SELECT … ON CONFLICT (key) DO UPDATE`` adding the counts."""
+    sql = " UNION ALL ".join(s for s, _p in selects)
+    params = [p for _s, ps in selects for p in ps]
+    names = ", ".join([*key, *columns])
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) {sql} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+            params,
+        )
+
+
+def _apply(rows, outcomes, sign):
+    table = AspirationSummary._meta.db_table
+    _upsert(table, KEY, list(COLUMNS), [_grain_select(g, rows, sign) for g in GRAINS])
+    money = (
+        outcomes.order_by()
+        .values(
+            k_regency=F(f"aspiration__{REGENCY}"),
+            k_topic=F("aspiration__topic"),
+            k_year=F("fiscal_year"),
+        )
+        .annotate(
+            c_budgeted=Sum("amount") * Value(sign),
+            c_realised=Coalesce(Sum("realised_amount"), Value(0), output_field=DecimalField())
+            * Value(sign),
+            c_outcomes=Count("pk") * Value(sign),
+        )
+    )
+    sql, params = money.query.sql_with_params()
+    _upsert(MoneySummary._meta.db_table, MONEY_KEY, MONEY_COLUMNS, [(sql, params)])
+
+
+def _apply_ids(ids, sign):
+    ids = list(ids)
+    if ids:
+        _apply(
+            Aspiration.objects.filter(pk__in=ids),
+            BudgetOutcome.objects.filter(aspiration__in=ids),
+            sign,
+        )
+
+
+def add(ids):
+    """Count the aspirations with primary keys ``ids`` in the summaries: just created, or
+    changed after ``remove``. Call inside the transaction that wrote them."""
+    _apply_ids(ids, 1)
+
+
+def remove(ids):
+    """Take the aspirations with primary keys ``ids`` out of the summaries before changing
+    them (their stage, dimensions or budget outcomes); ``add`` them back after the change,
+    in the same transaction, with their rows locked (``select_for_update``) in between."""
+    _apply_ids(ids, -1)
+
+
+@contextmanager
+def tracking(ids):
+    """Keep the summaries in step with a change of the aspirations ``ids`` (their stage,
+    dimensions or budget outcomes) made inside the ``with`` block, in one transaction.
+
+    Locks the rows (``select_for_update``) first, so that what is taken out is what is
+    changed."""
+    ids = list(ids)
+    with transaction.atomic():
+        list(Aspiration.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        remove(ids)
+        yield
+        add(ids)
+
+
+def rebuild():
+    """Recompute both summaries from all aspirations and budget outcomes (seeding, or
+    recovery after rows were changed outside ``aspirations.services``): one
+    ``INSERT … SELECT`` per table. At national scale about a minute."""
+    with transaction.atomic():
+        AspirationSummary.objects.all().delete()
+        MoneySummary.objects.all().delete()
+        _apply(Aspiration.objects.all(), BudgetOutcome.objects.all(), 1)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def usable(user, filters):
+    """True when ``user``'s dashboard under ``filters`` can be read from the summaries:
+    the user sees every aspiration (programme staff, administrators) and the period is
+    whole calendar years (1 January to 31 December, either end open). Region and topic
+    are keys of the cells."""
+    whole_start = filters.start is None or (filters.start.month, filters.start.day) == (1, 1)
+    whole_end = filters.end is None or (filters.end.month, filters.end.day) == (12, 31)
+    return whole_start and whole_end and Aspiration.objects.scope_q(user) == Q()
+
+
+def _regencies(region):
+    if isinstance(region, Province):
+        return Regency.objects.filter(province=region).values("pk")
+    return [region.pk]
+
+
+def _cells(grain, filters):
+    cells = AspirationSummary.objects.filter(grain=grain, recorded__gt=0)
+    if filters.region is not None:
+        cells = cells.filter(regency_id__in=_regencies(filters.region))
+    if filters.topic is not None:
+        cells = cells.filter(topic_id=filters.topic.pk)
+    if filters.start:
+        cells = cells.filter(year__gte=filters.start.year)
+    if filters.end:
+        cells = cells.filter(year__lte=filters.end.year)
+    return cells.order_by()
+
+
+def _sums(columns=None):
+    return {name: Sum(name) for name in columns or COLUMNS}
+
+
+class SummaryCube(d.AspirationCube):
+    """``AspirationCube`` read from ``AspirationSummary`` (the same figures, a few hundred
+    to a few thousand cells): the whole country from the ``channel`` grain; a region from
+    ``region``, with the channels from ``region_channel``."""
+
+    def __init__(self, filters):
+        if filters.region is None:
+            self.cells = self._read(_cells("channel", filters), "topic", "urusan", "channel")
+            self.channel_cells = self.cells
+        else:
+            self.cells = self._read(_cells("region", filters), "topic", "urusan")
+            self.channel_cells = self._read(_cells("region_channel", filters), "topic", "channel")
+        self.stops = [
+            {
+                "stage": stage.value,
+                "stopped_at": "" if stopped == d.NOT_FILLED_KEY else stopped,
+                "n": sum(cell[f"stop_{stage.value}_{stopped}"] for cell in self.cells),
+            }
+            for stage in CLOSED
+            for stopped in [*(s.value for s in FORWARD), d.NOT_FILLED_KEY]
+        ]
+
+    @staticmethod
+    def _read(cells, *keys):
+        names = {f"{key}_id": key for key in keys if key != "channel"}
+        fields = [key if key == "channel" else f"{key}_id" for key in keys]
+        rows = []
+        for cell in cells.values(*fields).annotate(**_sums()):
+            row = {names.get(name, name): value for name, value in cell.items()}
+            if row.get("urusan") == 0:
+                row["urusan"] = None
+            rows.append(row)
+        return rows
+
+    def cells_by(self, by):
+        return self.channel_cells if by == "channel" else self.cells
+
+
+def breakdown_by_region(filters, level):
+    """``kk_portal.dashboards.breakdown_by_region`` from the ``region`` grain:
+    ``[(code, name, counts)]`` sorted by name."""
+    columns = list(d.funnel_columns())
+    per_regency = _cells("region", filters).values("regency_id").annotate(**_sums(columns))
+    regencies = {
+        pk: (code, name, p_code, p_name)
+        for pk, code, name, p_code, p_name in Regency.objects.values_list(
+            "pk", "code", "name", "province__code", "province__name"
+        )
+    }
+    totals = {}
+    for row in per_regency:
+        code, name, p_code, p_name = regencies[row["regency_id"]]
+        key = (p_code, p_name) if level == "province" else (code, name)
+        counts = totals.setdefault(key, dict.fromkeys(columns, 0))
+        for column in columns:
+            counts[column] += int(row[column])
+    return sorted(
+        ((code, name, counts) for (code, name), counts in totals.items()),
+        key=lambda item: item[1],
+    )
+
+
+def money(filters):
+    """``kk_portal.dashboards.money`` from ``MoneySummary``."""
+    first, last = filters.fiscal_years
+    cells = MoneySummary.objects.filter(outcomes__gt=0)
+    if filters.region is not None:
+        cells = cells.filter(regency_id__in=_regencies(filters.region))
+    if filters.topic is not None:
+        cells = cells.filter(topic_id=filters.topic.pk)
+    if first:
+        cells = cells.filter(fiscal_year__gte=first)
+    if last:
+        cells = cells.filter(fiscal_year__lte=last)
+    cells = (
+        cells.order_by()
+        .values(regency_key=F("regency_id"), topic_key=F("topic_id"))
+        .annotate(budgeted=Sum("budgeted"), realised=Sum("realised"), outcomes=Sum("outcomes"))
+    )
+    return d.money_tables(cells)
+
+
+#: Seconds the member figures of the whole programme are kept (``programme_cached``).
+PROGRAMME_CACHE_SECONDS = 600
+
+
+def programme_cached(user, filters, name, compute):
+    """``compute()``, kept for ``PROGRAMME_CACHE_SECONDS`` in the cache when ``user`` sees
+    every group (programme staff, administrators); computed afresh for everyone else.
+
+    For figures that no summary can hold and that have no drill-down for these users, so
+    that no list disagrees with them: the members (600,000 at national scale, about 0.6 s;
+    counted in their group on a given day, ages by today's date; ``Dashboard.member_links``)
+    and the median days between stages (over the latest 20,000 moves, 0.1 s). They may lag
+    behind edits by up to ten minutes. The key holds the name, region, topic, period,
+    today's date and the language (the rows carry labels).
+    """
+    if ConstituentGroup.objects.scope_q(user) != Q():
+        return compute()
+    region = getattr(filters.region, "code", "")
+    topic = getattr(filters.topic, "pk", "")
+    key = (
+        f"dashboard:{name}:{region}:{topic}:{filters.start}:{filters.end}:"
+        f"{timezone.localdate()}:{translation.get_language()}"
+    )
+    return cache.get_or_set(key, compute, PROGRAMME_CACHE_SECONDS)

@@ -1,0 +1,226 @@
+"""The dashboard's summary tables (kk_portal.summaries, issue 6): kept exact by the write
+functions, equal to a fresh rebuild, and giving the same figures as the live queries."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from aspirations import services
+from aspirations.stages import Stage
+from groups.models import Province
+from kk_portal import summaries
+from kk_portal.dashboard_views import Dashboard
+from kk_portal.dashboards import Filters
+from kk_portal.models import AspirationSummary, MoneySummary
+from tests import factories as f
+
+KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year")
+
+
+def _snapshot():
+    """Both summaries as comparable sets, without cells that count nothing."""
+    columns = list(summaries.COLUMNS)
+    cells = {
+        tuple(row)
+        for row in AspirationSummary.objects.filter(recorded__gt=0).values_list(*KEY, *columns)
+    }
+    money = {
+        (r, t, y, Decimal(str(b)).quantize(Decimal("0.01")), Decimal(str(z)), n)
+        for r, t, y, b, z, n in MoneySummary.objects.filter(outcomes__gt=0).values_list(
+            "regency_id", "topic_id", "fiscal_year", "budgeted", "realised", "outcomes"
+        )
+    }
+    return cells, money
+
+
+def _figures(user, filters, *, from_summary):
+    board = Dashboard(user, filters)
+    board.from_summary = from_summary
+    return {
+        key: [[(cell.text, cell.url) for cell in row] for row in board.table(key).rows]
+        for key in (
+            "funnel",
+            "closed",
+            "by_region",
+            "by_topic",
+            "by_urusan",
+            "by_channel",
+            "beneficiaries",
+            "money_regency",
+            "money_topic",
+        )
+    }
+
+
+@pytest.fixture
+def history(world, officer):
+    """Aspirations made and changed only through the write functions and the edit page."""
+    actor = officer.user
+    water = f.TopicFactory(name="Air bersih", default_urusan=f.UrusanFactory(code="1.03"))
+    road = f.TopicFactory(name="Jalan")
+    made = []
+    for n, (group, topic, day) in enumerate(
+        [
+            (world.group_a1, water, datetime.date(2024, 3, 5)),
+            (world.group_a1, road, datetime.date(2024, 11, 20)),
+            (world.group_a2, water, datetime.date(2025, 1, 9)),
+            (world.group_b1, road, datetime.date(2025, 6, 1)),
+        ]
+    ):
+        aspiration, _created = services.aspiration_create(
+            group=group,
+            actor=actor,
+            village=group.village,
+            title=f"Usulan {n}",
+            topic=topic,
+            channel="letter" if n % 2 else "face_to_face",
+            raised_on=day,
+            benefits_poor=bool(n % 2),
+        )
+        made.append(aspiration)
+    first, second, third, fourth = made
+    when = datetime.date(2025, 7, 1)
+    services.aspiration_move(first, to=Stage.CONVEYED, actor=actor, occurred_on=when)
+    services.aspiration_move(first, to=Stage.PLANNED, actor=actor, occurred_on=when)
+    services.aspiration_move(
+        first,
+        to=Stage.BUDGETED,
+        actor=actor,
+        occurred_on=when,
+        amount=Decimal("2500000"),
+        fiscal_year=2025,
+        fund_source="apbdes",
+    )
+    services.aspiration_move(
+        first, to=Stage.REALISED, actor=actor, occurred_on=when, realised_amount=Decimal("2000000")
+    )
+    services.aspiration_move(second, to=Stage.CONVEYED, actor=actor, occurred_on=when)
+    services.aspiration_move(
+        second, to=Stage.NOT_ACCOMMODATED, actor=actor, occurred_on=when, reason="Dana habis"
+    )
+    services.aspiration_carry_over(second, actor=actor, occurred_on=when)
+    services.aspiration_move(third, to=Stage.CONVEYED, actor=actor, occurred_on=when)
+    services.aspiration_move(
+        third,
+        to=Stage.BUDGETED,
+        actor=actor,
+        occurred_on=when,
+        amount=Decimal("900000"),
+        fiscal_year=2026,
+        fund_source="apbdes",
+    )
+    services.aspiration_correct(
+        third, to=Stage.CONVEYED, actor=actor, occurred_on=when, reason="Salah catat"
+    )
+    services.aspiration_move(fourth, to=Stage.WITHDRAWN, actor=actor, occurred_on=when)
+    # The edit page changes topic, channel, village, date raised and beneficiaries.
+    response = officer.post(
+        reverse("aspirations:edit", args=[first.pk]),
+        {
+            "submission_token": str(uuid.uuid4()),
+            "title": "Usulan 0",
+            "topic": road.pk,
+            "village": world.village_a2.pk,
+            "channel": "phone",
+            "raised_on": "2023-12-31",
+            "benefits_women": "on",
+            "benefits_disability": "on",
+        },
+    )
+    assert response.status_code == 302
+    return made
+
+
+def test_summaries_after_writes_equal_a_fresh_rebuild(history):
+    kept = _snapshot()
+
+    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))
+
+    assert _snapshot() == kept
+    assert kept[0] and kept[1]
+
+
+def test_summaries_edit_moves_the_aspiration_between_cells(history):
+    cells = AspirationSummary.objects.filter(grain="channel", recorded__gt=0)
+
+    assert cells.filter(channel="phone", year=2023).get().recorded == 1
+    assert not cells.filter(channel="face_to_face", year=2024).exists()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"start": datetime.date(2024, 1, 1), "end": datetime.date(2025, 12, 31)},
+        {"start": datetime.date(2025, 1, 1)},
+        {"region": "regency_a"},
+        {"region": "province_a", "end": datetime.date(2024, 12, 31)},
+        {"topic": True},
+    ],
+)
+def test_dashboard_figures_from_summary_equal_live(history, world, filters):
+    programme = f.UserFactory(username="program-summary")
+    region = filters.get("region")
+    if region == "regency_a":
+        filters["region"] = world.regency_a
+    elif region == "province_a":
+        filters["region"] = Province.objects.get(pk=world.regency_a.province_id)
+    if filters.get("topic"):
+        filters["topic"] = history[0].topic
+    page = Filters(**filters)
+    assert summaries.usable(programme, page)
+
+    from_summary = _figures(programme, page, from_summary=True)
+    live = _figures(programme, page, from_summary=False)
+
+    assert from_summary == live
+    assert any(row for row in live.values())
+
+
+def test_dashboard_summary_drill_down_count_equals_list_rows(history, programme):
+    board = Dashboard(programme.user, Filters())
+    assert board.from_summary
+    recorded = board.table("funnel").rows[0][1]
+
+    listed = programme.get(recorded.url)
+
+    assert recorded.value == 5
+    assert len(listed.context["page_obj"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("role", "filters", "expected"),
+    [
+        ("programme", {"start": datetime.date(2024, 3, 1)}, False),
+        ("programme", {"end": datetime.date(2024, 6, 30)}, False),
+        ("programme", {"start": datetime.date(2024, 1, 1)}, True),
+        ("facilitator", {}, False),
+        ("dprd", {}, False),
+        ("officer", {}, False),
+    ],
+)
+def test_summary_used_only_where_expressible(request, role, filters, expected):
+    user = request.getfixturevalue(role).user
+
+    assert summaries.usable(user, Filters(**filters)) is expected
+
+
+def test_programme_cached_keeps_figures_for_whole_programme_only(programme, facilitator, world):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    whole = Filters()
+    regency = Filters(region=world.regency_a)
+
+    assert summaries.programme_cached(programme.user, whole, "x", compute) == 1
+    assert summaries.programme_cached(programme.user, whole, "x", compute) == 1
+    assert summaries.programme_cached(programme.user, regency, "x", compute) == 2
+    assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 3
+    assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 4
