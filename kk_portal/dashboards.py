@@ -524,13 +524,11 @@ def reses_attendance(user, filters):
     their attendance, in ONE query: a dict with ``meetings``, ``female``, ``male``, ``poor``,
     ``disability`` and ``not_filled`` (meetings whose attendance by sex is not recorded).
     The topic filter does not apply to meetings."""
-    rows = ResesMeeting.objects.visible_to(user).filter(region_q(filters.region))
-    zone = timezone.get_current_timezone()
-    if filters.start:
-        rows = rows.filter(starts_at__gte=_start_of_day(filters.start, zone))
-    if filters.end:
-        # The end day is included: before 00:00 of the next day (handed case K17).
-        rows = rows.filter(starts_at__lt=_start_of_day(filters.end + datetime.timedelta(1), zone))
+    rows = (
+        ResesMeeting.objects.visible_to(user)
+        .filter(region_q(filters.region))
+        .on_local_days(filters.start or None, filters.end or None)
+    )
     counts = rows.order_by().aggregate(
         meetings=Count("pk"),
         female=Sum("attendance_female"),
@@ -542,10 +540,6 @@ def reses_attendance(user, filters):
         ),
     )
     return {key: value or 0 for key, value in counts.items()}
-
-
-def _start_of_day(day, zone):
-    return datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
 
 
 # --- groups and members -------------------------------------------------------------------

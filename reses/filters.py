@@ -18,8 +18,9 @@ def _representatives(request):
 class ResesMeetingFilter(django_filters.FilterSet):
     """Reses period, representative, regency and a date range.
 
-    Dates are calendar days in the user's zone; the range includes the whole last day
-    (``__date__lte``, handed case K17).
+    Dates are the meetings' own local days (the zone of the village's regency, the zone
+    their times are shown in); the range includes the whole last day up to the next local
+    midnight (``ResesMeetingQuerySet.on_local_days``, handed case K17).
     """
 
     reses_period = django_filters.CharFilter(
@@ -35,13 +36,15 @@ class ResesMeetingFilter(django_filters.FilterSet):
         .distinct()
         .order_by("name"),
     )
-    date_from = django_filters.DateFilter(
-        label=_("from"), field_name="starts_at", lookup_expr="date__gte"
-    )
-    date_to = django_filters.DateFilter(
-        label=_("to"), field_name="starts_at", lookup_expr="date__lte"
-    )
+    date_from = django_filters.DateFilter(label=_("from"), method="filter_date_from")
+    date_to = django_filters.DateFilter(label=_("to"), method="filter_date_to")
 
     class Meta:
         model = ResesMeeting
         fields = []
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.on_local_days(start=value)
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.on_local_days(end=value)

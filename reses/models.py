@@ -4,6 +4,9 @@ Districts of the nine DPRD kabupaten/kota come from PKPU 6/2023 Lampiran III
 (``data/dapil-dprd-kabkota-2024*.csv``); a district's area is a set of villages.
 """
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -172,6 +175,34 @@ class ResesMeetingQuerySet(ScopedQuerySet):
     def dprd_q(self, representative_id):
         return Q(representative=representative_id)
 
+    def on_local_days(self, start=None, end=None):
+        """Meetings held from local day ``start`` through local day ``end`` (dates, both
+        inclusive, either may be ``None``), each judged on its own clock: the zone of its
+        village's regency, the zone its times are shown in (WITA, or WIT in Kota Ambon).
+
+        One condition per zone (``regency.time_zone = Z`` and ``starts_at`` in
+        ``[start 00:00 Z, end + 1 day 00:00 Z)``), joined by OR: the end day is included up
+        to the next local midnight (handed case K17). Used by the meeting list's date filter
+        and the dashboard's reses figures.
+        """
+        from groups.models import TimeZone
+
+        if start is None and end is None:
+            return self.all()
+        condition = Q()
+        for name in TimeZone.values:
+            zone = zoneinfo.ZoneInfo(name)
+            in_zone = Q(village__subdistrict__regency__time_zone=name)
+            if start is not None:
+                in_zone &= Q(starts_at__gte=datetime.datetime.combine(start, datetime.time(), zone))
+            if end is not None:
+                next_day = end + datetime.timedelta(days=1)
+                in_zone &= Q(
+                    starts_at__lt=datetime.datetime.combine(next_day, datetime.time(), zone)
+                )
+            condition |= in_zone
+        return self.filter(condition)
+
     def managed_by(self, user):
         """Meetings ``user`` may edit, build the agenda of and record the follow-up of.
 
@@ -298,11 +329,30 @@ class ResesMeeting(models.Model):
         return self.attendance_female is not None or self.attendance_male is not None
 
     def clean(self):
-        """Refuse an end before the start, a village outside the representative's district and
-        attendance counts that do not fit (poor and disability are parts of the total)."""
+        """Refuse an end before the start, a start outside the representative's term, a
+        village outside the representative's district and attendance counts that do not fit
+        (poor and disability are parts of the total).
+
+        The term check compares years: the meeting's local year (in its village's zone) must
+        lie in ``term_start``..``term_end``, both years inclusive. A term runs from one
+        inauguration to the next, within those years; the day of inauguration is not
+        recorded, so the whole first and last years are allowed.
+        """
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The meeting must end after it starts.")
+        if self.starts_at and self.representative_id and self.village_id:
+            year = self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone)).year
+            term = self.representative
+            if not term.term_start <= year <= term.term_end:
+                errors["starts_at"] = _(
+                    "%(representative)s serves %(start)s–%(end)s; a reses meeting must be "
+                    "held within that term."
+                ) % {
+                    "representative": term,
+                    "start": term.term_start,
+                    "end": term.term_end,
+                }
         if self.representative_id and self.village_id:
             if not village_in_district(self.representative, self.village):
                 errors["village"] = _(
