@@ -112,11 +112,12 @@ class AspirationSummary(models.Model):
 
     A cell is a ``grain`` (which dimensions it keeps) and its key: the regency of the
     village concerned (``0`` = all regencies), topic, urusan (``0`` = none, or all), channel
-    (``""`` = all) and the year raised. Grains: ``region`` (regency × topic × urusan ×
-    year: funnel, topic, urusan, beneficiaries and regions), ``channel`` (topic × urusan ×
-    channel × year over the whole country) and ``region_channel`` (regency × topic ×
-    channel × year). Two million aspirations fit in about 270,000 cells, and a national
-    dashboard reads the 500 of ``channel`` plus the 41,000 of ``region``.
+    (``""`` = all) and the year raised (``0`` = all years). Grains: ``region`` (regency ×
+    topic × urusan × year: funnel, topic, urusan, beneficiaries and regions), ``region_all``
+    (the same over all years), ``channel`` (topic × urusan × channel × year over the whole
+    country) and ``region_channel`` (regency × topic × channel × year). Two million
+    aspirations fit in about 270,000 cells, and a national dashboard without a period reads
+    the 500 of ``channel`` plus the 5,000 of ``region_all``.
     """
 
     grain = models.CharField(max_length=14)
@@ -146,8 +147,9 @@ class MoneySummary(models.Model):
     """Budget outcomes per regency (of the aspiration's village), topic and fiscal year:
     Rupiah budgeted and realised, and how many outcomes; kept by ``kk_portal.summaries``.
 
-    Not by source of funds: the dashboard does not cut by it, and without it 360,000
-    outcomes fit in about 40,000 cells."""
+    ``fiscal_year`` 0 holds all years. Not by source of funds: the dashboard does not cut
+    by it, and without it 360,000 outcomes fit in about 40,000 cells (5,000 for all
+    years)."""
 
     regency_id = models.IntegerField()
     topic_id = models.IntegerField()

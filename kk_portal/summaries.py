@@ -49,10 +49,18 @@ def _column_conditions():
 COLUMNS = _column_conditions()
 REGENCY = "village__subdistrict__regency"
 #: The grains of ``AspirationSummary`` and the key of each: ``None`` = "all" (0 or "").
+#: ``region_all`` is ``region`` over all years (``year`` 0): a dashboard without a period
+#: reads 5,000 cells for its regions instead of 41,000.
 GRAINS = {
-    "region": {"regency_id": F(REGENCY), "urusan_id": True, "channel": None},
-    "channel": {"regency_id": None, "urusan_id": True, "channel": F("channel")},
-    "region_channel": {"regency_id": F(REGENCY), "urusan_id": None, "channel": F("channel")},
+    "region": {"regency_id": F(REGENCY), "urusan_id": True, "channel": None, "year": True},
+    "region_all": {"regency_id": F(REGENCY), "urusan_id": True, "channel": None, "year": None},
+    "channel": {"regency_id": None, "urusan_id": True, "channel": F("channel"), "year": True},
+    "region_channel": {
+        "regency_id": F(REGENCY),
+        "urusan_id": None,
+        "channel": F("channel"),
+        "year": True,
+    },
 }
 KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year")
 MONEY_KEY = ("regency_id", "topic_id", "fiscal_year")
@@ -69,7 +77,7 @@ def _grain_select(grain, rows, sign):
         "k_topic": F("topic"),
         "k_urusan": Coalesce(F("urusan"), Value(0)) if spec["urusan_id"] else Value(0),
         "k_channel": spec["channel"] or Value(""),
-        "k_year": ExtractYear("raised_on"),
+        "k_year": ExtractYear("raised_on") if spec["year"] else Value(0),
     }
     counts = {
         f"c_{name}": (Count("pk", filter=q) if q is not None else Count("pk")) * Value(sign)
@@ -98,12 +106,14 @@ def _upsert(table, key, columns, selects):
 def _apply(rows, outcomes, sign):
     table = AspirationSummary._meta.db_table
     _upsert(table, KEY, list(COLUMNS), [_grain_select(g, rows, sign) for g in GRAINS])
-    money = (
+    # Per fiscal year, and over all years (``fiscal_year`` 0) for a dashboard without a
+    # period.
+    money = [
         outcomes.order_by()
         .values(
             k_regency=F(f"aspiration__{REGENCY}"),
             k_topic=F("aspiration__topic"),
-            k_year=F("fiscal_year"),
+            k_year=year,
         )
         .annotate(
             c_budgeted=Sum("amount") * Value(sign),
@@ -111,9 +121,10 @@ def _apply(rows, outcomes, sign):
             * Value(sign),
             c_outcomes=Count("pk") * Value(sign),
         )
-    )
-    sql, params = money.query.sql_with_params()
-    _upsert(MoneySummary._meta.db_table, MONEY_KEY, MONEY_COLUMNS, [(sql, params)])
+        .query.sql_with_params()
+        for year in (F("fiscal_year"), Value(0))
+    ]
+    _upsert(MoneySummary._meta.db_table, MONEY_KEY, MONEY_COLUMNS, money)
 
 
 def _apply_ids(ids, sign):
@@ -184,6 +195,8 @@ def _regencies(region):
 
 
 def _cells(grain, filters):
+    if grain == "region" and filters.start is None and filters.end is None:
+        grain = "region_all"
     cells = AspirationSummary.objects.filter(grain=grain, recorded__gt=0)
     if filters.region is not None:
         cells = cells.filter(regency_id__in=_regencies(filters.region))
@@ -266,6 +279,10 @@ def money(filters):
     """``kk_portal.dashboards.money`` from ``MoneySummary``."""
     first, last = filters.fiscal_years
     cells = MoneySummary.objects.filter(outcomes__gt=0)
+    if first is None and last is None:
+        cells = cells.filter(fiscal_year=0)
+    else:
+        cells = cells.exclude(fiscal_year=0)
     if filters.region is not None:
         cells = cells.filter(regency_id__in=_regencies(filters.region))
     if filters.topic is not None:
