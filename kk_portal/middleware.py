@@ -2,7 +2,28 @@
 
 import zoneinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Activate the language the user picked with the ID/EN switch, else Indonesian.
+
+    The browser's Accept-Language is ignored on purpose: DESIGN.md makes Indonesian the
+    default and English a choice, and many phones in the programme are set to English. The
+    choice lives in Django's language cookie (``settings.LANGUAGE_COOKIE_NAME``), which
+    ``set_language`` writes; an unknown code in it falls back to ``settings.LANGUAGE_CODE``.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        try:
+            language = translation.get_supported_language_variant(chosen)
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class RegencyTimezoneMiddleware:
