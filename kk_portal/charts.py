@@ -11,11 +11,15 @@ from django.utils.safestring import mark_safe
 
 from kk_portal.formats import format_number
 
-#: Geometry in SVG user units; the SVG scales to its container's width.
+#: Geometry in SVG user units; the SVG scales to its container's width. Each label sits on
+#: its own line above its bar, starting at the left edge, so no label is clipped however
+#: long it is or however narrow the screen (a label column beside the bars cut labels off
+#: at 360 px); ``_VALUE_ROOM`` keeps the value after the longest bar inside the box.
 _WIDTH = 320
-_LABEL_WIDTH = 130
-_ROW = 22
-_BAR = 15
+_LABEL_LINE = 12
+_BAR = 13
+_ROW = _LABEL_LINE + _BAR + 6
+_VALUE_ROOM = 56
 
 
 def bar_chart(title, bars, *, percent=False, targets=()):
@@ -29,11 +33,11 @@ def bar_chart(title, bars, *, percent=False, targets=()):
     """
     values = [value for _label, value, _css in bars if value is not None]
     scale = 100 if percent else max(values, default=0) or 1
-    span = _WIDTH - _LABEL_WIDTH - 45
-    height = _ROW * len(bars) + 6
+    span = _WIDTH - _VALUE_ROOM
+    height = _ROW * len(bars) + 2
     rows = []
     for index, (label, value, css) in enumerate(bars):
-        y = index * _ROW + 4
+        y = index * _ROW + _LABEL_LINE + 2
         width = 0 if value is None else round(span * float(value) / scale, 1)
         if value is None:
             shown = "<5"
@@ -43,18 +47,16 @@ def bar_chart(title, bars, *, percent=False, targets=()):
             shown = format_number(value)
         rows.append(
             format_html(
-                '<text x="{}" y="{}" class="chart-label" text-anchor="end">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" class="bar {}"></rect>'
+                '<text x="0" y="{}" class="chart-label">{}</text>'
+                '<rect x="0" y="{}" width="{}" height="{}" class="bar {}"></rect>'
                 '<text x="{}" y="{}" class="chart-value">{}</text>',
-                _LABEL_WIDTH - 4,
-                y + _BAR - 3,
+                y - 3,
                 _shorten(str(label)),
-                _LABEL_WIDTH,
                 y,
                 width,
                 _BAR,
                 css,
-                _LABEL_WIDTH + width + 3,
+                width + 3,
                 y + _BAR - 3,
                 shown,
             )
@@ -62,7 +64,7 @@ def bar_chart(title, bars, *, percent=False, targets=()):
     lines = format_html_join(
         "",
         '<line x1="{0}" x2="{0}" y1="0" y2="{1}" class="chart-target"></line>',
-        ((_LABEL_WIDTH + round(span * target / 100, 1), height) for target in targets),
+        ((round(span * target / 100, 1), height) for target in targets),
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
@@ -76,6 +78,6 @@ def bar_chart(title, bars, *, percent=False, targets=()):
     )
 
 
-def _shorten(text, limit=22):
+def _shorten(text, limit=48):
     """Labels longer than ``limit`` characters end in "…" in the chart; tables keep them whole."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -62,3 +62,15 @@ def test_forbidden_page_programme_move_in_english_after_choice(programme, world)
     assert "<h1>Not allowed</h1>" in response.text
     assert "Your role does not allow this page or action." in response.text
     assert "Back to the home page" in response.text
+
+
+def test_chart_label_long_stage_name_kept_whole_and_left_aligned():
+    """The label column beside the bars cut "masuk forum perencanaan" to "…perencana…" and
+    clipped it at the left edge; labels now sit above their bars from x=0."""
+    from kk_portal.charts import bar_chart
+
+    svg = str(bar_chart("Corong", [("masuk forum perencanaan", 4, ""), ("tercatat", 6, "")]))
+
+    assert ">masuk forum perencanaan</text>" in svg
+    assert 'text-anchor="end"' not in svg
+    assert svg.count('<text x="0"') == 2
