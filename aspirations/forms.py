@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import ACCEPT, check_upload
 from aspirations.models import Aspiration
+from aspirations.services import check_raised_on
 from groups.models import Village
 from kk_portal.accounts import groups_writable_by
 from kk_portal.forms import SubmissionTokenMixin
@@ -43,6 +44,7 @@ class AspirationForm(forms.ModelForm):
     An officer's group is fixed; a facilitator picks one of their regency's groups. The
     village must lie in the group's subdistrict (checked here, so a tampered village id is a
     form error). The urusan follows the topic's default unless staff change it when editing.
+    The date raised follows ``aspirations.services.check_raised_on``.
     """
 
     files = MultipleFileField(
@@ -104,6 +106,15 @@ class AspirationForm(forms.ModelForm):
         village = cleaned.get("village")
         if group and village and village.subdistrict_id != group.village.subdistrict_id:
             self.add_error("village", _("Choose a village in the group's subdistrict."))
+        if group and cleaned.get("raised_on"):
+            try:
+                check_raised_on(
+                    group,
+                    cleaned["raised_on"],
+                    aspiration=self.instance if self.instance.pk else None,
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -91,6 +91,81 @@ def aspiration_create(*, group, actor, submission_token=None, **fields):
     return aspiration, True
 
 
+#: No aspiration is raised before the programme's first constituent groups were formed, in
+#: 2014 (BaKTI article in ``../shared/seed/``; ``seed_demo``'s 2014 cohort). An earlier date
+#: is a typing slip such as 1900 or 2104.
+RAISED_ON_FLOOR = datetime.date(2014, 1, 1)
+
+
+def check_raised_on(group, raised_on, *, aspiration=None):
+    """Raise ``ValidationError({"raised_on": …})`` unless ``raised_on`` (a ``date``) is a
+    plausible date raised for an aspiration of ``group``.
+
+    Refused: a date after today in the group's zone (WITA, or WIT in Kota Ambon), a date
+    before ``RAISED_ON_FLOOR`` and, for an existing ``aspiration``, a date after its first
+    move (its earliest event other than the ``CREATED`` one), so that its timeline reads in
+    order.
+    """
+    if raised_on is None:
+        return
+    if raised_on > timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone)):
+        raise ValidationError({"raised_on": _("The date raised cannot be in the future.")})
+    if raised_on < RAISED_ON_FLOOR:
+        raise ValidationError(
+            {
+                "raised_on": _(
+                    "The date raised cannot be before %(date)s, when the programme's first "
+                    "groups were formed."
+                )
+                % {"date": date_format(RAISED_ON_FLOOR, "j F Y")}
+            }
+        )
+    if aspiration is not None and aspiration.pk is not None:
+        first_move = (
+            aspiration.events.exclude(kind=EventKind.CREATED)
+            .order_by("occurred_on")
+            .values_list("occurred_on", flat=True)
+            .first()
+        )
+        if first_move is not None and raised_on > first_move:
+            raise ValidationError(
+                {
+                    "raised_on": _(
+                        "The date raised cannot be after the aspiration's first step on its "
+                        "way (%(date)s)."
+                    )
+                    % {"date": date_format(first_move, "j F Y")}
+                }
+            )
+
+
+def aspiration_update(aspiration, *, actor, **fields):
+    """Save edited ``fields`` (``Aspiration`` field names → values) of ``aspiration``.
+
+    ``raised_on`` is checked by ``check_raised_on``; when it changes, the ``CREATED`` event
+    moves to the new date, and so does ``stage_changed_on`` while the aspiration is still
+    at ``recorded`` (the creation is then its last change of stage). The stage itself never
+    changes here (``aspiration_move``). ``actor`` is recorded as the history's user.
+    Raises ``ValidationError`` keyed by field and writes nothing when refused. Returns
+    ``aspiration``, saved.
+    """
+    if "stage" in fields:
+        raise ValueError("aspiration_update does not change the stage; use aspiration_move.")
+    with transaction.atomic():
+        locked = Aspiration.objects.select_for_update().get(pk=aspiration.pk)
+        raised_on = fields.get("raised_on", locked.raised_on)
+        check_raised_on(aspiration.group, raised_on, aspiration=locked)
+        for name, value in fields.items():
+            setattr(aspiration, name, value)
+        if raised_on != locked.raised_on:
+            locked.events.filter(kind=EventKind.CREATED).update(occurred_on=raised_on)
+            if locked.stage == Stage.RECORDED:
+                aspiration.stage_changed_on = raised_on
+        aspiration._history_user = actor
+        aspiration.save()
+    return aspiration
+
+
 def can_move(user, aspiration):
     """Whether ``user`` may record moves, corrections and carry-overs on ``aspiration``.
 
@@ -167,11 +242,20 @@ def _as_date(value):
 
 
 def _check_date(aspiration, occurred_on, *, not_before=None, before_message=None):
-    """Refuse a missing date, a date in the future (group's zone) or one before ``not_before``."""
+    """Refuse a missing date, a date in the future (group's zone), one before the
+    aspiration's ``raised_on`` (nothing happens to it before it exists) or one before
+    ``not_before``."""
     if occurred_on is None:
         raise ValidationError({"occurred_on": _("Enter the date on which it happened.")})
     if occurred_on > group_today(aspiration):
         raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
+    if occurred_on < aspiration.raised_on:
+        raise ValidationError(
+            {
+                "occurred_on": _("The date cannot be before the aspiration was raised (%(date)s).")
+                % {"date": date_format(aspiration.raised_on, "j F Y")}
+            }
+        )
     if not_before is not None and occurred_on < not_before:
         message = before_message or _(
             "The date cannot be before the last change of stage (%(date)s)."

@@ -172,8 +172,11 @@ def aspiration_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         # Topic, urusan, channel, village, date raised and beneficiaries are dimensions of
         # the dashboard's summaries: they follow the edit in its transaction.
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in form._meta.fields
+        }
         with transaction.atomic(), summaries.tracking([aspiration.pk]):
-            form.save()
+            services.aspiration_update(aspiration, actor=request.user, **fields)
             for upload in form.cleaned_data["files"]:
                 attachment_store(aspiration=aspiration, upload=upload, actor=request.user)
         messages.success(request, _("Aspiration saved."))

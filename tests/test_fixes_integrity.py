@@ -111,3 +111,164 @@ def test_meeting_create_accepts_first_and_last_year_of_term(dprd, world, day):
 
     assert response.status_code == 302
     assert ResesMeeting.objects.count() == 1
+
+
+# --- 2 and 3. the date raised: not in the future, not before 2014, not after the first move
+
+
+def _resubmit(response, **changes):
+    """The form's values as the browser would send them back, with ``changes``."""
+    from django import forms
+
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+            continue
+        if isinstance(field.widget, forms.DateInput):
+            value = field.widget.format_value(value)
+        data[name] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def recorded(world, officer):
+    from aspirations import services
+
+    aspiration, _ = services.aspiration_create(
+        group=world.group_a1,
+        actor=officer.user,
+        village=world.village_a1,
+        title="Air bersih Dusun Satu",
+        description="Sumur kering.",
+        topic=f.TopicFactory(),
+        channel="face_to_face",
+        raised_on=datetime.date(2021, 4, 17),
+    )
+    return aspiration
+
+
+def _group_today():
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=WITA)
+
+
+@pytest.mark.parametrize(
+    ("raised_on", "message"),
+    [
+        ("1900-01-01", "2014"),
+        ("2013-12-31", "2014"),
+        ("tomorrow", "future"),
+    ],
+)
+def test_aspiration_create_refuses_implausible_raised_on(officer, world, raised_on, message):
+    from aspirations.models import Aspiration
+
+    if raised_on == "tomorrow":
+        raised_on = (_group_today() + datetime.timedelta(days=1)).isoformat()
+    form = officer.get(reverse("aspirations:create"))
+    data = _resubmit(
+        form,
+        title="Jalan tani rusak",
+        description="Rusak.",
+        topic=f.TopicFactory().pk,
+        village=world.village_a1.pk,
+        channel="face_to_face",
+        raised_on=raised_on,
+    )
+
+    response = officer.post(reverse("aspirations:create"), data)
+
+    assert not Aspiration.objects.exists()
+    errors = response.context["form"].errors["raised_on"]
+    assert message in errors[0] or "masa depan" in errors[0]
+    assert "errorlist" in response.text
+
+
+def test_aspiration_edit_refuses_future_raised_on(officer, recorded):
+    url = reverse("aspirations:edit", args=[recorded.pk])
+    tomorrow = _group_today() + datetime.timedelta(days=1)
+
+    response = officer.post(url, _resubmit(officer.get(url), raised_on=tomorrow.isoformat()))
+
+    recorded.refresh_from_db()
+    assert recorded.raised_on == datetime.date(2021, 4, 17)
+    assert response.context["form"].errors["raised_on"]
+
+
+def test_aspiration_edit_refuses_raised_on_after_first_move(officer, recorded):
+    from aspirations import services
+
+    services.aspiration_move(
+        recorded, to="conveyed", actor=officer.user, occurred_on=datetime.date(2021, 5, 28)
+    )
+    url = reverse("aspirations:edit", args=[recorded.pk])
+
+    response = officer.post(url, _resubmit(officer.get(url), raised_on="2026-11-01"))
+
+    recorded.refresh_from_db()
+    assert recorded.raised_on == datetime.date(2021, 4, 17)
+    assert "28 Mei 2021" in response.context["form"].errors["raised_on"][0] or (
+        "28 May 2021" in response.context["form"].errors["raised_on"][0]
+    )
+
+
+def test_aspiration_edit_raised_on_moves_created_event_and_stage_date(officer, recorded):
+    from aspirations.models import EventKind
+
+    url = reverse("aspirations:edit", args=[recorded.pk])
+
+    response = officer.post(url, _resubmit(officer.get(url), raised_on="2021-03-02"))
+
+    assert response.status_code == 302
+    recorded.refresh_from_db()
+    created = recorded.events.get(kind=EventKind.CREATED)
+    assert (recorded.raised_on, recorded.stage_changed_on, created.occurred_on) == (
+        datetime.date(2021, 3, 2),
+        datetime.date(2021, 3, 2),
+        datetime.date(2021, 3, 2),
+    )
+    detail = officer.get(reverse("aspirations:detail", args=[recorded.pk]))
+    assert "“17 April 2021” → “2 Maret 2021”" in detail.text
+
+
+def test_aspiration_edit_raised_on_keeps_stage_date_after_a_move(officer, recorded):
+    from aspirations import services
+
+    services.aspiration_move(
+        recorded, to="conveyed", actor=officer.user, occurred_on=datetime.date(2021, 5, 28)
+    )
+    url = reverse("aspirations:edit", args=[recorded.pk])
+
+    officer.post(url, _resubmit(officer.get(url), raised_on="2021-05-01"))
+
+    recorded.refresh_from_db()
+    assert recorded.raised_on == datetime.date(2021, 5, 1)
+    assert recorded.stage_changed_on == datetime.date(2021, 5, 28)
+
+
+# --- 4. nothing happens to an aspiration before it was raised -----------------------------
+
+
+def test_record_response_refuses_date_before_raised_on(officer, recorded):
+    from django.core.exceptions import ValidationError
+
+    from aspirations import services
+
+    for response in ("pokir", "answered"):
+        with pytest.raises(ValidationError) as refused:
+            services.aspiration_record_response(
+                recorded,
+                response=response,
+                actor=officer.user,
+                occurred_on=datetime.date(2021, 4, 16),
+            )
+        assert "occurred_on" in refused.value.message_dict
+    assert list(recorded.events.values_list("kind", flat=True)) == ["created"]

@@ -4,7 +4,10 @@ Both partials (``aspirations/_timeline.html``, ``aspirations/_move_actions.html`
 what they show here in a fixed number of queries, whatever the number of events.
 """
 
+import datetime
+
 from django import template
+from django.utils.formats import date_format
 
 from aspirations import services
 from aspirations.models import Aspiration
@@ -66,7 +69,8 @@ def field_edits(aspiration):
     """Edits of the aspiration's own fields, oldest first (one query).
 
     A list of ``{"when", "user", "changes"}``; ``changes`` is a list of ``(field label,
-    old, new)`` where ``old``/``new`` are ``None`` for related rows (shown by name only).
+    old, new)`` where ``old``/``new`` are ``None`` for related rows (shown by name only) and
+    dates are text in the detail page's "j F Y" format (29 November 2026), both sides alike.
     Saves that changed only the stage (moves) are left out: the events show those.
     """
     records = list(aspiration.history.select_related("history_user").order_by("history_date"))
@@ -81,12 +85,19 @@ def field_edits(aspiration):
                 if name in _FOREIGN_KEYS:
                     changes.append((labels[name], None, None))
                 else:
-                    changes.append((labels[name], old, new))
+                    changes.append((labels[name], _shown(old), _shown(new)))
         if changes:
             edits.append(
                 {"when": record.history_date, "user": record.history_user, "changes": changes}
             )
     return edits
+
+
+def _shown(value):
+    """A changed value as the change log shows it: dates as "j F Y", the rest unchanged."""
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    return value
 
 
 @register.simple_tag(takes_context=True)
