@@ -88,9 +88,10 @@ class AspirationFilter(django_filters.FilterSet):
             self.filters["village"].queryset = Village.objects.filter(
                 pk__in=visible.values("village")
             )
-            self.filters["representative"].queryset = Representative.objects.filter(
-                pk__in=visible.values("representative")
-            )
+            # The representatives the user may address (``AspirationForm``'s choices): a
+            # semi-join of the district's aspirations to their representative took a second
+            # at national scale.
+            self.filters["representative"].queryset = Representative.objects.visible_to(user)
             self.filters["urusan"].queryset = Urusan.objects.filter(pk__in=visible.values("urusan"))
             self.filters["group"].queryset = ConstituentGroup.objects.filter(
                 pk__in=visible.values("group")
