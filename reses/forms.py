@@ -18,7 +18,7 @@ from reses.models import (
     ResesMeeting,
     district_village_ids,
 )
-from reses.services import local_datetime
+from reses.services import check_agenda, local_datetime
 
 #: A date picker sends ISO; people type the Indonesian order (handed case K16).
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -173,7 +173,7 @@ class AgendaAddForm(forms.Form):
 
     def clean_aspirations(self):
         chosen = list(self.cleaned_data["aspirations"])
-        AgendaItem.check_in_district(self.meeting, chosen)
+        check_agenda(self.meeting, chosen)
         return chosen
 
 

@@ -42,14 +42,19 @@ def with_days_waiting_items(items, today=None):
 
 def agenda_candidates(meeting, user):
     """Open aspirations ``user`` may see that concern a village of the district of the
-    meeting's representative and are not yet on its agenda.
+    meeting's representative, were raised on or before the meeting's local date
+    (``meeting_local_date``: a meeting cannot discuss what was not yet raised, and its
+    response cannot be dated before the aspiration) and are not yet on its agenda.
 
     Ordered by subdistrict, village, topic and age, for grouping by village and topic.
     """
     return (
         Aspiration.objects.visible_to(user)
         .open()
-        .filter(village__in=district_village_ids(meeting.representative_id))
+        .filter(
+            village__in=district_village_ids(meeting.representative_id),
+            raised_on__lte=meeting_local_date(meeting),
+        )
         .exclude(agenda_items__meeting=meeting)
         .select_related("village__subdistrict", "topic", "urusan")
         # Groups fetched for the page's rows only: joined, all 20,000 groups were hashed
@@ -79,15 +84,34 @@ def agenda_items(meeting, *, accepted=None):
     return items
 
 
+def check_agenda(meeting, aspirations):
+    """Raise ``ValidationError`` (a list of messages) unless every aspiration in the list
+    ``aspirations`` may be on the meeting's agenda: it concerns a village of the district of
+    the meeting's representative (``AgendaItem.check_in_district``) and was raised on or
+    before the meeting's local date (``meeting_local_date``)."""
+    AgendaItem.check_in_district(meeting, aspirations)
+    day = meeting_local_date(meeting)
+    later = [aspiration for aspiration in aspirations if aspiration.raised_on > day]
+    if later:
+        raise ValidationError(
+            [
+                _("“%(title)s” was raised after the meeting; it cannot be on its agenda.")
+                % {"title": aspiration.title}
+                for aspiration in later
+            ]
+        )
+
+
 def agenda_add(meeting, aspirations, *, proposed_by_group=False):
     """Put ``aspirations`` on the meeting's agenda after the items already there.
 
     Items proposed by a group wait for staff to accept them (``accepted=False``). An aspiration
     already on the agenda is skipped. Raises ``ValidationError`` (nothing written) if one
-    concerns a village outside the representative's district. Returns the new items.
+    concerns a village outside the representative's district or was raised after the
+    meeting's local date (see ``agenda_candidates``). Returns the new items.
     """
     aspirations = list(aspirations)
-    AgendaItem.check_in_district(meeting, aspirations)
+    check_agenda(meeting, aspirations)
     with transaction.atomic():
         present = set(meeting.agenda_items.values_list("aspiration_id", flat=True))
         last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
