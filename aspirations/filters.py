@@ -9,6 +9,7 @@ from aspirations.models import Aspiration, Channel, Topic, Urusan
 from aspirations.stages import FORWARD, Stage
 from groups.models import ConstituentGroup, Regency, Village
 from kk_portal import dashboards
+from kk_portal.forms import date_range_form
 from members.forms import DateInput
 from reses.models import Representative
 
@@ -20,7 +21,8 @@ class AspirationFilter(django_filters.FilterSet):
     Village, representative and group choices are taken from the aspirations the user
     sees, so a tampered id is a form error and never widens the list; for programme staff
     (who see all) from the reference tables, villages and groups per chosen regency.
-    ``raised_to`` is inclusive: the end day's aspirations are in (handed case K17).
+    ``raised_to`` is inclusive: the end day's aspirations are in (handed case K17); one
+    before ``raised_from`` is an error beside it (``kk_portal.forms.date_range_form``).
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
@@ -68,6 +70,7 @@ class AspirationFilter(django_filters.FilterSet):
     class Meta:
         model = Aspiration
         fields = []
+        form = date_range_form("raised_from", "raised_to")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment
 from kk_portal import summaries
 from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import refuse_foreign_choices, submitted_before
+from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
 
@@ -55,7 +55,7 @@ def aspiration_list(request):
     )
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
-    rows = filterset.qs if filterset.is_valid() else aspirations.none()
+    rows = filtered_rows(filterset)
     unfiltered = filterset.is_valid() and not any(filterset.form.cleaned_data.values())
     return render(
         request,

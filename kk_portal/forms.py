@@ -1,9 +1,10 @@
-"""Form pieces shared by the apps' create forms."""
+"""Form pieces shared by the apps' forms and list filters."""
 
 import uuid
 
 from django import forms
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 class SubmissionTokenMixin(forms.Form):
@@ -44,3 +45,31 @@ def refuse_foreign_choices(form, names):
     for name in names:
         if any(error.code == "invalid_choice" for error in errors.get(name, [])):
             raise Http404
+
+
+def date_range_form(start, end):
+    """A form class for a ``FilterSet``'s ``Meta.form`` whose fields ``start`` and ``end``
+    (names of two date fields) make a range: an end before the start is an error beside
+    ``end``, as on the dashboard (``kk_portal.dashboards.DashboardFilterForm``)."""
+
+    class DateRangeForm(forms.Form):
+        def clean(self):
+            data = super().clean()
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, _("The end of the period is before its start."))
+            return data
+
+    return DateRangeForm
+
+
+def filtered_rows(filterset):
+    """The rows a list page shows for ``filterset`` (a ``django_filters.FilterSet`` bound to
+    ``request.GET``): its result when every filter is valid, else no rows.
+
+    One behaviour on every list (members, aspirations, reses meetings): an invalid filter
+    (an unknown choice, a date that is not a date, an end before the start) shows its
+    message beside the field and an empty list, never the unfiltered rows as if it applied.
+    """
+    if filterset.is_valid():
+        return filterset.qs
+    return filterset.queryset.none()

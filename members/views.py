@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import refuse_foreign_choices, submitted_before
+from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
 from members.filters import MemberFilter
@@ -48,7 +48,7 @@ def member_list(request):
     members = visible_members(request.user).select_related("group")
     filterset = MemberFilter(request.GET, queryset=members, user=request.user)
     refuse_foreign_choices(filterset.form, ["group"])
-    rows = filterset.qs if filterset.is_valid() else members.none()
+    rows = filtered_rows(filterset)
     page = paginate(request, rows)
     return render(
         request,

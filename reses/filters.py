@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Regency
+from kk_portal.forms import date_range_form
 from reses.models import Representative, ResesMeeting
 
 
@@ -20,7 +21,8 @@ class ResesMeetingFilter(django_filters.FilterSet):
 
     Dates are the meetings' own local days (the zone of the village's regency, the zone
     their times are shown in); the range includes the whole last day up to the next local
-    midnight (``ResesMeetingQuerySet.on_local_days``, handed case K17).
+    midnight (``ResesMeetingQuerySet.on_local_days``, handed case K17); an end before the
+    start is an error beside it (``kk_portal.forms.date_range_form``).
     """
 
     reses_period = django_filters.CharFilter(
@@ -42,6 +44,7 @@ class ResesMeetingFilter(django_filters.FilterSet):
     class Meta:
         model = ResesMeeting
         fields = []
+        form = date_range_form("date_from", "date_to")
 
     def filter_date_from(self, queryset, name, value):
         return queryset.on_local_days(start=value)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aspirations.models import Aspiration
-from kk_portal.forms import submitted_before
+from kk_portal.forms import filtered_rows, submitted_before
 from kk_portal.scoping import Role, get_visible_or_404
 from reses import services
 from reses.filters import ResesMeetingFilter
@@ -55,8 +55,8 @@ def _visible_or_404(user, pk):
 def meeting_list(request):
     """The meetings the user may see, filtered and paginated (filters kept on every page)."""
     meetings = _meetings().visible_to(request.user).order_by("-starts_at", "-pk")
-    filterset = ResesMeetingFilter(request.GET or None, queryset=meetings, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else meetings
+    filterset = ResesMeetingFilter(request.GET, queryset=meetings, request=request)
+    rows = filtered_rows(filterset)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -309,3 +309,61 @@ def test_agenda_add_refuses_aspiration_raised_after_meeting(dprd, world, july_me
     assert response.status_code == 400
     assert not AgendaItem.objects.exists()
     assert "“Baru”" in response.context["add_form"].errors["aspirations"][0]
+
+
+# --- 8. invalid filters: a message and an empty list, on every list -----------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"representative": "99999"},
+        {"regency": "abc"},
+        {"date_from": "abc"},
+        {"date_from": "2025-03-31", "date_to": "2025-03-01"},
+    ],
+)
+def test_reses_list_invalid_filter_shows_message_and_no_rows(programme, world, query):
+    f.ResesMeetingFactory(
+        representative=world.representative, village=world.village_a1, reses_period="Ada"
+    )
+
+    response = programme.get(reverse("reses:meeting_list"), query)
+
+    assert list(response.context["page_obj"]) == []
+    form = response.context["filter"].form
+    assert form.errors
+    for messages in form.errors.values():
+        assert messages[0] in response.text
+
+
+def test_reses_list_reversed_range_error_beside_end(programme, world):
+    response = programme.get(
+        reverse("reses:meeting_list"), {"date_from": "2025-03-31", "date_to": "2025-03-01"}
+    )
+
+    assert list(response.context["filter"].form.errors) == ["date_to"]
+
+
+def test_reses_list_without_filters_lists_meetings(programme, world):
+    f.ResesMeetingFactory(
+        representative=world.representative, village=world.village_a1, reses_period="Ada"
+    )
+
+    response = programme.get(reverse("reses:meeting_list"))
+
+    assert [m.reses_period for m in response.context["page_obj"]] == ["Ada"]
+    assert not response.context["filter"].form.errors
+
+
+def test_aspiration_list_reversed_range_error_beside_end(officer, world):
+    f.AspirationFactory(group=world.group_a1, raised_on=datetime.date(2024, 8, 17))
+
+    response = officer.get(
+        reverse("aspirations:list"), {"raised_from": "2024-08-31", "raised_to": "2024-08-01"}
+    )
+
+    errors = response.context["filter"].form.errors
+    assert list(errors) == ["raised_to"]
+    assert errors["raised_to"][0] in response.text
+    assert list(response.context["page_obj"]) == []
