@@ -5,15 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Regency
 from kk_portal.forms import date_range_form
+from members.forms import DateInput
+from reses.forms import RepresentativeChoiceField
 from reses.models import Representative, ResesMeeting
 
 
 def _representatives(request):
     return (
-        Representative.objects.visible_to(request.user)
+        Representative.objects.visible_to(request.user).select_related("district")
         if request
         else Representative.objects.none()
     )
+
+
+class _RepresentativeFilter(django_filters.ModelChoiceFilter):
+    field_class = RepresentativeChoiceField
 
 
 class ResesMeetingFilter(django_filters.FilterSet):
@@ -26,20 +32,22 @@ class ResesMeetingFilter(django_filters.FilterSet):
     """
 
     reses_period = django_filters.CharFilter(
-        label=_("reses period"), field_name="reses_period", lookup_expr="icontains"
+        label=_("Reses period"), field_name="reses_period", lookup_expr="icontains"
     )
-    representative = django_filters.ModelChoiceFilter(
-        label=_("representative"), queryset=_representatives
-    )
+    representative = _RepresentativeFilter(label=_("Representative"), queryset=_representatives)
     regency = django_filters.ModelChoiceFilter(
-        label=_("regency"),
+        label=_("Regency"),
         field_name="village__subdistrict__regency",
         queryset=Regency.objects.filter(subdistricts__villages__reses_meetings__isnull=False)
         .distinct()
         .order_by("name"),
     )
-    date_from = django_filters.DateFilter(label=_("from"), method="filter_date_from")
-    date_to = django_filters.DateFilter(label=_("to"), method="filter_date_to")
+    date_from = django_filters.DateFilter(
+        label=_("Held from"), method="filter_date_from", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Held until (inclusive)"), method="filter_date_to", widget=DateInput
+    )
 
     class Meta:
         model = ResesMeeting

@@ -25,12 +25,40 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 
 
+class NoColonLabelsMixin:
+    """Labels without a trailing colon, as in the members' and aspirations' forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class VillageChoiceField(forms.ModelChoiceField):
+    """A village labelled "Village, Kec. Subdistrict, Regency": names repeat across the
+    programme's 1,156 villages. The queryset must ``select_related("subdistrict__regency")``
+    and be ordered by regency, subdistrict and name (``villages_in_order``)."""
+
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.subdistrict.name})"
+        subdistrict = obj.subdistrict
+        return f"{obj.name}, {_('Kec.')} {subdistrict.name}, {subdistrict.regency.name}"
 
 
-class ResesMeetingForm(forms.ModelForm):
+def villages_in_order():
+    """Villages with their subdistrict and regency, ordered as ``VillageChoiceField`` shows."""
+    return Village.objects.select_related("subdistrict__regency").order_by(
+        "subdistrict__regency__name", "subdistrict__name", "name"
+    )
+
+
+class RepresentativeChoiceField(forms.ModelChoiceField):
+    """A representative labelled "Name — DISTRICT (Party)"; the queryset must
+    ``select_related("district")``."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} — {obj.district.name} ({obj.party})"
+
+
+class ResesMeetingForm(NoColonLabelsMixin, forms.ModelForm):
     """A meeting with its date and times typed as local values of the village's regency.
 
     ``starts_at``/``ends_at`` here are times of day; with ``date`` they become aware datetimes
@@ -75,6 +103,7 @@ class ResesMeetingForm(forms.ModelForm):
             "expected_attendance",
             "notes",
         ]
+        field_classes = {"representative": RepresentativeChoiceField}
 
     field_order = [
         "representative",
@@ -92,9 +121,7 @@ class ResesMeetingForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        villages = Village.objects.select_related("subdistrict").order_by(
-            "subdistrict__name", "name"
-        )
+        villages = villages_in_order()
         if user.role == Role.DPRD and not user.is_superuser:
             del self.fields["representative"]
             self.instance.representative = user.representative
@@ -154,11 +181,11 @@ class ResesMeetingCreateForm(SubmissionTokenMixin, ResesMeetingForm):
     """A new meeting; its hidden submission token stops a double tap making two."""
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(NoColonLabelsMixin, forms.Form):
     """Aspirations picked for the agenda; each must concern a village of the district."""
 
     aspirations = forms.ModelMultipleChoiceField(
-        label=_("aspirations"),
+        label=_("Aspirations"),
         queryset=Aspiration.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -177,7 +204,7 @@ class AgendaAddForm(forms.Form):
         return chosen
 
 
-class CandidateFilterForm(forms.Form):
+class CandidateFilterForm(NoColonLabelsMixin, forms.Form):
     """Narrow the agenda builder's candidates to one village and/or topic of the district."""
 
     village = VillageChoiceField(
@@ -187,10 +214,8 @@ class CandidateFilterForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = (
-            Village.objects.filter(pk__in=district_village_ids(meeting.representative_id))
-            .select_related("subdistrict")
-            .order_by("subdistrict__name", "name")
+        self.fields["village"].queryset = villages_in_order().filter(
+            pk__in=district_village_ids(meeting.representative_id)
         )
 
     def filter(self, candidates):
@@ -238,14 +263,14 @@ AgendaOrderFormSet = forms.modelformset_factory(
 )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(NoColonLabelsMixin, forms.Form):
     """Attendance counts of people; the poor and disabled are part of the women and men."""
 
-    attendance_female = forms.IntegerField(label=_("women attending"), min_value=0)
-    attendance_male = forms.IntegerField(label=_("men attending"), min_value=0)
-    attendance_poor = forms.IntegerField(label=_("poor attending"), min_value=0, required=False)
+    attendance_female = forms.IntegerField(label=_("Women attending"), min_value=0)
+    attendance_male = forms.IntegerField(label=_("Men attending"), min_value=0)
+    attendance_poor = forms.IntegerField(label=_("Poor attending"), min_value=0, required=False)
     attendance_disability = forms.IntegerField(
-        label=_("people with disability attending"), min_value=0, required=False
+        label=_("People with disability attending"), min_value=0, required=False
     )
 
     def clean(self):
@@ -261,16 +286,16 @@ class AttendanceForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(NoColonLabelsMixin, forms.Form):
     """The representative's response to one agenda item, with a note."""
 
     response = forms.ChoiceField(
-        label=_("response"),
+        label=_("Response"),
         choices=[("", _("not yet"))] + list(AgendaItem.Response.choices),
         required=False,
     )
     note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, item, **kwargs):
