@@ -4,7 +4,8 @@ Reading follows ``kk_portal.scoping`` (``visible_to``). Writing group data (memb
 aspirations, attachments) is narrower (DESIGN.md, "Who may see what"): officers write for
 their own group, facilitators for the groups of their regency, administrators for all;
 programme and DPRD staff only read. Officer accounts are created, deactivated and given a
-new password by the facilitator of the group's regency (issue 3), without e-mail.
+new password by the facilitator of the group's regency (issue 3), or by an administrator,
+without e-mail.
 """
 
 from django.contrib.auth import get_user_model
@@ -29,17 +30,18 @@ def groups_writable_by(user):
 
 
 def can_manage_officers(user):
-    """True for an active facilitator with a regency (the only role that manages officers)."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role == Role.FACILITATOR
-        and user.regency_id is not None
-    )
+    """True for an active facilitator with a regency, and for an active administrator
+    (role admin or superuser), who sees and manages everything (DESIGN.md, roles)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.FACILITATOR and user.regency_id is not None
 
 
 def officers_managed_by(user):
-    """QuerySet of the officer accounts ``user`` manages: officers of their regency's groups.
+    """QuerySet of the officer accounts ``user`` manages: officers of the groups ``user``
+    sees (a facilitator's regency; every group for an administrator).
 
     Empty unless ``can_manage_officers(user)``.
     """

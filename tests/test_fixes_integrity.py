@@ -367,3 +367,42 @@ def test_aspiration_list_reversed_range_error_beside_end(officer, world):
     assert list(errors) == ["raised_to"]
     assert errors["raised_to"][0] in response.text
     assert list(response.context["page_obj"]) == []
+
+
+# --- 9. administrators manage officer accounts of every group ----------------------------
+
+
+def test_officer_accounts_admin_sees_every_regency(admin_client_, world):
+    from kk_portal.scoping import Role
+
+    f.UserFactory(username="ketua-mawar", role=Role.OFFICER, group=world.group_a1)
+    f.UserFactory(username="ketua-anggrek", role=Role.OFFICER, group=world.group_b1)
+
+    response = admin_client_.get(reverse("officers:list"))
+
+    assert response.status_code == 200
+    assert "ketua-mawar" in response.text and "ketua-anggrek" in response.text
+    menu = admin_client_.get(reverse("home")).text
+    assert 'href="/accounts/officers/"' in menu
+
+
+def test_officer_accounts_admin_creates_and_deactivates_in_any_group(admin_client_, world):
+    from kk_portal.models import User
+    from kk_portal.scoping import Role
+
+    response = admin_client_.post(
+        reverse("officers:create"),
+        {
+            "username": "ketua-anggrek",
+            "first_name": "Yosina",
+            "group": world.group_b1.pk,
+            "password1": "Kelompok-Anggrek-2024",
+            "password2": "Kelompok-Anggrek-2024",
+        },
+    )
+    officer = User.objects.get(username="ketua-anggrek")
+    admin_client_.post(reverse("officers:active", args=[officer.pk]), {"active": "0"})
+
+    officer.refresh_from_db()
+    assert response.status_code == 302
+    assert (officer.role, officer.group, officer.is_active) == (Role.OFFICER, world.group_b1, False)
