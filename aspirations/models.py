@@ -451,6 +451,8 @@ class MusrenbangForum(models.Model):
     attendance_female = models.PositiveIntegerField(_("women attending"), default=0)
     attendance_male = models.PositiveIntegerField(_("men attending"), default=0)
     note = models.TextField(_("note"), blank=True)
+    # A second tap on "Save" finds the forum the first one made (kk_portal.forms).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = MusrenbangForumQuerySet.as_manager()
 

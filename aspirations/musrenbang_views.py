@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from aspirations.models import AspirationEvent, MusrenbangForum
-from aspirations.pipeline_forms import MusrenbangForumForm, forum_levels_for
+from aspirations.pipeline_forms import MusrenbangForumCreateForm, forum_levels_for
+from kk_portal.forms import submitted_before
 from kk_portal.scoping import get_visible_or_404
 
 FORUMS_PER_PAGE = 25
@@ -63,18 +65,35 @@ def musrenbang_list(request):
 
 @login_required
 def musrenbang_create(request):
-    """Create a forum; with ``?next=`` (the move form) return there with the forum chosen."""
+    """Create a forum; with ``?next=`` (the move form) return there with the forum chosen.
+
+    A repeated submission (same hidden ``submission_token``) leads to the forum already made.
+    """
     if not forum_levels_for(request.user):
         raise PermissionDenied
     next_url = _safe_next(request)
-    form = MusrenbangForumForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        forum = form.save()
-        messages.success(request, _("Musrenbang forum saved."))
-        if next_url:
-            separator = "&" if "?" in next_url else "?"
-            return redirect(f"{next_url}{separator}forum={forum.pk}")
-        return redirect("aspirations:musrenbang_detail", pk=forum.pk)
+    form = MusrenbangForumCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        forum = submitted_before(MusrenbangForum, request.POST.get("submission_token"))
+        if forum is None and form.is_valid():
+            forum = form.save(commit=False)
+            forum.submission_token = form.cleaned_data["submission_token"]
+            try:
+                with transaction.atomic():
+                    forum.save()
+            except IntegrityError:
+                # Two taps raced each other: the other one made the forum.
+                forum = submitted_before(MusrenbangForum, forum.submission_token)
+                if forum is None:
+                    raise
+            else:
+                messages.success(request, _("Musrenbang forum saved."))
+        if forum is not None:
+            forum = get_visible_or_404(MusrenbangForum, request.user, pk=forum.pk)
+            if next_url:
+                separator = "&" if "?" in next_url else "?"
+                return redirect(f"{next_url}{separator}forum={forum.pk}")
+            return redirect("aspirations:musrenbang_detail", pk=forum.pk)
     return render(request, "musrenbang/forum_form.html", {"form": form, "next": next_url})
 
 

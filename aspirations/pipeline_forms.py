@@ -13,6 +13,7 @@ from aspirations.models import FundSource, MusrenbangForum, Urusan
 from aspirations.money import MoneyField
 from aspirations.services import allowed_targets, correction_targets
 from groups.models import Subdistrict, Village
+from kk_portal.forms import SubmissionTokenMixin
 from kk_portal.scoping import Role
 from reses.models import ResesMeeting
 
@@ -252,3 +253,7 @@ class MusrenbangForumForm(forms.ModelForm):
             cleaned["village"] = None
             cleaned["subdistrict"] = None
         return cleaned
+
+
+class MusrenbangForumCreateForm(SubmissionTokenMixin, MusrenbangForumForm):
+    """``MusrenbangForumForm`` with the hidden submission token that stops double taps."""

@@ -406,3 +406,32 @@ def test_officer_accounts_admin_creates_and_deactivates_in_any_group(admin_clien
     officer.refresh_from_db()
     assert response.status_code == 302
     assert (officer.role, officer.group, officer.is_active) == (Role.OFFICER, world.group_b1, False)
+
+
+# --- 5. a repeated Musrenbang forum submission makes one forum ---------------------------
+
+
+def test_musrenbang_create_twice_with_same_token_makes_one(officer, world):
+    from aspirations.models import MusrenbangForum
+
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "level": "desa",
+        "held_on": "2025-01-20",
+        "fiscal_year": "2026",
+        "attendance_female": "31",
+        "attendance_male": "17",
+    }
+
+    first = officer.post(reverse("aspirations:musrenbang_create"), data)
+    second = officer.post(reverse("aspirations:musrenbang_create"), data)
+
+    forum = MusrenbangForum.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == reverse("aspirations:musrenbang_detail", args=[forum.pk])
+
+
+def test_musrenbang_create_form_carries_a_token(officer):
+    response = officer.get(reverse("aspirations:musrenbang_create"))
+
+    assert 'name="submission_token"' in response.text

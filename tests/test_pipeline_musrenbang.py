@@ -1,6 +1,7 @@
 """Musrenbang forums: list, create, detail, scoped by role (issue 4)."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import connection
@@ -135,6 +136,7 @@ def test_musrenbang_create_page_by_role(request, world, persona, status):
 
 def _forum_data(**extra):
     data = {
+        "submission_token": str(uuid.uuid4()),
         "held_on": "2025-01-20",
         "fiscal_year": "2026",
         "attendance_female": "31",

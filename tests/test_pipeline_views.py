@@ -1,6 +1,7 @@
 """Pages of the aspiration's way: move, correct, carry over, timeline, stuck (issue 4)."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -187,6 +188,7 @@ def test_move_form_preselects_forum_after_quick_create(officer, aspiration, worl
     response = officer.post(
         reverse("aspirations:musrenbang_create"),
         {
+            "submission_token": str(uuid.uuid4()),
             "level": "desa",
             "held_on": "2024-09-01",
             "fiscal_year": "2025",
@@ -206,6 +208,7 @@ def test_move_quick_create_ignores_foreign_next(officer):
     response = officer.post(
         reverse("aspirations:musrenbang_create"),
         {
+            "submission_token": str(uuid.uuid4()),
             "level": "desa",
             "held_on": "2024-09-01",
             "fiscal_year": "2025",
