@@ -128,4 +128,37 @@ class MemberForm(forms.ModelForm):
 
 
 class MemberCreateForm(SubmissionTokenMixin, MemberForm):
-    """``MemberForm`` with the hidden submission token that stops double taps."""
+    """``MemberForm`` with the hidden submission token that stops double taps, and a
+    warning when the group already has a member with the same name and birth year
+    (``MemberQuerySet.probable_duplicates``, handed case K13): saving then needs the box
+    "This is a different person" ticked. The box is offered only with that warning.
+    """
+
+    different_person = forms.BooleanField(label=_("This is a different person"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.user = user
+        if not self.is_bound:
+            del self.fields["different_person"]
+
+    def clean(self):
+        cleaned = super().clean()
+        group = self.user.group if self.user.group_id else cleaned.get("group")
+        duplicates = Member.objects.probable_duplicates(
+            group, cleaned.get("full_name"), cleaned.get("birth_year")
+        )
+        names = [member.full_name for member in duplicates[:3]]
+        if not names:
+            del self.fields["different_person"]
+        elif not cleaned.get("different_person"):
+            self.add_error(
+                "different_person",
+                _(
+                    "This group already has a member with this name and birth year: "
+                    "%(names)s. If this is the same person, do not register them again; if "
+                    "it is a different person, tick the box."
+                )
+                % {"names": ", ".join(names)},
+            )
+        return cleaned

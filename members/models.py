@@ -35,6 +35,21 @@ class MemberQuerySet(ScopedQuerySet):
         folded = fold_name(text)
         return self.filter(name_folded__contains=folded) if folded else self
 
+    def probable_duplicates(self, group, full_name, birth_year):
+        """Members of ``group`` who are probably the person being registered as
+        ``full_name`` born in ``birth_year`` (an ``int`` or ``None``): the same folded name
+        (``members.text.fold_name``: "Ma’ruf Letsoin" is "maruf letsoin") and the same birth
+        year, both unknown counting as the same (handed case K13: a returning member
+        registered twice). Same NIK is refused outright by the unique NIK instead.
+        """
+        folded = fold_name(full_name)
+        if not folded or group is None:
+            return self.none()
+        rows = self.filter(group=group, name_folded=folded)
+        if birth_year is None:
+            return rows.filter(birth_year__isnull=True)
+        return rows.filter(birth_year=birth_year)
+
 
 class Member(models.Model):
     """A person in a group; officers are members with a position.

@@ -435,3 +435,85 @@ def test_musrenbang_create_form_carries_a_token(officer):
     response = officer.get(reverse("aspirations:musrenbang_create"))
 
     assert 'name="submission_token"' in response.text
+
+
+# --- 10. a returning member registered again (handed case K13) ----------------------------
+
+
+def _member_data(**overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "full_name": "Ma’ruf Letsoin",
+        "sex": "M",
+        "birth_year": "1975",
+        "nik": "",
+        "phone": "",
+        "address": "",
+        "position": "member",
+        "poverty_evidence": "",
+        "joined_on": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_member_create_same_folded_name_and_birth_year_asks_confirmation(officer, world):
+    from members.models import Member
+
+    officer.post(reverse("members:create"), _member_data())
+    again = _member_data(full_name="maruf letsoin")
+
+    warned = officer.post(reverse("members:create"), again)
+
+    assert Member.objects.count() == 1
+    errors = warned.context["form"].errors["different_person"]
+    assert "Ma'ruf Letsoin" in errors[0]
+    assert 'name="different_person"' in warned.text
+
+    confirmed = officer.post(reverse("members:create"), {**again, "different_person": "on"})
+
+    assert confirmed.status_code == 302
+    assert Member.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"full_name": "Maruf Letsoin Dua"}, {"birth_year": "1976"}],
+)
+def test_member_create_without_probable_duplicate_saves_at_once(officer, world, other):
+    from members.models import Member
+
+    officer.post(reverse("members:create"), _member_data())
+
+    response = officer.post(reverse("members:create"), _member_data(**other))
+
+    assert response.status_code == 302
+    assert Member.objects.count() == 2
+
+
+def test_member_create_same_name_in_another_group_saves_at_once(officer, officer_b, world):
+    from members.models import Member
+
+    officer.post(reverse("members:create"), _member_data())
+
+    response = officer_b.post(reverse("members:create"), _member_data(full_name="maruf letsoin"))
+
+    assert response.status_code == 302
+    assert Member.objects.count() == 2
+
+
+def test_member_create_form_has_no_confirmation_box_at_first(officer):
+    assert 'name="different_person"' not in officer.get(reverse("members:create")).text
+
+
+def test_probable_duplicates_folds_name_and_matches_year(world):
+    from members.models import Member
+
+    member = f.MemberFactory(group=world.group_a1, full_name="Ma’ruf Letsoin", birth_year=1975)
+
+    found = Member.objects.probable_duplicates(world.group_a1, "MARUF  letsoin", 1975)
+
+    assert list(found) == [member]
+    assert not Member.objects.probable_duplicates(world.group_a1, "Maruf Letsoin", 1974).exists()
+    assert not Member.objects.probable_duplicates(world.group_a2, "Maruf Letsoin", 1975).exists()
