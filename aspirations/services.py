@@ -153,6 +153,9 @@ def aspiration_update(aspiration, *, actor, **fields):
         raise ValueError("aspiration_update does not change the stage; use aspiration_move.")
     with transaction.atomic():
         locked = Aspiration.objects.select_for_update().get(pk=aspiration.pk)
+        # Topic, urusan, channel, village, date raised and beneficiaries are dimensions of
+        # the dashboard's summaries: out before the change, back in after it.
+        summaries.remove([locked.pk])
         raised_on = fields.get("raised_on", locked.raised_on)
         check_raised_on(aspiration.group, raised_on, aspiration=locked)
         for name, value in fields.items():
@@ -163,6 +166,7 @@ def aspiration_update(aspiration, *, actor, **fields):
                 aspiration.stage_changed_on = raised_on
         aspiration._history_user = actor
         aspiration.save()
+        summaries.add([locked.pk])
     return aspiration
 
 

@@ -24,7 +24,6 @@ from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment
-from kk_portal import summaries
 from kk_portal.accounts import groups_writable_by
 from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
@@ -170,12 +169,10 @@ def aspiration_edit(request, pk):
     )
     refuse_foreign_choices(form, SCOPED_FIELDS)
     if request.method == "POST" and form.is_valid():
-        # Topic, urusan, channel, village, date raised and beneficiaries are dimensions of
-        # the dashboard's summaries: they follow the edit in its transaction.
         fields = {
             name: form.cleaned_data[name] for name in form.changed_data if name in form._meta.fields
         }
-        with transaction.atomic(), summaries.tracking([aspiration.pk]):
+        with transaction.atomic():
             services.aspiration_update(aspiration, actor=request.user, **fields)
             for upload in form.cleaned_data["files"]:
                 attachment_store(aspiration=aspiration, upload=upload, actor=request.user)

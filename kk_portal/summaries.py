@@ -3,20 +3,17 @@ the move function are welcome where live aggregates are too slow").
 
 ``AspirationSummary`` counts aspirations per cell (see its docstring) and ``MoneySummary``
 sums budget outcomes per regency, topic and fiscal year. Both are kept exact and in the same
-transaction as the write: every function that changes an aspiration's dimensions, stage or
-money wraps the change in ``tracking(ids)``, which takes the aspirations' contributions out
-before the change and puts them back after (one ``INSERT … SELECT … ON CONFLICT`` upsert
-each way, through the same grouped query that ``rebuild`` runs over all rows); the
-services call ``remove(ids)`` after locking the row and ``add(ids)`` after the change. A new
-aspiration is counted with ``add(ids)``.
+transaction as the write: every function of ``aspirations.services`` that changes an
+aspiration's stage, dimensions or budget outcomes calls ``remove(ids)`` after locking the
+row and ``add(ids)`` after the change (one ``INSERT … SELECT … ON CONFLICT`` upsert each,
+through the same grouped query that ``rebuild`` runs over all rows); a new aspiration is
+counted with ``add(ids)``.
 
 The dashboard reads them only where its filters are expressible in the cells
 (``usable``): programme-wide scope, whole calendar years, a province or regency, a topic.
 Other scopes and day ranges use the live queries of ``kk_portal.dashboards``, which remain
 the definition: the test compares both.
 """
-
-from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -148,21 +145,6 @@ def remove(ids):
     them (their stage, dimensions or budget outcomes); ``add`` them back after the change,
     in the same transaction, with their rows locked (``select_for_update``) in between."""
     _apply_ids(ids, -1)
-
-
-@contextmanager
-def tracking(ids):
-    """Keep the summaries in step with a change of the aspirations ``ids`` (their stage,
-    dimensions or budget outcomes) made inside the ``with`` block, in one transaction.
-
-    Locks the rows (``select_for_update``) first, so that what is taken out is what is
-    changed."""
-    ids = list(ids)
-    with transaction.atomic():
-        list(Aspiration.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
-        remove(ids)
-        yield
-        add(ids)
 
 
 def rebuild():
