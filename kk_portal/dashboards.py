@@ -431,11 +431,15 @@ def money(user, filters):
 
 def money_tables(cells):
     """The rows of ``money`` from ``cells``: dicts with ``regency_key``, ``topic_key``,
-    ``budgeted``, ``realised`` (Rupiah sums or ``None``) and ``outcomes``."""
+    ``budgeted``, ``realised`` (Rupiah sums or ``None``) and ``outcomes``. A cell whose
+    key is ``None`` counts in the other table only (the summaries send per-regency and
+    per-topic cells)."""
     totals = {"regency": {}, "topic": {}}
     for cell in cells:
         for by in totals:
             key = cell[f"{by}_key"]
+            if key is None:
+                continue
             entry = totals[by].setdefault(key, [key, None, Decimal(0), Decimal(0), 0])
             entry[2] += _rupiah(cell["budgeted"])
             entry[3] += _rupiah(cell["realised"])

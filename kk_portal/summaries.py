@@ -273,12 +273,14 @@ def money(filters):
         cells = cells.filter(fiscal_year__gte=first)
     if last:
         cells = cells.filter(fiscal_year__lte=last)
-    cells = (
-        cells.order_by()
-        .values(regency_key=F("regency_id"), topic_key=F("topic_id"))
-        .annotate(budgeted=Sum("budgeted"), realised=Sum("realised"), outcomes=Sum("outcomes"))
+    sums = {"budgeted": Sum("budgeted"), "realised": Sum("realised"), "outcomes": Sum("outcomes")}
+    # Summed per regency and per topic in SQL: about 520 rows to add up in Python, not 5,000.
+    per_regency = cells.order_by().values(regency_key=F("regency_id")).annotate(**sums)
+    per_topic = cells.order_by().values(topic_key=F("topic_id")).annotate(**sums)
+    return d.money_tables(
+        [{**row, "topic_key": None} for row in per_regency]
+        + [{**row, "regency_key": None} for row in per_topic]
     )
-    return d.money_tables(cells)
 
 
 #: Seconds the member figures of the whole programme are kept (``programme_cached``).
