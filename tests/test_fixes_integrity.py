@@ -18,18 +18,13 @@ WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
 
 
 @pytest.fixture
-def ambon(db):
-    """Kota Ambon (WIT): a village in a district and a representative of it."""
-    province = f.ProvinceFactory(code="81", name="Maluku", time_zone="Asia/Jayapura")
-    regency = f.RegencyFactory(
-        province=province, code="81.71", name="Kota Ambon", kind="kota", time_zone="Asia/Jayapura"
-    )
-    subdistrict = f.SubdistrictFactory(regency=regency, code="81.71.02", name="Sirimau")
-    village = f.VillageFactory(subdistrict=subdistrict, code="81.71.02.2003", name="Batu Merah")
-    district = f.ElectoralDistrictFactory(regency=regency, name="KOTA AMBON 2", seats=9)
-    f.DistrictVillageFactory(district=district, village=village)
-    representative = f.RepresentativeFactory(district=district, full_name="Ny. Ambon Dua")
-    return village, representative
+def ambon(world):
+    """The world's WIT regency (Kota Beta, Maluku) with a district and its representative;
+    its village's meetings are shown in WIT, like Kota Ambon's."""
+    district = f.ElectoralDistrictFactory(regency=world.regency_b, name="BETA 1", seats=9)
+    f.DistrictVillageFactory(district=district, village=world.village_b1)
+    representative = f.RepresentativeFactory(district=district, full_name="Ny. Beta Satu")
+    return world.village_b1, representative
 
 
 # --- 1. reses dates are the meeting's own local days (handed case K17) --------------------
