@@ -15,6 +15,28 @@ from kk_portal.scoping import Role
 from tests import factories as f
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_sessions_left_on_test_database(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end every other session on it (PostgreSQL).
+
+    Django closes only the connection of the thread and context that tears down; the live
+    server's request threads and the contexts Playwright's greenlets run in (tests/browser)
+    can each hold a connection of their own, and ``DROP DATABASE`` then fails with "is
+    being accessed by other users", leaving the test database behind (CI).
+    """
+    yield
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connections.close_all()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the programme dashboard caches member
