@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, Min
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
@@ -27,9 +28,16 @@ def seed(*args):
     return out.getvalue()
 
 
-@pytest.fixture
-def demo():
-    return seed("--seed", "7", "--password", "rahasia-demo")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Seed once for the module (about 20 s), inside a transaction rolled back at its end.
+
+    Each test still runs in its own savepoint (``django_db``), so a test that seeds again
+    leaves the next test the same demo.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed("--seed", "7", "--password", "rahasia-demo")
+        transaction.set_rollback(True)
 
 
 def fingerprint():
