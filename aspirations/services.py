@@ -239,6 +239,18 @@ def check_move(aspiration, to):
     )
 
 
+def _lock(aspiration):
+    """Re-read ``aspiration`` locked for update (with its group's regency, for the zone).
+
+    Call inside ``transaction.atomic()``: the row the checks read is the row then changed.
+    """
+    return (
+        Aspiration.objects.select_for_update()
+        .select_related("group__village__subdistrict__regency")
+        .get(pk=aspiration.pk)
+    )
+
+
 def _as_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -318,11 +330,7 @@ def aspiration_move(
     """
     occurred_on = _as_date(occurred_on)
     with transaction.atomic():
-        locked = (
-            Aspiration.objects.select_for_update()
-            .select_related("group__village__subdistrict__regency")
-            .get(pk=aspiration.pk)
-        )
+        locked = _lock(aspiration)
         # Out of the dashboard's summaries before the change, back in after it (the lock
         # above makes the row read here the row changed below).
         summaries.remove([locked.pk])
@@ -435,11 +443,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
     """
     occurred_on = _as_date(occurred_on)
     with transaction.atomic():
-        locked = (
-            Aspiration.objects.select_for_update()
-            .select_related("group__village__subdistrict__regency")
-            .get(pk=aspiration.pk)
-        )
+        locked = _lock(aspiration)
         summaries.remove([locked.pk])
         try:
             to = Stage(to)
@@ -505,11 +509,7 @@ def aspiration_carry_over(aspiration, *, actor, occurred_on, note=""):
     """
     occurred_on = _as_date(occurred_on)
     with transaction.atomic():
-        locked = (
-            Aspiration.objects.select_for_update()
-            .select_related("group__village__subdistrict__regency")
-            .get(pk=aspiration.pk)
-        )
+        locked = _lock(aspiration)
         if not can_carry_over(locked):
             raise ValidationError(
                 _("Only a not accommodated aspiration can be carried over, and only once.")
@@ -590,11 +590,7 @@ def aspiration_record_response(
         )
     occurred_on = _as_date(occurred_on)
     with transaction.atomic():
-        locked = (
-            Aspiration.objects.select_for_update()
-            .select_related("group__village__subdistrict__regency")
-            .get(pk=aspiration.pk)
-        )
+        locked = _lock(aspiration)
         _check_date(locked, occurred_on)
         event = AspirationEvent.objects.create(
             aspiration=locked,
