@@ -5,13 +5,22 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.models import Aspiration, Channel, Topic, Urusan
-from aspirations.stages import FORWARD, Stage
-from groups.models import ConstituentGroup, Regency, Village
-from kk_portal import dashboards
-from kk_portal.forms import date_range_form
-from members.forms import DateInput
-from reses.models import Representative
+from aspirations.models import Aspiration, Beneficiary, Channel, Topic, Urusan
+from aspirations.stages import FORWARD, FUNNEL_STEPS, Stage
+from groups.models import (
+    ConstituentGroup,
+    Regency,
+    Village,
+    region_by_code,
+    region_choices,
+    region_q,
+)
+from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
+from kk_portal.forms import DateInput, date_range_form
+
+#: The representatives an aspiration may be addressed to (``reses``, an app above this one,
+#: reached through the relation rather than imported).
+Representative = Aspiration._meta.get_field("representative").related_model
 
 
 class AspirationFilter(django_filters.FilterSet):
@@ -21,7 +30,7 @@ class AspirationFilter(django_filters.FilterSet):
     Village, representative and group choices are taken from the aspirations the user
     sees, so a tampered id is a form error and never widens the list; for programme staff
     (who see all) from the reference tables, villages and groups per chosen regency.
-    ``raised_to`` is inclusive: the end day's aspirations are in (handed case K17); one
+    ``raised_to`` is inclusive: the end day's aspirations are in; one
     before ``raised_from`` is an error beside it (``kk_portal.forms.date_range_form``).
     """
 
@@ -29,7 +38,7 @@ class AspirationFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     topic = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=Topic.objects.all())
     urusan = django_filters.ModelChoiceFilter(
-        label=_("Urusan"), queryset=Urusan.objects.none(), null_label=dashboards.NOT_FILLED
+        label=_("Urusan"), queryset=Urusan.objects.none(), null_label=NOT_FILLED
     )
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
     group = django_filters.ModelChoiceFilter(
@@ -49,19 +58,22 @@ class AspirationFilter(django_filters.FilterSet):
         widget=DateInput,
     )
 
-    # Drill-down from the dashboard: the same rules as its figures (kk_portal.dashboards).
+    # Drill-down from the dashboard: the same rules as its figures (Aspiration's QuerySet).
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     reached = django_filters.ChoiceFilter(
-        label=_("Reached at least"), choices=dashboards.REACHED_CHOICES, method="filter_reached"
+        label=_("Reached at least"),
+        choices=[(key, label) for key, label, _rank in FUNNEL_STEPS],
+        method="filter_reached",
     )
     stopped_at = django_filters.ChoiceFilter(
         label=_("Stopped at"),
-        choices=[(s.value, s.label) for s in FORWARD]
-        + [(dashboards.NOT_FILLED_KEY, dashboards.NOT_FILLED)],
+        choices=[(s.value, s.label) for s in FORWARD] + [(NOT_FILLED_KEY, NOT_FILLED)],
         method="filter_stopped_at",
     )
     benefits = django_filters.ChoiceFilter(
-        label=_("Benefits"), choices=dashboards.BENEFIT_CHOICES, method="filter_benefits"
+        label=_("Benefits"),
+        choices=[*Beneficiary.choices, (NOT_FILLED_KEY, NOT_FILLED)],
+        method="filter_benefits",
     )
 
     #: Filters the dashboard links to; the list shows them only when they are set.
@@ -75,8 +87,8 @@ class AspirationFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         model = self.queryset.model
-        #: Programme staff and administrators see every aspiration (issue 6: 20,000 villages
-        #: and groups); their choices come from the reference tables, not from the rows.
+        #: Programme staff and administrators see every aspiration (at national scale 20,000
+        #: villages and groups); their choices come from the reference tables, not the rows.
         self.sees_all = model.objects.scope_q(user) == Q()
         if self.sees_all:
             self.filters["village"].queryset = Village.objects.all()
@@ -113,8 +125,8 @@ class AspirationFilter(django_filters.FilterSet):
         link with one works without a region.
         """
         fields = self.form.fields
-        fields["region"].widget = forms.Select(choices=dashboards.region_choices(user))
-        region = dashboards.region_by_code(self.data.get("region"))
+        fields["region"].widget = forms.Select(choices=region_choices(user))
+        region = region_by_code(self.data.get("region"))
         regency = region if isinstance(region, Regency) else None
         for name, queryset in (
             ("village", Village.objects.filter(subdistrict__regency=regency)),
@@ -139,16 +151,16 @@ class AspirationFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         # An unknown region code gives an empty list rather than an error page.
-        region = dashboards.region_by_code(value)
+        region = region_by_code(value)
         if region is None:
             return queryset.none()
-        return queryset.filter(dashboards.region_q(region))
+        return queryset.filter(region_q(region))
 
     def filter_reached(self, queryset, name, value):
-        return queryset.filter(dashboards.reached_q(value))
+        return queryset.reached(value)
 
     def filter_stopped_at(self, queryset, name, value):
-        return queryset.filter(stopped_at="" if value == dashboards.NOT_FILLED_KEY else value)
+        return queryset.filter(stopped_at="" if value == NOT_FILLED_KEY else value)
 
     def filter_benefits(self, queryset, name, value):
-        return queryset.filter(dashboards.benefits_q(value))
+        return queryset.benefiting(value)

@@ -4,13 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import ACCEPT, check_upload
-from aspirations.models import Aspiration
+from aspirations.models import Aspiration, Beneficiary
 from aspirations.services import check_raised_on
 from groups.models import Village
 from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import SubmissionTokenMixin
-from members.forms import DateInput
-from reses.models import Representative
+from kk_portal.forms import DateInput, SubmissionTokenMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,12 +69,7 @@ class AspirationForm(forms.ModelForm):
             "benefits_disability",
         ]
         widgets = {"raised_on": DateInput, "description": forms.Textarea(attrs={"rows": 2})}
-        labels = {
-            "benefits_women": _("women"),
-            "benefits_men": _("men"),
-            "benefits_poor": _("the poor"),
-            "benefits_disability": _("people with disability"),
-        }
+        labels = {b.flag: b.label for b in Beneficiary}
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -96,7 +89,8 @@ class AspirationForm(forms.ModelForm):
             for name in ("urusan", "addressed_to", "representative"):
                 del self.fields[name]
         else:
-            self.fields["representative"].queryset = Representative.objects.visible_to(user)
+            field = self.fields["representative"]
+            field.queryset = field.queryset.visible_to(user)
 
     def clean(self):
         cleaned = super().clean()

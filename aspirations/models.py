@@ -8,11 +8,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aspirations.stages import CLOSED, FORWARD, OPEN, RANK, Stage
-from kk_portal.scoping import ScopedQuerySet
+from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, OPEN, RANK, ResesResponse, Stage
+from groups.models import ConstituentGroup, Regency, Village
+from kk_portal.formats import NOT_FILLED_KEY
+from kk_portal.scoping import Role, ScopedQuerySet
 
 #: Rupiah amounts: 20 digits with 2 decimals hold 10^18 Rupiah, far above the national
 #: budget (APBN 2025: about Rp 3.6 × 10^15).
@@ -75,6 +78,58 @@ class Channel(models.TextChoices):
     MUSRENBANG = "musrenbang", _("Musrenbang")
 
 
+class Beneficiary(models.TextChoices):
+    """Who an aspiration benefits (DESIGN.md): each has its flag ``benefits_<value>`` on
+    ``Aspiration``. The label is the one wording of forms, pages, dashboards and exports."""
+
+    WOMEN = "women", _("women")
+    MEN = "men", _("men")
+    POOR = "poor", _("the poor")
+    DISABILITY = "disability", _("people with disability")
+
+    @property
+    def flag(self):
+        """The ``Aspiration`` field that says the aspiration benefits them."""
+        return f"benefits_{self.value}"
+
+    @property
+    def benefits_label(self):
+        """ "benefits women", "benefits the poor" …: the flag's name in forms and exports."""
+        return format_lazy(_("benefits {who}"), who=self.label)
+
+
+def reached_q(step):
+    """``Q`` of aspirations that reached funnel step ``step`` (a ``FUNNEL_STEPS`` key): the
+    furthest rank at least the step's rank, so that the funnel counts cumulatively
+    (DESIGN.md, "The aspiration's way"). Raises ``KeyError`` for an unknown step."""
+    return Q(furthest_rank__gte={key: rank for key, _label, rank in FUNNEL_STEPS}[step])
+
+
+def benefiting_q(key):
+    """``Q`` of aspirations benefiting ``key`` (a ``Beneficiary`` value), or, for
+    ``NOT_FILLED_KEY``, naming no one. Raises ``ValueError`` for an unknown key."""
+    if key == NOT_FILLED_KEY:
+        return Q(**dict.fromkeys((b.flag for b in Beneficiary), False))
+    return Q(**{Beneficiary(key).flag: True})
+
+
+def summary_columns():
+    """The counts the dashboard keeps per cell of aspirations, in order, each with its
+    condition (a ``Q``, ``None`` for every row): the funnel steps (``reached_q``), the two
+    closing stages, the beneficiaries (``benefit_<key>``, ``benefit_none`` for no one named,
+    ``benefiting_q``) and the closed rows by the stage where they stopped
+    (``stop_<closing stage>_<stopped-at stage or none>``)."""
+    columns = {key: None if rank == 1 else reached_q(key) for key, _label, rank in FUNNEL_STEPS}
+    columns.update({stage.value: Q(stage=stage) for stage in CLOSED})
+    for key in [*Beneficiary.values, NOT_FILLED_KEY]:
+        columns[f"benefit_{key}"] = benefiting_q(key)
+    for stage in CLOSED:
+        for stopped in [*(s.value for s in FORWARD), NOT_FILLED_KEY]:
+            stopped_at = "" if stopped == NOT_FILLED_KEY else stopped
+            columns[f"stop_{stage.value}_{stopped}"] = Q(stage=stage, stopped_at=stopped_at)
+    return columns
+
+
 class AddressedLevel(models.TextChoices):
     REPRESENTATIVE = "representative", _("a representative")
     VILLAGE = "village", _("village government")
@@ -111,14 +166,20 @@ class AspirationQuerySet(ScopedQuerySet):
     def in_regency(self, regency):
         return self.filter(village__subdistrict__regency=regency)
 
+    def reached(self, step):
+        """Aspirations that reached funnel step ``step`` (``reached_q``)."""
+        return self.filter(reached_q(step))
+
+    def benefiting(self, key):
+        """Aspirations benefiting ``key`` (``benefiting_q``)."""
+        return self.filter(benefiting_q(key))
+
     def movable_by(self, user):
         """Aspirations ``user`` may move: the rule of ``aspirations.services.can_move``.
 
         Officers their group's, facilitators their regency's, administrators all; programme
         and DPRD staff none.
         """
-        from kk_portal.scoping import Role
-
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_superuser or user.role == Role.ADMIN:
@@ -133,10 +194,10 @@ class AspirationQuerySet(ScopedQuerySet):
 def dprd_aspiration_ids(representative_id):
     """Subquery of the ids of the aspirations a representative's staff may see (DESIGN.md):
     addressed to the representative, or concerning a village of their electoral district."""
-    from reses.models import district_village_ids
-
     addressed = Aspiration.objects.filter(representative=representative_id)
-    in_district = Aspiration.objects.filter(village__in=district_village_ids(representative_id))
+    in_district = Aspiration.objects.filter(
+        village__in=Village.objects.represented_by(representative_id)
+    )
     return addressed.order_by().values("pk").union(in_district.order_by().values("pk"))
 
 
@@ -175,10 +236,10 @@ class Aspiration(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=14, choices=Channel.choices)
     raised_on = models.DateField(_("raised on"))
-    benefits_women = models.BooleanField(_("benefits women"), default=False)
-    benefits_men = models.BooleanField(_("benefits men"), default=False)
-    benefits_poor = models.BooleanField(_("benefits the poor"), default=False)
-    benefits_disability = models.BooleanField(_("benefits people with disability"), default=False)
+    benefits_women = models.BooleanField(Beneficiary.WOMEN.benefits_label, default=False)
+    benefits_men = models.BooleanField(Beneficiary.MEN.benefits_label, default=False)
+    benefits_poor = models.BooleanField(Beneficiary.POOR.benefits_label, default=False)
+    benefits_disability = models.BooleanField(Beneficiary.DISABILITY.benefits_label, default=False)
     addressed_to = models.CharField(
         _("addressed to"), max_length=14, choices=AddressedLevel.choices, blank=True
     )
@@ -268,6 +329,11 @@ class Aspiration(models.Model):
     def is_closed(self):
         return self.stage in CLOSED
 
+    @property
+    def beneficiaries(self):
+        """The ``Beneficiary`` members this aspiration benefits, in their order."""
+        return [b for b in Beneficiary if getattr(self, b.flag)]
+
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("recorded")
@@ -336,8 +402,10 @@ class AspirationEvent(models.Model):
         verbose_name=_("Musrenbang forum"),
     )
     document_reference = models.CharField(_("document reference"), max_length=200, blank=True)
-    #: A representative's reses response (``reses.models.AgendaItem.Response`` value).
-    response = models.CharField(_("response"), max_length=14, blank=True)
+    #: A representative's reses response (``aspirations.stages.ResesResponse`` value).
+    response = models.CharField(
+        _("response"), max_length=14, choices=ResesResponse.choices, blank=True
+    )
     amount = models.DecimalField(
         _("amount (Rp)"),
         null=True,
@@ -389,8 +457,6 @@ class MusrenbangForumQuerySet(ScopedQuerySet):
     regency_path = "regency"
 
     def officer_q(self, group_id):
-        from groups.models import ConstituentGroup
-
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
         subdistrict = ConstituentGroup.objects.filter(pk=group_id).values("village__subdistrict")
         regency = ConstituentGroup.objects.filter(pk=group_id).values(
@@ -403,12 +469,12 @@ class MusrenbangForumQuerySet(ScopedQuerySet):
         )
 
     def dprd_q(self, representative_id):
-        from reses.models import Representative
-
+        """Forums of the regency of the representative's electoral district (through the
+        reverse relation of ``reses``' districts, ``Regency.electoral_districts``)."""
         return Q(
-            regency__in=Representative.objects.filter(pk=representative_id).values(
-                "district__regency"
-            )
+            regency__in=Regency.objects.filter(
+                electoral_districts__representatives=representative_id
+            ).values("pk")
         )
 
 

@@ -1,4 +1,4 @@
-"""Forms of the aspiration's way: move, correction and Musrenbang forum (issue 4).
+"""Forms of the aspiration's way: move, correction and Musrenbang forum.
 
 The forms only shape input; the rules live in ``aspirations.services`` (moves) and in
 ``MusrenbangForumForm.clean`` (which area belongs to which level).
@@ -9,13 +9,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import ACCEPT, check_upload
-from aspirations.models import FundSource, MusrenbangForum, Urusan
+from aspirations.models import AspirationEvent, FundSource, MusrenbangForum, Urusan
 from aspirations.money import MoneyField
 from aspirations.services import allowed_targets, correction_targets
 from groups.models import Subdistrict, Village
-from kk_portal.forms import SubmissionTokenMixin
+from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.scoping import Role
-from reses.models import ResesMeeting
+
+#: Reses meetings (``reses``, an app above this one, reached through the relation).
+ResesMeeting = AspirationEvent._meta.get_field("reses_meeting").related_model
 
 #: Which stage needs which part of the move form (``static/js/move_form.js`` hides the rest).
 BUDGET_FIELDS = (
@@ -26,13 +28,6 @@ BUDGET_FIELDS = (
     "implementing_agency",
 )
 REALISED_FIELDS = ("realised_amount", "evidence")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def forums_for(user, aspiration):
@@ -171,7 +166,7 @@ class CorrectionForm(forms.Form):
 
 def forum_levels_for(user):
     """Levels of Musrenbang forum ``user`` may create: officers their village's and
-    subdistrict's, facilitators and administrators all three (issue 4)."""
+    subdistrict's, facilitators all three."""
     if user.role == Role.OFFICER and user.group_id:
         return (MusrenbangForum.Level.DESA, MusrenbangForum.Level.KECAMATAN)
     if user.role == Role.FACILITATOR and user.regency_id:

@@ -1,4 +1,4 @@
-"""Pages of the aspiration's way: move, correct, carry over, and "where is it stuck" (issue 4).
+"""Pages of the aspiration's way: move, correct, carry over, and "where is it stuck".
 
 Who may act is ``services.can_move``; which move is allowed is ``services.check_move``.
 Aspirations outside the user's scope answer 404; in scope but read-only (programme staff,
@@ -22,6 +22,7 @@ from aspirations.models import Aspiration
 from aspirations.pipeline_forms import CorrectionForm, MoveForm
 from aspirations.stages import OPEN, Stage
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.zones import today_in
 
 #: Rows per stage on the "stuck" overview, and per page on one stage's list.
 STUCK_PREVIEW = 5
@@ -64,7 +65,7 @@ def _move_with_attachment(aspiration, upload, **move):
 def aspiration_move_view(request, pk):
     """Record a move of one aspiration (one mobile page; money fields for ``budgeted``)."""
     aspiration = _movable_aspiration(request, pk)
-    initial = {"occurred_on": services.group_today(aspiration)}
+    initial = {"occurred_on": today_in(aspiration.group)}
     if request.GET.get("forum", "").isdigit():
         initial["musrenbang_forum"] = request.GET["forum"]
     if request.GET.get("to"):
@@ -119,7 +120,7 @@ def aspiration_correct_view(request, pk):
     form = CorrectionForm(
         request.POST or None,
         aspiration=aspiration,
-        initial={"occurred_on": services.group_today(aspiration)},
+        initial={"occurred_on": today_in(aspiration.group)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -153,7 +154,7 @@ def aspiration_carry_over_view(request, pk):
     aspiration = _movable_aspiration(request, pk)
     try:
         successor = services.aspiration_carry_over(
-            aspiration, actor=request.user, occurred_on=services.group_today(aspiration)
+            aspiration, actor=request.user, occurred_on=today_in(aspiration.group)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -1,12 +1,12 @@
 """Write functions for aspirations: the only code that changes an aspiration's stage.
 
 Each function checks its rule, then writes the timeline event and the current stage in one
-transaction (DESIGN.md, "The aspiration's way"; issue 4). Rules about *who* may move live in
+transaction (DESIGN.md, "The aspiration's way"). Rules about *who* may move live in
 ``can_move`` (and ``AspirationQuerySet.movable_by``); rules about *which* move is allowed in
 ``allowed_targets``/``check_move``. Errors are ``ValidationError`` with English gettext
 messages saying what to fix, keyed by the form field they concern where there is one.
 
-Decisions (issue 4):
+Decisions:
 
 - Dates: an event's ``occurred_on`` is a date in the group's time zone (WITA, or WIT in Kota
   Ambon); it may not be in the future there, nor before the aspiration's last move
@@ -20,11 +20,9 @@ Decisions (issue 4):
 """
 
 import datetime
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -34,9 +32,19 @@ from aspirations.models import (
     BudgetOutcome,
     EventKind,
 )
-from aspirations.stages import CLOSED, FORWARD, RANK, Stage
-from kk_portal import summaries
+from aspirations.signals import aspirations_changed, aspirations_will_change
+from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
 from kk_portal.scoping import Role
+from kk_portal.zones import today_in
+
+
+def _will_change(pk):
+    aspirations_will_change.send(sender=Aspiration, ids=[pk])
+
+
+def _changed(pk):
+    aspirations_changed.send(sender=Aspiration, ids=[pk])
+
 
 #: Fields copied from a not-accommodated aspiration to its carried-over successor.
 CARRY_OVER_FIELDS = (
@@ -87,7 +95,7 @@ def aspiration_create(*, group, actor, submission_token=None, **fields):
             occurred_on=aspiration.raised_on,
             recorded_by=actor,
         )
-        summaries.add([aspiration.pk])
+        _changed(aspiration.pk)
     return aspiration, True
 
 
@@ -108,7 +116,7 @@ def check_raised_on(group, raised_on, *, aspiration=None):
     """
     if raised_on is None:
         return
-    if raised_on > timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone)):
+    if raised_on > today_in(group):
         raise ValidationError({"raised_on": _("The date raised cannot be in the future.")})
     if raised_on < RAISED_ON_FLOOR:
         raise ValidationError(
@@ -154,8 +162,8 @@ def aspiration_update(aspiration, *, actor, **fields):
     with transaction.atomic():
         locked = Aspiration.objects.select_for_update().get(pk=aspiration.pk)
         # Topic, urusan, channel, village, date raised and beneficiaries are dimensions of
-        # the dashboard's summaries: out before the change, back in after it.
-        summaries.remove([locked.pk])
+        # the figures derived from aspirations (aspirations.signals).
+        _will_change(locked.pk)
         raised_on = fields.get("raised_on", locked.raised_on)
         check_raised_on(aspiration.group, raised_on, aspiration=locked)
         for name, value in fields.items():
@@ -166,7 +174,7 @@ def aspiration_update(aspiration, *, actor, **fields):
                 aspiration.stage_changed_on = raised_on
         aspiration._history_user = actor
         aspiration.save()
-        summaries.add([locked.pk])
+        _changed(locked.pk)
     return aspiration
 
 
@@ -190,11 +198,6 @@ def can_move(user, aspiration):
 
 def _regency_id(aspiration):
     return aspiration.group.village.subdistrict.regency_id
-
-
-def group_today(aspiration):
-    """Today's date in the zone of the aspiration's group (WITA, or WIT in Kota Ambon)."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(aspiration.group.time_zone))
 
 
 def allowed_targets(aspiration):
@@ -263,7 +266,7 @@ def _check_date(aspiration, occurred_on, *, not_before=None, before_message=None
     ``not_before``."""
     if occurred_on is None:
         raise ValidationError({"occurred_on": _("Enter the date on which it happened.")})
-    if occurred_on > group_today(aspiration):
+    if occurred_on > today_in(aspiration.group):
         raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
     if occurred_on < aspiration.raised_on:
         raise ValidationError(
@@ -331,9 +334,9 @@ def aspiration_move(
     occurred_on = _as_date(occurred_on)
     with transaction.atomic():
         locked = _lock(aspiration)
-        # Out of the dashboard's summaries before the change, back in after it (the lock
-        # above makes the row read here the row changed below).
-        summaries.remove([locked.pk])
+        # Told before the change and after it (aspirations.signals); the lock above makes
+        # the row read here the row changed below.
+        _will_change(locked.pk)
         check_move(locked, to)
         to = Stage(to)
         _check_date(
@@ -403,7 +406,7 @@ def aspiration_move(
         locked.stage = to
         locked.stage_changed_on = occurred_on
         _save_stage(locked)
-        summaries.add([locked.pk])
+        _changed(locked.pk)
     aspiration.refresh_from_db()
     return event
 
@@ -444,7 +447,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
     occurred_on = _as_date(occurred_on)
     with transaction.atomic():
         locked = _lock(aspiration)
-        summaries.remove([locked.pk])
+        _will_change(locked.pk)
         try:
             to = Stage(to)
         except ValueError:
@@ -489,7 +492,7 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
         locked.furthest_rank = RANK[to]
         locked.stage_changed_on = reached_on or occurred_on
         _save_stage(locked)
-        summaries.add([locked.pk])
+        _changed(locked.pk)
     aspiration.refresh_from_db()
     return event
 
@@ -541,7 +544,7 @@ def aspiration_carry_over(aspiration, *, actor, occurred_on, note=""):
             recorded_by=actor,
             note=note,
         )
-        summaries.add([successor.pk])
+        _changed(successor.pk)
     return successor
 
 
@@ -552,12 +555,7 @@ def response_target(aspiration, response):
     already further); "answered on the spot" and "not taken up" move nothing. A response
     never moves an aspiration back or out of a closed stage.
     """
-    from reses.models import AgendaItem
-
-    implied = {
-        AgendaItem.Response.POKIR: Stage.POKIR,
-        AgendaItem.Response.FORWARDED: Stage.CONVEYED,
-    }.get(response)
+    implied = RESPONSE_STAGES.get(response)
     if implied is not None and implied in allowed_targets(aspiration):
         return implied
     return None
@@ -568,14 +566,12 @@ def aspiration_record_response(
 ):
     """Record a representative's reses response on ``aspiration``'s timeline.
 
-    ``response`` is a ``reses.models.AgendaItem.Response`` value. Where it implies a stage
+    ``response`` is a ``ResesResponse`` value. Where it implies a stage
     (``response_target``) this is an ``aspiration_move`` with ``reses_meeting`` set;
     otherwise a ``RESPONSE`` event that keeps the stage. ``occurred_on`` follows the move
     rules (group's zone, not in the future). Raises ``ValidationError``; returns the event.
     """
-    from reses.models import AgendaItem
-
-    if response not in AgendaItem.Response.values:
+    if response not in ResesResponse.values:
         raise ValidationError({"response": _("Choose a response from the list.")})
     target = response_target(aspiration, response)
     if target is not None:

@@ -67,3 +67,18 @@ FUNNEL_STEPS = (
 def rank(stage):
     """Rank 1-8 of a forward stage; ``None`` for a closed one."""
     return RANK.get(Stage(stage))
+
+
+class ResesResponse(models.TextChoices):
+    """A representative's response to an aspiration on a reses agenda (DESIGN.md, "The
+    aspiration's way"): only "taken into Pokir" and "forwarded" imply a stage
+    (``RESPONSE_STAGES``); the others are events without a move."""
+
+    POKIR = "pokir", _("taken into Pokir")
+    FORWARDED = "forwarded", _("forwarded to an agency")
+    ANSWERED = "answered", _("answered on the spot")
+    NOT_TAKEN_UP = "not_taken_up", _("not taken up")
+
+
+#: The stage a reses response moves an aspiration to, where it implies one.
+RESPONSE_STAGES = {ResesResponse.POKIR: Stage.POKIR, ResesResponse.FORWARDED: Stage.CONVEYED}

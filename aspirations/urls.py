@@ -7,6 +7,7 @@ from aspirations import musrenbang_views, pipeline_views, views
 app_name = "aspirations"
 urlpatterns = [
     path("", views.aspiration_list, name="list"),
+    path("export/", views.aspiration_export, name="export"),
     path("new/", views.aspiration_create, name="create"),
     path("<int:pk>/", views.aspiration_detail, name="detail"),
     path("<int:pk>/edit/", views.aspiration_edit, name="edit"),

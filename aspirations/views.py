@@ -6,7 +6,6 @@ row outside the scope answers 404 exactly as a missing one. Writing is for the g
 """
 
 import os
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,19 +14,23 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from aspirations import services
 from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
-from aspirations.models import Aspiration, Attachment
+from aspirations.models import Aspiration, Attachment, Beneficiary
 from kk_portal.accounts import groups_writable_by
+from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
+from kk_portal.formats import NOT_FILLED, yes_no
 from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.zones import today_in
 
 #: Template the pipeline engineer provides for stage moves, shown on the detail page.
 MOVE_ACTIONS_TEMPLATE = "aspirations/_move_actions.html"
@@ -77,11 +80,9 @@ def aspiration_create(request):
     if not groups_writable_by(user).exists():
         raise Http404
     if user.group_id:
-        group = user.group
-        zone = zoneinfo.ZoneInfo(group.time_zone)
-        initial = {"village": group.village_id, "raised_on": timezone.localdate(timezone=zone)}
+        initial = {"village": user.group.village_id, "raised_on": today_in(user.group)}
     else:
-        initial = {"raised_on": timezone.localdate()}
+        initial = {"raised_on": today_in(user)}
     form = AspirationCreateForm(
         request.POST or None, request.FILES or None, user=user, initial=initial
     )
@@ -144,16 +145,7 @@ def aspiration_detail(request, pk):
             "photos": photos[:MAX_THUMBNAILS],
             "documents": photos[MAX_THUMBNAILS:] + [a for a in attachments if not is_photo(a)],
             "attachment_count": len(attachments),
-            "benefits": [
-                str(label)
-                for flag, label in [
-                    (aspiration.benefits_women, _("women")),
-                    (aspiration.benefits_men, _("men")),
-                    (aspiration.benefits_poor, _("the poor")),
-                    (aspiration.benefits_disability, _("people with disability")),
-                ]
-                if flag
-            ],
+            "benefits": [str(beneficiary.label) for beneficiary in aspiration.beneficiaries],
             "can_edit": writable_aspirations(request.user).filter(pk=aspiration.pk).exists(),
             "move_actions_template": _move_actions_template(),
         },
@@ -204,3 +196,43 @@ def attachment_download(request, pk, variant="file"):
     )
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+#: Columns of the aspiration list export.
+EXPORT_COLUMNS = (
+    Column(gettext_lazy("ID"), "pk", NUMBER),
+    Column(gettext_lazy("Title"), "title"),
+    Column(gettext_lazy("Description"), "description"),
+    Column(gettext_lazy("Group"), lambda a: a.group.name),
+    Column(gettext_lazy("Village code"), lambda a: a.village.code, CODE),
+    Column(gettext_lazy("Village"), lambda a: a.village.name),
+    Column(gettext_lazy("Regency"), lambda a: a.village.subdistrict.regency.name),
+    Column(gettext_lazy("Topic"), lambda a: a.topic.name),
+    Column(gettext_lazy("Urusan code"), lambda a: a.urusan.code if a.urusan else NOT_FILLED, CODE),
+    Column(gettext_lazy("Channel"), lambda a: a.get_channel_display()),
+    Column(gettext_lazy("Raised on"), "raised_on", DATE),
+    Column(gettext_lazy("Stage"), lambda a: a.get_stage_display()),
+    Column(gettext_lazy("Stage changed on"), "stage_changed_on", DATE),
+    Column(gettext_lazy("Furthest rank reached"), "furthest_rank", NUMBER),
+    Column(gettext_lazy("Stopped at"), lambda a: a.get_stopped_at_display()),
+    *(
+        Column(capfirst(b.benefits_label), lambda a, flag=b.flag: yes_no(getattr(a, flag)))
+        for b in Beneficiary
+    ),
+)
+
+
+@login_required
+def aspiration_export(request):
+    """The aspiration list as XLSX (default) or CSV: the list's scope and filters exactly.
+
+    Starts from ``Aspiration.objects.visible_to``; a tampered id in a filter is a filter
+    error and gives an empty file, never another scope's rows.
+    """
+    rows = Aspiration.objects.visible_to(request.user).select_related(
+        "group", "village__subdistrict__regency", "topic", "urusan"
+    )
+    filterset = AspirationFilter(request.GET, queryset=rows, user=request.user)
+    return export_list(
+        request, filterset, EXPORT_COLUMNS, filename="aspirasi", title=_("Aspirations")
+    )

@@ -33,9 +33,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from dashboards.figures import Filters  # noqa: E402
+from dashboards.views import Dashboard  # noqa: E402
 from groups.models import ConstituentGroup  # noqa: E402
-from kk_portal.dashboard_views import Dashboard  # noqa: E402
-from kk_portal.dashboards import Filters  # noqa: E402
 from kk_portal.models import User  # noqa: E402
 from kk_portal.scoping import Role  # noqa: E402
 from reses.models import ResesMeeting  # noqa: E402

@@ -11,15 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kk_portal.scoping import ScopedQuerySet
-
-
-class TimeZone(models.TextChoices):
-    """Indonesia's three time zones (Keppres 41/1987)."""
-
-    WIB = "Asia/Jakarta", "WIB"
-    WITA = "Asia/Makassar", "WITA"
-    WIT = "Asia/Jayapura", "WIT"
-
+from kk_portal.zones import TimeZone, zone_label
 
 # Province code prefixes by zone (Keppres 41/1987; DESIGN.md): WIB for Sumatra (1x and 21,
 # Kepulauan Riau), Java (3x), West and Central Kalimantan (61, 62); WIT for Maluku, North
@@ -44,14 +36,6 @@ def time_zone_for_province(code):
     if code[0] in {"8", "9"}:
         return TimeZone.WIT.value
     raise ValueError(f"No time zone known for province {code!r}")
-
-
-def zone_label(tz_name):
-    """Short label (``WIB``/``WITA``/``WIT``) for an IANA zone name; the name itself otherwise."""
-    try:
-        return TimeZone(str(tz_name)).label
-    except ValueError:
-        return str(tz_name)
 
 
 class Region(models.Model):
@@ -136,6 +120,17 @@ class Subdistrict(Region):
         ]
 
 
+class VillageQuerySet(models.QuerySet):
+    def represented_by(self, representative_id):
+        """Ids of the villages in the electoral district of the representative with primary
+        key ``representative_id`` (a subquery): the area a DPRD member's staff work in.
+
+        Reads ``reses``' districts through the reverse relation ``electoral_districts``
+        (``ElectoralDistrict.villages``), so that this app imports nothing above it.
+        """
+        return self.filter(electoral_districts__representatives=representative_id).values("pk")
+
+
 class Village(Region):
     """Desa, kelurahan or desa adat, code ``NN.NN.NN.NNNN``.
 
@@ -155,6 +150,8 @@ class Village(Region):
         verbose_name=_("subdistrict"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    objects = VillageQuerySet.as_manager()
 
     class Meta(Region.Meta):
         verbose_name = _("village")
@@ -184,9 +181,7 @@ class ConstituentGroupQuerySet(ScopedQuerySet):
     regency_path = "village__subdistrict__regency"
 
     def dprd_q(self, representative_id):
-        from reses.models import district_village_ids
-
-        return Q(village__in=district_village_ids(representative_id))
+        return Q(village__in=Village.objects.represented_by(representative_id))
 
 
 class ConstituentGroup(models.Model):
@@ -240,3 +235,48 @@ class ConstituentGroup(models.Model):
     def time_zone(self):
         """IANA name of the group's regency's zone, e.g. ``Asia/Jayapura`` for Kota Ambon."""
         return self.village.subdistrict.regency.time_zone
+
+
+def region_by_code(code):
+    """The ``Province`` (``73``) or ``Regency`` (``73.08``) with Kemendagri ``code``, or
+    ``None`` when no region has it."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    model = Regency if "." in code else Province
+    return model.objects.filter(code=code).first()
+
+
+def region_q(region, prefix="village__subdistrict__regency"):
+    """``Q`` of rows in ``region`` (a ``Province``, a ``Regency`` or ``None`` for everywhere)
+    through the lookup ``prefix`` from the rows to their regency."""
+    if region is None:
+        return Q()
+    if isinstance(region, Province):
+        return Q(**{f"{prefix}__province": region.pk})
+    return Q(**{prefix: region.pk})
+
+
+def region_choices(user):
+    """Choices of a region filter, in ONE query: everywhere, then per province the whole
+    province and each of its regencies where ``user`` sees groups."""
+    regencies = (
+        Regency.objects.filter(
+            pk__in=ConstituentGroup.objects.visible_to(user).values("village__subdistrict__regency")
+        )
+        .select_related("province")
+        .order_by("code")
+    )
+    provinces = {}
+    for regency in regencies:
+        options = provinces.setdefault(
+            regency.province.name,
+            [
+                (
+                    regency.province.code,
+                    _("whole province: %(name)s") % {"name": regency.province.name},
+                )
+            ],
+        )
+        options.append((regency.code, regency.name))
+    return [("", _("all regions")), *provinces.items()]

@@ -4,14 +4,19 @@ Reading follows ``kk_portal.scoping`` (``visible_to``). Writing group data (memb
 aspirations, attachments) is narrower (DESIGN.md, "Who may see what"): officers write for
 their own group, facilitators for the groups of their regency, administrators for all;
 programme and DPRD staff only read. Officer accounts are created, deactivated and given a
-new password by the facilitator of the group's regency (issue 3), or by an administrator,
+new password by the facilitator of the group's regency, or by an administrator,
 without e-mail.
 """
 
 from django.contrib.auth import get_user_model
 
-from groups.models import ConstituentGroup
 from kk_portal.scoping import Role
+
+
+def _groups():
+    """All ``ConstituentGroup`` rows, reached through ``User.group`` (the core imports no app)."""
+    return get_user_model()._meta.get_field("group").related_model.objects.all()
+
 
 #: Roles that write a group's members, aspirations and attachments.
 WRITING_ROLES = (Role.OFFICER, Role.FACILITATOR, Role.ADMIN)
@@ -23,10 +28,10 @@ def groups_writable_by(user):
     Empty for anonymous users, programme staff and DPRD staff.
     """
     if not getattr(user, "is_authenticated", False):
-        return ConstituentGroup.objects.none()
+        return _groups().none()
     if not (user.is_superuser or user.role in WRITING_ROLES):
-        return ConstituentGroup.objects.none()
-    return ConstituentGroup.objects.visible_to(user)
+        return _groups().none()
+    return _groups().visible_to(user)
 
 
 def can_manage_officers(user):
@@ -48,9 +53,9 @@ def officers_managed_by(user):
     users = get_user_model().objects.select_related("group")
     if not can_manage_officers(user):
         return users.none()
-    return users.filter(
-        role=Role.OFFICER, group__in=ConstituentGroup.objects.visible_to(user)
-    ).order_by("group__name", "username")
+    return users.filter(role=Role.OFFICER, group__in=_groups().visible_to(user)).order_by(
+        "group__name", "username"
+    )
 
 
 def officer_set_active(*, officer, active):

@@ -8,8 +8,15 @@ from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from groups.models import zone_label
+from kk_portal.zones import zone_label, zone_of
+
+#: Label of the bucket for missing or invalid values, the same in a chart, its table, the
+#: list it links to and the export (an urusan not set, an age not filled in, a stop not
+#: recorded); ``NOT_FILLED_KEY`` is its value in links and filters.
+NOT_FILLED = gettext_lazy("not filled")
+NOT_FILLED_KEY = "none"
 
 
 def format_rupiah(amount):
@@ -29,6 +36,11 @@ def format_rupiah(amount):
     return f"{sign}Rp {text}"
 
 
+def yes_no(flag):
+    """ "yes" or "no" in the active language, as lists and exports write a flag."""
+    return _("yes") if flag else _("no")
+
+
 def format_number(value):
     """Whole number with Indonesian thousands dots: ``1234`` → ``"1.234"`` (for people only)."""
     if value is None:
@@ -43,9 +55,7 @@ def format_time_in_zone(value, tz_name):
     """
     if value is None:
         return "–"
-    import zoneinfo
-
-    local = timezone.localtime(value, zoneinfo.ZoneInfo(str(tz_name)))
+    local = timezone.localtime(value, zone_of(str(tz_name)))
     date_text = formats.date_format(local, "j F Y")
     return _("%(date)s %(time)s %(zone)s") % {
         "date": date_text,

@@ -7,6 +7,15 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """The phone's date picker; its ISO value (``2024-08-17``) is read in any language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class SubmissionTokenMixin(forms.Form):
     """Adds a hidden ``submission_token`` (a uuid4) to a create form.
 
@@ -50,7 +59,7 @@ def refuse_foreign_choices(form, names):
 def date_range_form(start, end):
     """A form class for a ``FilterSet``'s ``Meta.form`` whose fields ``start`` and ``end``
     (names of two date fields) make a range: an end before the start is an error beside
-    ``end``, as on the dashboard (``kk_portal.dashboards.DashboardFilterForm``)."""
+    ``end``, as on the dashboard (``dashboards.figures.DashboardFilterForm``)."""
 
     class DateRangeForm(forms.Form):
         def clean(self):

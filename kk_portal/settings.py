@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "members",
     "aspirations",
     "reses",
+    "dashboards",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,17 +1,16 @@
-"""Root URLs. Each app owns its own ``urls.py`` under its namespace."""
+"""Root URLs. Each app owns its own ``urls.py`` under its namespace; this module names them
+only as strings, so that the core imports no app."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from kk_portal import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.home_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/officers/", include("kk_portal.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("dashboard/", include("kk_portal.dashboard_urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("groups/", include("groups.urls")),
     path("members/", include("members.urls")),
     path("aspirations/", include("aspirations.urls")),
@@ -19,4 +18,4 @@ urlpatterns = [
 ]
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments
-# go through the scoped view ``aspirations:attachment`` (issue 3).
+# go through the scoped view ``aspirations:attachment``.

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup
-from kk_portal import dashboards
-from members.models import Member, Sex
+from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
+from members.models import AGE_BUCKETS, Member, Sex
 from members.text import normalise_phone
 
 _YES_NO = [("yes", _("yes")), ("no", _("no"))]
@@ -37,11 +37,11 @@ class MemberFilter(django_filters.FilterSet):
     )
     # Drill-down from the dashboard: members in their group on a day (the period's end).
     active_on = django_filters.DateFilter(label=_("In the group on"), method="filter_active_on")
-    # Age buckets, "not filled" included (handed case K19).
+    # Age buckets, "not filled" included, as on the dashboard.
     age = django_filters.ChoiceFilter(
         label=_("Age"),
-        choices=[(key, label) for key, label, _low, _high in dashboards.AGE_BUCKETS]
-        + [(dashboards.NOT_FILLED_KEY, dashboards.NOT_FILLED)],
+        choices=[(key, label) for key, label, _low, _high in AGE_BUCKETS]
+        + [(NOT_FILLED_KEY, NOT_FILLED)],
         method="filter_age",
     )
 
@@ -74,7 +74,7 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(left_on__isnull=(value == "yes"))
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(dashboards.member_on_q(value))
+        return queryset.in_group_on(value)
 
     def filter_age(self, queryset, name, value):
-        return queryset.filter(dashboards.age_bucket_q(value))
+        return queryset.aged(value)

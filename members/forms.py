@@ -5,21 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import SubmissionTokenMixin
+from kk_portal.forms import DateInput, SubmissionTokenMixin
 from members.models import Member, Sex
 from members.text import clean_name, normalise_nik, normalise_phone
 
 #: The oldest birth year accepted as plausible.
 EARLIEST_BIRTH_YEAR = 1900
-
-
-class DateInput(forms.DateInput):
-    """The phone's date picker; its ISO value is read in any language."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kk_portal.formats import NOT_FILLED_KEY
 from kk_portal.scoping import ScopedQuerySet
 from members.text import fold_name
 
@@ -19,6 +20,49 @@ from members.text import fold_name
 class Sex(models.TextChoices):
     FEMALE = "F", _("female")
     MALE = "M", _("male")
+
+
+#: Age buckets of members in whole years, ``(key, label, lowest, highest)``; members whose
+#: age is unknown or impossible fall in the ``NOT_FILLED_KEY`` bucket (``age_bucket_q``).
+AGE_BUCKETS = (
+    ("under_18", _("under 18"), 0, 17),
+    ("18_29", _("18–29"), 18, 29),
+    ("30_44", _("30–44"), 30, 44),
+    ("45_59", _("45–59"), 45, 59),
+    ("60_plus", _("60 and over"), 60, 200),
+)
+
+
+def in_group_on_q(day):
+    """``Q`` of members in their group on the ``date`` ``day``: joined by then (or no date
+    known) and not left by then. The rule of the dashboard's member figures and of the member
+    list's ``?active_on=`` filter."""
+    return (Q(joined_on__isnull=True) | Q(joined_on__lte=day)) & (
+        Q(left_on__isnull=True) | Q(left_on__gt=day)
+    )
+
+
+def age_bucket_q(key, today=None):
+    """``Q`` of members in age bucket ``key`` (``AGE_BUCKETS``) or, for ``NOT_FILLED_KEY``,
+    members whose birth date and year are missing or in the future (typing slips such as
+    2104 count as not filled, so that the buckets add up to all members).
+
+    The age is ``today``'s year (default: today in the active zone) minus the birth year (or
+    the birth date's year). One rule for the dashboard, the member list's ``?age=`` filter
+    and its export. Raises ``ValueError`` for an unknown key.
+    """
+    today = today or timezone.localdate()
+    valid_date = Q(birth_date__isnull=False, birth_date__lte=today)
+    valid_year = Q(birth_date__isnull=True, birth_year__isnull=False, birth_year__lte=today.year)
+    if key == NOT_FILLED_KEY:
+        return ~valid_date & ~valid_year
+    for bucket, _label, lowest, highest in AGE_BUCKETS:
+        if bucket == key:
+            born = (today.year - highest, today.year - lowest)
+            return (valid_date & Q(birth_date__year__range=born)) | (
+                valid_year & Q(birth_year__range=born)
+            )
+    raise ValueError(f"Unknown age bucket {key!r}")
 
 
 class MemberQuerySet(ScopedQuerySet):
@@ -29,6 +73,15 @@ class MemberQuerySet(ScopedQuerySet):
     def active(self):
         """Members who have not left."""
         return self.filter(left_on__isnull=True)
+
+    def in_group_on(self, day):
+        """Members in their group on the ``date`` ``day`` (``in_group_on_q``)."""
+        return self.filter(in_group_on_q(day))
+
+    def aged(self, key, today=None):
+        """Members in age bucket ``key`` (``AGE_BUCKETS`` or ``NOT_FILLED_KEY``; see
+        ``age_bucket_q``)."""
+        return self.filter(age_bucket_q(key, today))
 
     def search(self, text):
         """Members whose name contains ``text``, ignoring case, accents and apostrophes."""

@@ -4,22 +4,23 @@ Every view starts from ``Member.objects.visible_to(user)``; roles that see no me
 personal data (programme and DPRD staff) get 404 on every member page, as outsiders do.
 """
 
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kk_portal.accounts import groups_writable_by
+from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
+from kk_portal.formats import yes_no
 from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.zones import today_in
 from members.filters import MemberFilter
 from members.forms import MemberCreateForm, MemberForm
 from members.models import Member
@@ -35,11 +36,6 @@ def visible_members(user):
 def writable_members(user):
     """``Member`` rows ``user`` may change: visible and in a group they write for."""
     return visible_members(user).filter(group__in=groups_writable_by(user))
-
-
-def group_today(group):
-    """Today's date in the group's time zone (WIT in Kota Ambon, WITA elsewhere)."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
 
 
 @login_required
@@ -128,7 +124,7 @@ def member_leave(request, pk):
         writable_members(request.user).select_related("group"), request.user, pk=pk
     )
     try:
-        member.leave(group_today(member.group))
+        member.leave(today_in(member.group))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -145,3 +141,30 @@ def member_anonymise(request, pk):
         member.anonymise()
         messages.success(request, _("The member's personal data has been removed."))
     return redirect(member)
+
+
+#: Columns of the member list export.
+EXPORT_COLUMNS = (
+    Column(gettext_lazy("Full name"), "full_name"),
+    Column(gettext_lazy("Group"), lambda m: m.group.name),
+    Column(gettext_lazy("Sex"), lambda m: m.get_sex_display()),
+    Column(gettext_lazy("Birth year"), "birth_year", NUMBER),
+    Column(gettext_lazy("Birth date"), "birth_date", DATE),
+    Column(gettext_lazy("NIK"), "nik", CODE),
+    Column(gettext_lazy("Phone"), "phone", CODE),
+    Column(gettext_lazy("Poor"), lambda m: yes_no(m.is_poor)),
+    Column(gettext_lazy("Has a disability"), lambda m: yes_no(m.has_disability)),
+    Column(gettext_lazy("Position"), lambda m: m.get_position_display()),
+    Column(gettext_lazy("Address"), "address"),
+    Column(gettext_lazy("Joined on"), "joined_on", DATE),
+    Column(gettext_lazy("Left on"), "left_on", DATE),
+)
+
+
+@login_required
+def member_export(request):
+    """The member list as XLSX (default) or CSV, for officers and facilitators: the list's
+    scope and filters exactly; 404 for roles that see no members' personal data."""
+    rows = visible_members(request.user).select_related("group")
+    filterset = MemberFilter(request.GET, queryset=rows, user=request.user)
+    return export_list(request, filterset, EXPORT_COLUMNS, filename="anggota", title=_("Members"))

@@ -4,8 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Regency
-from kk_portal.forms import date_range_form
-from members.forms import DateInput
+from kk_portal.forms import DateInput, date_range_form
 from reses.forms import RepresentativeChoiceField
 from reses.models import Representative, ResesMeeting
 
@@ -27,7 +26,7 @@ class ResesMeetingFilter(django_filters.FilterSet):
 
     Dates are the meetings' own local days (the zone of the village's regency, the zone
     their times are shown in); the range includes the whole last day up to the next local
-    midnight (``ResesMeetingQuerySet.on_local_days``, handed case K17); an end before the
+    midnight (``ResesMeetingQuerySet.on_local_days``); an end before the
     start is an error beside it (``kk_portal.forms.date_range_form``).
     """
 

@@ -1,16 +1,15 @@
 """Forms of the reses app: meetings (local date and time), agenda, attendance, responses."""
 
-import zoneinfo
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Aspiration, Topic
-from groups.models import ConstituentGroup, Village, zone_label
+from groups.models import ConstituentGroup, Village
 from kk_portal.forms import SubmissionTokenMixin
 from kk_portal.scoping import Role
+from kk_portal.zones import local_datetime, zone_label, zone_of
 from reses.models import (
     AgendaItem,
     DistrictVillage,
@@ -18,7 +17,7 @@ from reses.models import (
     ResesMeeting,
     district_village_ids,
 )
-from reses.services import check_agenda, local_datetime
+from reses.services import check_agenda
 
 #: A date picker sends ISO; people type the Indonesian order (handed case K16).
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -149,10 +148,10 @@ class ResesMeetingForm(NoColonLabelsMixin, forms.ModelForm):
         else:
             self.fields["starts_at"].help_text = _("Local time of the village (WITA or WIT).")
         if self.instance.pk:
-            local = timezone.localtime(self.instance.starts_at, zoneinfo.ZoneInfo(tz_name))
+            local = timezone.localtime(self.instance.starts_at, zone_of(tz_name))
             self.initial.update(date=local.date(), starts_at=local.time())
             if self.instance.ends_at:
-                end = timezone.localtime(self.instance.ends_at, zoneinfo.ZoneInfo(tz_name))
+                end = timezone.localtime(self.instance.ends_at, zone_of(tz_name))
                 self.initial["ends_at"] = end.time()
 
     def _zone(self):

@@ -5,7 +5,6 @@ Districts of the nine DPRD kabupaten/kota come from PKPU 6/2023 Lampiran III
 """
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +13,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from aspirations.stages import ResesResponse
+from groups.models import ConstituentGroup, Village
 from kk_portal.scoping import Role, ScopedQuerySet
+from kk_portal.zones import TimeZone, local_datetime, zone_label, zone_of
 from members.models import Sex
 
 
@@ -96,16 +98,13 @@ class DistrictVillage(models.Model):
 
 
 def district_village_ids(representative_id):
-    """Subquery of the ids of the villages in a representative's electoral district."""
-    return DistrictVillage.objects.filter(district__representatives=representative_id).values(
-        "village_id"
-    )
+    """Subquery of the ids of the villages in a representative's electoral district
+    (``groups.models.VillageQuerySet.represented_by``)."""
+    return Village.objects.represented_by(representative_id)
 
 
 class RepresentativeQuerySet(ScopedQuerySet):
     def officer_q(self, group_id):
-        from groups.models import ConstituentGroup
-
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
         return Q(
             district__in=DistrictVillage.objects.filter(village__in=village).values("district")
@@ -167,8 +166,6 @@ class ResesMeetingQuerySet(ScopedQuerySet):
     regency_path = "village__subdistrict__regency"
 
     def officer_q(self, group_id):
-        from groups.models import ConstituentGroup
-
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
         return Q(village__in=village) | Q(organising_group=group_id)
 
@@ -182,24 +179,19 @@ class ResesMeetingQuerySet(ScopedQuerySet):
 
         One condition per zone (``regency.time_zone = Z`` and ``starts_at`` in
         ``[start 00:00 Z, end + 1 day 00:00 Z)``), joined by OR: the end day is included up
-        to the next local midnight (handed case K17). Used by the meeting list's date filter
-        and the dashboard's reses figures.
+        to the next local midnight. Used by the meeting list's date filter and the
+        dashboard's reses figures.
         """
-        from groups.models import TimeZone
-
         if start is None and end is None:
             return self.all()
         condition = Q()
         for name in TimeZone.values:
-            zone = zoneinfo.ZoneInfo(name)
             in_zone = Q(village__subdistrict__regency__time_zone=name)
             if start is not None:
-                in_zone &= Q(starts_at__gte=datetime.datetime.combine(start, datetime.time(), zone))
+                in_zone &= Q(starts_at__gte=local_datetime(start, datetime.time(), name))
             if end is not None:
                 next_day = end + datetime.timedelta(days=1)
-                in_zone &= Q(
-                    starts_at__lt=datetime.datetime.combine(next_day, datetime.time(), zone)
-                )
+                in_zone &= Q(starts_at__lt=local_datetime(next_day, datetime.time(), name))
             condition |= in_zone
         return self.filter(condition)
 
@@ -316,8 +308,6 @@ class ResesMeeting(models.Model):
     @property
     def zone_label(self):
         """``WITA`` or ``WIT``: shown beside every time of the meeting."""
-        from groups.models import zone_label
-
         return zone_label(self.time_zone)
 
     @property
@@ -342,7 +332,7 @@ class ResesMeeting(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The meeting must end after it starts.")
         if self.starts_at and self.representative_id and self.village_id:
-            year = self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone)).year
+            year = self.starts_at.astimezone(zone_of(self)).year
             term = self.representative
             if not term.term_start <= year <= term.term_end:
                 errors["starts_at"] = _(
@@ -396,11 +386,8 @@ class ResesMeeting(models.Model):
 class AgendaItem(models.Model):
     """An aspiration on a reses meeting's agenda, and the representative's response to it."""
 
-    class Response(models.TextChoices):
-        POKIR = "pokir", _("taken into Pokir")
-        FORWARDED = "forwarded", _("forwarded to an agency")
-        ANSWERED = "answered", _("answered on the spot")
-        NOT_TAKEN_UP = "not_taken_up", _("not taken up")
+    #: The responses, defined with the aspiration's way (``aspirations.stages``).
+    Response = ResesResponse
 
     meeting = models.ForeignKey(
         ResesMeeting,

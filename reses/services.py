@@ -4,9 +4,6 @@ The representative's responses change aspirations only through the pipeline's on
 ``aspirations.services.aspiration_record_response`` (DESIGN.md, "The aspiration's way").
 """
 
-import datetime
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -16,12 +13,13 @@ from django.utils.translation import gettext as _
 from aspirations import services as aspiration_services
 from aspirations.models import Aspiration
 from groups.models import Village
+from kk_portal.zones import local_date
 from reses.models import AgendaItem, DistrictVillage, district_village_ids
 
 
 def meeting_local_date(meeting):
     """The meeting's calendar day in its regency's zone (WITA or WIT), a ``date``."""
-    return timezone.localtime(meeting.starts_at, zoneinfo.ZoneInfo(meeting.time_zone)).date()
+    return local_date(meeting.starts_at, meeting)
 
 
 def with_days_waiting(aspirations, today=None):
@@ -180,11 +178,6 @@ def village_profiles(meeting, user):
         )
         .order_by("village__subdistrict__name", "village__name", "topic__name")
     )
-
-
-def local_datetime(day, time, tz_name):
-    """Aware datetime for ``day`` at ``time`` in zone ``tz_name`` (IANA), e.g. 09:00 WIT."""
-    return datetime.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(tz_name))
 
 
 def district_add_villages(district, codes):

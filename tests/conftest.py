@@ -40,7 +40,7 @@ def _no_sessions_left_on_test_database(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the programme dashboard caches member
-    figures, kk_portal.summaries.programme_cached)."""
+    figures, dashboards.summaries.programme_cached)."""
     cache.clear()
 
 

@@ -18,9 +18,9 @@ from aspirations.models import (
     Topic,
     Urusan,
 )
+from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import Stage
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
-from kk_portal import summaries
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member
@@ -145,9 +145,9 @@ class AspirationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # Counted in the dashboard's summaries, as aspirations.services would.
+        # Announced as aspirations.services would, so that the summaries count it.
         aspiration = super()._create(model_class, *args, **kwargs)
-        summaries.add([aspiration.pk])
+        aspirations_changed.send(sender=Aspiration, ids=[aspiration.pk])
         return aspiration
 
 
@@ -185,11 +185,11 @@ class BudgetOutcomeFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # Counted in the dashboard's money summary, as aspirations.services would.
+        # Announced as aspirations.services would, so that the money summary counts it.
         aspiration = kwargs["aspiration"]
-        summaries.remove([aspiration.pk])
+        aspirations_will_change.send(sender=Aspiration, ids=[aspiration.pk])
         outcome = super()._create(model_class, *args, **kwargs)
-        summaries.add([aspiration.pk])
+        aspirations_changed.send(sender=Aspiration, ids=[aspiration.pk])
         return outcome
 
 

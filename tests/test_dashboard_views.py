@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aspirations.stages import Stage
-from kk_portal.dashboard_views import Dashboard
+from dashboards.views import Dashboard
 from tests import factories as f
 
 
@@ -160,7 +160,7 @@ def test_dashboard_drill_down_counts_equal_list_and_export(facilitator, world):
         listed = facilitator.get(cell.url)
         assert listed.context["page_obj"].paginator.count == cell.value, (key, cell.url)
         query = cell.url.split("?", 1)[1]
-        exported = facilitator.get(f"/dashboard/export/aspirations/?{query}&format=csv")
+        exported = facilitator.get(f"/aspirations/export/?{query}&format=csv")
         content = b"".join(exported.streaming_content).decode("utf-8-sig")
         assert len(content.strip().splitlines()) - 1 == cell.value
 
@@ -194,7 +194,7 @@ def test_dashboard_age_not_filled_bucket_matches_list_and_export(facilitator, wo
     listed = facilitator.get(counts["not filled"].url)
     assert listed.context["page_obj"].paginator.count == 5
     query = counts["not filled"].url.split("?", 1)[1]
-    exported = facilitator.get(f"/dashboard/export/members/?{query}")
+    exported = facilitator.get(f"/members/export/?{query}")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
     assert sheet.max_row - 1 == 5
 
@@ -324,7 +324,7 @@ def test_dashboard_durations_median_days(programme, world):
 
 
 def _query_count(client):
-    # Counted without the programme's cached figures (kk_portal.summaries.programme_cached).
+    # Counted without the programme's cached figures (dashboards.summaries.programme_cached).
     cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL).status_code == 200
@@ -359,7 +359,7 @@ def test_dashboard_lists_every_table(programme, world):
 
 
 def test_dashboard_durations_bounded_to_latest_moves(programme, world, monkeypatch):
-    monkeypatch.setattr("kk_portal.dashboards.DURATION_MOVES", 2)
+    monkeypatch.setattr("dashboards.figures.DURATION_MOVES", 2)
     for days in (10, 20, 40):
         aspiration = f.AspirationFactory(
             group=world.group_a1,

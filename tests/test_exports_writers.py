@@ -17,8 +17,8 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-ASPIRATIONS = "/dashboard/export/aspirations/"
-MEMBERS = "/dashboard/export/members/"
+ASPIRATIONS = "/aspirations/export/"
+MEMBERS = "/members/export/"
 
 
 def xlsx_rows(response):
@@ -201,4 +201,4 @@ def test_dashboard_table_export_with_impossible_period_explains(programme):
 def test_aspiration_list_offers_export_with_its_filters(facilitator, world):
     f.AspirationFactory(group=world.group_a1)
     response = facilitator.get("/aspirations/", {"channel": "letter"})
-    assert "/dashboard/export/aspirations/?channel=letter&amp;format=csv" in response.text
+    assert "/aspirations/export/?channel=letter&amp;format=csv" in response.text

@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from kk_portal import dashboards
+from dashboards import figures as dashboards
 from reses.models import ResesMeeting
 from tests import factories as f
 

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from aspirations.models import Topic, Urusan
 from aspirations.topics import TOPICS
-from groups.management.commands.load_reference_data import DATA_DIR, NATIONAL_FILE, parse_regions
 from groups.models import Province, Regency, Subdistrict, Village, time_zone_for_province
+from reses.management.commands.load_reference_data import DATA_DIR, NATIONAL_FILE, parse_regions
 from reses.models import DistrictVillage, ElectoralDistrict
 
 pytestmark = pytest.mark.django_db

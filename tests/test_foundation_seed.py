@@ -10,8 +10,8 @@ from django.db.models import Count, Min
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from aspirations.stages import Stage
+from demo.management.commands.seed_demo import REFERENCE_DATE
 from groups.models import ConstituentGroup
-from kk_portal.management.commands.seed_demo import REFERENCE_DATE
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member

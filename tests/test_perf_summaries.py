@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from aspirations import services
 from aspirations.stages import Stage
+from dashboards import summaries
+from dashboards.figures import Filters
+from dashboards.models import AspirationSummary, MoneySummary
+from dashboards.views import Dashboard
 from groups.models import Province
-from kk_portal import summaries
-from kk_portal.dashboard_views import Dashboard
-from kk_portal.dashboards import Filters
-from kk_portal.models import AspirationSummary, MoneySummary
 from tests import factories as f
 
 KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, EventKind
 from aspirations.services import aspiration_move
 from aspirations.stages import Stage
+from kk_portal.zones import today_in
 from tests import factories as f
 
 DAY = datetime.date(2024, 9, 2)
@@ -87,11 +88,9 @@ def test_move_form_offers_only_allowed_targets(officer, world):
 
 
 def test_move_form_defaults_date_to_today_in_group_zone(officer, aspiration):
-    from aspirations.services import group_today
-
     response = officer.get(_move_url(aspiration))
 
-    assert f'value="{group_today(aspiration).isoformat()}"' in response.content.decode()
+    assert f'value="{today_in(aspiration.group).isoformat()}"' in response.content.decode()
     assert "js/move_form.js" in response.content.decode()
 
 

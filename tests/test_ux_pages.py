@@ -67,7 +67,7 @@ def test_forbidden_page_programme_move_in_english_after_choice(programme, world)
 def test_chart_label_long_stage_name_kept_whole_and_left_aligned():
     """The label column beside the bars cut "masuk forum perencanaan" to "…perencana…" and
     clipped it at the left edge; labels now sit above their bars from x=0."""
-    from kk_portal.charts import bar_chart
+    from dashboards.charts import bar_chart
 
     svg = str(bar_chart("Corong", [("masuk forum perencanaan", 4, ""), ("tercatat", 6, "")]))
 

@@ -1,4 +1,4 @@
-"""Template tags of the aspiration's way: the timeline and the move actions (issue 4).
+"""Template tags of the aspiration's way: the timeline and the move actions.
 
 Both partials (``aspirations/_timeline.html``, ``aspirations/_move_actions.html``) fetch
 what they show here in a fixed number of queries, whatever the number of events.
@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from aspirations import services
 from aspirations.models import Aspiration
-from reses.models import AgendaItem
+from aspirations.stages import ResesResponse
 
 register = template.Library()
 
@@ -52,7 +52,7 @@ def timeline_events(aspiration):
             "implementing_urusan",
         ).prefetch_related("attachments")
     )
-    labels = dict(AgendaItem.Response.choices)
+    labels = dict(ResesResponse.choices)
     for event in events:
         event.response_label = labels.get(event.response, "")
     return events

@@ -1,10 +1,11 @@
-"""Aggregates of the dashboards (issue 6): the funnel, its breakdowns, money, time, reses and
-members, each scoped by ``visible_to`` and cut by the page's filters.
+"""Figures of the dashboards: the funnel, its breakdowns, money, time, reses and members,
+each scoped by ``visible_to`` and cut by the page's filters.
 
 Every function here returns plain numbers; views turn them into tables, charts and links.
-Rules that must agree between a figure, its drill-down list and its export live here once:
-the funnel steps (``aspirations.stages.FUNNEL_STEPS``), the "not filled" buckets, the age
-buckets (handed case K19) and the small-cell rule (``suppressed``).
+The rules a figure shares with its drill-down list live with the rows they count: the funnel
+steps and beneficiaries on ``Aspiration``'s QuerySet (``reached``, ``benefiting``), the age
+buckets and "in the group on a day" on ``Member``'s (``aged``, ``in_group_on``), the "not
+filled" bucket in ``kk_portal.formats``. The small-cell rule (``suppressed``) is here.
 
 Query counts do not grow with rows: each figure is one or two grouped queries.
 """
@@ -23,37 +24,35 @@ from django.utils.translation import gettext_lazy as _
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
+    Beneficiary,
     Channel,
     EventKind,
     Topic,
     Urusan,
+    benefiting_q,
+    reached_q,
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
-from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
+from groups.models import (
+    ConstituentGroup,
+    Province,
+    Regency,
+    Subdistrict,
+    Village,
+    region_by_code,
+    region_choices,
+    region_q,
+)
+from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
+from kk_portal.forms import DateInput
 from kk_portal.scoping import Role
-from members.models import Member, Sex
+from members.models import AGE_BUCKETS, Member, Sex, age_bucket_q, in_group_on_q
 from reses.models import ResesMeeting
 
-#: Label of the bucket for missing or invalid values, the same in chart, list and export.
-NOT_FILLED = _("not filled")
 #: Below this many people a cell is shown as "<5" to those who may not see personal data.
 SMALL_CELL = 5
-#: Who an aspiration benefits: the flag on ``Aspiration`` and its label.
-BENEFICIARIES = (
-    ("women", "benefits_women", _("women")),
-    ("men", "benefits_men", _("men")),
-    ("poor", "benefits_poor", _("the poor")),
-    ("disability", "benefits_disability", _("people with disability")),
-)
-#: Age buckets of members in whole years at today's date, ``(key, label, lowest, highest)``.
-AGE_BUCKETS = (
-    ("under_18", _("under 18"), 0, 17),
-    ("18_29", _("18–29"), 18, 29),
-    ("30_44", _("30–44"), 30, 44),
-    ("45_59", _("45–59"), 45, 59),
-    ("60_plus", _("60 and over"), 60, 200),
-)
-NOT_FILLED_KEY = "none"
+#: Who an aspiration benefits, and the bucket of those that name no one.
+BENEFIT_CHOICES = [*Beneficiary.choices, (NOT_FILLED_KEY, NOT_FILLED)]
 
 
 # --- filters ------------------------------------------------------------------------------
@@ -90,14 +89,8 @@ class DashboardFilterForm(forms.Form):
     """
 
     region = forms.CharField(label=_("Region"), required=False, max_length=13)
-    start = forms.DateField(
-        label=_("Raised from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Raised until (inclusive)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    start = forms.DateField(label=_("Raised from"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("Raised until (inclusive)"), required=False, widget=DateInput)
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -137,74 +130,6 @@ class DashboardFilterForm(forms.Form):
             end=data.get("end"),
             topic=data.get("topic"),
         )
-
-
-def region_choices(user):
-    """Choices of the region filter, in ONE query: everywhere, then per province the whole
-    province and each of its regencies where ``user`` sees groups."""
-    regencies = (
-        Regency.objects.filter(
-            pk__in=ConstituentGroup.objects.visible_to(user).values("village__subdistrict__regency")
-        )
-        .select_related("province")
-        .order_by("code")
-    )
-    provinces = {}
-    for regency in regencies:
-        options = provinces.setdefault(
-            regency.province.name,
-            [
-                (
-                    regency.province.code,
-                    _("whole province: %(name)s") % {"name": regency.province.name},
-                )
-            ],
-        )
-        options.append((regency.code, regency.name))
-    return [("", _("all regions")), *provinces.items()]
-
-
-def region_q(region, prefix="village__subdistrict__regency"):
-    """``Q`` of rows in ``region`` (a ``Province`` or ``Regency``) through ``prefix``."""
-    if region is None:
-        return Q()
-    if isinstance(region, Province):
-        return Q(**{f"{prefix}__province": region.pk})
-    return Q(**{prefix: region.pk})
-
-
-def region_by_code(code):
-    """The ``Province`` (``73``) or ``Regency`` (``73.08``) with Kemendagri ``code``, or
-    ``None`` when no region has it."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    model = Regency if "." in code else Province
-    return model.objects.filter(code=code).first()
-
-
-#: Funnel step keys (``FUNNEL_STEPS``) as choices, for the list's ``?reached=`` filter.
-REACHED_CHOICES = [(key, label) for key, label, _rank in FUNNEL_STEPS]
-#: Beneficiary keys as choices, for the list's ``?benefits=`` filter; ``none`` = not filled.
-BENEFIT_CHOICES = [(key, label) for key, _flag, label in BENEFICIARIES] + [
-    (NOT_FILLED_KEY, NOT_FILLED)
-]
-
-
-def reached_q(step):
-    """``Q`` of aspirations that reached funnel step ``step`` (a ``FUNNEL_STEPS`` key):
-    furthest rank at least the step's rank (DESIGN.md). Raises ``KeyError`` for an unknown
-    step."""
-    return Q(furthest_rank__gte={key: rank for key, _label, rank in FUNNEL_STEPS}[step])
-
-
-def benefits_q(key):
-    """``Q`` of aspirations benefiting ``key`` (``BENEFICIARIES``), or naming no one for
-    ``NOT_FILLED_KEY``. Raises ``KeyError`` for an unknown key."""
-    flags = {k: flag for k, flag, _label in BENEFICIARIES}
-    if key == NOT_FILLED_KEY:
-        return Q(**dict.fromkeys(flags.values(), False))
-    return Q(**{flags[key]: True})
 
 
 def aspirations(user, filters, *, period=True):
@@ -312,7 +237,7 @@ class AspirationCube:
     beneficiary of an ``Aspiration`` QuerySet, from two grouped queries (plus one each for
     the topic and urusan names).
 
-    The first counts ``funnel_columns`` and the beneficiaries (``benefits_q``) per
+    The first counts ``funnel_columns`` and the beneficiaries (``benefiting_q``) per
     combination of ``CUBE_FIELDS`` (about a hundred cells at national scale, whatever the
     number of aspirations); every figure is then a sum over cells. The second counts the
     closed rows by the stage where they stopped.
@@ -320,7 +245,8 @@ class AspirationCube:
 
     def __init__(self, rows):
         benefits = {
-            f"benefit_{key}": Count("pk", filter=benefits_q(key)) for key, _l in BENEFIT_CHOICES
+            f"benefit_{key}": Count("pk", filter=benefiting_q(key))
+            for key, _label in BENEFIT_CHOICES
         }
         self.cells = list(
             rows.order_by().values(*CUBE_FIELDS).annotate(**funnel_columns(), **benefits)
@@ -554,18 +480,9 @@ def sees_personal_data(user):
     return Member.objects.all().scope_q(user) is not None
 
 
-def member_on_q(day):
-    """``Q`` of members in their group on ``day``: joined by then (or no date known) and not
-    left by then. The rule of the dashboard's member figures and of the member list's
-    ``?active_on=`` filter."""
-    return (Q(joined_on__isnull=True) | Q(joined_on__lte=day)) & (
-        Q(left_on__isnull=True) | Q(left_on__gt=day)
-    )
-
-
 def members_in_scope(user, filters):
     """Members counted on ``user``'s dashboard: in the filters' region and in their group at
-    the end of the period (``member_on_q``; today without an end).
+    the end of the period (``members.models.in_group_on_q``; today without an end).
 
     THE rule for member aggregates: those who may see members' personal data count
     ``Member.objects.visible_to(user)``; programme and DPRD staff, who see aggregates only,
@@ -577,7 +494,7 @@ def members_in_scope(user, filters):
     else:
         rows = Member.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
     return rows.filter(
-        member_on_q(filters.member_day),
+        in_group_on_q(filters.member_day),
         region_q(filters.region, "group__village__subdistrict__regency"),
     )
 
@@ -591,7 +508,7 @@ def groups_in_scope(user, filters):
 
 def suppressed(count, user):
     """``True`` when a count of people must be shown as "<5": for viewers who may not see
-    members' personal data, a cell of 1 to 4 people (issue 6). Zero identifies no one."""
+    members' personal data, a cell of 1 to 4 people. Zero identifies no one."""
     return 0 < count < SMALL_CELL and not sees_personal_data(user)
 
 
@@ -636,32 +553,11 @@ def members_by_region(user, filters, level):
     return [(code, name, counts) for code, (name, counts) in sorted(table.items())]
 
 
-def age_bucket_q(key, today=None):
-    """``Q`` of members in age bucket ``key`` (``AGE_BUCKETS``) or, for ``NOT_FILLED_KEY``,
-    members whose birth date and year are missing or in the future (handed case K19).
-
-    The age is today's year minus the birth year (or the birth date's year). The rule is the
-    one used by the dashboard, the member list's ``?age=`` filter and its export.
-    """
-    today = today or timezone.localdate()
-    valid_date = Q(birth_date__isnull=False, birth_date__lte=today)
-    valid_year = Q(birth_date__isnull=True, birth_year__isnull=False, birth_year__lte=today.year)
-    if key == NOT_FILLED_KEY:
-        return ~valid_date & ~valid_year
-    for bucket, _label, lowest, highest in AGE_BUCKETS:
-        if bucket == key:
-            born = (today.year - highest, today.year - lowest)
-            return (valid_date & Q(birth_date__year__range=born)) | (
-                valid_year & Q(birth_year__range=born)
-            )
-    raise ValueError(f"Unknown age bucket {key!r}")
-
-
 def members_by_attribute(user, filters):
     """Members by age bucket, sex and disability in ONE query.
 
     Returns ``{"age": [(key, label, count)], "sex": [...], "disability": [...]}``; each list
-    adds up to the number of active members in scope, ``NOT_FILLED`` included (K19).
+    adds up to the number of active members in scope, ``NOT_FILLED`` included.
     """
     today = timezone.localdate()
     columns = {"members": Count("pk")}

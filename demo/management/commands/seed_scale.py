@@ -1,4 +1,4 @@
-"""Fill a PostgreSQL database with national-scale benchmark data (issue 6, DESIGN.md "Scale").
+"""Fill a PostgreSQL database with national-scale benchmark data (DESIGN.md, "Scale").
 
 Builds every region of Indonesia (``load_reference_data --national``), then by default
 20,000 groups, 600,000 members, 2,000,000 aspirations with about 6,000,000 timeline events,
@@ -20,8 +20,8 @@ from django.db import connection, transaction
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, Topic, Urusan
 from aspirations.stages import RANK, Stage
+from dashboards import summaries
 from groups.models import ConstituentGroup, Regency, Village
-from kk_portal import summaries
 from members.models import Member
 from members.text import fold_name
 from reses.models import ResesMeeting

@@ -1,47 +1,109 @@
-"""Dashboard pages and exports (issue 6).
+"""The home page of each role, the dashboard and the exports of its figures.
 
-One page per role's scope: officers see their group, facilitators their regency, DPRD staff
-their district, programme staff everything (``kk_portal.dashboards`` starts every figure
-from ``visible_to``). Each figure is a ``Table``: the page draws it as a chart and a table,
-the export writes the same rows. Counts link to the list they count, with the list's own
-filter parameters, for those who may see the rows.
+Home: each role lands where its work is. An officer lands on their group: member counts,
+the latest aspirations and those that wait (not moved for ``settings.STALE_ASPIRATION_DAYS``
+days). A facilitator lands on the groups of their regency. Programme and DPRD staff see the
+latest aspirations they may read.
+
+Dashboard: one page per role's scope: officers see their group, facilitators their regency,
+DPRD staff their district, programme staff everything (``dashboards.figures`` starts every
+figure from ``visible_to``). Each figure is a ``Table``: the page draws it as a chart and a
+table, the export writes the same rows. Counts link to the list they count, with the list's
+own filter parameters, for those who may see the rows.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from aspirations.filters import AspirationFilter
 from aspirations.models import Aspiration
 from aspirations.stages import CLOSED, FUNNEL_STEPS, Stage
-from groups.models import Province
-from kk_portal import dashboards as d
-from kk_portal import summaries
-from kk_portal.charts import bar_chart
-from kk_portal.exports import (
-    CODE,
-    DATE,
-    MONEY,
-    NUMBER,
-    TEXT,
-    Column,
-    export_format,
-    export_response,
-)
-from kk_portal.formats import format_number, format_rupiah
+from dashboards import figures as d
+from dashboards import summaries
+from dashboards.charts import bar_chart
+from groups.models import ConstituentGroup, Province
+from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, export_format, export_response
+from kk_portal.formats import NOT_FILLED_KEY, format_number, format_rupiah
 from kk_portal.scoping import Role
-from members.filters import MemberFilter
-from members.views import visible_members
+from kk_portal.zones import today_in
+from members.models import Member, Sex
 
 PERCENT = "percent"
+#: How many rows each home list shows.
+LATEST = 5
+WAITING = 10
+
+
+def _count_per_group(queryset):
+    """Subquery counting ``queryset``'s rows of the outer group (0 when none)."""
+    counted = (
+        queryset.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def member_counts(members):
+    """``{"total", "women", "poor_women"}`` of the active members in ``members``."""
+    women = Q(sex=Sex.FEMALE)
+    return members.active().aggregate(
+        total=Count("pk"),
+        women=Count("pk", filter=women),
+        poor_women=Count("pk", filter=women & Q(is_poor=True)),
+    )
+
+
+@login_required
+def home(request):
+    """The signed-in user's start page: their group, their regency's groups, or the latest
+    aspirations they may read."""
+    user = request.user
+    context = {"stale_days": settings.STALE_ASPIRATION_DAYS}
+    aspirations = Aspiration.objects.visible_to(user).select_related("village", "group")
+    if user.role == Role.OFFICER and user.group_id:
+        group = user.group
+        waiting = aspirations.waiting(today_in(group)).order_by("stage_changed_on", "pk")
+        context.update(
+            group=group,
+            counts=member_counts(Member.objects.visible_to(user)),
+            latest=aspirations[:LATEST],
+            waiting=waiting[:WAITING],
+            waiting_count=waiting.count(),
+        )
+        return render(request, "home.html", context)
+    if user.role == Role.FACILITATOR and user.regency_id:
+        active = Member.objects.active()
+        women = active.filter(sex=Sex.FEMALE)
+        groups = (
+            ConstituentGroup.objects.visible_to(user)
+            .select_related("village")
+            .annotate(
+                members_total=_count_per_group(active),
+                members_women=_count_per_group(women),
+                members_poor_women=_count_per_group(women.filter(is_poor=True)),
+                aspirations_total=_count_per_group(Aspiration.objects.all()),
+                aspirations_waiting=_count_per_group(
+                    Aspiration.objects.waiting(today_in(user.regency))
+                ),
+            )
+        )
+        context.update(regency=user.regency, groups=groups)
+        return render(request, "home.html", context)
+    context.update(latest=aspirations[:LATEST])
+    return render(request, "home.html", context)
 
 
 @dataclass
@@ -97,7 +159,7 @@ class Dashboard:
         self.user = user
         self.filters = filters
         self.rows = d.aspirations(user, filters)
-        #: Read the aspiration and money figures from the summary tables (issue 6).
+        #: Read the aspiration and money figures from the summary tables.
         self.from_summary = summaries.usable(user, filters)
         self.level = d.region_level(user, filters)
         self.aspiration_links = user.is_authenticated
@@ -250,7 +312,7 @@ class Dashboard:
         for key, label, counts in groups:
             row = [Cell(label, TEXT)]
             for column in keys:
-                condition = {param: "null" if key == d.NOT_FILLED_KEY else key}
+                condition = {param: "null" if key == NOT_FILLED_KEY else key}
                 if column in {s.value for s in CLOSED}:
                     condition["stage"] = column
                 elif column != "recorded":
@@ -585,89 +647,3 @@ def _export_kind(table, index):
     if kinds <= {CODE}:
         return CODE
     return TEXT
-
-
-#: Columns of the aspiration list export.
-ASPIRATION_COLUMNS = (
-    Column(gettext_lazy("ID"), "pk", NUMBER),
-    Column(gettext_lazy("Title"), "title"),
-    Column(gettext_lazy("Description"), "description"),
-    Column(gettext_lazy("Group"), lambda a: a.group.name),
-    Column(gettext_lazy("Village code"), lambda a: a.village.code, CODE),
-    Column(gettext_lazy("Village"), lambda a: a.village.name),
-    Column(gettext_lazy("Regency"), lambda a: a.village.subdistrict.regency.name),
-    Column(gettext_lazy("Topic"), lambda a: a.topic.name),
-    Column(
-        gettext_lazy("Urusan code"), lambda a: a.urusan.code if a.urusan else d.NOT_FILLED, CODE
-    ),
-    Column(gettext_lazy("Channel"), lambda a: a.get_channel_display()),
-    Column(gettext_lazy("Raised on"), "raised_on", DATE),
-    Column(gettext_lazy("Stage"), lambda a: a.get_stage_display()),
-    Column(gettext_lazy("Stage changed on"), "stage_changed_on", DATE),
-    Column(gettext_lazy("Furthest rank reached"), "furthest_rank", NUMBER),
-    Column(gettext_lazy("Stopped at"), lambda a: a.get_stopped_at_display()),
-    Column(gettext_lazy("Benefits women"), lambda a: _yes_no(a.benefits_women)),
-    Column(gettext_lazy("Benefits men"), lambda a: _yes_no(a.benefits_men)),
-    Column(gettext_lazy("Benefits the poor"), lambda a: _yes_no(a.benefits_poor)),
-    Column(
-        gettext_lazy("Benefits people with disability"), lambda a: _yes_no(a.benefits_disability)
-    ),
-)
-
-
-def _yes_no(flag):
-    return _("yes") if flag else _("no")
-
-
-@login_required
-def export_aspirations(request):
-    """The aspiration list as XLSX (default) or CSV: the list's scope and filters exactly.
-
-    Starts from ``Aspiration.objects.visible_to``; a tampered id in a filter is a filter
-    error and gives an empty file, never another scope's rows (handed case K10).
-    """
-    rows = Aspiration.objects.visible_to(request.user).select_related(
-        "group", "village__subdistrict__regency", "topic", "urusan"
-    )
-    filterset = AspirationFilter(request.GET, queryset=rows, user=request.user)
-    rows = filterset.qs if filterset.is_valid() else rows.none()
-    return export_response(
-        rows.iterator(chunk_size=2000),
-        ASPIRATION_COLUMNS,
-        filename="aspirasi",
-        fmt=export_format(request),
-        title=_("Aspirations"),
-    )
-
-
-MEMBER_COLUMNS = (
-    Column(gettext_lazy("Full name"), "full_name"),
-    Column(gettext_lazy("Group"), lambda m: m.group.name),
-    Column(gettext_lazy("Sex"), lambda m: m.get_sex_display()),
-    Column(gettext_lazy("Birth year"), "birth_year", NUMBER),
-    Column(gettext_lazy("Birth date"), "birth_date", DATE),
-    Column(gettext_lazy("NIK"), "nik", CODE),
-    Column(gettext_lazy("Phone"), "phone", CODE),
-    Column(gettext_lazy("Poor"), lambda m: _yes_no(m.is_poor)),
-    Column(gettext_lazy("Has a disability"), lambda m: _yes_no(m.has_disability)),
-    Column(gettext_lazy("Position"), lambda m: m.get_position_display()),
-    Column(gettext_lazy("Address"), "address"),
-    Column(gettext_lazy("Joined on"), "joined_on", DATE),
-    Column(gettext_lazy("Left on"), "left_on", DATE),
-)
-
-
-@login_required
-def export_members(request):
-    """The member list as XLSX (default) or CSV, for officers and facilitators: the list's
-    scope and filters exactly; 404 for roles that see no members' personal data."""
-    rows = visible_members(request.user).select_related("group")
-    filterset = MemberFilter(request.GET, queryset=rows, user=request.user)
-    rows = filterset.qs if filterset.is_valid() else rows.none()
-    return export_response(
-        rows.iterator(chunk_size=2000),
-        MEMBER_COLUMNS,
-        filename="anggota",
-        fmt=export_format(request),
-        title=_("Members"),
-    )

@@ -1,6 +1,8 @@
 """Load the shipped reference data: regions, DPRD electoral districts, urusan and topics.
 
-Files come from ``groups/data/`` (see its README for sources): ``wilayah.csv`` (the nine
+The command lives in ``reses``, the app that holds the last layer of this data (districts are
+sets of villages) and may import the others; the files stay with the places, in
+``groups/data/`` (see its README for sources): ``wilayah.csv`` (the nine
 programme regencies; ``--national`` reads ``wilayah-indonesia-full.csv.gz`` instead),
 ``dapil-dprd-kabkota-2024.csv`` with ``dapil-dprd-kabkota-2024-split-kecamatan.csv``, and
 ``urusan-pemerintahan.csv``; topics come from ``aspirations/topics.py``.
@@ -27,7 +29,7 @@ from aspirations.topics import TOPICS
 from groups.models import Province, Regency, Subdistrict, Village, time_zone_for_province
 from reses.models import DistrictVillage, ElectoralDistrict, Legislature
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = Path(__file__).resolve().parents[3] / "groups" / "data"
 REGIONS_FILE = "wilayah.csv"
 NATIONAL_FILE = "wilayah-indonesia-full.csv.gz"
 DISTRICTS_FILE = "dapil-dprd-kabkota-2024.csv"

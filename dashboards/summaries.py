@@ -1,49 +1,38 @@
-"""Summary tables of the dashboards (issue 6; DESIGN.md: "summary tables kept up to date by
-the move function are welcome where live aggregates are too slow").
+"""Keeping and reading the summary tables of the dashboards (DESIGN.md: "summary tables
+kept up to date by the move function are welcome where live aggregates are too slow").
 
 ``AspirationSummary`` counts aspirations per cell (see its docstring) and ``MoneySummary``
 sums budget outcomes per regency, topic and fiscal year. Both are kept exact and in the same
 transaction as the write: every function of ``aspirations.services`` that changes an
-aspiration's stage, dimensions or budget outcomes calls ``remove(ids)`` after locking the
-row and ``add(ids)`` after the change (one ``INSERT … SELECT … ON CONFLICT`` upsert each,
-through the same grouped query that ``rebuild`` runs over all rows); a new aspiration is
-counted with ``add(ids)``.
+aspiration's stage, dimensions or budget outcomes sends ``aspirations_will_change`` after
+locking the row and ``aspirations_changed`` after the change (``aspirations.signals``);
+``dashboards.apps`` connects them to ``remove(ids)`` and ``add(ids)`` here (one
+``INSERT … SELECT … ON CONFLICT`` upsert each, through the same grouped query that
+``rebuild`` runs over all rows). The admin edits aspirations through those functions too.
 
 The dashboard reads them only where its filters are expressible in the cells
 (``usable``): programme-wide scope, whole calendar years, a province or regency, a topic.
-Other scopes and day ranges use the live queries of ``kk_portal.dashboards``, which remain
-the definition: the test compares both.
+Other scopes and day ranges use the live queries of ``dashboards.figures``, which remain
+the definition: ``tests/dashboards/test_summaries.py`` compares both.
 """
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.dispatch import receiver
 from django.utils import timezone, translation
 
-from aspirations.models import Aspiration, BudgetOutcome
-from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS
+from aspirations.models import Aspiration, BudgetOutcome, summary_columns
+from aspirations.signals import aspirations_changed, aspirations_will_change
+from aspirations.stages import CLOSED, FORWARD
+from dashboards import figures as d
+from dashboards.models import AspirationSummary, MoneySummary
 from groups.models import ConstituentGroup, Province, Regency
-from kk_portal import dashboards as d
-from kk_portal.models import AspirationSummary, MoneySummary, aspiration_summary_columns
+from kk_portal.formats import NOT_FILLED_KEY
 
-
-def _column_conditions():
-    """``{column: Q or None}`` for each ``AspirationSummary`` count (``None``: every row),
-    from the dashboard's own rules (``reached_q``, ``benefits_q``)."""
-    conditions = {key: None if rank == 1 else d.reached_q(key) for key, _l, rank in FUNNEL_STEPS}
-    conditions.update({stage.value: Q(stage=stage) for stage in CLOSED})
-    conditions.update({f"benefit_{key}": d.benefits_q(key) for key, _label in d.BENEFIT_CHOICES})
-    for stage in CLOSED:
-        for stopped in [*(s.value for s in FORWARD), d.NOT_FILLED_KEY]:
-            value = "" if stopped == d.NOT_FILLED_KEY else stopped
-            conditions[f"stop_{stage.value}_{stopped}"] = Q(stage=stage, stopped_at=value)
-    if list(conditions) != aspiration_summary_columns():
-        raise RuntimeError("AspirationSummary columns and their conditions differ.")
-    return conditions
-
-
-COLUMNS = _column_conditions()
+#: ``{column: Q or None}`` for each ``AspirationSummary`` count (``None``: every row).
+COLUMNS = summary_columns()
 REGENCY = "village__subdistrict__regency"
 #: The grains of ``AspirationSummary`` and the key of each: ``None`` = "all" (0 or "").
 #: ``region_all`` is ``region`` over all years (``year`` 0): a dashboard without a period
@@ -147,9 +136,19 @@ def remove(ids):
     _apply_ids(ids, -1)
 
 
+@receiver(aspirations_will_change, dispatch_uid="dashboards.summaries.remove")
+def _before_change(sender, ids, **kwargs):
+    remove(ids)
+
+
+@receiver(aspirations_changed, dispatch_uid="dashboards.summaries.add")
+def _after_change(sender, ids, **kwargs):
+    add(ids)
+
+
 def rebuild():
-    """Recompute both summaries from all aspirations and budget outcomes (seeding, or
-    recovery after rows were changed outside ``aspirations.services``): one
+    """Recompute both summaries from all aspirations and budget outcomes (after seeding in
+    bulk, or after rows were changed outside ``aspirations.services``): one
     ``INSERT … SELECT`` per table. At national scale about a minute."""
     with transaction.atomic():
         AspirationSummary.objects.all().delete()
@@ -210,11 +209,11 @@ class SummaryCube(d.AspirationCube):
         self.stops = [
             {
                 "stage": stage.value,
-                "stopped_at": "" if stopped == d.NOT_FILLED_KEY else stopped,
+                "stopped_at": "" if stopped == NOT_FILLED_KEY else stopped,
                 "n": sum(cell[f"stop_{stage.value}_{stopped}"] for cell in self.cells),
             }
             for stage in CLOSED
-            for stopped in [*(s.value for s in FORWARD), d.NOT_FILLED_KEY]
+            for stopped in [*(s.value for s in FORWARD), NOT_FILLED_KEY]
         ]
 
     @staticmethod
@@ -234,7 +233,7 @@ class SummaryCube(d.AspirationCube):
 
 
 def breakdown_by_region(filters, level):
-    """``kk_portal.dashboards.breakdown_by_region`` from the ``region`` grain:
+    """``dashboards.figures.breakdown_by_region`` from the ``region`` grain:
     ``[(code, name, counts)]`` sorted by name."""
     columns = list(d.funnel_columns())
     per_regency = _cells("region", filters).values("regency_id").annotate(**_sums(columns))
@@ -258,7 +257,7 @@ def breakdown_by_region(filters, level):
 
 
 def money(filters):
-    """``kk_portal.dashboards.money`` from ``MoneySummary``."""
+    """``dashboards.figures.money`` from ``MoneySummary``."""
     first, last = filters.fiscal_years
     cells = MoneySummary.objects.filter(outcomes__gt=0)
     if first is None and last is None:

@@ -11,7 +11,6 @@ only through ``aspirations.services`` so every timeline is consistent.
 
 import datetime
 import random
-import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
 
@@ -30,10 +29,11 @@ from aspirations.models import (
 )
 from aspirations.services import aspiration_create, aspiration_move
 from aspirations.stages import Stage
+from dashboards import summaries
 from groups.models import ConstituentGroup, Regency, Village
-from kk_portal import summaries
 from kk_portal.models import User
 from kk_portal.scoping import Role
+from kk_portal.zones import zone_of
 from members.models import Member, Sex
 from members.text import fold_name
 from reses.models import (
@@ -473,7 +473,7 @@ class DemoBuilder:
             )
             if not representatives:
                 continue
-            zone = zoneinfo.ZoneInfo(group.village.subdistrict.regency.time_zone)
+            zone = zone_of(group)
             periods = [p for p in _RESES if rng.random() < 0.5]
             if not any(day <= REFERENCE_DATE for _period, day in periods):
                 # Every group has held at least one meeting, so reses responses exist.

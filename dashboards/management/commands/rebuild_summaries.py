@@ -4,12 +4,12 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from kk_portal import summaries
+from dashboards import summaries
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute AspirationSummary and MoneySummary (kk_portal.summaries) from all rows: "
+        "Recompute AspirationSummary and MoneySummary (dashboards.summaries) from all rows: "
         "after seeding, or after rows were changed outside aspirations.services."
     )
 
