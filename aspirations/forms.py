@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from aspirations.attachments import ACCEPT, check_upload
 from aspirations.models import Aspiration, Beneficiary
 from aspirations.services import check_raised_on
-from groups.models import Village
-from kk_portal.accounts import groups_writable_by
+from groups.models import ConstituentGroup, Village
 from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.permissions import writable
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,7 +75,7 @@ class AspirationForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
-        groups = groups_writable_by(user).select_related("village")
+        groups = writable(user, "change", ConstituentGroup).select_related("village")
         if self.instance.pk is not None or user.group_id:
             del self.fields["group"]
             group = self.instance.group if self.instance.pk else user.group

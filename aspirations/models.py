@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, OPEN, RANK, ResesResponse, Stage
-from groups.models import ConstituentGroup, Regency, Village
+from groups.models import ConstituentGroup, Regency, Subdistrict, Village
 from kk_portal.formats import NOT_FILLED_KEY
-from kk_portal.scoping import Role, ScopedQuerySet
+from kk_portal.permissions import GROUP_WRITERS, writable
+from kk_portal.scoping import ScopedQuerySet
 
 #: Rupiah amounts: 20 digits with 2 decimals hold 10^18 Rupiah, far above the national
 #: budget (APBN 2025: about Rp 3.6 × 10^15).
@@ -141,6 +142,9 @@ class AddressedLevel(models.TextChoices):
 class AspirationQuerySet(ScopedQuerySet):
     group_path = "group"
     regency_path = "group__village__subdistrict__regency"
+    #: "change": edit the aspiration, attach files, move it on its way, correct the stage or
+    #: carry it over (DPRD staff record responses through the reses follow-up instead).
+    write_rules = {"change": GROUP_WRITERS}
 
     def dprd_q(self, representative_id):
         """Addressed to the representative, or concerning a village of their district.
@@ -173,22 +177,6 @@ class AspirationQuerySet(ScopedQuerySet):
     def benefiting(self, key):
         """Aspirations benefiting ``key`` (``benefiting_q``)."""
         return self.filter(benefiting_q(key))
-
-    def movable_by(self, user):
-        """Aspirations ``user`` may move: the rule of ``aspirations.services.can_move``.
-
-        Officers their group's, facilitators their regency's, administrators all; programme
-        and DPRD staff none.
-        """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.role == Role.ADMIN:
-            return self.all()
-        if user.role == Role.OFFICER and user.group_id:
-            return self.filter(group=user.group_id)
-        if user.role == Role.FACILITATOR and user.regency_id:
-            return self.filter(group__village__subdistrict__regency=user.regency_id)
-        return self.none()
 
 
 def dprd_aspiration_ids(representative_id):
@@ -468,6 +456,16 @@ class MusrenbangForumQuerySet(ScopedQuerySet):
             | Q(level="kabkota", regency__in=regency)
         )
 
+    def levels_creatable_by(self, user):
+        """The levels (``MusrenbangForum.Level`` values, in order) at which ``user`` may
+        record a forum: those with a place the user may hold one in (``FORUM_AREAS``).
+        Officers get desa and kecamatan, facilitators all three; others none."""
+        return tuple(
+            level
+            for level, area in FORUM_AREAS.items()
+            if writable(user, "hold_musrenbang", area).exists()
+        )
+
     def dprd_q(self, representative_id):
         """Forums of the regency of the representative's electoral district (through the
         reverse relation of ``reses``' districts, ``Regency.electoral_districts``)."""
@@ -476,6 +474,11 @@ class MusrenbangForumQuerySet(ScopedQuerySet):
                 electoral_districts__representatives=representative_id
             ).values("pk")
         )
+
+
+#: Where a forum of each level is held: the place whose ``hold_musrenbang`` write rule
+#: (``groups.models``) says who may record one there.
+FORUM_AREAS = {"desa": Village, "kecamatan": Subdistrict, "kabkota": Regency}
 
 
 class MusrenbangForum(models.Model):

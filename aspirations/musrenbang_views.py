@@ -1,7 +1,8 @@
-"""Musrenbang forums: list, create and detail with the aspirations brought there (issue 4).
+"""Musrenbang forums: list, create and detail with the aspirations brought there.
 
 Every page starts from ``MusrenbangForum.objects.visible_to``; officers create forums for
-their own village or subdistrict, facilitators for their regency (``forum_levels_for``).
+their own village or subdistrict, facilitators for their regency (the ``"hold_musrenbang"``
+write rules of the places, ``MusrenbangForumQuerySet.levels_creatable_by``).
 """
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from aspirations.models import AspirationEvent, MusrenbangForum
-from aspirations.pipeline_forms import MusrenbangForumCreateForm, forum_levels_for
+from aspirations.pipeline_forms import MusrenbangForumCreateForm
 from kk_portal.forms import submitted_before
 from kk_portal.scoping import get_visible_or_404
 
@@ -58,7 +59,7 @@ def musrenbang_list(request):
             "levels": MusrenbangForum.Level.choices,
             "level": level,
             "fiscal_year": year,
-            "can_create": bool(forum_levels_for(request.user)),
+            "can_create": bool(MusrenbangForum.objects.levels_creatable_by(request.user)),
         },
     )
 
@@ -69,7 +70,7 @@ def musrenbang_create(request):
 
     A repeated submission (same hidden ``submission_token``) leads to the forum already made.
     """
-    if not forum_levels_for(request.user):
+    if not MusrenbangForum.objects.levels_creatable_by(request.user):
         raise PermissionDenied
     next_url = _safe_next(request)
     form = MusrenbangForumCreateForm(request.POST or None, user=request.user)

@@ -14,7 +14,7 @@ from aspirations.money import MoneyField
 from aspirations.services import allowed_targets, correction_targets
 from groups.models import Subdistrict, Village
 from kk_portal.forms import DateInput, SubmissionTokenMixin
-from kk_portal.scoping import Role
+from kk_portal.permissions import writable
 
 #: Reses meetings (``reses``, an app above this one, reached through the relation).
 ResesMeeting = AspirationEvent._meta.get_field("reses_meeting").related_model
@@ -164,21 +164,13 @@ class CorrectionForm(forms.Form):
         ]
 
 
-def forum_levels_for(user):
-    """Levels of Musrenbang forum ``user`` may create: officers their village's and
-    subdistrict's, facilitators all three."""
-    if user.role == Role.OFFICER and user.group_id:
-        return (MusrenbangForum.Level.DESA, MusrenbangForum.Level.KECAMATAN)
-    if user.role == Role.FACILITATOR and user.regency_id:
-        return tuple(MusrenbangForum.Level)
-    return ()
-
-
 class MusrenbangForumForm(forms.ModelForm):
     """A Musrenbang forum in the user's own area.
 
-    Officers pick only the level: the area is their group's village or subdistrict.
-    Facilitators pick the level and the village or subdistrict of their regency.
+    The levels and places offered are those the ``"hold_musrenbang"`` write rules of the
+    places allow (``MusrenbangForumQuerySet.levels_creatable_by``). An officer picks only the
+    level: the area is their group's village or subdistrict. A facilitator picks the level
+    and the village or subdistrict of their regency.
     """
 
     fiscal_year = forms.IntegerField(
@@ -203,10 +195,13 @@ class MusrenbangForumForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["level"].choices = [
-            (level.value, level.label) for level in forum_levels_for(user)
+            (level, MusrenbangForum.Level(level).label)
+            for level in MusrenbangForum.objects.levels_creatable_by(user)
         ]
         self.fields["held_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        if user.role == Role.OFFICER:
+        #: An officer's forum is in their group's own village or subdistrict: no choice.
+        self.fixed_area = bool(user.group_id)
+        if self.fixed_area:
             del self.fields["village"]
             del self.fields["subdistrict"]
             group = user.group
@@ -215,11 +210,11 @@ class MusrenbangForumForm(forms.ModelForm):
             self.instance.regency = group.village.subdistrict.regency
         else:
             self.instance.regency = user.regency
-            self.fields["village"].queryset = Village.objects.filter(
-                subdistrict__regency=user.regency_id
-            ).order_by("name")
-            self.fields["subdistrict"].queryset = Subdistrict.objects.filter(
-                regency=user.regency_id
+            self.fields["village"].queryset = writable(user, "hold_musrenbang", Village).order_by(
+                "name"
+            )
+            self.fields["subdistrict"].queryset = writable(
+                user, "hold_musrenbang", Subdistrict
             ).order_by("name")
             self.fields["village"].help_text = _("For a Musrenbang desa.")
             self.fields["subdistrict"].help_text = _("For a Musrenbang kecamatan.")
@@ -227,7 +222,7 @@ class MusrenbangForumForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         level = cleaned.get("level")
-        if self.user.role == Role.OFFICER:
+        if self.fixed_area:
             if level != MusrenbangForum.Level.DESA:
                 self.instance.village = None
             return cleaned

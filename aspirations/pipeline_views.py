@@ -1,13 +1,13 @@
 """Pages of the aspiration's way: move, correct, carry over, and "where is it stuck".
 
-Who may act is ``services.can_move``; which move is allowed is ``services.check_move``.
-Aspirations outside the user's scope answer 404; in scope but read-only (programme staff,
-DPRD staff) answer 403.
+Who may act is the ``"change"`` rule of ``Aspiration`` (``kk_portal.permissions``); which
+move is allowed is ``services.check_move``. Aspirations outside the user's scope answer 404;
+in scope but read-only (programme staff, DPRD staff) answer 403.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -21,7 +21,7 @@ from aspirations.attachments import attachment_store
 from aspirations.models import Aspiration
 from aspirations.pipeline_forms import CorrectionForm, MoveForm
 from aspirations.stages import OPEN, Stage
-from kk_portal.scoping import get_visible_or_404
+from kk_portal.permissions import get_writable_or_404
 from kk_portal.zones import today_in
 
 #: Rows per stage on the "stuck" overview, and per page on one stage's list.
@@ -30,14 +30,13 @@ STUCK_PER_PAGE = 25
 
 
 def _movable_aspiration(request, pk):
-    aspiration = get_visible_or_404(
+    return get_writable_or_404(
         Aspiration.objects.select_related("group__village__subdistrict__regency", "village"),
         request.user,
+        "change",
+        readers_get=403,
         pk=pk,
     )
-    if not services.can_move(request.user, aspiration):
-        raise PermissionDenied
-    return aspiration
 
 
 def _apply(form, action):

@@ -1,10 +1,11 @@
 """Write functions for aspirations: the only code that changes an aspiration's stage.
 
 Each function checks its rule, then writes the timeline event and the current stage in one
-transaction (DESIGN.md, "The aspiration's way"). Rules about *who* may move live in
-``can_move`` (and ``AspirationQuerySet.movable_by``); rules about *which* move is allowed in
-``allowed_targets``/``check_move``. Errors are ``ValidationError`` with English gettext
-messages saying what to fix, keyed by the form field they concern where there is one.
+transaction (DESIGN.md, "The aspiration's way"). *Who* may move is the ``"change"`` write
+rule of ``Aspiration`` (``kk_portal.permissions``), checked by the views; *which* move is
+allowed is ``allowed_targets``/``check_move`` here. Errors are ``ValidationError`` with
+English gettext messages saying what to fix, keyed by the form field they concern where
+there is one.
 
 Decisions:
 
@@ -34,7 +35,6 @@ from aspirations.models import (
 )
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
-from kk_portal.scoping import Role
 from kk_portal.zones import today_in
 
 
@@ -176,28 +176,6 @@ def aspiration_update(aspiration, *, actor, **fields):
         aspiration.save()
         _changed(locked.pk)
     return aspiration
-
-
-def can_move(user, aspiration):
-    """Whether ``user`` may record moves, corrections and carry-overs on ``aspiration``.
-
-    Officers for their own group's aspirations, facilitators for their regency's,
-    administrators for all (issue 4). Programme staff only read; DPRD staff record responses
-    through the reses pages, which call ``aspiration_record_response``.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role == Role.OFFICER:
-        return user.group_id is not None and user.group_id == aspiration.group_id
-    if user.role == Role.FACILITATOR:
-        return user.regency_id is not None and user.regency_id == _regency_id(aspiration)
-    return False
-
-
-def _regency_id(aspiration):
-    return aspiration.group.village.subdistrict.regency_id
 
 
 def allowed_targets(aspiration):

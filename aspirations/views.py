@@ -1,8 +1,8 @@
-"""Aspiration pages: list, create, detail, edit, and scoped attachment downloads.
+"""Aspiration pages: list, create, detail, edit, export, and scoped attachment downloads.
 
 Every view starts from ``Aspiration.objects.visible_to(user)`` (or ``Attachment``'s); a
-row outside the scope answers 404 exactly as a missing one. Writing is for the groups in
-``groups_writable_by(user)``; programme and DPRD staff read only.
+row outside the scope answers 404 exactly as a missing one. Writing follows the ``"change"``
+rule (``kk_portal.permissions``); programme and DPRD staff read only.
 """
 
 import os
@@ -12,8 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,16 +22,15 @@ from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment, Beneficiary
-from kk_portal.accounts import groups_writable_by
+from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
 from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
+from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.zones import today_in
 
-#: Template the pipeline engineer provides for stage moves, shown on the detail page.
-MOVE_ACTIONS_TEMPLATE = "aspirations/_move_actions.html"
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
 SCOPED_FIELDS = ["group", "village", "representative"]
 SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
@@ -42,11 +39,6 @@ SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
 UNFILTERED_COUNT_LIMIT = 10_000
 #: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
 MAX_THUMBNAILS = 8
-
-
-def writable_aspirations(user):
-    """Aspirations ``user`` may change: visible and of a group they write for."""
-    return Aspiration.objects.visible_to(user).filter(group__in=groups_writable_by(user))
 
 
 @login_required
@@ -67,7 +59,7 @@ def aspiration_list(request):
             "page_obj": paginate(
                 request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None
             ),
-            "can_add": groups_writable_by(request.user).exists(),
+            "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
     )
 
@@ -77,7 +69,7 @@ def aspiration_create(request):
     """Log an aspiration with its photos and documents through
     ``services.aspiration_create``; all of it is saved, or nothing and a message per field."""
     user = request.user
-    if not groups_writable_by(user).exists():
+    if not writable(user, "change", ConstituentGroup).exists():
         raise Http404
     if user.group_id:
         initial = {"village": user.group.village_id, "raised_on": today_in(user.group)}
@@ -116,14 +108,6 @@ def aspiration_create(request):
     return render(request, "aspirations/aspiration_form.html", {"form": form, "aspiration": None})
 
 
-def _move_actions_template():
-    try:
-        get_template(MOVE_ACTIONS_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return MOVE_ACTIONS_TEMPLATE
-
-
 @login_required
 def aspiration_detail(request, pk):
     """One aspiration with its attachments and timeline; 404 outside the user's scope."""
@@ -146,8 +130,6 @@ def aspiration_detail(request, pk):
             "documents": photos[MAX_THUMBNAILS:] + [a for a in attachments if not is_photo(a)],
             "attachment_count": len(attachments),
             "benefits": [str(beneficiary.label) for beneficiary in aspiration.beneficiaries],
-            "can_edit": writable_aspirations(request.user).filter(pk=aspiration.pk).exists(),
-            "move_actions_template": _move_actions_template(),
         },
     )
 
@@ -155,7 +137,7 @@ def aspiration_detail(request, pk):
 @login_required
 def aspiration_edit(request, pk):
     """Edit an aspiration of a group the user writes for, and add attachments."""
-    aspiration = get_visible_or_404(writable_aspirations(request.user), request.user, pk=pk)
+    aspiration = get_writable_or_404(Aspiration, request.user, "change", pk=pk)
     form = AspirationForm(
         request.POST or None, request.FILES or None, instance=aspiration, user=request.user
     )

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.scoping import ScopedQuerySet
+from kk_portal.permissions import GROUP_WRITERS, Rule
+from kk_portal.scoping import ReferenceQuerySet, Role, ScopedQuerySet
 from kk_portal.zones import TimeZone, zone_label
 
 # Province code prefixes by zone (Keppres 41/1987; DESIGN.md): WIB for Sumatra (1x and 21,
@@ -68,6 +69,15 @@ class Province(Region):
         ]
 
 
+class RegencyQuerySet(ReferenceQuerySet):
+    write_rules = {
+        # A Musrenbang kabupaten/kota is held by the facilitators of the regency.
+        "hold_musrenbang": Rule(
+            Role.FACILITATOR, where={Role.FACILITATOR: lambda user: Q(pk=user.regency_id)}
+        ),
+    }
+
+
 class Regency(Region):
     """Kabupaten or kota, code ``NN.NN``; carries the time zone of its province."""
 
@@ -80,6 +90,8 @@ class Regency(Region):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices)
+
+    objects = RegencyQuerySet.as_manager()
 
     class Meta(Region.Meta):
         verbose_name = _("regency")
@@ -102,12 +114,29 @@ class Regency(Region):
         return zone_label(self.time_zone)
 
 
+class SubdistrictQuerySet(ReferenceQuerySet):
+    write_rules = {
+        # A Musrenbang kecamatan: an officer records their group's subdistrict's, a
+        # facilitator any of their regency's.
+        "hold_musrenbang": Rule(
+            Role.OFFICER,
+            Role.FACILITATOR,
+            where={
+                Role.OFFICER: lambda user: Q(villages__groups=user.group_id),
+                Role.FACILITATOR: lambda user: Q(regency=user.regency_id),
+            },
+        ),
+    }
+
+
 class Subdistrict(Region):
     """Kecamatan, code ``NN.NN.NN``."""
 
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="subdistricts", verbose_name=_("regency")
     )
+
+    objects = SubdistrictQuerySet.as_manager()
 
     class Meta(Region.Meta):
         verbose_name = _("subdistrict")
@@ -120,7 +149,36 @@ class Subdistrict(Region):
         ]
 
 
-class VillageQuerySet(models.QuerySet):
+class VillageQuerySet(ReferenceQuerySet):
+    write_rules = {
+        # A Musrenbang desa: an officer records their group's village's, a facilitator any
+        # of their regency's.
+        "hold_musrenbang": Rule(
+            Role.OFFICER,
+            Role.FACILITATOR,
+            where={
+                Role.OFFICER: lambda user: Q(groups=user.group_id),
+                Role.FACILITATOR: lambda user: Q(subdistrict__regency=user.regency_id),
+            },
+        ),
+        # Where reses meetings are organised: DPRD staff in their representative's district,
+        # facilitators in their regency, administrators in any district.
+        "organise_reses": Rule(
+            Role.DPRD,
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={
+                Role.DPRD: lambda user: Q(
+                    pk__in=Village.objects.represented_by(user.representative_id)
+                ),
+                Role.FACILITATOR: lambda user: Q(subdistrict__regency=user.regency_id),
+                Role.ADMIN: lambda user: Q(
+                    pk__in=Village.objects.filter(electoral_districts__isnull=False).values("pk")
+                ),
+            },
+        ),
+    }
+
     def represented_by(self, representative_id):
         """Ids of the villages in the electoral district of the representative with primary
         key ``representative_id`` (a subquery): the area a DPRD member's staff work in.
@@ -179,6 +237,8 @@ class Village(Region):
 class ConstituentGroupQuerySet(ScopedQuerySet):
     group_path = "pk"
     regency_path = "village__subdistrict__regency"
+    #: "change": write the group's data (its members, aspirations and their files).
+    write_rules = {"change": GROUP_WRITERS}
 
     def dprd_q(self, representative_id):
         return Q(village__in=Village.objects.represented_by(representative_id))

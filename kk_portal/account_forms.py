@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.accounts import groups_writable_by
+from kk_portal.permissions import writable
 from kk_portal.scoping import Role
 
 
@@ -20,7 +20,10 @@ class OfficerCreateForm(BaseUserCreationForm):
     def __init__(self, *args, facilitator, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.role = Role.OFFICER
-        self.fields["group"].queryset = groups_writable_by(facilitator).select_related("village")
+        groups = self.fields["group"].queryset
+        self.fields["group"].queryset = writable(facilitator, "change", groups).select_related(
+            "village"
+        )
         self.fields["group"].required = True
         self.fields["first_name"].required = True
         self.fields["username"].widget.attrs.update(autocapitalize="none", autocomplete="off")

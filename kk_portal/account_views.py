@@ -1,43 +1,48 @@
-"""A facilitator manages the officer accounts of their regency's groups (issue 3).
+"""A facilitator manages the officer accounts of their regency's groups.
 
 Officers change hands: the facilitator creates an account, deactivates it when the person
 leaves office, and sets a new password when one is forgotten — no e-mail involved. Every
-other role, and any officer outside the facilitator's regency, gets 404.
+other role, and any officer outside the facilitator's regency, gets 404 (the ``"manage"``
+rule of ``kk_portal.models.UserQuerySet``).
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kk_portal.account_forms import OfficerCreateForm
-from kk_portal.accounts import can_manage_officers, officer_set_active, officers_managed_by
+from kk_portal.accounts import officer_set_active
 from kk_portal.pagination import paginate
+from kk_portal.permissions import can, get_writable_or_404, writable
 
 
-def _managed_officer(request, pk):
-    if not can_manage_officers(request.user):
+def _may_manage(user):
+    if not can(user, "manage", get_user_model()):
         raise Http404
-    return get_object_or_404(officers_managed_by(request.user), pk=pk)
 
 
 @login_required
 def officer_list(request):
     """The officer accounts of the facilitator's regency."""
-    if not can_manage_officers(request.user):
-        raise Http404
-    page = paginate(request, officers_managed_by(request.user))
+    _may_manage(request.user)
+    officers = (
+        writable(request.user, "manage", get_user_model())
+        .select_related("group")
+        .order_by("group__name", "username")
+    )
+    page = paginate(request, officers)
     return render(request, "accounts/officer_list.html", {"page_obj": page})
 
 
 @login_required
 def officer_create(request):
     """Create an officer account with a first password the facilitator hands over."""
-    if not can_manage_officers(request.user):
-        raise Http404
+    _may_manage(request.user)
     form = OfficerCreateForm(request.POST or None, facilitator=request.user)
     if request.method == "POST" and form.is_valid():
         officer = form.save()
@@ -53,7 +58,7 @@ def officer_create(request):
 @login_required
 def officer_password(request, pk):
     """Set a new password for an officer who forgot theirs."""
-    officer = _managed_officer(request, pk)
+    officer = get_writable_or_404(get_user_model(), request.user, "manage", pk=pk)
     form = SetPasswordForm(officer, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -68,7 +73,7 @@ def officer_password(request, pk):
 @require_POST
 def officer_active(request, pk):
     """Deactivate (``active=0``) or reactivate (``active=1``) an officer account."""
-    officer = _managed_officer(request, pk)
+    officer = get_writable_or_404(get_user_model(), request.user, "manage", pk=pk)
     active = request.POST.get("active") == "1"
     officer_set_active(officer=officer, active=active)
     if active:

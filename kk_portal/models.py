@@ -1,12 +1,44 @@
 """Users of KK Portal and the scope each one works in."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.scoping import Role
+from kk_portal.permissions import Rule
+from kk_portal.scoping import Role, ScopedQuerySet
+from kk_portal.zones import DEFAULT_ZONE
+
+
+def _officers_with_group(user):
+    return Q(role=Role.OFFICER, group__isnull=False)
+
+
+class UserQuerySet(ScopedQuerySet):
+    """Accounts a user may see (DESIGN.md, "user accounts"): a facilitator the officers of
+    their regency's groups, administrators every account; no one else any."""
+
+    programme_sees_all = False
+    write_rules = {
+        # Create, deactivate and give a new password to officer accounts, without e-mail.
+        "manage": Rule(
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={Role.FACILITATOR: _officers_with_group, Role.ADMIN: _officers_with_group},
+        ),
+    }
+
+    def officer_q(self, group_id):
+        return None
+
+    def facilitator_q(self, regency_id):
+        return Q(role=Role.OFFICER, group__village__subdistrict__regency=regency_id)
+
+
+class UserManager(AuthUserManager.from_queryset(UserQuerySet)):
+    """Django's user manager with the scoped ``UserQuerySet``."""
 
 
 class User(AbstractUser):
@@ -41,6 +73,8 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("representative"),
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -85,4 +119,4 @@ class User(AbstractUser):
             return self.regency.time_zone
         if self.representative_id and self.representative.district.regency_id:
             return self.representative.district.regency.time_zone
-        return "Asia/Makassar"
+        return DEFAULT_ZONE

@@ -2,7 +2,9 @@
 
 Every list, detail, export and dashboard starts from ``Model.objects.visible_to(user)``.
 Rows outside a user's scope are simply absent, so detail views answer 404 for them exactly
-as for a row that does not exist (DESIGN.md, "Who may see what").
+as for a row that does not exist (DESIGN.md, "Who may see what"). Who may *change* rows is
+narrower; each QuerySet declares it beside its scope, in ``write_rules``, and
+``kk_portal.permissions`` evaluates it.
 """
 
 from django.db import models
@@ -34,11 +36,14 @@ class ScopedQuerySet(models.QuerySet):
       or ``None`` for none.
 
     ``officer_q(group)`` may be overridden where officers see more than their group's rows.
+    ``write_rules`` maps an action (``"change"``, ``"manage"`` …) to the
+    ``kk_portal.permissions.Rule`` of who may do it to these rows.
     """
 
     group_path = None
     regency_path = None
     programme_sees_all = True
+    write_rules = {}
 
     def officer_q(self, group_id):
         if self.group_path is None:
@@ -75,6 +80,19 @@ class ScopedQuerySet(models.QuerySet):
         if q is None:
             return self.none()
         return self.filter(q) if q else self.all()
+
+
+class ReferenceQuerySet(ScopedQuerySet):
+    """Reference data (the Kemendagri places): every signed-in, active user reads every row.
+
+    Declare ``write_rules`` to say in which of these rows a user may *do* something, such as
+    hold a Musrenbang forum.
+    """
+
+    def scope_q(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        return Q()
 
 
 def get_visible_or_404(queryset_or_model, user, **lookup):

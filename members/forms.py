@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.accounts import groups_writable_by
 from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.permissions import writable
 from members.models import Member, Sex
 from members.text import clean_name, normalise_nik, normalise_phone
 
@@ -71,7 +71,8 @@ class MemberForm(forms.ModelForm):
         if user.group_id:
             del self.fields["group"]
         else:
-            self.fields["group"].queryset = groups_writable_by(user).select_related("village")
+            groups = writable(user, "change", self.fields["group"].queryset)
+            self.fields["group"].queryset = groups.select_related("village")
         if self.instance.pk is None:
             del self.fields["left_on"]
         if self.instance.consent_given_on:

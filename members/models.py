@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kk_portal.formats import NOT_FILLED_KEY
+from kk_portal.permissions import GROUP_WRITERS
 from kk_portal.scoping import ScopedQuerySet
 from members.text import fold_name
 
@@ -69,6 +70,8 @@ class MemberQuerySet(ScopedQuerySet):
     group_path = "group"
     regency_path = "group__village__subdistrict__regency"
     programme_sees_all = False  # personal data: aggregates only
+    #: "change": edit the member, mark them as left, anonymise them.
+    write_rules = {"change": GROUP_WRITERS}
 
     def active(self):
         """Members who have not left."""

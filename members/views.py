@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kk_portal.accounts import groups_writable_by
+from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import yes_no
 from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
+from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.zones import today_in
 from members.filters import MemberFilter
@@ -31,11 +32,6 @@ def visible_members(user):
     if Member.objects.all().scope_q(user) is None:
         raise Http404
     return Member.objects.visible_to(user)
-
-
-def writable_members(user):
-    """``Member`` rows ``user`` may change: visible and in a group they write for."""
-    return visible_members(user).filter(group__in=groups_writable_by(user))
 
 
 @login_required
@@ -52,7 +48,7 @@ def member_list(request):
         {
             "filter": filterset,
             "page_obj": page,
-            "can_add": groups_writable_by(request.user).exists(),
+            "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
     )
 
@@ -61,7 +57,7 @@ def member_list(request):
 def member_create(request):
     """Add a member to the officer's group (or a facilitator's chosen group); a repeated
     submission token leads to the member already made."""
-    if not groups_writable_by(request.user).exists():
+    if not writable(request.user, "change", ConstituentGroup).exists():
         raise Http404
     form = MemberCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
@@ -96,14 +92,13 @@ def member_detail(request, pk):
     member = get_visible_or_404(
         visible_members(request.user).select_related("group"), request.user, pk=pk
     )
-    can_edit = writable_members(request.user).filter(pk=member.pk).exists()
-    return render(request, "members/member_detail.html", {"member": member, "can_edit": can_edit})
+    return render(request, "members/member_detail.html", {"member": member})
 
 
 @login_required
 def member_edit(request, pk):
     """Edit a member of a group the user writes for; anonymised members stay as they are."""
-    member = get_visible_or_404(writable_members(request.user), request.user, pk=pk)
+    member = get_writable_or_404(Member, request.user, "change", pk=pk)
     if member.is_anonymised:
         messages.error(request, _("An anonymised member cannot be edited."))
         return redirect(member)
@@ -120,8 +115,8 @@ def member_edit(request, pk):
 @require_POST
 def member_leave(request, pk):
     """Mark a member as left today (group's date); the row is kept for the counts."""
-    member = get_visible_or_404(
-        writable_members(request.user).select_related("group"), request.user, pk=pk
+    member = get_writable_or_404(
+        Member.objects.select_related("group"), request.user, "change", pk=pk
     )
     try:
         member.leave(today_in(member.group))
@@ -136,7 +131,7 @@ def member_leave(request, pk):
 @require_POST
 def member_anonymise(request, pk):
     """Consent withdrawn: clear the member's personal fields (``Member.anonymise``)."""
-    member = get_visible_or_404(writable_members(request.user), request.user, pk=pk)
+    member = get_writable_or_404(Member, request.user, "change", pk=pk)
     if not member.is_anonymised:
         member.anonymise()
         messages.success(request, _("The member's personal data has been removed."))

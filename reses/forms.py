@@ -8,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from aspirations.models import Aspiration, Topic
 from groups.models import ConstituentGroup, Village
 from kk_portal.forms import SubmissionTokenMixin
-from kk_portal.scoping import Role
+from kk_portal.permissions import writable
 from kk_portal.zones import local_datetime, zone_label, zone_of
 from reses.models import (
     AgendaItem,
-    DistrictVillage,
     Representative,
     ResesMeeting,
     district_village_ids,
@@ -62,8 +61,10 @@ class ResesMeetingForm(NoColonLabelsMixin, forms.ModelForm):
 
     ``starts_at``/``ends_at`` here are times of day; with ``date`` they become aware datetimes
     in the regency's zone (WIT in Kota Ambon, WITA elsewhere), never the browser's or the
-    server's zone, so re-saving an unchanged form moves nothing (handed case K16).
-    DPRD staff always plan for their own representative; facilitators in their own regency.
+    server's zone, so re-saving an unchanged form moves nothing.
+    The representatives and villages offered are those the ``"organise_reses"`` write rules
+    allow (``kk_portal.permissions``): DPRD staff plan for their own representative (the field
+    is then fixed), facilitators in their own regency, administrators in any district.
     """
 
     date = forms.DateField(
@@ -120,20 +121,14 @@ class ResesMeetingForm(NoColonLabelsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        villages = villages_in_order()
-        if user.role == Role.DPRD and not user.is_superuser:
+        representatives = writable(user, "organise_reses", Representative)
+        if user.representative_id and not user.is_superuser:
+            # DPRD staff work for one representative: nothing to choose.
             del self.fields["representative"]
             self.instance.representative = user.representative
-            villages = villages.filter(electoral_districts__representatives=user.representative_id)
         else:
-            self.fields["representative"].queryset = Representative.objects.visible_to(
-                user
-            ).select_related("district")
-            if user.role == Role.FACILITATOR:
-                villages = villages.filter(subdistrict__regency=user.regency_id)
-            else:
-                villages = villages.filter(pk__in=DistrictVillage.objects.values("village"))
-        self.fields["village"].queryset = villages
+            self.fields["representative"].queryset = representatives.select_related("district")
+        self.fields["village"].queryset = writable(user, "organise_reses", villages_in_order())
         self.fields["organising_group"].queryset = ConstituentGroup.objects.visible_to(
             user
         ).select_related("village")
@@ -158,7 +153,7 @@ class ResesMeetingForm(NoColonLabelsMixin, forms.ModelForm):
         """The zone the times are typed in, when it is already known (else ``None``)."""
         if self.instance.village_id:
             return self.instance.time_zone
-        if self.user.role == Role.FACILITATOR and self.user.regency_id:
+        if self.user.regency_id:
             return self.user.regency.time_zone
         representative = self.instance.representative if self.instance.representative_id else None
         if representative and representative.district.regency_id:

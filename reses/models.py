@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.stages import ResesResponse
 from groups.models import ConstituentGroup, Village
+from kk_portal.permissions import Rule
 from kk_portal.scoping import Role, ScopedQuerySet
 from kk_portal.zones import TimeZone, local_datetime, zone_label, zone_of
 from members.models import Sex
@@ -103,7 +104,15 @@ def district_village_ids(representative_id):
     return Village.objects.represented_by(representative_id)
 
 
+#: DPRD staff organise their representative's reses, facilitators those in their regency,
+#: administrators all; programme staff and officers only read them.
+ORGANISERS = Rule(Role.DPRD, Role.FACILITATOR, Role.ADMIN)
+
+
 class RepresentativeQuerySet(ScopedQuerySet):
+    #: "organise_reses": plan a reses meeting of the representative.
+    write_rules = {"organise_reses": ORGANISERS}
+
     def officer_q(self, group_id):
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
         return Q(
@@ -164,6 +173,13 @@ class Representative(models.Model):
 
 class ResesMeetingQuerySet(ScopedQuerySet):
     regency_path = "village__subdistrict__regency"
+    write_rules = {
+        # Edit the meeting, build its agenda, record attendance and responses; as a class,
+        # create one (DPRD staff for their representative, facilitators in their regency).
+        "manage": ORGANISERS,
+        # Propose the group's aspirations for the agenda of a meeting the officer sees.
+        "propose": Rule(Role.OFFICER),
+    }
 
     def officer_q(self, group_id):
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
@@ -194,32 +210,6 @@ class ResesMeetingQuerySet(ScopedQuerySet):
                 in_zone &= Q(starts_at__lt=local_datetime(next_day, datetime.time(), name))
             condition |= in_zone
         return self.filter(condition)
-
-    def managed_by(self, user):
-        """Meetings ``user`` may edit, build the agenda of and record the follow-up of.
-
-        DPRD staff manage their representative's meetings, facilitators those held in their
-        regency, administrators all; programme staff and officers only read (issue 5).
-        """
-        if not can_organise_meetings(user):
-            return self.none()
-        if user.is_superuser or user.role == Role.ADMIN:
-            return self.all()
-        if user.role == Role.DPRD:
-            return self.filter(representative=user.representative_id)
-        return self.filter(village__subdistrict__regency=user.regency_id)
-
-
-def can_organise_meetings(user):
-    """True for users who create reses meetings: DPRD staff (for their representative),
-    facilitators (in their regency) and administrators (issue 5)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    if user.role == Role.DPRD:
-        return user.representative_id is not None
-    return user.role == Role.FACILITATOR and user.regency_id is not None
 
 
 def village_in_district(representative, village):

@@ -1,7 +1,8 @@
 """Views of the reses app: meetings, the agenda builder, the agenda pack and the follow-up.
 
-Every view starts from ``ResesMeeting.objects.visible_to`` (read) or ``managed_by`` (write);
-rows outside a user's scope answer 404 (DESIGN.md, "Who may see what").
+Every view starts from ``ResesMeeting.objects.visible_to`` (read) or from the meeting's
+``"manage"`` and ``"propose"`` write rules (``kk_portal.permissions``); rows outside a user's
+scope answer 404 (DESIGN.md, "Who may see what").
 """
 
 from django.contrib import messages
@@ -10,14 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aspirations.models import Aspiration
 from kk_portal.forms import filtered_rows, submitted_before
-from kk_portal.scoping import Role, get_visible_or_404
+from kk_portal.permissions import can, get_writable_or_404
+from kk_portal.scoping import get_visible_or_404
 from reses import services
 from reses.filters import ResesMeetingFilter
 from reses.forms import (
@@ -29,7 +31,7 @@ from reses.forms import (
     ResesMeetingForm,
     ResponseForm,
 )
-from reses.models import ResesMeeting, can_organise_meetings
+from reses.models import ResesMeeting
 from reses.pdf import agenda_pdf
 
 PAGE_SIZE = 20
@@ -44,7 +46,7 @@ def _meetings():
 
 
 def _managed_or_404(user, pk):
-    return get_object_or_404(_meetings().managed_by(user), pk=pk)
+    return get_writable_or_404(_meetings(), user, "manage", pk=pk)
 
 
 def _visible_or_404(user, pk):
@@ -67,7 +69,7 @@ def meeting_list(request):
             "filter": filterset,
             "page_obj": page,
             "query": query.urlencode(),
-            "can_create": can_organise_meetings(request.user),
+            "can_create": can(request.user, "manage", ResesMeeting),
         },
     )
 
@@ -75,7 +77,7 @@ def meeting_list(request):
 @login_required
 def meeting_create(request):
     """A new meeting: DPRD staff for their representative, facilitators in their regency."""
-    if not can_organise_meetings(request.user):
+    if not can(request.user, "manage", ResesMeeting):
         raise PermissionDenied
     form = ResesMeetingCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
@@ -117,20 +119,15 @@ def meeting_detail(request, pk):
     """One meeting, its agenda and, for officers, their group's items to propose."""
     meeting = _visible_or_404(request.user, pk)
     items = services.with_days_waiting_items(services.agenda_items(meeting))
-    context = {
-        "meeting": meeting,
-        "items": items,
-        "can_manage": _meetings().managed_by(request.user).filter(pk=meeting.pk).exists(),
-    }
-    if request.user.role == Role.OFFICER:
+    context = {"meeting": meeting, "items": items}
+    if can(request.user, "propose", meeting):
         context["propose_form"] = _propose_form(request, meeting)
     return render(request, "reses/meeting_detail.html", context)
 
 
 def _propose_form(request, meeting, data=None):
-    candidates = services.agenda_candidates(meeting, request.user).filter(
-        group=request.user.group_id
-    )
+    # The officer's candidates: the open aspirations they see, which are their group's.
+    candidates = services.agenda_candidates(meeting, request.user)
     return AgendaAddForm(data, meeting=meeting, queryset=candidates, prefix="propose")
 
 
@@ -138,9 +135,7 @@ def _propose_form(request, meeting, data=None):
 @require_POST
 def agenda_propose(request, pk):
     """An officer proposes their group's aspirations; staff accept them later."""
-    meeting = _visible_or_404(request.user, pk)
-    if request.user.role != Role.OFFICER:
-        raise PermissionDenied
+    meeting = get_writable_or_404(_meetings(), request.user, "propose", readers_get=403, pk=pk)
     form = _propose_form(request, meeting, request.POST)
     if form.is_valid():
         services.agenda_add(meeting, form.cleaned_data["aspirations"], proposed_by_group=True)
@@ -150,7 +145,7 @@ def agenda_propose(request, pk):
     return render(
         request,
         "reses/meeting_detail.html",
-        {"meeting": meeting, "items": items, "can_manage": False, "propose_form": form},
+        {"meeting": meeting, "items": items, "propose_form": form},
         status=400,
     )
 

@@ -17,11 +17,11 @@ from aspirations.services import (
     aspiration_create,
     aspiration_move,
     aspiration_record_response,
-    can_move,
     check_move,
     correction_targets,
 )
 from aspirations.stages import CLOSED, DONE, RANK, Stage
+from kk_portal.permissions import can, writable
 from kk_portal.scoping import Role
 from reses.models import AgendaItem
 from tests import factories as f
@@ -397,7 +397,7 @@ def test_record_response_unknown_refused(world):
         ("admin", True),
     ],
 )
-def test_can_move_by_role(world, persona, expected):
+def test_aspiration_may_be_moved_by_its_writers_only(world, persona, expected):
     users = {
         "officer_a1": f.UserFactory(role=Role.OFFICER, group=world.group_a1),
         "officer_a2": f.UserFactory(role=Role.OFFICER, group=world.group_a2),
@@ -410,8 +410,8 @@ def test_can_move_by_role(world, persona, expected):
     aspiration = _aspiration(world)
     user = users[persona]
 
-    assert can_move(user, aspiration) is expected
-    assert Aspiration.objects.movable_by(user).filter(pk=aspiration.pk).exists() is expected
+    assert can(user, "change", aspiration) is expected
+    assert writable(user, "change", Aspiration).filter(pk=aspiration.pk).exists() is expected
 
 
 def test_history_records_field_edits(world):

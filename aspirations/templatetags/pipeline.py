@@ -100,16 +100,12 @@ def _shown(value):
     return value
 
 
-@register.simple_tag(takes_context=True)
-def move_actions(context, aspiration):
-    """What the signed-in user may do on ``aspiration``'s way (``services.can_move``)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not services.can_move(user, aspiration):
-        return {"can_move": False}
+@register.simple_tag
+def move_actions(aspiration):
+    """Which steps ``aspiration``'s way allows now: a move, a correction, a carry-over. For
+    a user who may change it (``{% can "change" aspiration %}``, checked by the page)."""
     return {
         "can_move": bool(services.allowed_targets(aspiration)),
         "can_correct": bool(services.correction_targets(aspiration)),
         "can_carry_over": services.can_carry_over(aspiration),
-        "editable": True,
     }
