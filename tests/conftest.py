@@ -2,7 +2,8 @@
 
 ``world`` builds two regencies; in regency A two groups (A1, A2) in two villages, in
 regency B one group (B1). A representative's district covers village A1 only. Each persona
-fixture returns a logged-in ``Client``; ``world`` holds the rows.
+fixture returns a logged-in ``Client``; ``world`` holds the rows. ``build_world`` and
+``PERSONA_USERS`` make the same for module-wide fixtures (``tests/test_access.py``).
 """
 
 from types import SimpleNamespace
@@ -44,8 +45,9 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(db):
+def build_world():
+    """Two regencies; in regency A two groups (A1, A2) in two villages of one subdistrict, in
+    regency B (WIT) one group (B1); a representative whose district covers village A1 only."""
     regency_a = f.RegencyFactory(name="Kabupaten Alfa")
     regency_b = f.RegencyFactory(
         name="Kota Beta",
@@ -78,7 +80,40 @@ def world(db):
     )
 
 
-def _client_for(user):
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+#: The signed-in personas: fixture name → how to make the user in ``world``.
+PERSONA_USERS = {
+    # Officer (pengurus) of group A1.
+    "officer": lambda w: f.UserFactory(username="pengurus-a1", role=Role.OFFICER, group=w.group_a1),
+    # Officer of group A2, same regency as A1: must still not see A1's rows.
+    "officer_b": lambda w: f.UserFactory(
+        username="pengurus-a2", role=Role.OFFICER, group=w.group_a2
+    ),
+    # Facilitator of regency A.
+    "facilitator": lambda w: f.UserFactory(
+        username="fasilitator-a", role=Role.FACILITATOR, regency=w.regency_a
+    ),
+    # Facilitator of regency B.
+    "facilitator_b": lambda w: f.UserFactory(
+        username="fasilitator-b", role=Role.FACILITATOR, regency=w.regency_b
+    ),
+    "programme": lambda w: f.UserFactory(username="program", role=Role.PROGRAMME),
+    # Staff of the representative whose district covers village A1.
+    "dprd": lambda w: f.UserFactory(
+        username="staf-dprd", role=Role.DPRD, representative=w.representative
+    ),
+    "admin_client_": lambda w: f.UserFactory(
+        username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True
+    ),
+}
+
+
+def client_for(user):
+    """A test ``Client`` signed in as ``user`` (``client.user`` is the user)."""
     client = Client()
     client.force_login(user)
     client.user = user
@@ -88,53 +123,41 @@ def _client_for(user):
 @pytest.fixture
 def officer(world):
     """Officer (pengurus) of group A1."""
-    return _client_for(
-        f.UserFactory(username="pengurus-a1", role=Role.OFFICER, group=world.group_a1)
-    )
+    return client_for(PERSONA_USERS["officer"](world))
 
 
 @pytest.fixture
 def officer_b(world):
     """Officer of group A2, same regency as A1: must still not see A1's rows."""
-    return _client_for(
-        f.UserFactory(username="pengurus-a2", role=Role.OFFICER, group=world.group_a2)
-    )
+    return client_for(PERSONA_USERS["officer_b"](world))
 
 
 @pytest.fixture
 def facilitator(world):
     """Facilitator of regency A."""
-    return _client_for(
-        f.UserFactory(username="fasilitator-a", role=Role.FACILITATOR, regency=world.regency_a)
-    )
+    return client_for(PERSONA_USERS["facilitator"](world))
 
 
 @pytest.fixture
 def facilitator_b(world):
     """Facilitator of regency B."""
-    return _client_for(
-        f.UserFactory(username="fasilitator-b", role=Role.FACILITATOR, regency=world.regency_b)
-    )
+    return client_for(PERSONA_USERS["facilitator_b"](world))
 
 
 @pytest.fixture
 def programme(world):
-    return _client_for(f.UserFactory(username="program", role=Role.PROGRAMME))
+    return client_for(PERSONA_USERS["programme"](world))
 
 
 @pytest.fixture
 def dprd(world):
     """Staff of the representative whose district covers village A1."""
-    return _client_for(
-        f.UserFactory(username="staf-dprd", role=Role.DPRD, representative=world.representative)
-    )
+    return client_for(PERSONA_USERS["dprd"](world))
 
 
 @pytest.fixture
 def admin_client_(world):
-    return _client_for(
-        f.UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
-    )
+    return client_for(PERSONA_USERS["admin_client_"](world))
 
 
 @pytest.fixture

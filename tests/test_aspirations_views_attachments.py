@@ -121,38 +121,15 @@ def test_attachments_added_when_editing(officer, world, topic):
     assert [a.original_name for a in aspiration.attachments.all()] == ["surat.PDF"]
 
 
-ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
-EXPECTED = {
-    "officer": 200,
-    "officer_b": 404,
-    "facilitator": 200,
-    "facilitator_b": 404,
-    "programme": 200,
-    "dprd": 200,
-}
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", ["aspirations:attachment", "aspirations:attachment_thumbnail"])
-def test_attachment_download_scoped_by_role(request, officer, world, topic, role, name):
-    files = [SimpleUploadedFile("foto.jpg", _image("JPEG", (100, 80)), "image/jpeg")]
+def test_attachment_download_serves_the_photo_as_jpeg(officer, world, topic):
+    files = [SimpleUploadedFile("foto.png", _image("PNG", (100, 80)), "image/png")]
     officer.post(reverse("aspirations:create"), _data(world, topic, files))
     attachment = Attachment.objects.get()
-    client = request.getfixturevalue(role)
 
-    response = client.get(reverse(name, args=[attachment.pk]))
+    for name in ("aspirations:attachment", "aspirations:attachment_thumbnail"):
+        response = officer.get(reverse(name, args=[attachment.pk]))
 
-    assert response.status_code == EXPECTED[role]
-    if response.status_code == 200:
         assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
-
-
-def test_attachment_download_anonymous_redirected(anonymous, world):
-    attachment = f.AttachmentFactory(aspiration=f.AspirationFactory(group=world.group_a1))
-
-    response = anonymous.get(reverse("aspirations:attachment", args=[attachment.pk]))
-
-    assert response.status_code == 302
 
 
 def test_attachment_pdf_served_as_download(officer, world):

@@ -11,7 +11,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from aspirations.stages import Stage
 from dashboards.views import Dashboard
@@ -40,12 +39,6 @@ def aspirations_in(world):
     f.AspirationFactory.create_batch(3, group=world.group_a1)
     f.AspirationFactory.create_batch(2, group=world.group_a2)
     f.AspirationFactory.create_batch(4, group=world.group_b1)
-
-
-def test_dashboard_anonymous_redirected_to_login(anonymous):
-    response = anonymous.get(URL)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize(

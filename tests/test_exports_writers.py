@@ -136,16 +136,6 @@ def test_members_export_with_tampered_group_has_no_other_rows(officer, facilitat
     assert [line[0] for line in facilitator_all[1:]] == ["Anggota A1"]
 
 
-@pytest.mark.parametrize("persona", ["programme", "dprd"])
-def test_members_export_not_found_for_roles_without_personal_data(request, world, persona):
-    assert request.getfixturevalue(persona).get(MEMBERS).status_code == 404
-
-
-def test_exports_anonymous_redirected_to_login(anonymous):
-    for url in (ASPIRATIONS, MEMBERS, "/dashboard/export/funnel/"):
-        assert anonymous.get(url).status_code == 302
-
-
 def test_aspiration_export_only_in_scope_with_tampered_ids(officer, world):
     mine = f.AspirationFactory(group=world.group_a1, title='=HYPERLINK("x","Lihat")')
     f.AspirationFactory(group=world.group_b1, title="Rahasia B1")

@@ -72,20 +72,6 @@ def test_musrenbang_detail_outsiders_get_404(request, forums, persona):
         assert response.status_code == (200 if name in VISIBLE[persona] else 404), name
 
 
-@pytest.mark.parametrize(
-    "name", ["musrenbang_list", "musrenbang_create", ("musrenbang_detail", True)]
-)
-def test_musrenbang_anonymous_redirected(anonymous, forums, name):
-    args = []
-    if isinstance(name, tuple):
-        name, args = name[0], [forums["desa A1"].pk]
-
-    response = anonymous.get(reverse(f"aspirations:{name}", args=args))
-
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
 def test_musrenbang_list_filters_level_and_year(programme, forums):
     forums["kabkota A"].fiscal_year = 2027
     forums["kabkota A"].save()
@@ -114,24 +100,6 @@ def test_musrenbang_list_query_count_constant(facilitator, world):
         facilitator.get(reverse("aspirations:musrenbang_list"))
 
     assert len(one) == len(many)
-
-
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("officer", 200),
-        ("officer_b", 200),
-        ("facilitator", 200),
-        ("facilitator_b", 200),
-        ("programme", 403),
-        ("dprd", 403),
-        ("admin_client_", 403),
-    ],
-)
-def test_musrenbang_create_page_by_role(request, world, persona, status):
-    response = request.getfixturevalue(persona).get(reverse("aspirations:musrenbang_create"))
-
-    assert response.status_code == status
 
 
 def _forum_data(**extra):

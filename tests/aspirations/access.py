@@ -1,0 +1,85 @@
+"""Access matrix of the aspirations app (``tests/access.py`` explains the columns).
+
+Aspirations of group A1 in village A1: its officers, the regency's facilitator, programme
+staff and the DPRD staff of village A1's district read them; only the group's writers
+change them. On the aspiration's way, readers get 403 ("your role does not allow this"),
+outsiders 404. Musrenbang forums are recorded by officers and facilitators only.
+"""
+
+from tests.access import Access, admin_pages
+
+ACCESS = {
+    #    anon off  offB fac  facB prog dprd admin
+    "aspirations:list": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  200  200  200  200  200  200  200",  # POST
+    ),
+    "aspirations:export": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  200  200  200  200  200  200  200",  # POST
+    ),
+    "aspirations:create": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
+    "aspirations:detail": Access(
+        "302  200  404  200  404  200  200  200",  # GET
+        "302  200  404  200  404  200  200  200",  # POST
+        args=("aspiration",),
+    ),
+    "aspirations:edit": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("aspiration",),
+    ),
+    "aspirations:attachment": Access(
+        "302  200  404  200  404  200  200  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+        args=("attachment",),
+    ),
+    "aspirations:attachment_thumbnail": Access(
+        "302  200  404  200  404  200  200  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+        args=("attachment",),
+    ),
+    "aspirations:move": Access(
+        "302  200  404  200  404  403  403  200",  # GET
+        "302  200  404  200  404  403  403  200",  # POST
+        args=("aspiration",),
+    ),
+    "aspirations:correct": Access(
+        "302  200  404  200  404  403  403  200",  # GET
+        "302  200  404  200  404  403  403  200",  # POST
+        args=("aspiration",),
+    ),
+    "aspirations:carry_over": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  302  404  302  404  403  403  302",  # POST
+        args=("aspiration",),
+    ),
+    "aspirations:stuck": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  200  200  200  200  200  200  200",  # POST
+    ),
+    "aspirations:musrenbang_list": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  200  200  200  200  200  200  200",  # POST
+    ),
+    "aspirations:musrenbang_create": Access(
+        "302  200  200  200  200  403  403  403",  # GET
+        "302  200  200  200  200  403  403  403",  # POST
+    ),
+    "aspirations:musrenbang_detail": Access(
+        "302  200  404  200  404  200  200  200",  # GET
+        "302  200  404  200  404  200  200  200",  # POST
+        args=("forum",),
+    ),
+    **admin_pages("aspirations.Urusan"),
+    **admin_pages("aspirations.Topic"),
+    **admin_pages("aspirations.Aspiration"),
+    # Timeline events are written by the aspiration's way only.
+    **admin_pages("aspirations.AspirationEvent", change_post=403),
+    **admin_pages("aspirations.MusrenbangForum"),
+    **admin_pages("aspirations.BudgetOutcome"),
+    **admin_pages("aspirations.Attachment"),
+}

@@ -1,0 +1,70 @@
+"""Access matrix of the core's URLs: officer accounts, signing in and out, the language
+switch and the admin site itself (``tests/access.py`` explains the columns)."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from aspirations.models import Aspiration
+from tests.access import Access, admin_only, admin_pages, same_for_all
+
+ACCESS = {
+    #    anon off  offB fac  facB prog dprd admin
+    # The language switch sends everyone back where they were.
+    "set_language": same_for_all(302, anonymous_to_login=False),
+    # Facilitators manage the officers of their regency's groups, administrators all.
+    "officers:list": Access(
+        "302  404  404  200  200  404  404  200",  # GET
+        "302  404  404  200  200  404  404  200",  # POST
+    ),
+    "officers:create": Access(
+        "302  404  404  200  200  404  404  200",  # GET
+        "302  404  404  200  200  404  404  200",  # POST
+    ),
+    "officers:password": Access(
+        "302  404  404  200  404  404  404  200",  # GET
+        "302  404  404  200  404  404  404  200",  # POST
+        args=("officer_account",),
+    ),
+    "officers:active": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  404  404  302  404  404  404  302",  # POST
+        args=("officer_account",),
+    ),
+    "login": same_for_all(200),
+    "logout": Access(
+        "405  405  405  405  405  405  405  405",  # GET
+        "302  302  302  302  302  302  302  302",  # POST
+    ),
+    "password_change": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  200  200  200  200  200  200  200",  # POST
+    ),
+    "password_change_done": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+    ),
+    "password_reset": same_for_all(200),
+    "password_reset_done": same_for_all(200, 405),
+    "password_reset_confirm": same_for_all(200, args=("MQ", "set-password")),
+    "password_reset_complete": same_for_all(200, 405),
+    # The admin site: administrators only; everyone else is sent to its sign-in page.
+    "admin:index": admin_only(),
+    "admin:login": Access(
+        "200  200  200  200  200  200  200  302",  # GET
+        "200  200  200  200  200  200  200  200",  # POST
+    ),
+    # Signing out of the admin sends a visitor who is not signed in to the admin's index.
+    "admin:logout": admin_only(405, 302, anonymous_to_login=False),
+    "admin:password_change": admin_only(),
+    "admin:password_change_done": admin_only(200, 405),
+    "admin:autocomplete": admin_only(403, 405),
+    "admin:jsi18n": admin_only(200, 405),
+    "admin:view_on_site": admin_only(
+        302,
+        302,
+        args=(lambda rows: ContentType.objects.get_for_model(Aspiration).pk, "aspiration"),
+    ),
+    "admin:app_list": admin_only(args=("aspirations",)),
+    "admin:auth_user_password_change": admin_only(args=("officer_account",)),
+    **admin_pages("auth.Group"),
+    **admin_pages("kk_portal.User"),
+}

@@ -1,0 +1,44 @@
+"""Access matrix of the members app (``tests/access.py`` explains the columns).
+
+Members' personal data: the group's officers and the regency's facilitator read and write
+it; programme and DPRD staff get 404 on every member page (they see aggregates only).
+"""
+
+from tests.access import Access, admin_pages
+
+ACCESS = {
+    #    anon off  offB fac  facB prog dprd admin
+    "members:list": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
+    "members:export": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
+    "members:create": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
+    "members:detail": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("member",),
+    ),
+    "members:edit": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("member",),
+    ),
+    "members:leave": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  302  404  302  404  404  404  302",  # POST
+        args=("member",),
+    ),
+    "members:anonymise": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  302  404  302  404  404  404  302",  # POST
+        args=("member",),
+    ),
+    **admin_pages("members.Member"),
+}
