@@ -6,7 +6,8 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``postgres://user@host:port/name`` for PostgreSQL through psycopg 3), ``SECRET_KEY``,
 ``DEBUG`` (``true``/``false``), ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``
 (comma-separated), ``SECURE_SSL_REDIRECT`` (defaults to ``not DEBUG``),
-``STALE_ASPIRATION_DAYS`` (whole days, default 60) and ``SESSION_IDLE_MINUTES``.
+``STALE_ASPIRATION_DAYS`` (whole days, default 60), ``SESSION_IDLE_MINUTES`` and
+``CACHE_URL`` (the cache every worker shares; see ``env_cache``).
 """
 
 import os
@@ -84,6 +85,38 @@ def env_database(name="DATABASE_URL"):
     return config
 
 
+#: The table of the database cache; ``migrate`` creates it (``kk_portal.apps``).
+CACHE_TABLE = "kk_portal_cache"
+
+
+def env_cache(name="CACHE_URL"):
+    """Parse ``CACHE_URL`` into a ``CACHES['default']`` dict: one cache that every worker
+    process shares (gunicorn's workers each keep their own memory).
+
+    Unset or ``db://`` means Django's database cache in the table ``CACHE_TABLE`` (or the
+    one named, ``db://my_table``); ``redis://host:6379/0`` (or ``rediss://``) Django's Redis
+    cache, which needs the ``redis`` package; ``locmem://`` a per-process memory cache, for
+    a single process only. Raises ``ImproperlyConfigured`` for anything else.
+    """
+    raw = os.environ.get(name, "").strip()
+    scheme, _, rest = raw.partition("://")
+    if not raw or (scheme == "db" and _):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or CACHE_TABLE,
+        }
+    if scheme in {"redis", "rediss"} and rest:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "locmem" and _:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "kk-portal",
+        }
+    raise ImproperlyConfigured(
+        f"{name} must be db://, redis://host:port/db or locmem://, not {raw!r}."
+    )
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -151,6 +184,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database()}
+CACHES = {"default": env_cache()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kk_portal.User"
 LOGIN_URL = "login"

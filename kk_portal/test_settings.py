@@ -1,10 +1,13 @@
-"""Settings for the test suite: production settings with a fast hasher and no HTTPS redirect."""
+"""Settings for the test suite: production settings with a fast hasher, no HTTPS redirect and
+a memory cache each test empties (``tests/conftest.py``); the database cache that production
+uses by default has its own test (``tests/kk_portal/test_settings.py``)."""
 
 import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("CACHE_URL", "locmem://")
 
 from kk_portal.settings import *  # noqa: E402,F403
 

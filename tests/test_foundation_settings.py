@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.db import DatabaseCache
 from django.db.migrations.loader import MigrationLoader
+from django.test import override_settings
+
+from kk_portal.apps import create_cache_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -21,7 +25,15 @@ PRODUCTION = {
 
 def run(code_or_args, **env):
     """Run Python with the production settings module and only ``env`` as configuration."""
-    configured = ("DJANGO_", "DATABASE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_")
+    configured = (
+        "DJANGO_",
+        "DATABASE_",
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SECURE_",
+        "CACHE_",
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(configured)}
     clean.update(DJANGO_SETTINGS_MODULE="kk_portal.settings", **env)
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
@@ -44,6 +56,8 @@ IMPORT_SETTINGS = "import django; django.setup(); from django.conf import settin
         ({"DEBUG": "1", "SESSION_IDLE_MINUTES": "half"}, "SESSION_IDLE_MINUTES must be a whole"),
         ({"DEBUG": "1", "STALE_ASPIRATION_DAYS": "0"}, "STALE_ASPIRATION_DAYS must be at least"),
         ({"DEBUG": "1", "SECURE_SSL_REDIRECT": "sometimes"}, "SECURE_SSL_REDIRECT must be"),
+        ({"DEBUG": "1", "CACHE_URL": "memcached://h:11211"}, "CACHE_URL must be db://"),
+        ({"DEBUG": "1", "CACHE_URL": "redis://"}, "CACHE_URL must be db://"),
     ],
 )
 def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):
@@ -52,6 +66,51 @@ def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend", "location"),
+    [
+        (None, "django.core.cache.backends.db.DatabaseCache", "kk_portal_cache"),
+        ("db://", "django.core.cache.backends.db.DatabaseCache", "kk_portal_cache"),
+        (
+            "redis://cache:6379/1",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://cache:6379/1",
+        ),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "kk-portal"),
+    ],
+)
+def test_settings_cache_url_chooses_a_shared_backend(cache_url, backend, location):
+    env = {"DEBUG": "1"} if cache_url is None else {"DEBUG": "1", "CACHE_URL": cache_url}
+
+    result = run(
+        IMPORT_SETTINGS + "; c = settings.CACHES['default']; print(c['BACKEND'], c['LOCATION'])",
+        **env,
+    )
+
+    assert result.stdout.split() == [backend, location]
+
+
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kk_portal_cache",
+    }
+}
+
+
+def test_migrate_creates_the_database_cache_table_and_every_worker_shares_it(db):
+    """After ``migrate`` (its ``post_migrate`` step), two cache objects, as two gunicorn
+    workers hold, read what the other wrote."""
+    with override_settings(CACHES=DATABASE_CACHE):
+        create_cache_table(sender=None, using="default", verbosity=0)
+    worker_one = DatabaseCache(settings.CACHE_TABLE, {})
+    worker_two = DatabaseCache(settings.CACHE_TABLE, {})
+
+    worker_one.set("dashboard:figure", 42)
+
+    assert worker_two.get("dashboard:figure") == 42
 
 
 def test_settings_database_url_unset_means_sqlite_file():
