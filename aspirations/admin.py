@@ -1,5 +1,13 @@
+"""The admin of aspirations. What the dashboard's summary tables count is never edited beside
+the write functions: aspirations are created, edited and deleted through
+``aspirations.services`` (which keep the summaries in step), their stage is read-only (it moves
+on the aspiration's way), and budget outcomes keep their amounts and years read-only (they are
+written by moves to "budgeted" and "realised", and removed by corrections)."""
+
+from django import forms
 from django.contrib import admin
 
+from aspirations import services
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -33,8 +41,28 @@ class EventInline(admin.TabularInline):
     can_delete = False
 
 
+class AspirationAdminForm(forms.ModelForm):
+    """The admin's aspiration form: the date raised follows ``services.check_raised_on``, as
+    on the edit page, so that a refused date is a message beside the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("group") or getattr(self.instance, "group", None)
+        if group is not None and cleaned.get("raised_on"):
+            try:
+                services.check_raised_on(
+                    group,
+                    cleaned["raised_on"],
+                    aspiration=self.instance if self.instance.pk else None,
+                )
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Aspiration)
 class AspirationAdmin(admin.ModelAdmin):
+    form = AspirationAdminForm
     list_display = ["title", "group", "village", "topic", "channel", "stage", "raised_on"]
     list_filter = ["stage", "channel", "topic", "group__village__subdistrict__regency"]
     list_select_related = ["group", "village", "topic"]
@@ -42,8 +70,29 @@ class AspirationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["group", "village", "urusan", "representative", "carried_over_from"]
     date_hierarchy = "raised_on"
     # The stage moves only through aspirations.services, which writes the timeline.
-    readonly_fields = ["stage", "stage_changed_on", "furthest_rank", "stopped_at"]
+    readonly_fields = ["stage", "stage_changed_on", "furthest_rank", "stopped_at", "recorded_by"]
     inlines = [EventInline]
+
+    def save_model(self, request, obj, form, change):
+        """Save through ``services.aspiration_update`` (or ``aspiration_create`` for a new
+        one), which keep the dashboard's summaries in step."""
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.aspiration_update(obj, actor=request.user, **fields)
+            return
+        fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "group"}
+        created, _new = services.aspiration_create(
+            group=form.cleaned_data["group"], actor=request.user, **fields
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        services.aspiration_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for aspiration in queryset:
+            services.aspiration_delete(aspiration, actor=request.user)
 
 
 @admin.register(AspirationEvent)
@@ -68,10 +117,27 @@ class MusrenbangForumAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetOutcome)
 class BudgetOutcomeAdmin(admin.ModelAdmin):
+    """Budget outcomes come from moves to "budgeted"; here only the agency's name and the
+    evidence can be corrected."""
+
     list_display = ["aspiration", "source", "fiscal_year", "amount", "realised_amount"]
     list_filter = ["source", "fiscal_year"]
     search_fields = ["aspiration__title", "implementing_agency"]
-    autocomplete_fields = ["aspiration", "implementing_urusan"]
+    readonly_fields = [
+        "aspiration",
+        "source",
+        "fiscal_year",
+        "amount",
+        "realised_amount",
+        "realised_on",
+        "implementing_urusan",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Attachment)

@@ -475,6 +475,18 @@ def aspiration_correct(aspiration, *, to, actor, occurred_on, reason, note=""):
     return event
 
 
+def aspiration_delete(aspiration, *, actor):
+    """Delete ``aspiration`` with its timeline, budget outcomes and attachments' rows (an
+    administrator removing a duplicate or spam). ``actor`` is recorded as the history's
+    user. Sends ``aspirations_will_change`` first, in the same transaction, so that figures
+    derived from it leave with it."""
+    with transaction.atomic():
+        locked = _lock(aspiration)
+        _will_change(locked.pk)
+        locked._history_user = actor
+        locked.delete()
+
+
 def can_carry_over(aspiration):
     """Whether ``aspiration`` may be brought into next year's cycle (not accommodated, once)."""
     return aspiration.stage == Stage.NOT_ACCOMMODATED and not aspiration.carried_over_to.exists()

@@ -18,22 +18,36 @@ class RegencyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class PlaceAdmin(admin.ModelAdmin):
+    """A place keeps its parent once saved: moving a village to another subdistrict (or a
+    subdistrict to another regency) would move its aspirations between the regencies the
+    dashboard's summaries count them in, outside the write functions. The Kemendagri files
+    (``load_reference_data``) are where regions change."""
+
+    parent_field = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [self.parent_field] if obj is not None else []
+
+
 @admin.register(Subdistrict)
-class SubdistrictAdmin(admin.ModelAdmin):
+class SubdistrictAdmin(PlaceAdmin):
     list_display = ["code", "name", "regency"]
     list_filter = ["regency__province"]
     list_select_related = ["regency"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["regency"]
+    parent_field = "regency"
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(PlaceAdmin):
     list_display = ["code", "name", "kind", "subdistrict"]
     list_filter = ["kind", "subdistrict__regency__province"]
     list_select_related = ["subdistrict"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["subdistrict"]
+    parent_field = "subdistrict"
 
 
 @admin.register(ConstituentGroup)

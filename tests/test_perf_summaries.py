@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from aspirations import services
+from aspirations.models import Aspiration, BudgetOutcome
 from aspirations.stages import Stage
 from dashboards import summaries
 from dashboards.figures import Filters
@@ -224,3 +225,100 @@ def test_programme_cached_keeps_figures_for_whole_programme_only(programme, faci
     assert summaries.programme_cached(programme.user, regency, "x", compute) == 2
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 3
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 4
+
+
+def _admin_post_data(response, **changes):
+    """The admin change form's values as the browser sends them back, with ``changes``."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value in (None, False):
+            continue
+        data[name] = "on" if value is True else value
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for inline_form in inline.formset.forms:
+            data[inline_form.add_prefix("id")] = inline_form.instance.pk
+            data[inline_form.add_prefix("aspiration")] = inline_form.instance.aspiration_id
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_summaries_after_an_admin_edit_equal_a_fresh_rebuild(history, admin_client_, world):
+    aspiration = history[2]
+    url = reverse("admin:aspirations_aspiration_change", args=[aspiration.pk])
+    page = admin_client_.get(url)
+    other_topic = f.TopicFactory(slug="health", name="Kesehatan")
+
+    response = admin_client_.post(
+        url,
+        _admin_post_data(
+            page,
+            topic=other_topic.pk,
+            village=world.village_a1.pk,
+            raised_on="2024-02-02",
+            channel="phone",
+            benefits_men="on",
+        ),
+    )
+    kept = _snapshot()
+    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))
+
+    assert response.status_code == 302
+    aspiration.refresh_from_db()
+    assert (aspiration.topic, aspiration.raised_on.year) == (other_topic, 2024)
+    assert _snapshot() == kept
+
+
+def test_summaries_after_an_admin_delete_equal_a_fresh_rebuild(history, admin_client_):
+    aspiration = history[3]
+
+    response = admin_client_.post(
+        reverse("admin:aspirations_aspiration_delete", args=[aspiration.pk]), {"post": "yes"}
+    )
+    kept = _snapshot()
+    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))
+
+    assert response.status_code == 302
+    assert not Aspiration.objects.filter(pk=aspiration.pk).exists()
+    assert _snapshot() == kept
+
+
+def test_admin_shows_budget_amounts_read_only(history, admin_client_):
+    outcome = BudgetOutcome.objects.first()
+
+    page = admin_client_.get(reverse("admin:aspirations_budgetoutcome_change", args=[outcome.pk]))
+
+    form = page.context["adminform"].form
+    assert "amount" not in form.fields and "fiscal_year" not in form.fields
+    assert "implementing_agency" in form.fields
+
+
+def test_admin_adds_an_aspiration_through_the_write_function(admin_client_, world):
+    topic = f.TopicFactory()
+    url = reverse("admin:aspirations_aspiration_add")
+    page = admin_client_.get(url)
+
+    response = admin_client_.post(
+        url,
+        _admin_post_data(
+            page,
+            group=world.group_a1.pk,
+            village=world.village_a1.pk,
+            title="Lampu jalan",
+            topic=topic.pk,
+            channel="letter",
+            raised_on="2024-05-06",
+        ),
+    )
+    kept = _snapshot()
+    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))
+
+    assert response.status_code == 302
+    aspiration = Aspiration.objects.get(title="Lampu jalan")
+    assert [event.kind for event in aspiration.events.all()] == ["created"]
+    assert aspiration.urusan == topic.default_urusan
+    assert _snapshot() == kept and kept[0]

@@ -80,6 +80,7 @@ ACCESS = {
     # Timeline events are written by the aspiration's way only.
     **admin_pages("aspirations.AspirationEvent", change_post=403),
     **admin_pages("aspirations.MusrenbangForum"),
-    **admin_pages("aspirations.BudgetOutcome"),
+    # Budget outcomes come from moves; the admin corrects only their agency and evidence.
+    **admin_pages("aspirations.BudgetOutcome", add=403, change_post=302, delete=403),
     **admin_pages("aspirations.Attachment"),
 }
