@@ -9,14 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from aspirations.models import AspirationEvent, MusrenbangForum
 from aspirations.pipeline_forms import MusrenbangForumCreateForm
-from kk_portal.forms import submitted_before
+from kk_portal.forms import create_once
 from kk_portal.scoping import get_visible_or_404
 
 FORUMS_PER_PAGE = 25
@@ -75,20 +74,16 @@ def musrenbang_create(request):
     next_url = _safe_next(request)
     form = MusrenbangForumCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        forum = submitted_before(MusrenbangForum, request.POST.get("submission_token"))
-        if forum is None and form.is_valid():
+
+        def create(data):
             forum = form.save(commit=False)
-            forum.submission_token = form.cleaned_data["submission_token"]
-            try:
-                with transaction.atomic():
-                    forum.save()
-            except IntegrityError:
-                # Two taps raced each other: the other one made the forum.
-                forum = submitted_before(MusrenbangForum, forum.submission_token)
-                if forum is None:
-                    raise
-            else:
-                messages.success(request, _("Musrenbang forum saved."))
+            forum.submission_token = data["submission_token"]
+            forum.save()
+            return forum
+
+        forum, created = create_once(request, form, MusrenbangForum, create)
+        if created:
+            messages.success(request, _("Musrenbang forum saved."))
         if forum is not None:
             forum = get_visible_or_404(MusrenbangForum, request.user, pk=forum.pk)
             if next_url:

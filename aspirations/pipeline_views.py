@@ -39,14 +39,24 @@ def _movable_aspiration(request, pk):
     )
 
 
-def _apply(form, action):
-    """Run a service call; put its ``ValidationError`` beside the fields. True if it worked."""
-    try:
-        action()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
+def _stage_page(request, aspiration, form, *, mode, write, done):
+    """The move and correction pages: on a valid POST, ``write(cleaned_data)`` (one service
+    call); a ``ValidationError`` it raises goes beside the fields and nothing is saved; on
+    success the message ``done`` (with ``%(stage)s``, the new stage) and back to the
+    aspiration."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done % {"stage": Stage(aspiration.stage).label})
+            return redirect(aspiration)
+    return render(
+        request,
+        "aspirations/move_form.html",
+        {"aspiration": aspiration, "form": form, "mode": mode},
+    )
 
 
 def _move_with_attachment(aspiration, upload, **move):
@@ -76,39 +86,18 @@ def aspiration_move_view(request, pk):
         user=request.user,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _apply(
-            form,
-            lambda: _move_with_attachment(
-                aspiration,
-                data["attachment"],
-                to=data["to"],
-                actor=request.user,
-                occurred_on=data["occurred_on"],
-                note=data["note"],
-                reason=data["reason"],
-                reses_meeting=data["reses_meeting"],
-                musrenbang_forum=data["musrenbang_forum"],
-                document_reference=data["document_reference"],
-                amount=data["amount"],
-                fiscal_year=data["fiscal_year"],
-                fund_source=data["fund_source"],
-                implementing_urusan=data["implementing_urusan"],
-                implementing_agency=data["implementing_agency"],
-                realised_amount=data["realised_amount"],
-                evidence=data["evidence"],
-            ),
-        ):
-            messages.success(
-                request,
-                _("Moved to “%(stage)s”.") % {"stage": Stage(aspiration.stage).label},
-            )
-            return redirect(aspiration)
-    return render(
+    return _stage_page(
         request,
-        "aspirations/move_form.html",
-        {"aspiration": aspiration, "form": form, "mode": "move"},
+        aspiration,
+        form,
+        mode="move",
+        write=lambda data: _move_with_attachment(
+            aspiration,
+            data["attachment"],
+            actor=request.user,
+            **{name: value for name, value in data.items() if name != "attachment"},
+        ),
+        done=_("Moved to “%(stage)s”."),
     )
 
 
@@ -121,28 +110,13 @@ def aspiration_correct_view(request, pk):
         aspiration=aspiration,
         initial={"occurred_on": today_in(aspiration.group)},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _apply(
-            form,
-            lambda: services.aspiration_correct(
-                aspiration,
-                to=data["to"],
-                actor=request.user,
-                occurred_on=data["occurred_on"],
-                reason=data["reason"],
-                note=data["note"],
-            ),
-        ):
-            messages.success(
-                request,
-                _("Corrected to “%(stage)s”.") % {"stage": Stage(aspiration.stage).label},
-            )
-            return redirect(aspiration)
-    return render(
+    return _stage_page(
         request,
-        "aspirations/move_form.html",
-        {"aspiration": aspiration, "form": form, "mode": "correct"},
+        aspiration,
+        form,
+        mode="correct",
+        write=lambda data: services.aspiration_correct(aspiration, actor=request.user, **data),
+        done=_("Corrected to “%(stage)s”."),
     )
 
 

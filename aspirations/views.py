@@ -9,7 +9,7 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
@@ -25,7 +25,7 @@ from aspirations.models import Aspiration, Attachment, Beneficiary
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
-from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
+from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
@@ -79,32 +79,25 @@ def aspiration_create(request):
         request.POST or None, request.FILES or None, user=user, initial=initial
     )
     if request.method == "POST":
-        existing = submitted_before(Aspiration, request.POST.get("submission_token"))
-        if existing is None:
-            refuse_foreign_choices(form, SCOPED_FIELDS)
-        if existing is None and form.is_valid():
-            fields = {k: v for k, v in form.cleaned_data.items() if k in form._meta.fields}
+
+        def create(data):
+            fields = {k: v for k, v in data.items() if k in form._meta.fields}
             group = fields.pop("group", None) or user.group
-            try:
-                with transaction.atomic():
-                    aspiration, _created = services.aspiration_create(
-                        group=group,
-                        actor=user,
-                        submission_token=form.cleaned_data["submission_token"],
-                        **fields,
-                    )
-                    for upload in form.cleaned_data["files"]:
-                        attachment_store(aspiration=aspiration, upload=upload, actor=user)
-            except IntegrityError:
-                # Two taps raced each other: the other one made the row.
-                existing = submitted_before(Aspiration, form.cleaned_data["submission_token"])
-                if existing is None:
-                    raise
-            else:
-                messages.success(request, _("Aspiration saved."))
-                return redirect(aspiration)
-        if existing is not None:
-            return redirect(get_visible_or_404(Aspiration, user, pk=existing.pk))
+            aspiration, _created = services.aspiration_create(
+                group=group, actor=user, submission_token=data["submission_token"], **fields
+            )
+            for upload in data["files"]:
+                attachment_store(aspiration=aspiration, upload=upload, actor=user)
+            return aspiration
+
+        aspiration, created = create_once(
+            request, form, Aspiration, create, scoped_fields=SCOPED_FIELDS
+        )
+        if created:
+            messages.success(request, _("Aspiration saved."))
+            return redirect(aspiration)
+        if aspiration is not None:
+            return redirect(get_visible_or_404(Aspiration, user, pk=aspiration.pk))
     return render(request, "aspirations/aspiration_form.html", {"form": form, "aspiration": None})
 
 

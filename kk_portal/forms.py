@@ -3,8 +3,23 @@
 import uuid
 
 from django import forms
+from django.db import IntegrityError, transaction
+from django.forms.renderers import TemplatesSetting
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+
+
+class FormRenderer(TemplatesSetting):
+    """The site's form renderer (``settings.FORM_RENDERER``): every field is drawn by
+    ``templates/_field.html`` (label, input, help, then the field's own errors beside it; a
+    tick box before its label, radio buttons in a fieldset), whether a template writes
+    ``{{ form }}``, ``{{ form.as_div }}`` or ``{{ field.as_field_group }}``; ``{{ form }}``
+    draws the form's own errors, its hidden fields, then each field (``templates/_form.html``).
+    Templates come from the project's ``TEMPLATES`` setting (``django.forms`` is installed for
+    Django's widget templates)."""
+
+    form_template_name = "_form.html"
+    field_template_name = "_field.html"
 
 
 class DateInput(forms.DateInput):
@@ -38,6 +53,36 @@ def submitted_before(model, raw_token):
     except ValueError:
         return None
     return model._default_manager.filter(submission_token=token).first()
+
+
+def create_once(request, form, model, create, *, scoped_fields=()):
+    """Run a create view's POST once per submission token: ``(row, created)``.
+
+    ``form`` is the bound create form (with ``SubmissionTokenMixin``), ``model`` the model it
+    makes, ``create(cleaned_data)`` the function that makes the row (with the token) and
+    returns it; it runs in one ``transaction.atomic()``. Returns the row made now and
+    ``True``; or the row a previous submission with the same token made and ``False`` (a
+    second tap on "Simpan", or two taps racing: the loser's ``IntegrityError`` on the unique
+    token finds the winner's row); or ``(None, False)`` when the form is invalid, its errors
+    to show. A row made before is found before the form is validated, so that the second
+    tap is not refused for a duplicate the first tap made. ``scoped_fields`` are passed to
+    ``refuse_foreign_choices``: a tampered id there answers 404.
+    """
+    token = request.POST.get("submission_token")
+    row = submitted_before(model, token)
+    if row is not None:
+        return row, False
+    refuse_foreign_choices(form, scoped_fields)
+    if not form.is_valid():
+        return None, False
+    try:
+        with transaction.atomic():
+            return create(form.cleaned_data), True
+    except IntegrityError:
+        row = submitted_before(model, form.cleaned_data["submission_token"])
+        if row is None:
+            raise
+        return row, False
 
 
 def refuse_foreign_choices(form, names):

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "simple_history",
 ]
@@ -182,6 +183,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field through templates/_field.html (kk_portal.forms.FormRenderer).
+FORM_RENDERER = "kk_portal.forms.FormRenderer"
 
 DATABASES = {"default": env_database()}
 CACHES = {"default": env_cache()}

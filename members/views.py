@@ -7,7 +7,6 @@ personal data (programme and DPRD staff) get 404 on every member page, as outsid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import yes_no
-from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
+from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
@@ -61,28 +60,22 @@ def member_create(request):
         raise Http404
     form = MemberCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        existing = submitted_before(Member, request.POST.get("submission_token"))
-        if existing is None:
-            refuse_foreign_choices(form, ["group"])
-        if existing is None and form.is_valid():
+
+        def create(data):
             member = form.save(commit=False)
             if request.user.group_id:
                 member.group = request.user.group
             member.created_by = request.user
-            member.submission_token = form.cleaned_data["submission_token"]
-            try:
-                with transaction.atomic():
-                    member.save()
-            except IntegrityError:
-                # Two taps raced each other: the other one made the row.
-                existing = submitted_before(Member, member.submission_token)
-                if existing is None:
-                    raise
-            else:
-                messages.success(request, _("Member saved."))
-                return redirect(member)
-        if existing is not None:
-            return redirect(get_visible_or_404(Member, request.user, pk=existing.pk))
+            member.submission_token = data["submission_token"]
+            member.save()
+            return member
+
+        member, created = create_once(request, form, Member, create, scoped_fields=["group"])
+        if created:
+            messages.success(request, _("Member saved."))
+            return redirect(member)
+        if member is not None:
+            return redirect(get_visible_or_404(Member, request.user, pk=member.pk))
     return render(request, "members/member_form.html", {"form": form, "member": None})
 
 

@@ -6,12 +6,12 @@ The representative's responses change aspirations only through the pipeline's on
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aspirations import services as aspiration_services
-from aspirations.models import Aspiration
+from aspirations.models import Aspiration, Beneficiary, benefiting_q
 from groups.models import Village
 from kk_portal.zones import local_date
 from reses.models import AgendaItem, DistrictVillage, district_village_ids
@@ -162,7 +162,8 @@ def village_profiles(meeting, user):
 
     Returns a list of dicts, one per village and topic, ordered by village: ``village``
     (name), ``subdistrict``, ``topic``, ``total`` and the counts benefiting ``women``,
-    ``poor`` and ``disability``. Counts only aspirations ``user`` may see.
+    ``poor`` and ``disability`` (``aspirations.models.benefiting_q``). Counts only
+    aspirations ``user`` may see.
     """
     villages = meeting.agenda_items.filter(accepted=True).values("aspiration__village")
     return list(
@@ -172,9 +173,9 @@ def village_profiles(meeting, user):
         .values("village__name", "village__subdistrict__name", "topic__name")
         .annotate(
             total=Count("pk"),
-            women=Count("pk", filter=Q(benefits_women=True)),
-            poor=Count("pk", filter=Q(benefits_poor=True)),
-            disability=Count("pk", filter=Q(benefits_disability=True)),
+            women=Count("pk", filter=benefiting_q(Beneficiary.WOMEN)),
+            poor=Count("pk", filter=benefiting_q(Beneficiary.POOR)),
+            disability=Count("pk", filter=benefiting_q(Beneficiary.DISABILITY)),
         )
         .order_by("village__subdistrict__name", "village__name", "topic__name")
     )

@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aspirations.models import Aspiration
-from kk_portal.forms import filtered_rows, submitted_before
+from aspirations.models import Aspiration, Beneficiary
+from kk_portal.forms import create_once, filtered_rows
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
 from reses import services
@@ -81,24 +81,20 @@ def meeting_create(request):
         raise PermissionDenied
     form = ResesMeetingCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        existing = submitted_before(ResesMeeting, request.POST.get("submission_token"))
-        if existing is not None:
-            return redirect(_visible_or_404(request.user, existing.pk))
-        if form.is_valid():
+
+        def create(data):
             meeting = form.save(commit=False)
             meeting.created_by = request.user
-            meeting.submission_token = form.cleaned_data["submission_token"]
-            try:
-                with transaction.atomic():
-                    meeting.save()
-            except IntegrityError:
-                # Two taps raced each other: the other one made the meeting.
-                existing = submitted_before(ResesMeeting, meeting.submission_token)
-                if existing is None:
-                    raise
-                return redirect(_visible_or_404(request.user, existing.pk))
+            meeting.submission_token = data["submission_token"]
+            meeting.save()
+            return meeting
+
+        meeting, created = create_once(request, form, ResesMeeting, create)
+        if created:
             messages.success(request, _("The reses meeting is saved."))
             return redirect(meeting)
+        if meeting is not None:
+            return redirect(_visible_or_404(request.user, meeting.pk))
     return render(request, "reses/meeting_form.html", {"form": form})
 
 
@@ -199,6 +195,7 @@ def agenda_build(request, pk):
 def _pack_context(request, meeting):
     return {
         "meeting": meeting,
+        "beneficiaries": {b.value: b.label for b in Beneficiary},
         "items": services.with_days_waiting_items(services.agenda_items(meeting, accepted=True)),
         "profiles": services.village_profiles(meeting, request.user),
         "attendance_rows": range(1, 26),

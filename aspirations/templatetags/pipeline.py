@@ -5,6 +5,7 @@ what they show here in a fixed number of queries, whatever the number of events.
 """
 
 import datetime
+import itertools
 
 from django import template
 from django.utils.formats import date_format
@@ -69,23 +70,22 @@ def field_edits(aspiration):
     """Edits of the aspiration's own fields, oldest first (one query).
 
     A list of ``{"when", "user", "changes"}``; ``changes`` is a list of ``(field label,
-    old, new)`` where ``old``/``new`` are ``None`` for related rows (shown by name only) and
+    old, new)`` in the order of ``EDITED_FIELDS``, from django-simple-history's
+    ``diff_against``; ``old``/``new`` are ``None`` for related rows (shown by name only) and
     dates are text in the detail page's "j F Y" format (29 November 2026), both sides alike.
     Saves that changed only the stage (moves) are left out: the events show those.
     """
     records = list(aspiration.history.select_related("history_user").order_by("history_date"))
     labels = {name: Aspiration._meta.get_field(name).verbose_name for name in EDITED_FIELDS}
     edits = []
-    for previous, record in zip(records, records[1:], strict=False):
-        changes = []
-        for name in EDITED_FIELDS:
-            attname = f"{name}_id" if name in _FOREIGN_KEYS else name
-            old, new = getattr(previous, attname), getattr(record, attname)
-            if old != new:
-                if name in _FOREIGN_KEYS:
-                    changes.append((labels[name], None, None))
-                else:
-                    changes.append((labels[name], _shown(old), _shown(new)))
+    for previous, record in itertools.pairwise(records):
+        delta = record.diff_against(previous, included_fields=EDITED_FIELDS)
+        changes = [
+            (labels[change.field], None, None)
+            if change.field in _FOREIGN_KEYS
+            else (labels[change.field], _shown(change.old), _shown(change.new))
+            for change in sorted(delta.changes, key=lambda c: EDITED_FIELDS.index(c.field))
+        ]
         if changes:
             edits.append(
                 {"when": record.history_date, "user": record.history_user, "changes": changes}
