@@ -52,13 +52,17 @@ class Access(NamedTuple):
     """The statuses one URL answers: ``get`` and ``post`` are eight status codes separated
     by spaces, one per persona of ``PERSONAS``; ``args`` fill the URL; ``data`` is the POST
     body. Where the anonymous visitor gets 302 the redirect must lead to a sign-in page,
-    unless ``anonymous_to_login`` is false (the language switch sends them back)."""
+    unless ``anonymous_to_login`` is false (the language switch sends them back).
+    ``djangos_templates`` marks pages drawn by Django's own templates (the password pages
+    borrow the admin's), which read variables their views never pass: undefined template
+    variables are not failures there."""
 
     get: str
     post: str
     args: tuple = ()
     data: dict | None = None
     anonymous_to_login: bool = True
+    djangos_templates: bool = False
 
     def statuses(self, method):
         """``{persona: status}`` for ``"get"`` or ``"post"``."""
@@ -68,27 +72,23 @@ class Access(NamedTuple):
         return dict(zip(PERSONAS, codes, strict=True))
 
 
-def same_for_all(get, post=None, args=(), *, anonymous_to_login=True):
+def same_for_all(get, post=None, args=(), **options):
     """An ``Access`` whose statuses are the same for every persona (a page everyone, signed in
-    or not, reaches alike)."""
+    or not, reaches alike); ``options`` are the other fields of ``Access``."""
     return Access(
         get=" ".join([str(get)] * len(PERSONAS)),
         post=" ".join([str(post or get)] * len(PERSONAS)),
         args=args,
-        anonymous_to_login=anonymous_to_login,
+        **options,
     )
 
 
-def admin_only(get=200, post=200, args=(), *, anonymous_to_login=True):
+def admin_only(get=200, post=200, args=(), **options):
     """An admin page: the administrator gets ``get``/``post``; every other persona, signed in
-    or not, is sent to the admin's own sign-in page (302)."""
+    or not, is sent to the admin's own sign-in page (302). ``options`` are the other fields
+    of ``Access``."""
     others = " ".join(["302"] * (len(PERSONAS) - 1))
-    return Access(
-        get=f"{others} {get}",
-        post=f"{others} {post}",
-        args=args,
-        anonymous_to_login=anonymous_to_login,
-    )
+    return Access(get=f"{others} {get}", post=f"{others} {post}", args=args, **options)
 
 
 def admin_pages(label, *, add=200, change_post=200, delete=200):

@@ -34,18 +34,23 @@ ACCESS = {
         "405  405  405  405  405  405  405  405",  # GET
         "302  302  302  302  302  302  302  302",  # POST
     ),
+    # Django's password pages, drawn by the admin's registration templates.
     "password_change": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST
+        djangos_templates=True,
     ),
     "password_change_done": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  405  405  405  405  405  405  405",  # POST
+        djangos_templates=True,
     ),
-    "password_reset": same_for_all(200),
-    "password_reset_done": same_for_all(200, 405),
-    "password_reset_confirm": same_for_all(200, args=("MQ", "set-password")),
-    "password_reset_complete": same_for_all(200, 405),
+    "password_reset": same_for_all(200, djangos_templates=True),
+    "password_reset_done": same_for_all(200, 405, djangos_templates=True),
+    "password_reset_confirm": same_for_all(
+        200, args=("MQ", "set-password"), djangos_templates=True
+    ),
+    "password_reset_complete": same_for_all(200, 405, djangos_templates=True),
     # The admin site: administrators only; everyone else is sent to its sign-in page.
     "admin:index": admin_only(),
     "admin:login": Access(
@@ -67,4 +72,6 @@ ACCESS = {
     "admin:auth_user_password_change": admin_only(args=("officer_account",)),
     **admin_pages("auth.Group"),
     **admin_pages("kk_portal.User"),
+    # Django's read-only password widget reads a variable its admin page does not pass.
+    "admin:kk_portal_user_change": admin_only(args=("kk_portal.User",), djangos_templates=True),
 }

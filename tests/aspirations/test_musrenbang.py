@@ -1,4 +1,4 @@
-"""Musrenbang forums: list, create, detail, scoped by role (issue 4)."""
+"""Musrenbang forums: list, create, detail, scoped by role; a repeated submission makes one."""
 
 import datetime
 import uuid
@@ -52,6 +52,18 @@ VISIBLE = {
 }
 
 
+def _forum_data(**extra):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "held_on": "2025-01-20",
+        "fiscal_year": "2026",
+        "attendance_female": "31",
+        "attendance_male": "17",
+    }
+    data.update(extra)
+    return data
+
+
 @pytest.mark.parametrize("persona", sorted(VISIBLE))
 def test_musrenbang_list_scoped_by_role(request, forums, persona):
     response = request.getfixturevalue(persona).get(reverse("aspirations:musrenbang_list"))
@@ -100,18 +112,6 @@ def test_musrenbang_list_query_count_constant(facilitator, world):
         facilitator.get(reverse("aspirations:musrenbang_list"))
 
     assert len(one) == len(many)
-
-
-def _forum_data(**extra):
-    data = {
-        "submission_token": str(uuid.uuid4()),
-        "held_on": "2025-01-20",
-        "fiscal_year": "2026",
-        "attendance_female": "31",
-        "attendance_male": "17",
-    }
-    data.update(extra)
-    return data
 
 
 def test_musrenbang_create_officer_own_village(officer, world):
@@ -225,3 +225,29 @@ def test_musrenbang_detail_lists_visible_aspirations_with_result(
     assert "Sumur bor A1" in facilitator_page
     assert "Posyandu A2" in facilitator_page
     assert "not accommodated" in facilitator_page
+
+
+def test_musrenbang_create_twice_with_same_token_makes_one(officer, world):
+    from aspirations.models import MusrenbangForum
+
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "level": "desa",
+        "held_on": "2025-01-20",
+        "fiscal_year": "2026",
+        "attendance_female": "31",
+        "attendance_male": "17",
+    }
+
+    first = officer.post(reverse("aspirations:musrenbang_create"), data)
+    second = officer.post(reverse("aspirations:musrenbang_create"), data)
+
+    forum = MusrenbangForum.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == reverse("aspirations:musrenbang_detail", args=[forum.pk])
+
+
+def test_musrenbang_create_form_carries_a_token(officer):
+    response = officer.get(reverse("aspirations:musrenbang_create"))
+
+    assert 'name="submission_token"' in response.text

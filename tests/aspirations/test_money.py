@@ -1,4 +1,4 @@
-"""The one Rupiah parser and its form field (handed cases K04, K14)."""
+"""Rupiah as people type it (``aspirations.money``)."""
 
 from decimal import Decimal
 
@@ -8,6 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from aspirations.money import MoneyField, format_rupiah_input, parse_rupiah
+
+
+class _AmountForm(forms.Form):
+    amount = MoneyField()
+    optional = MoneyField(required=False)
 
 
 @pytest.mark.parametrize(
@@ -84,11 +89,6 @@ def test_parse_rupiah_refuses_float_with_fractional_sen():
 def test_format_rupiah_input_round_trips():
     assert format_rupiah_input(Decimal("617666666.66")) == "617.666.666,66"
     assert parse_rupiah(format_rupiah_input(Decimal("1500000"))) == Decimal("1500000")
-
-
-class _AmountForm(forms.Form):
-    amount = MoneyField()
-    optional = MoneyField(required=False)
 
 
 def test_money_field_cleans_to_decimal():

@@ -1,4 +1,5 @@
-"""The aspiration's way: moves, corrections, carry-over and reses responses (issue 4)."""
+"""The aspiration's way (``aspirations.services``): moves, corrections, carry-over and reses
+responses."""
 
 import datetime
 from decimal import Decimal
@@ -27,6 +28,8 @@ from reses.models import AgendaItem
 from tests import factories as f
 
 DAY = datetime.date(2024, 9, 2)
+
+
 BUDGET = {
     "amount": Decimal("617666666.66"),
     "fiscal_year": 2025,
@@ -60,6 +63,23 @@ def _allowed(current, to):
 
 
 PAIRS = [(current, to) for current in Stage for to in Stage]
+
+
+@pytest.fixture
+def recorded(world, officer):
+    from aspirations import services
+
+    aspiration, _ = services.aspiration_create(
+        group=world.group_a1,
+        actor=officer.user,
+        village=world.village_a1,
+        title="Air bersih Dusun Satu",
+        description="Sumur kering.",
+        topic=f.TopicFactory(),
+        channel="face_to_face",
+        raised_on=datetime.date(2021, 4, 17),
+    )
+    return aspiration
 
 
 @pytest.mark.parametrize(("current", "to"), PAIRS)
@@ -476,3 +496,20 @@ def test_correct_to_stage_never_reached_dates_from_correction(world):
     )
 
     assert (aspiration.stage, aspiration.stage_changed_on) == (Stage.MUSRENBANG_KABKOTA, day)
+
+
+def test_record_response_refuses_date_before_raised_on(officer, recorded):
+    from django.core.exceptions import ValidationError
+
+    from aspirations import services
+
+    for response in ("pokir", "answered"):
+        with pytest.raises(ValidationError) as refused:
+            services.aspiration_record_response(
+                recorded,
+                response=response,
+                actor=officer.user,
+                occurred_on=datetime.date(2021, 4, 16),
+            )
+        assert "occurred_on" in refused.value.message_dict
+    assert list(recorded.events.values_list("kind", flat=True)) == ["created"]

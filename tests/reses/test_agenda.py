@@ -20,6 +20,8 @@ from reses.models import AgendaItem, ElectoralDistrict
 from tests import factories as f
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+
+
 WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
 
 
@@ -49,9 +51,6 @@ def _client(user):
     return client
 
 
-# --- the Sirimau split, with the shipped reference data ---------------------------------
-
-
 @pytest.fixture
 def ambon_districts(db):
     """Load the shipped regions and districts; one representative for Ambon 1 and Ambon 2."""
@@ -62,6 +61,57 @@ def ambon_districts(db):
         representative = f.RepresentativeFactory(district=district, full_name=f"Wakil {number}")
         reps[number] = (representative, f.UserFactory(role="dprd", representative=representative))
     return reps
+
+
+@pytest.fixture
+def ambon_meeting(db):
+    province = f.ProvinceFactory(code="81", name="Maluku", time_zone="Asia/Jayapura")
+    regency = f.RegencyFactory(
+        province=province, code="81.71", name="Kota Ambon", kind="kota", time_zone="Asia/Jayapura"
+    )
+    village = f.VillageFactory(
+        subdistrict=f.SubdistrictFactory(regency=regency, code="81.71.02", name="Sirimau"),
+        code="81.71.02.2003",
+        name="Batu Merah",
+    )
+    district = f.DistrictVillageFactory(
+        district=f.ElectoralDistrictFactory(regency=regency, name="KOTA AMBON 2"), village=village
+    ).district
+    representative = f.RepresentativeFactory(
+        district=district, full_name="Hj. Nurhayati Daeng Ngai, S.Pd., M.Si."
+    )
+    meeting = f.ResesMeetingFactory(
+        representative=representative,
+        village=village,
+        venue="Masjid Raya",
+        starts_at=datetime.datetime(2024, 8, 17, 9, 0, tzinfo=WIT),
+    )
+    aspiration = f.AspirationFactory(
+        group=f.ConstituentGroupFactory(village=village, name="KK Ma'ruf"),
+        title="Lampu jalan lorong",
+        raised_on=datetime.date(2024, 8, 1),
+        benefits_disability=True,
+    )
+    f.AgendaItemFactory(meeting=meeting, aspiration=aspiration, order=1)
+    staff = f.UserFactory(role="dprd", representative=representative)
+    return meeting, _client(staff)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.fixture
+def july_meeting(world):
+    return f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        reses_period="Reses II 2026",
+        starts_at=datetime.datetime(2026, 7, 22, 9, 0, tzinfo=WITA),
+    )
 
 
 def test_agenda_candidates_follow_sirimau_split(ambon_districts):
@@ -108,9 +158,6 @@ def test_meeting_form_refuses_village_of_other_half_of_sirimau(ambon_districts):
     assert response.context["form"].errors["village"] == [
         "Pilih desa/kelurahan di daerah pemilihan (dapil) anggota DPRD ini."
     ]
-
-
-# --- the builder ------------------------------------------------------------------------
 
 
 def test_agenda_build_groups_candidates_by_village_and_topic(dprd, world, meeting, aspiration_a1):
@@ -205,9 +252,6 @@ def test_agenda_add_service_refuses_other_district(world, meeting):
     assert not AgendaItem.objects.exists()
 
 
-# --- officers propose -------------------------------------------------------------------
-
-
 def test_officer_proposes_group_aspiration(officer, world, meeting, aspiration_a1):
     other_group = f.AspirationFactory(
         group=f.ConstituentGroupFactory(village=world.village_a1), title="Milik KK lain"
@@ -262,43 +306,6 @@ def test_proposed_item_left_out_of_pack_until_accepted(dprd, meeting, aspiration
     response = dprd.get(reverse("reses:agenda_print", args=[meeting.pk]))
 
     assert "Sumur bor dusun Satu" not in response.text
-
-
-# --- the pack: print page and PDF -------------------------------------------------------
-
-
-@pytest.fixture
-def ambon_meeting(db):
-    province = f.ProvinceFactory(code="81", name="Maluku", time_zone="Asia/Jayapura")
-    regency = f.RegencyFactory(
-        province=province, code="81.71", name="Kota Ambon", kind="kota", time_zone="Asia/Jayapura"
-    )
-    village = f.VillageFactory(
-        subdistrict=f.SubdistrictFactory(regency=regency, code="81.71.02", name="Sirimau"),
-        code="81.71.02.2003",
-        name="Batu Merah",
-    )
-    district = f.DistrictVillageFactory(
-        district=f.ElectoralDistrictFactory(regency=regency, name="KOTA AMBON 2"), village=village
-    ).district
-    representative = f.RepresentativeFactory(
-        district=district, full_name="Hj. Nurhayati Daeng Ngai, S.Pd., M.Si."
-    )
-    meeting = f.ResesMeetingFactory(
-        representative=representative,
-        village=village,
-        venue="Masjid Raya",
-        starts_at=datetime.datetime(2024, 8, 17, 9, 0, tzinfo=WIT),
-    )
-    aspiration = f.AspirationFactory(
-        group=f.ConstituentGroupFactory(village=village, name="KK Ma'ruf"),
-        title="Lampu jalan lorong",
-        raised_on=datetime.date(2024, 8, 1),
-        benefits_disability=True,
-    )
-    f.AgendaItemFactory(meeting=meeting, aspiration=aspiration, order=1)
-    staff = f.UserFactory(role="dprd", representative=representative)
-    return meeting, _client(staff)
 
 
 def test_agenda_print_page_shows_pack(ambon_meeting):
@@ -366,13 +373,6 @@ def test_pack_profile_counts_open_aspirations_of_agenda_villages(dprd, world, me
     assert [(r["village__name"], r["total"], r["women"], r["poor"]) for r in profile] == [
         (item.aspiration.village.name, 2, 1, 1)
     ]
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
 
 
 @pytest.mark.parametrize(
@@ -480,3 +480,30 @@ def test_pack_and_detail_hold_no_member_personal_data(dprd, world, meeting, aspi
 
     assert all("Sumur bor dusun Satu" in page for page in pages)
     assert not any("Mambrasar" in page or "81234567890" in page for page in pages)
+
+
+def test_agenda_build_leaves_out_aspirations_raised_after_meeting(dprd, world, july_meeting):
+    f.AspirationFactory(group=world.group_a1, title="Lama", raised_on=datetime.date(2026, 7, 22))
+    f.AspirationFactory(group=world.group_a1, title="Baru", raised_on=datetime.date(2026, 7, 23))
+
+    response = dprd.get(reverse("reses:agenda_build", args=[july_meeting.pk]))
+
+    assert [a.title for a in response.context["candidates"]] == ["Lama"]
+    assert "Baru" not in response.text
+
+
+def test_agenda_add_refuses_aspiration_raised_after_meeting(dprd, world, july_meeting):
+    from reses.models import AgendaItem
+
+    later = f.AspirationFactory(
+        group=world.group_a1, title="Baru", raised_on=datetime.date(2026, 11, 30)
+    )
+
+    response = dprd.post(
+        reverse("reses:agenda_build", args=[july_meeting.pk]),
+        {"add": "1", "add-aspirations": [later.pk]},
+    )
+
+    assert response.status_code == 400
+    assert not AgendaItem.objects.exists()
+    assert "“Baru”" in response.context["add_form"].errors["aspirations"][0]

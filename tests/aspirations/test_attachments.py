@@ -1,5 +1,5 @@
-"""Attachments (handed case K20): accepted types in any case, per-file messages, scoped
-downloads, and no "saved" message while a file is missing."""
+"""Attachments: accepted types in any case, per-file messages, scoped downloads, and no
+"saved" message while a file is missing."""
 
 import io
 import uuid

@@ -1,4 +1,4 @@
-"""Pages of the aspiration's way: move, correct, carry over, timeline, stuck (issue 4)."""
+"""Pages of the aspiration's way: move, correct, carry over, timeline, stuck."""
 
 import datetime
 import uuid

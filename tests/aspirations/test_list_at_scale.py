@@ -1,5 +1,5 @@
-"""The aspiration list at national scale (issue 6): cheap filter choices for programme staff,
-a capped count when unfiltered, an exact count when filtered."""
+"""The aspiration list at national scale: cheap filter choices for programme staff, a capped
+count when unfiltered, an exact count when filtered."""
 
 import pytest
 from django.urls import reverse

@@ -12,7 +12,6 @@ from aspirations.stages import Stage
 from reses.models import AgendaItem, ResesMeeting
 from tests import factories as f
 
-WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
 

@@ -1,5 +1,5 @@
-"""The dashboard page: scope per role, the funnel, drill-downs that add up, small cells,
-bad filters and a query count that does not grow with rows (issue 6)."""
+"""The dashboard page: scope per role, the funnel, drill-downs that add up, small cells, bad
+filters and a query count that does not grow with rows."""
 
 import datetime
 import io
@@ -39,6 +39,23 @@ def aspirations_in(world):
     f.AspirationFactory.create_batch(3, group=world.group_a1)
     f.AspirationFactory.create_batch(2, group=world.group_a2)
     f.AspirationFactory.create_batch(4, group=world.group_b1)
+
+
+def members_with_unknown_ages(group):
+    """2 aged 30-44, 3 without birth year, 2 with a birth date or year in the future (K19)."""
+    this_year = datetime.date.today().year
+    f.MemberFactory.create_batch(2, group=group, birth_year=this_year - 40)
+    f.MemberFactory.create_batch(3, group=group, birth_year=None)
+    f.MemberFactory(group=group, birth_year=None, birth_date=datetime.date(this_year + 1, 1, 1))
+    f.MemberFactory(group=group, birth_year=this_year + 3)
+
+
+def _query_count(client):
+    # Counted without the programme's cached figures (dashboards.summaries.programme_cached).
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return len(queries)
 
 
 @pytest.mark.parametrize(
@@ -164,15 +181,6 @@ def test_dashboard_links_in_page_are_not_localised(facilitator, world):
     hrefs = [unescape(h) for h in re.findall(r'href="(/aspirations/\?[^"]+)"', response.text)]
     assert hrefs
     assert all("reached=" in h or "stage=" in h or "=" in h for h in hrefs)
-
-
-def members_with_unknown_ages(group):
-    """2 aged 30-44, 3 without birth year, 2 with a birth date or year in the future (K19)."""
-    this_year = datetime.date.today().year
-    f.MemberFactory.create_batch(2, group=group, birth_year=this_year - 40)
-    f.MemberFactory.create_batch(3, group=group, birth_year=None)
-    f.MemberFactory(group=group, birth_year=None, birth_date=datetime.date(this_year + 1, 1, 1))
-    f.MemberFactory(group=group, birth_year=this_year + 3)
 
 
 def test_dashboard_age_not_filled_bucket_matches_list_and_export(facilitator, world):
@@ -314,14 +322,6 @@ def test_dashboard_durations_median_days(programme, world):
 
     rows = tables(response)["durations"].rows
     assert [(r[0].value, r[1].value, r[2].value) for r in rows] == [(Stage.CONVEYED.label, 20, 3)]
-
-
-def _query_count(client):
-    # Counted without the programme's cached figures (dashboards.summaries.programme_cached).
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("persona", ["programme", "facilitator", "officer", "dprd"])

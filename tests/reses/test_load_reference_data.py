@@ -14,6 +14,7 @@ from reses.models import DistrictVillage, ElectoralDistrict
 
 pytestmark = pytest.mark.django_db
 
+
 MODELS = (
     Province,
     Regency,
@@ -53,6 +54,18 @@ def replace_line(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+WILAYAH = "wilayah.csv"
+
+
+DAPIL = "dapil-dprd-kabkota-2024.csv"
+
+
+SPLIT = "dapil-dprd-kabkota-2024-split-kecamatan.csv"
+
+
+URUSAN = "urusan-pemerintahan.csv"
 
 
 def test_load_reference_data_counts():
@@ -166,12 +179,6 @@ def test_load_reference_data_from_data_dir(data_dir):
     load("--data-dir", str(data_dir))
 
     assert Village.objects.count() == 1156
-
-
-WILAYAH = "wilayah.csv"
-DAPIL = "dapil-dprd-kabkota-2024.csv"
-SPLIT = "dapil-dprd-kabkota-2024-split-kecamatan.csv"
-URUSAN = "urusan-pemerintahan.csv"
 
 
 @pytest.mark.parametrize(

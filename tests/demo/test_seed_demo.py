@@ -19,6 +19,7 @@ from reses.models import AgendaItem, ElectoralDistrict, Representative, ResesMee
 
 pytestmark = pytest.mark.django_db
 
+
 GROUPS = 12
 
 

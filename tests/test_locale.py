@@ -1,9 +1,5 @@
-"""The Indonesian catalogue is complete and compiled; pages read Indonesian by default.
-
-Issue 3 item 7: every user-visible string is translatable, the Indonesian catalogue is
-complete and compiled, and dates read ``17 Agustus 2024``. English (the source) stays one
-switch away.
-"""
+"""The Indonesian catalogue is complete and compiled; pages read Indonesian by default; dates
+read ``17 Agustus 2024``; English (the source) stays one switch away."""
 
 import ast
 import datetime
@@ -18,6 +14,8 @@ from django.utils import translation
 from tests import factories as f
 
 PO_PATH = settings.LOCALE_PATHS[0] / "id" / "LC_MESSAGES" / "django.po"
+
+
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|<[^>]+>")
 
 
@@ -77,6 +75,11 @@ def catalogue():
 
 def _label(entry):
     return f"{entry['msgctxt']}|{entry['msgid']}" if entry["msgctxt"] else entry["msgid"]
+
+
+def _switch(client, language):
+    response = client.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert response.status_code == 302
 
 
 def test_catalogue_indonesian_has_many_entries(catalogue):
@@ -141,14 +144,6 @@ def test_compiled_catalogue_matches_po(catalogue):
 
 def test_default_language_is_indonesian_in_settings():
     assert settings.LANGUAGE_CODE == "id"
-
-
-# --- pages ------------------------------------------------------------------------------
-
-
-def _switch(client, language):
-    response = client.post(reverse("set_language"), {"language": language, "next": "/"})
-    assert response.status_code == 302
 
 
 def test_login_page_in_indonesian_by_default(anonymous):

@@ -1,4 +1,5 @@
-"""Member pages: scoping by role, forms that accept what people type, search, pagination."""
+"""Member pages: scoping, forms that accept what people type, search, pagination, and a
+returning member registered again."""
 
 import datetime
 import uuid
@@ -44,7 +45,30 @@ def _member_data(**overrides):
     return data
 
 
-# --- scoping: who gets which status is the access matrix (tests/members/access.py) --------
+def _returning_member_data(**overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "full_name": "Ma’ruf Letsoin",
+        "sex": "M",
+        "birth_year": "1975",
+        "nik": "",
+        "phone": "",
+        "address": "",
+        "position": "member",
+        "poverty_evidence": "",
+        "joined_on": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    add_rows()
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        return client.get(url)
 
 
 def test_member_detail_and_edit_show_the_member(officer, member_a1):
@@ -115,9 +139,6 @@ def test_member_list_search_does_not_leak(officer_b, member_a1):
     assert list(response.context["page_obj"]) == []
 
 
-# --- search (K11, K13) ---------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("query", ["Ma'ruf", "Ma\u2019ruf", "maruf", "MARUF"])
 def test_member_search_apostrophes_and_case_find_same_person(officer, world, query):
     f.MemberFactory(group=world.group_a1, full_name="Ma'ruf Letsoin")
@@ -137,9 +158,6 @@ def test_member_search_title_name_found_by_given_name(officer, world):
     assert [m.full_name for m in response.context["page_obj"]] == [
         "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si."
     ]
-
-
-# --- filters and pagination (K18) ----------------------------------------------------------
 
 
 def test_member_list_filters_poor_women(officer, world):
@@ -196,9 +214,6 @@ def test_member_list_same_query_count_1_and_50_rows(officer, world, django_asser
         response = officer.get(url)
 
     assert len(response.context["page_obj"]) == 20
-
-
-# --- create and edit forms (K11, K12, phone, NIK, consent, double tap) ---------------------
 
 
 @pytest.mark.parametrize(
@@ -356,9 +371,6 @@ def test_member_edit_saves_changes(officer, member_a1):
     assert (member_a1.full_name, member_a1.phone) == ("Yohana M.", "+6281311112222")
 
 
-# --- leaving and anonymising ---------------------------------------------------------------
-
-
 def test_member_leave_marks_left_and_keeps_row(officer, member_a1):
     officer.post(reverse("members:leave", args=[member_a1.pk]))
 
@@ -422,3 +434,68 @@ def test_member_list_odd_input_never_500(officer, member_a1, params):
     response = officer.get(reverse("members:list"), params)
 
     assert response.status_code == 200
+
+
+def test_member_create_same_folded_name_and_birth_year_asks_confirmation(officer, world):
+    from members.models import Member
+
+    officer.post(reverse("members:create"), _returning_member_data())
+    again = _returning_member_data(full_name="maruf letsoin")
+
+    warned = officer.post(reverse("members:create"), again)
+
+    assert Member.objects.count() == 1
+    errors = warned.context["form"].errors["different_person"]
+    assert "Ma'ruf Letsoin" in errors[0]
+    assert 'name="different_person"' in warned.text
+
+    confirmed = officer.post(reverse("members:create"), {**again, "different_person": "on"})
+
+    assert confirmed.status_code == 302
+    assert Member.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"full_name": "Maruf Letsoin Dua"}, {"birth_year": "1976"}],
+)
+def test_member_create_without_probable_duplicate_saves_at_once(officer, world, other):
+    from members.models import Member
+
+    officer.post(reverse("members:create"), _returning_member_data())
+
+    response = officer.post(reverse("members:create"), _returning_member_data(**other))
+
+    assert response.status_code == 302
+    assert Member.objects.count() == 2
+
+
+def test_member_create_same_name_in_another_group_saves_at_once(officer, officer_b, world):
+    from members.models import Member
+
+    officer.post(reverse("members:create"), _returning_member_data())
+
+    response = officer_b.post(
+        reverse("members:create"), _returning_member_data(full_name="maruf letsoin")
+    )
+
+    assert response.status_code == 302
+    assert Member.objects.count() == 2
+
+
+def test_member_create_form_has_no_confirmation_box_at_first(officer):
+    assert 'name="different_person"' not in officer.get(reverse("members:create")).text
+
+
+def test_member_list_facilitator_same_query_count(facilitator, world, django_assert_num_queries):
+    f.MemberFactory(group=world.group_a1)
+
+    def add_rows():
+        f.MemberFactory.create_batch(25, group=world.group_a1)
+        f.MemberFactory.create_batch(24, group=world.group_a2)
+
+    response = _same_queries_with_more_rows(
+        facilitator, reverse("members:list"), add_rows, django_assert_num_queries
+    )
+
+    assert response.context["page_obj"].paginator.count == 50

@@ -8,6 +8,8 @@ from django.urls import reverse
 from tests import factories as f
 
 APPS = ("groups", "members", "aspirations", "reses", "kk_portal", "dashboards")
+
+
 #: Edited inside their parent's admin page, or written only by history.
 NOT_REGISTERED = {"DistrictVillage", "AgendaItem"}
 

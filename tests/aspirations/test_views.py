@@ -1,15 +1,19 @@
-"""Aspiration pages: scoping by role, filters, pagination, the create and edit forms."""
+"""Aspiration pages: scoping, filters, pagination, the create and edit forms, and the date
+raised (not in the future, not before 2014, not after the first move)."""
 
 import datetime
 import uuid
+import zoneinfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aspirations.models import Aspiration, AspirationEvent
 from aspirations.stages import Stage
+from kk_portal.scoping import Role
 from tests import factories as f
 from tests.aspirations.access import ACCESS
 
@@ -42,7 +46,69 @@ def _data(world, topic_, **overrides):
     return data
 
 
-# --- scoping: who gets which status is the access matrix (tests/aspirations/access.py) ----
+LIST_EXPECTED = {
+    "officer": ["A1"],
+    "officer_b": ["A2"],
+    "facilitator": ["A1", "A2"],
+    "facilitator_b": ["B1"],
+    "programme": ["A1", "A2", "B1"],
+    "dprd": ["A1", "B1 to rep"],
+}
+
+
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+
+
+def _resubmit(response, **changes):
+    """The form's values as the browser would send them back, with ``changes``."""
+    from django import forms
+
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+            continue
+        if isinstance(field.widget, forms.DateInput):
+            value = field.widget.format_value(value)
+        data[name] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def recorded(world, officer):
+    from aspirations import services
+
+    aspiration, _ = services.aspiration_create(
+        group=world.group_a1,
+        actor=officer.user,
+        village=world.village_a1,
+        title="Air bersih Dusun Satu",
+        description="Sumur kering.",
+        topic=f.TopicFactory(),
+        channel="face_to_face",
+        raised_on=datetime.date(2021, 4, 17),
+    )
+    return aspiration
+
+
+def _group_today():
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=WITA)
+
+
+def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    add_rows()
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        return client.get(url)
 
 
 def test_aspiration_detail_shows_it_to_dprd_staff_of_its_village(dprd, aspiration_a1):
@@ -68,16 +134,6 @@ def test_aspiration_edit_post_changes_nothing_for_non_writers(
     else:
         assert response.status_code == 404
         assert aspiration_a1.title == "Air bersih Dusun Satu"
-
-
-LIST_EXPECTED = {
-    "officer": ["A1"],
-    "officer_b": ["A2"],
-    "facilitator": ["A1", "A2"],
-    "facilitator_b": ["B1"],
-    "programme": ["A1", "A2", "B1"],
-    "dprd": ["A1", "B1 to rep"],
-}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -144,9 +200,6 @@ def test_aspiration_list_officer_group_param_ignored(officer_b, world, topic):
     response = officer_b.get(reverse("aspirations:list"), {"group": world.group_a1.pk})
 
     assert [a.title for a in response.context["page_obj"]] == ["Di Melati"]
-
-
-# --- filters (K17) and pagination (K18) ----------------------------------------------------
 
 
 def test_aspiration_list_date_range_includes_end_day(officer, world, topic):
@@ -287,9 +340,6 @@ def test_aspiration_detail_date_in_indonesian(officer, aspiration_a1):
     response = officer.get(reverse("aspirations:detail", args=[aspiration_a1.pk]))
 
     assert "17 Agustus 2024" in response.text
-
-
-# --- create form ---------------------------------------------------------------------------
 
 
 def test_aspiration_create_defaults_village_and_today_in_group_zone(officer, world):
@@ -451,10 +501,7 @@ def test_aspiration_pages_render_in_each_language(officer, aspiration_a1, langua
 
 
 def test_aspiration_create_today_is_the_group_zone_date(world, monkeypatch):
-    from django.test import Client
     from django.utils import timezone
-
-    from kk_portal.scoping import Role
 
     # 15:30 UTC is 00:30 on the 17th in Kota Beta (WIT) but still the 16th in WITA.
     instant = datetime.datetime(2024, 8, 16, 15, 30, tzinfo=datetime.UTC)
@@ -511,3 +558,126 @@ def test_aspiration_create_overlong_title_message(officer, world, topic):
 
     assert response.status_code == 200
     assert response.context["form"].errors["title"]
+
+
+@pytest.mark.parametrize(
+    ("raised_on", "message"),
+    [
+        ("1900-01-01", "2014"),
+        ("2013-12-31", "2014"),
+        ("tomorrow", ""),
+    ],
+)
+def test_aspiration_create_refuses_implausible_raised_on(officer, world, raised_on, message):
+    from aspirations.models import Aspiration
+
+    if raised_on == "tomorrow":
+        raised_on = (_group_today() + datetime.timedelta(days=1)).isoformat()
+    form = officer.get(reverse("aspirations:create"))
+    data = _resubmit(
+        form,
+        title="Jalan tani rusak",
+        description="Rusak.",
+        topic=f.TopicFactory().pk,
+        village=world.village_a1.pk,
+        channel="face_to_face",
+        raised_on=raised_on,
+    )
+
+    response = officer.post(reverse("aspirations:create"), data)
+
+    assert not Aspiration.objects.exists()
+    errors = response.context["form"].errors["raised_on"]
+    assert len(errors) == 1 and message in errors[0]
+    assert errors[0] in response.text
+
+
+def test_aspiration_edit_refuses_future_raised_on(officer, recorded):
+    url = reverse("aspirations:edit", args=[recorded.pk])
+    tomorrow = _group_today() + datetime.timedelta(days=1)
+
+    response = officer.post(url, _resubmit(officer.get(url), raised_on=tomorrow.isoformat()))
+
+    recorded.refresh_from_db()
+    assert recorded.raised_on == datetime.date(2021, 4, 17)
+    assert response.context["form"].errors["raised_on"]
+
+
+def test_aspiration_edit_refuses_raised_on_after_first_move(officer, recorded):
+    from aspirations import services
+
+    services.aspiration_move(
+        recorded, to="conveyed", actor=officer.user, occurred_on=datetime.date(2021, 5, 28)
+    )
+    url = reverse("aspirations:edit", args=[recorded.pk])
+
+    response = officer.post(url, _resubmit(officer.get(url), raised_on="2026-11-01"))
+
+    recorded.refresh_from_db()
+    assert recorded.raised_on == datetime.date(2021, 4, 17)
+    assert "28 Mei 2021" in response.context["form"].errors["raised_on"][0] or (
+        "28 May 2021" in response.context["form"].errors["raised_on"][0]
+    )
+
+
+def test_aspiration_edit_raised_on_moves_created_event_and_stage_date(officer, recorded):
+    from aspirations.models import EventKind
+
+    url = reverse("aspirations:edit", args=[recorded.pk])
+
+    response = officer.post(url, _resubmit(officer.get(url), raised_on="2021-03-02"))
+
+    assert response.status_code == 302
+    recorded.refresh_from_db()
+    created = recorded.events.get(kind=EventKind.CREATED)
+    assert (recorded.raised_on, recorded.stage_changed_on, created.occurred_on) == (
+        datetime.date(2021, 3, 2),
+        datetime.date(2021, 3, 2),
+        datetime.date(2021, 3, 2),
+    )
+    detail = officer.get(reverse("aspirations:detail", args=[recorded.pk]))
+    assert "“17 April 2021” → “2 Maret 2021”" in detail.text
+
+
+def test_aspiration_edit_raised_on_keeps_stage_date_after_a_move(officer, recorded):
+    from aspirations import services
+
+    services.aspiration_move(
+        recorded, to="conveyed", actor=officer.user, occurred_on=datetime.date(2021, 5, 28)
+    )
+    url = reverse("aspirations:edit", args=[recorded.pk])
+
+    officer.post(url, _resubmit(officer.get(url), raised_on="2021-05-01"))
+
+    recorded.refresh_from_db()
+    assert recorded.raised_on == datetime.date(2021, 5, 1)
+    assert recorded.stage_changed_on == datetime.date(2021, 5, 28)
+
+
+def test_aspiration_list_reversed_range_error_beside_end(officer, world):
+    f.AspirationFactory(group=world.group_a1, raised_on=datetime.date(2024, 8, 17))
+
+    response = officer.get(
+        reverse("aspirations:list"), {"raised_from": "2024-08-31", "raised_to": "2024-08-01"}
+    )
+
+    errors = response.context["filter"].form.errors
+    assert list(errors) == ["raised_to"]
+    assert errors["raised_to"][0] in response.text
+    assert list(response.context["page_obj"]) == []
+
+
+def test_aspiration_list_facilitator_same_query_count(
+    facilitator, world, django_assert_num_queries
+):
+    f.AspirationFactory(group=world.group_a1)
+
+    def add_rows():
+        f.AspirationFactory.create_batch(25, group=world.group_a1)
+        f.AspirationFactory.create_batch(24, group=world.group_a2)
+
+    response = _same_queries_with_more_rows(
+        facilitator, reverse("aspirations:list"), add_rows, django_assert_num_queries
+    )
+
+    assert response.context["page_obj"].paginator.count == 50

@@ -1,5 +1,5 @@
-"""The dashboard's summary tables (kk_portal.summaries, issue 6): kept exact by the write
-functions, equal to a fresh rebuild, and giving the same figures as the live queries."""
+"""The dashboard's summary tables (``dashboards.summaries``): kept exact by every write, the
+admin's included, equal to a fresh rebuild, and giving the same figures as the live queries."""
 
 import datetime
 import uuid
@@ -136,6 +136,26 @@ def history(world, officer):
     return made
 
 
+def _admin_post_data(response, **changes):
+    """The admin change form's values as the browser sends them back, with ``changes``."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value in (None, False):
+            continue
+        data[name] = "on" if value is True else value
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for inline_form in inline.formset.forms:
+            data[inline_form.add_prefix("id")] = inline_form.instance.pk
+            data[inline_form.add_prefix("aspiration")] = inline_form.instance.aspiration_id
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
 def test_summaries_after_writes_equal_a_fresh_rebuild(history):
     kept = _snapshot()
 
@@ -225,26 +245,6 @@ def test_programme_cached_keeps_figures_for_whole_programme_only(programme, faci
     assert summaries.programme_cached(programme.user, regency, "x", compute) == 2
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 3
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 4
-
-
-def _admin_post_data(response, **changes):
-    """The admin change form's values as the browser sends them back, with ``changes``."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value in (None, False):
-            continue
-        data[name] = "on" if value is True else value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        for inline_form in inline.formset.forms:
-            data[inline_form.add_prefix("id")] = inline_form.instance.pk
-            data[inline_form.add_prefix("aspiration")] = inline_form.instance.aspiration_id
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def test_summaries_after_an_admin_edit_equal_a_fresh_rebuild(history, admin_client_, world):

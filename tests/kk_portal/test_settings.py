@@ -15,7 +15,9 @@ from django.test import override_settings
 
 from kk_portal.apps import create_cache_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
@@ -43,6 +45,14 @@ def run(code_or_args, **env):
 
 
 IMPORT_SETTINGS = "import django; django.setup(); from django.conf import settings; settings.DEBUG"
+
+
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kk_portal_cache",
+    }
+}
 
 
 @pytest.mark.parametrize(
@@ -90,14 +100,6 @@ def test_settings_cache_url_chooses_a_shared_backend(cache_url, backend, locatio
     )
 
     assert result.stdout.split() == [backend, location]
-
-
-DATABASE_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "kk_portal_cache",
-    }
-}
 
 
 def test_migrate_creates_the_database_cache_table_and_every_worker_shares_it(db):

@@ -1,3 +1,5 @@
+"""Read scoping (``kk_portal.scoping``): each role sees its rows."""
+
 from aspirations.models import Aspiration
 from kk_portal.scoping import Role
 from tests import factories as f

@@ -1,0 +1,81 @@
+"""Districts, representatives, meetings and agendas: the database refuses what must never be
+stored; times are stored in UTC."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reses.models import DistrictVillage, ElectoralDistrict, Representative, ResesMeeting
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(write):
+    """True when the database refuses ``write`` with an IntegrityError."""
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_district_name_unique_per_legislature_and_year():
+    district = f.ElectoralDistrictFactory(name="BONE 1")
+
+    assert refused(lambda: f.ElectoralDistrictFactory(name="BONE 1", regency=district.regency))
+
+
+def test_district_seats_refused_when_zero():
+    district = f.ElectoralDistrictFactory()
+
+    assert refused(lambda: ElectoralDistrict.objects.filter(pk=district.pk).update(seats=0))
+
+
+def test_district_of_dprd_kabkota_needs_a_regency():
+    district = f.ElectoralDistrictFactory()
+
+    assert refused(lambda: ElectoralDistrict.objects.filter(pk=district.pk).update(regency=None))
+
+
+def test_district_village_once():
+    link = f.DistrictVillageFactory()
+
+    assert refused(
+        lambda: DistrictVillage.objects.create(district=link.district, village=link.village)
+    )
+
+
+def test_representative_term_must_end_after_it_starts():
+    representative = f.RepresentativeFactory()
+
+    assert refused(
+        lambda: Representative.objects.filter(pk=representative.pk).update(term_end=2024)
+    )
+
+
+def test_reses_meeting_must_end_after_it_starts():
+    meeting = f.ResesMeetingFactory()
+
+    assert refused(
+        lambda: ResesMeeting.objects.filter(pk=meeting.pk).update(
+            ends_at=meeting.starts_at - datetime.timedelta(minutes=1)
+        )
+    )
+
+
+def test_agenda_item_aspiration_once_per_meeting():
+    item = f.AgendaItemFactory()
+
+    assert refused(lambda: f.AgendaItemFactory(meeting=item.meeting, aspiration=item.aspiration))
+
+
+def test_aware_datetime_stored_in_utc():
+    meeting = f.ResesMeetingFactory()
+
+    meeting.refresh_from_db()
+    assert meeting.starts_at.utcoffset() == datetime.timedelta(0)
+    assert timezone.is_aware(meeting.starts_at)
