@@ -1,6 +1,6 @@
 """Photos and documents attached to aspirations: what is accepted, and how it is stored.
 
-Accepted (issue 3): JPEG, PNG, WebP, HEIC/HEIF and PDF, up to 10 MB each, whatever the case
+Accepted: JPEG, PNG, WebP, HEIC/HEIF and PDF, up to 10 MB each, whatever the case
 of the extension. Photos are re-encoded as a JPEG at web size with a small thumbnail, which
 also drops their EXIF data (location); PDFs are kept as sent. Files are served only through
 the scoped view ``aspirations:attachment`` — never from a public media URL.

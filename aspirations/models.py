@@ -162,7 +162,7 @@ class AspirationQuerySet(ScopedQuerySet):
     def waiting(self, today, days=None):
         """Open aspirations whose stage has not changed for ``days`` days (default
         ``settings.STALE_ASPIRATION_DAYS``, 60) on the date ``today`` (the group's date):
-        what waits for the group's officers (issue 3)."""
+        what waits for the group's officers."""
         days = settings.STALE_ASPIRATION_DAYS if days is None else days
         cutoff = today - datetime.timedelta(days=days)
         return self.filter(stage__in=OPEN, stage_changed_on__lte=cutoff)

@@ -1,7 +1,8 @@
 """Rupiah as people write it: the one parser for forms and imports, and its form field.
 
 Indonesian (id-ID) writing rules: a dot groups thousands, a comma starts the decimals, an
-optional ``Rp`` prefix and a ``,-`` or ``,00`` ending are common (handed cases K04, K14).
+optional ``Rp`` prefix and a ``,-`` or ``,00`` ending are common
+(``tests/aspirations/test_money.py``).
 ``"617.666.666,66"`` → ``Decimal("617666666.66")``; ``"Rp 1.500.000"``, ``"1500000"`` →
 ``Decimal("1500000")``; ``"1.500"`` → ``Decimal("1500")``. Everything else is refused with a
 message that shows the expected format; amounts are never floats.

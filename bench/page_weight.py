@@ -1,4 +1,4 @@
-"""Page weight of the officers' pages on a first visit (issue 3: at most 150 KB each).
+"""Page weight of the officers' pages on a first visit (at most 150 KB each).
 
 Run: ``uv run python bench/page_weight.py``. Builds a throw-away test database with one
 group holding 50 members and 50 aspirations (one with ten photos), signs in as its officer

@@ -3,7 +3,7 @@
 Charts are inline ``<svg>`` with presentation attributes and classes only (no ``style=``:
 the Content Security Policy forbids inline styles; colours live in ``static/css/app.css``).
 Every chart has a ``<title>`` and sits beside a table with the same numbers, which is what
-screen readers and printers use (issue 6, point 2).
+screen readers and printers use.
 """
 
 from django.utils.html import format_html, format_html_join

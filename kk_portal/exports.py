@@ -1,8 +1,8 @@
 """CSV and XLSX writers shared by every list and dashboard table.
 
 Callers describe their columns once (``Column``) and pass rows they took from
-``visible_to`` (the export is scoped exactly like the page; handed case K10). The writers
-keep what spreadsheets break (handed cases K01, K09):
+``visible_to`` (the export is scoped exactly like the page, even for tampered ids). The writers
+keep what spreadsheets break (``tests/kk_portal/test_exports.py``):
 
 - ``CODE`` columns (NIK, phone numbers, RT/RW, region codes) are text: in XLSX string cells,
   so all 16 NIK digits and leading zeros survive; in CSV their exact characters.

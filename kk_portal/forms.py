@@ -36,7 +36,7 @@ class SubmissionTokenMixin(forms.Form):
 
     The token travels with the form; the create service stores it in the row's unique
     ``submission_token`` column, so a double tap on "Simpan" or a resubmission after a
-    timeout finds the row already made instead of making a second one (issue 3).
+    timeout finds the row already made instead of making a second one.
     """
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
@@ -91,7 +91,7 @@ def refuse_foreign_choices(form, names):
 
     ``names`` are the fields whose choices come from the user's scope (group, village,
     representative …). A tampered id answers 404, exactly as a URL to someone else's row
-    does (issue 3); other mistakes stay form errors beside their field.
+    does; other mistakes stay form errors beside their field.
     """
     if not form.is_bound:
         return

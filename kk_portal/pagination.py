@@ -10,7 +10,7 @@ PER_PAGE = 20
 class CappedPaginator(Paginator):
     """A paginator that counts at most ``limit`` rows (``capped`` says it stopped there).
 
-    Counting two million aspirations costs a full pass of the table (issue 6); counting
+    Counting two million aspirations costs a full pass of the table (bench/RESULTS.md); counting
     ``limit + 1`` of them reads a few thousand index entries. Only for unfiltered lists,
     where "more than N" is all a person needs: a filtered count stays exact, so that the
     count a dashboard links to equals the rows listed.
@@ -33,7 +33,7 @@ def paginate(request, queryset, per_page=PER_PAGE, *, limit=None):
     """Return the ``Page`` of ``queryset`` asked for by ``?page=``.
 
     A page number that is not a number gives page 1; one past the end (a stale link after
-    the filter changed, handed case K18) gives the last page; never a 404. With ``limit``
+    the filter changed) gives the last page; never a 404. With ``limit``
     the count stops after ``limit`` rows (``CappedPaginator``).
     """
     if limit is None:

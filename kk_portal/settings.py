@@ -211,7 +211,7 @@ USE_I18N = True
 TIME_ZONE = "Asia/Makassar"
 USE_TZ = True
 # Raw numbers (IDs, hidden inputs) are never localised; amounts are formatted explicitly
-# by the rupiah filter (handed case K15).
+# by the rupiah filter; value="1234", never "1.234".
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
@@ -232,12 +232,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Shared phones: a session ends after this many idle minutes (issue 3).
+# Shared phones: a session ends after this many idle minutes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Aspirations that have not moved for this many days are shown as waiting (issue 3).
+# Aspirations that have not moved for this many days are shown as waiting.
 STALE_ASPIRATION_DAYS = env_int("STALE_ASPIRATION_DAYS", 60, minimum=1)
 
 # Django's built-in Content Security Policy: no inline script or style.

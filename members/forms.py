@@ -122,7 +122,7 @@ class MemberForm(forms.ModelForm):
 class MemberCreateForm(SubmissionTokenMixin, MemberForm):
     """``MemberForm`` with the hidden submission token that stops double taps, and a
     warning when the group already has a member with the same name and birth year
-    (``MemberQuerySet.probable_duplicates``, handed case K13): saving then needs the box
+    (``MemberQuerySet.probable_duplicates``): saving then needs the box
     "This is a different person" ticked. The box is offered only with that warning.
     """
 

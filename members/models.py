@@ -95,7 +95,7 @@ class MemberQuerySet(ScopedQuerySet):
         """Members of ``group`` who are probably the person being registered as
         ``full_name`` born in ``birth_year`` (an ``int`` or ``None``): the same folded name
         (``members.text.fold_name``: "Ma’ruf Letsoin" is "maruf letsoin") and the same birth
-        year, both unknown counting as the same (handed case K13: a returning member
+        year, both unknown counting as the same (a returning member
         registered twice). Same NIK is refused outright by the unique NIK instead.
         """
         folded = fold_name(full_name)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # Apostrophe-like characters people paste: ASCII, curly (U+2019, U+2018), modifier letter
-# (U+02BC), backtick, acute accent. All are dropped for search (handed case K13).
+# (U+02BC), backtick, acute accent. All are dropped for search, so "Ma’ruf" finds "Ma'ruf".
 _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
 
 
@@ -64,7 +64,7 @@ def normalise_phone(raw):
     return "+62" + national
 
 
-# Values people put in a NIK cell when the person has none yet (handed case K08).
+# Values people put in a NIK cell when the person has none yet: stored as no NIK, never matched.
 _NIK_PLACEHOLDERS = {"", "0", "-", "--", "belum ada", "tidak ada", "n/a", "na"}
 
 

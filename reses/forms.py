@@ -18,7 +18,7 @@ from reses.models import (
 )
 from reses.services import check_agenda
 
-#: A date picker sends ISO; people type the Indonesian order (handed case K16).
+#: A date picker sends ISO; people type the Indonesian order (17/08/2024).
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 

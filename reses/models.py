@@ -414,7 +414,7 @@ class AgendaItem(models.Model):
     def check_in_district(meeting, aspirations):
         """Raise ``ValidationError`` (one message per aspiration) unless every aspiration in
         ``aspirations`` concerns a village of the district of the meeting's representative
-        (issue 5: an item from another district is refused). One query for any number."""
+        (an item from another district is refused). One query for any number."""
         village_ids = {aspiration.village_id for aspiration in aspirations}
         inside = set(
             DistrictVillage.objects.filter(

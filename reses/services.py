@@ -56,7 +56,7 @@ def agenda_candidates(meeting, user):
         .exclude(agenda_items__meeting=meeting)
         .select_related("village__subdistrict", "topic", "urusan")
         # Groups fetched for the page's rows only: joined, all 20,000 groups were hashed
-        # before the sort (issue 6, bench/RESULTS.md).
+        # before the sort (bench/RESULTS.md).
         .prefetch_related("group")
         .order_by(
             "village__subdistrict__name",
