@@ -42,7 +42,7 @@ def aspirations_in(world):
 
 
 def members_with_unknown_ages(group):
-    """2 aged 30-44, 3 without birth year, 2 with a birth date or year in the future (K19)."""
+    """2 aged 30-44, 3 without birth year, 2 with a birth date or year in the future."""
     this_year = datetime.date.today().year
     f.MemberFactory.create_batch(2, group=group, birth_year=this_year - 40)
     f.MemberFactory.create_batch(3, group=group, birth_year=None)

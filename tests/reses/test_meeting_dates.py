@@ -225,7 +225,7 @@ def test_meeting_create_refuses_bad_date(dprd, world):
 
 
 def test_meeting_kendari_wita_same_in_form_list_detail_and_pdf(db):
-    """Handed case K16: 17/08/2024 09:00 in Kendari (WITA) is 01:00 UTC, shown as 09.00 WITA."""
+    """17/08/2024 09:00 in Kendari (WITA) is 01:00 UTC, shown as 09.00 WITA."""
     import io
 
     from django.test import Client
