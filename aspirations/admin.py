@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 
 from aspirations import services
+from aspirations.forms import refuse_implausible_raised_on
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -48,15 +49,7 @@ class AspirationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         group = cleaned.get("group") or getattr(self.instance, "group", None)
-        if group is not None and cleaned.get("raised_on"):
-            try:
-                services.check_raised_on(
-                    group,
-                    cleaned["raised_on"],
-                    aspiration=self.instance if self.instance.pk else None,
-                )
-            except forms.ValidationError as error:
-                self.add_error(None, error)
+        refuse_implausible_raised_on(self, group, cleaned.get("raised_on"))
         return cleaned
 
 

@@ -11,6 +11,18 @@ from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.permissions import writable
 
 
+def refuse_implausible_raised_on(form, group, raised_on):
+    """Put ``services.check_raised_on``'s refusal of the date raised ``raised_on`` for
+    ``group`` beside the fields of ``form`` (whose instance, if saved, is the aspiration);
+    nothing when either is missing. The edit page's form and the admin's use it."""
+    if group is None or raised_on is None:
+        return
+    try:
+        check_raised_on(group, raised_on, aspiration=form.instance if form.instance.pk else None)
+    except forms.ValidationError as error:
+        form.add_error(None, error)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -63,10 +75,7 @@ class AspirationForm(forms.ModelForm):
             "raised_on",
             "addressed_to",
             "representative",
-            "benefits_women",
-            "benefits_men",
-            "benefits_poor",
-            "benefits_disability",
+            *(beneficiary.flag for beneficiary in Beneficiary),
         ]
         widgets = {"raised_on": DateInput, "description": forms.Textarea(attrs={"rows": 2})}
         labels = {b.flag: b.label for b in Beneficiary}
@@ -100,15 +109,7 @@ class AspirationForm(forms.ModelForm):
         village = cleaned.get("village")
         if group and village and village.subdistrict_id != group.village.subdistrict_id:
             self.add_error("village", _("Choose a village in the group's subdistrict."))
-        if group and cleaned.get("raised_on"):
-            try:
-                check_raised_on(
-                    group,
-                    cleaned["raised_on"],
-                    aspiration=self.instance if self.instance.pk else None,
-                )
-            except forms.ValidationError as error:
-                self.add_error(None, error)
+        refuse_implausible_raised_on(self, group, cleaned.get("raised_on"))
         return cleaned
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
+    Beneficiary,
     BudgetOutcome,
     EventKind,
 )
@@ -55,10 +56,7 @@ CARRY_OVER_FIELDS = (
     "topic",
     "urusan",
     "channel",
-    "benefits_women",
-    "benefits_men",
-    "benefits_poor",
-    "benefits_disability",
+    *(beneficiary.flag for beneficiary in Beneficiary),
     "addressed_to",
     "representative",
     "is_public",
@@ -79,14 +77,8 @@ def aspiration_create(*, group, actor, submission_token=None, **fields):
     with transaction.atomic():
         if fields.get("urusan") is None and fields.get("topic") is not None:
             fields["urusan"] = fields["topic"].default_urusan
-        aspiration = Aspiration.objects.create(
-            group=group,
-            recorded_by=actor,
-            stage=Stage.RECORDED,
-            stage_changed_on=fields["raised_on"],
-            furthest_rank=1,
-            submission_token=submission_token,
-            **fields,
+        aspiration = _create_recorded(
+            group=group, recorded_by=actor, submission_token=submission_token, **fields
         )
         AspirationEvent.objects.create(
             aspiration=aspiration,
@@ -97,6 +89,13 @@ def aspiration_create(*, group, actor, submission_token=None, **fields):
         )
         _changed(aspiration.pk)
     return aspiration, True
+
+
+def _create_recorded(**fields):
+    """A new ``Aspiration`` at stage ``recorded`` since its ``raised_on``, rank 1."""
+    return Aspiration.objects.create(
+        stage=Stage.RECORDED, stage_changed_on=fields["raised_on"], furthest_rank=1, **fields
+    )
 
 
 #: No aspiration is raised before the programme's first constituent groups were formed, in
@@ -508,12 +507,9 @@ def aspiration_carry_over(aspiration, *, actor, occurred_on, note=""):
                 _("Only a not accommodated aspiration can be carried over, and only once.")
             )
         _check_date(locked, occurred_on, not_before=locked.stage_changed_on)
-        successor = Aspiration.objects.create(
+        successor = _create_recorded(
             **{name: getattr(locked, name) for name in CARRY_OVER_FIELDS},
             raised_on=occurred_on,
-            stage=Stage.RECORDED,
-            stage_changed_on=occurred_on,
-            furthest_rank=1,
             carried_over_from=locked,
             recorded_by=actor,
         )

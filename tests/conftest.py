@@ -81,6 +81,13 @@ def build_world():
 
 
 @pytest.fixture
+def english(settings):
+    """Pages in English, the source language, so that labels compare as written in the code
+    (``pytestmark = pytest.mark.usefixtures("english")``)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
 def world(db):
     return build_world()
 

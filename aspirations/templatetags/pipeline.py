@@ -11,7 +11,7 @@ from django import template
 from django.utils.formats import date_format
 
 from aspirations import services
-from aspirations.models import Aspiration
+from aspirations.models import Aspiration, Beneficiary
 from aspirations.stages import ResesResponse
 
 register = template.Library()
@@ -25,10 +25,7 @@ EDITED_FIELDS = (
     "urusan",
     "channel",
     "raised_on",
-    "benefits_women",
-    "benefits_men",
-    "benefits_poor",
-    "benefits_disability",
+    *(beneficiary.flag for beneficiary in Beneficiary),
     "addressed_to",
     "representative",
     "is_public",

@@ -5,7 +5,6 @@ import io
 import uuid
 
 import pillow_heif
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -35,11 +34,6 @@ def _data(world, topic, files):
         "raised_on": "2024-08-17",
         "files": files,
     }
-
-
-@pytest.fixture
-def topic(db):
-    return f.TopicFactory()
 
 
 def test_attachments_png_heic_pdf_accepted_in_any_case(officer, world, topic):

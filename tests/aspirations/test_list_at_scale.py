@@ -9,11 +9,6 @@ from tests import factories as f
 
 
 @pytest.fixture
-def topic(db):
-    return f.TopicFactory()
-
-
-@pytest.fixture
 def programme(programme):
     """Programme staff reading the pages in English."""
     programme.cookies["django_language"] = "en"

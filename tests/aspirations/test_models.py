@@ -5,22 +5,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from tests import factories as f
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(write):
-    """True when the database refuses ``write`` with an IntegrityError."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_urusan_code_and_topic_slug_unique():

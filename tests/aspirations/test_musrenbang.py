@@ -13,12 +13,9 @@ from aspirations.services import aspiration_move
 from aspirations.stages import Stage
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english")
+
 Level = MusrenbangForum.Level
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -15,12 +15,9 @@ from aspirations.stages import Stage
 from kk_portal.zones import today_in
 from tests import factories as f
 
+pytestmark = pytest.mark.usefixtures("english")
+
 DAY = datetime.date(2024, 9, 2)
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

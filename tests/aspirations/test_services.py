@@ -65,23 +65,6 @@ def _allowed(current, to):
 PAIRS = [(current, to) for current in Stage for to in Stage]
 
 
-@pytest.fixture
-def recorded(world, officer):
-    from aspirations import services
-
-    aspiration, _ = services.aspiration_create(
-        group=world.group_a1,
-        actor=officer.user,
-        village=world.village_a1,
-        title="Air bersih Dusun Satu",
-        description="Sumur kering.",
-        topic=f.TopicFactory(),
-        channel="face_to_face",
-        raised_on=datetime.date(2021, 4, 17),
-    )
-    return aspiration
-
-
 @pytest.mark.parametrize(("current", "to"), PAIRS)
 def test_check_move_follows_rank_table(world, current, to):
     aspiration = _aspiration(world, current)

@@ -16,13 +16,9 @@ from aspirations.stages import Stage
 from kk_portal.scoping import Role
 from tests import factories as f
 from tests.aspirations.access import ACCESS
+from tests.helpers import resubmit, same_queries_with_more_rows
 
 ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
-
-
-@pytest.fixture
-def topic(db):
-    return f.TopicFactory()
 
 
 @pytest.fixture
@@ -59,56 +55,10 @@ LIST_EXPECTED = {
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
 
-def _resubmit(response, **changes):
-    """The form's values as the browser would send them back, with ``changes``."""
-    from django import forms
-
-    form = response.context["form"]
-    data = {}
-    for name, field in form.fields.items():
-        if isinstance(field, forms.FileField):
-            continue
-        value = form[name].value()
-        if isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-            continue
-        if isinstance(field.widget, forms.DateInput):
-            value = field.widget.format_value(value)
-        data[name] = "" if value is None else value
-    data.update(changes)
-    return data
-
-
-@pytest.fixture
-def recorded(world, officer):
-    from aspirations import services
-
-    aspiration, _ = services.aspiration_create(
-        group=world.group_a1,
-        actor=officer.user,
-        village=world.village_a1,
-        title="Air bersih Dusun Satu",
-        description="Sumur kering.",
-        topic=f.TopicFactory(),
-        channel="face_to_face",
-        raised_on=datetime.date(2021, 4, 17),
-    )
-    return aspiration
-
-
 def _group_today():
     from django.utils import timezone
 
     return timezone.localdate(timezone=WITA)
-
-
-def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
-    with CaptureQueriesContext(connection) as one_row:
-        client.get(url)
-    add_rows()
-    with django_assert_num_queries(len(one_row.captured_queries)):
-        return client.get(url)
 
 
 def test_aspiration_detail_shows_it_to_dprd_staff_of_its_village(dprd, aspiration_a1):
@@ -574,7 +524,7 @@ def test_aspiration_create_refuses_implausible_raised_on(officer, world, raised_
     if raised_on == "tomorrow":
         raised_on = (_group_today() + datetime.timedelta(days=1)).isoformat()
     form = officer.get(reverse("aspirations:create"))
-    data = _resubmit(
+    data = resubmit(
         form,
         title="Jalan tani rusak",
         description="Rusak.",
@@ -596,7 +546,7 @@ def test_aspiration_edit_refuses_future_raised_on(officer, recorded):
     url = reverse("aspirations:edit", args=[recorded.pk])
     tomorrow = _group_today() + datetime.timedelta(days=1)
 
-    response = officer.post(url, _resubmit(officer.get(url), raised_on=tomorrow.isoformat()))
+    response = officer.post(url, resubmit(officer.get(url), raised_on=tomorrow.isoformat()))
 
     recorded.refresh_from_db()
     assert recorded.raised_on == datetime.date(2021, 4, 17)
@@ -611,7 +561,7 @@ def test_aspiration_edit_refuses_raised_on_after_first_move(officer, recorded):
     )
     url = reverse("aspirations:edit", args=[recorded.pk])
 
-    response = officer.post(url, _resubmit(officer.get(url), raised_on="2026-11-01"))
+    response = officer.post(url, resubmit(officer.get(url), raised_on="2026-11-01"))
 
     recorded.refresh_from_db()
     assert recorded.raised_on == datetime.date(2021, 4, 17)
@@ -625,7 +575,7 @@ def test_aspiration_edit_raised_on_moves_created_event_and_stage_date(officer, r
 
     url = reverse("aspirations:edit", args=[recorded.pk])
 
-    response = officer.post(url, _resubmit(officer.get(url), raised_on="2021-03-02"))
+    response = officer.post(url, resubmit(officer.get(url), raised_on="2021-03-02"))
 
     assert response.status_code == 302
     recorded.refresh_from_db()
@@ -647,7 +597,7 @@ def test_aspiration_edit_raised_on_keeps_stage_date_after_a_move(officer, record
     )
     url = reverse("aspirations:edit", args=[recorded.pk])
 
-    officer.post(url, _resubmit(officer.get(url), raised_on="2021-05-01"))
+    officer.post(url, resubmit(officer.get(url), raised_on="2021-05-01"))
 
     recorded.refresh_from_db()
     assert recorded.raised_on == datetime.date(2021, 5, 1)
@@ -676,7 +626,7 @@ def test_aspiration_list_facilitator_same_query_count(
         f.AspirationFactory.create_batch(25, group=world.group_a1)
         f.AspirationFactory.create_batch(24, group=world.group_a2)
 
-    response = _same_queries_with_more_rows(
+    response = same_queries_with_more_rows(
         facilitator, reverse("aspirations:list"), add_rows, django_assert_num_queries
     )
 

@@ -3,20 +3,11 @@
 import datetime
 
 import factory
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aspirations.stages import Stage
 from tests import factories as f
-
-
-def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
-    with CaptureQueriesContext(connection) as one_row:
-        client.get(url)
-    add_rows()
-    with django_assert_num_queries(len(one_row.captured_queries)):
-        return client.get(url)
+from tests.helpers import same_queries_with_more_rows
 
 
 def test_home_officer_counts_latest_and_waiting(officer, world, settings):
@@ -62,7 +53,7 @@ def test_home_facilitator_same_query_count_with_more_groups(
             f.MemberFactory.create_batch(2, group=group)
             f.AspirationFactory(group=group)
 
-    response = _same_queries_with_more_rows(
+    response = same_queries_with_more_rows(
         facilitator, reverse("home"), add_rows, django_assert_num_queries
     )
 

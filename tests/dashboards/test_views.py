@@ -16,11 +16,7 @@ from aspirations.stages import Stage
 from dashboards.views import Dashboard
 from tests import factories as f
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Pages in English, the source language, so labels compare as written in the code."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 URL = "/dashboard/"

@@ -2,22 +2,12 @@
 writes a bad row straight through the ORM and expects the database to refuse it."""
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from tests import factories as f
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(write):
-    """True when the database refuses ``write`` with an IntegrityError."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_region_code_unique_at_every_level():

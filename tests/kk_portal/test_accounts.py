@@ -2,14 +2,13 @@
 officers, administrators every officer, without e-mail."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from tests import factories as f
+from tests.helpers import same_queries_with_more_rows
 from tests.kk_portal.access import ACCESS
 
 ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
@@ -18,14 +17,6 @@ ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "d
 @pytest.fixture
 def officer_a1_account(world):
     return f.UserFactory(username="ketua-mawar", role=Role.OFFICER, group=world.group_a1)
-
-
-def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
-    with CaptureQueriesContext(connection) as one_row:
-        client.get(url)
-    add_rows()
-    with django_assert_num_queries(len(one_row.captured_queries)):
-        return client.get(url)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -148,7 +139,7 @@ def test_officer_list_same_query_count_1_and_50_rows(
         for n in range(49):
             f.UserFactory(username=f"pengurus-{n}", role=Role.OFFICER, group=world.group_a2)
 
-    response = _same_queries_with_more_rows(
+    response = same_queries_with_more_rows(
         facilitator, reverse("officers:list"), add_rows, django_assert_num_queries
     )
 

@@ -10,11 +10,7 @@ import pytest
 
 from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, write_csv, write_xlsx
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Pages in English, the source language, so labels compare as written in the code."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_writers_keep_codes_as_text_and_numbers_as_numbers():

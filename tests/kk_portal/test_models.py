@@ -1,22 +1,12 @@
 """The user model: each role needs its scope object (a database constraint)."""
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from kk_portal.models import User
 from kk_portal.scoping import Role
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(write):
-    """True when the database refuses ``write`` with an IntegrityError."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.FACILITATOR, Role.DPRD])

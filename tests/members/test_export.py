@@ -1,35 +1,14 @@
 """The member list's export: NIK and phones as text, the list's scope and filters exactly."""
 
-import csv
-import io
-
-import openpyxl
 import pytest
 
 from tests import factories as f
+from tests.helpers import csv_rows, xlsx_rows
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Pages in English, the source language, so labels compare as written in the code."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 MEMBERS = "/members/export/"
-
-
-def xlsx_rows(response):
-    assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    )
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [[cell for cell in row] for row in book.active.iter_rows()]
-
-
-def csv_rows(response):
-    content = b"".join(response.streaming_content)
-    assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_members_export_keeps_nik_phone_and_is_xlsx_by_default(officer, world):

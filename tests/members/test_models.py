@@ -4,22 +4,12 @@ import datetime
 import uuid
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from members.models import Member
 from tests import factories as f
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(write):
-    """True when the database refuses ``write`` with an IntegrityError."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_member_nik_unique_where_given_and_many_without():

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from members.models import Member
 from tests import factories as f
+from tests.helpers import same_queries_with_more_rows
 from tests.members.access import ACCESS
 
 ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
@@ -46,29 +47,16 @@ def _member_data(**overrides):
 
 
 def _returning_member_data(**overrides):
-    data = {
-        "submission_token": str(uuid.uuid4()),
-        "full_name": "Ma’ruf Letsoin",
-        "sex": "M",
-        "birth_year": "1975",
-        "nik": "",
-        "phone": "",
-        "address": "",
-        "position": "member",
-        "poverty_evidence": "",
-        "joined_on": "",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
-
-
-def _same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
-    with CaptureQueriesContext(connection) as one_row:
-        client.get(url)
-    add_rows()
-    with django_assert_num_queries(len(one_row.captured_queries)):
-        return client.get(url)
+    """A member who may be registered again: "Ma’ruf Letsoin", born 1975."""
+    return _member_data(
+        **{
+            "full_name": "Ma’ruf Letsoin",
+            "sex": "M",
+            "birth_year": "1975",
+            "phone": "",
+            **overrides,
+        }
+    )
 
 
 def test_member_detail_and_edit_show_the_member(officer, member_a1):
@@ -494,7 +482,7 @@ def test_member_list_facilitator_same_query_count(facilitator, world, django_ass
         f.MemberFactory.create_batch(25, group=world.group_a1)
         f.MemberFactory.create_batch(24, group=world.group_a2)
 
-    response = _same_queries_with_more_rows(
+    response = same_queries_with_more_rows(
         facilitator, reverse("members:list"), add_rows, django_assert_num_queries
     )
 

@@ -26,16 +26,6 @@ WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
 
 
 @pytest.fixture
-def meeting(world):
-    return f.ResesMeetingFactory(
-        representative=world.representative,
-        village=world.village_a1,
-        reses_period="Reses II 2025",
-        starts_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=WITA),
-    )
-
-
-@pytest.fixture
 def aspiration_a1(world):
     return f.AspirationFactory(
         group=world.group_a1,

@@ -4,33 +4,20 @@ each meeting's own clock, the last day included."""
 
 import datetime
 import re
-import uuid
 import zoneinfo
 
 import pytest
-from django import forms
 from django.urls import reverse
 
 from dashboards import figures as dashboards
 from reses.models import ResesMeeting
 from tests import factories as f
+from tests.helpers import meeting_form_data, resubmit
 
 UTC = datetime.UTC
 
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
-
-
-@pytest.fixture
-def meeting(world):
-    """A meeting of the world's representative in village A1 (regency A, WITA)."""
-    return f.ResesMeetingFactory(
-        representative=world.representative,
-        village=world.village_a1,
-        reses_period="Reses II 2025",
-        venue="Balai Desa Alfa Satu",
-        starts_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=WITA),
-    )
 
 
 @pytest.fixture
@@ -47,35 +34,6 @@ def ambon(db):
     representative = f.RepresentativeFactory(district=district, full_name="Ny. Ambon Dua")
     staff = f.UserFactory(username="staf-ambon", role="dprd", representative=representative)
     return village, representative, staff
-
-
-def _form_data(village, **extra):
-    data = {
-        "reses_period": "Reses I 2024",
-        "village": village.pk,
-        "date": "17/08/2024",
-        "starts_at": "09:00",
-        "ends_at": "11:30",
-        "venue": "Balai kelurahan",
-        "organising_group": "",
-        "expected_attendance": "40",
-        "notes": "",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(extra)
-    return data
-
-
-def _resubmit(response):
-    """The values of the form as the browser would send them back unchanged."""
-    form = response.context["form"]
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, forms.DateInput | forms.TimeInput):
-            value = field.widget.format_value(value)
-        data[name] = "" if value is None else value
-    return data
 
 
 WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
@@ -115,23 +73,6 @@ def ambon_meetings(beta_district, world):
 MAY_2027 = {"31 Mei pagi", "31 Mei malam", "1 Mei dini hari", "31 Mei WITA"}
 
 
-def _meeting_data(village, **extra):
-    data = {
-        "reses_period": "Reses I 2025",
-        "village": village.pk,
-        "date": "17/08/2025",
-        "starts_at": "09:00",
-        "ends_at": "11:30",
-        "venue": "Balai kelurahan",
-        "organising_group": "",
-        "expected_attendance": "40",
-        "notes": "",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(extra)
-    return data
-
-
 pytestmark = pytest.mark.django_db
 
 
@@ -157,7 +98,9 @@ def test_meeting_list_date_filter_includes_whole_last_day(programme, world):
 
 @pytest.mark.parametrize("typed", ["17/08/2024", "2024-08-17"])
 def test_meeting_create_wita_stores_utc(dprd, world, typed):
-    response = dprd.post(reverse("reses:meeting_create"), _form_data(world.village_a1, date=typed))
+    response = dprd.post(
+        reverse("reses:meeting_create"), meeting_form_data(world.village_a1, date=typed)
+    )
 
     meeting = ResesMeeting.objects.get()
     assert response.status_code == 302
@@ -186,7 +129,7 @@ def test_meeting_wit_round_trip_without_drift(ambon):
     village, representative, staff = ambon
     client = Client()
     client.force_login(staff)
-    client.post(reverse("reses:meeting_create"), _form_data(village, ends_at=""))
+    client.post(reverse("reses:meeting_create"), meeting_form_data(village, ends_at=""))
     meeting = ResesMeeting.objects.get()
     assert meeting.starts_at == datetime.datetime(2024, 8, 17, 0, 0, tzinfo=UTC)
 
@@ -195,7 +138,7 @@ def test_meeting_wit_round_trip_without_drift(ambon):
     assert "17 Agustus 2024 09.00 WIT" in detail.text
     assert re.search(r'name="starts_at" value="09:00"', edit.text)
     assert re.search(r'name="date" value="2024-08-17"', edit.text)
-    saved = client.post(reverse("reses:meeting_update", args=[meeting.pk]), _resubmit(edit))
+    saved = client.post(reverse("reses:meeting_update", args=[meeting.pk]), resubmit(edit))
 
     meeting.refresh_from_db()
     assert saved.status_code == 302
@@ -205,7 +148,7 @@ def test_meeting_wit_round_trip_without_drift(ambon):
 def test_meeting_create_refuses_end_before_start(dprd, world):
     response = dprd.post(
         reverse("reses:meeting_create"),
-        _form_data(world.village_a1, starts_at="10:00", ends_at="08:00"),
+        meeting_form_data(world.village_a1, starts_at="10:00", ends_at="08:00"),
     )
 
     assert not ResesMeeting.objects.exists()
@@ -217,7 +160,7 @@ def test_meeting_create_refuses_end_before_start(dprd, world):
 
 def test_meeting_create_refuses_bad_date(dprd, world):
     response = dprd.post(
-        reverse("reses:meeting_create"), _form_data(world.village_a1, date="31/02/2024")
+        reverse("reses:meeting_create"), meeting_form_data(world.village_a1, date="31/02/2024")
     )
 
     assert response.status_code == 200
@@ -245,10 +188,10 @@ def test_meeting_kendari_wita_same_in_form_list_detail_and_pdf(db):
     client = Client()
     client.force_login(f.UserFactory(role="dprd", representative=representative))
 
-    client.post(reverse("reses:meeting_create"), _form_data(village, ends_at=""))
+    client.post(reverse("reses:meeting_create"), meeting_form_data(village, ends_at=""))
     meeting = ResesMeeting.objects.get()
     edit = client.get(reverse("reses:meeting_update", args=[meeting.pk]))
-    client.post(reverse("reses:meeting_update", args=[meeting.pk]), _resubmit(edit))
+    client.post(reverse("reses:meeting_update", args=[meeting.pk]), resubmit(edit))
     meeting.refresh_from_db()
     listing = client.get(reverse("reses:meeting_list"))
     detail = client.get(meeting.get_absolute_url())
@@ -282,7 +225,10 @@ def test_dashboard_reses_count_uses_meetings_own_zone(programme, ambon_meetings)
 
 @pytest.mark.parametrize("day", ["01/01/1999", "01/01/2030", "31/12/2023"])
 def test_meeting_create_refuses_date_outside_term(dprd, world, day):
-    response = dprd.post(reverse("reses:meeting_create"), _meeting_data(world.village_a1, date=day))
+    response = dprd.post(
+        reverse("reses:meeting_create"),
+        meeting_form_data(year=2025, village=world.village_a1, date=day),
+    )
 
     assert not ResesMeeting.objects.exists()
     # The message names the term; its Indonesian wording comes with the catalogue.
@@ -291,7 +237,10 @@ def test_meeting_create_refuses_date_outside_term(dprd, world, day):
 
 @pytest.mark.parametrize("day", ["01/01/2024", "31/12/2029"])
 def test_meeting_create_accepts_first_and_last_year_of_term(dprd, world, day):
-    response = dprd.post(reverse("reses:meeting_create"), _meeting_data(world.village_a1, date=day))
+    response = dprd.post(
+        reverse("reses:meeting_create"),
+        meeting_form_data(year=2025, village=world.village_a1, date=day),
+    )
 
     assert response.status_code == 302
     assert ResesMeeting.objects.count() == 1

@@ -1,7 +1,6 @@
 """Reses meetings: who sees and manages them, the list's filters, bad input."""
 
 import datetime
-import uuid
 import zoneinfo
 
 import pytest
@@ -11,40 +10,12 @@ from django.urls import reverse
 
 from reses.models import ResesMeeting
 from tests import factories as f
+from tests.helpers import meeting_form_data
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
 
 WIT = zoneinfo.ZoneInfo("Asia/Jayapura")
-
-
-@pytest.fixture
-def meeting(world):
-    """A meeting of the world's representative in village A1 (regency A, WITA)."""
-    return f.ResesMeetingFactory(
-        representative=world.representative,
-        village=world.village_a1,
-        reses_period="Reses II 2025",
-        venue="Balai Desa Alfa Satu",
-        starts_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=WITA),
-    )
-
-
-def _form_data(village, **extra):
-    data = {
-        "reses_period": "Reses I 2024",
-        "village": village.pk,
-        "date": "17/08/2024",
-        "starts_at": "09:00",
-        "ends_at": "11:30",
-        "venue": "Balai kelurahan",
-        "organising_group": "",
-        "expected_attendance": "40",
-        "notes": "",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(extra)
-    return data
 
 
 def test_meeting_detail_shows_venue_and_local_time_to_programme_staff(programme, meeting):
@@ -154,7 +125,7 @@ def test_meeting_list_pagination_keeps_filter(programme, world):
 def test_meeting_create_facilitator_in_own_regency(facilitator, world):
     response = facilitator.post(
         reverse("reses:meeting_create"),
-        _form_data(world.village_a1, representative=world.representative.pk),
+        meeting_form_data(world.village_a1, representative=world.representative.pk),
     )
 
     assert response.status_code == 302
@@ -164,7 +135,7 @@ def test_meeting_create_facilitator_in_own_regency(facilitator, world):
 def test_meeting_create_facilitator_b_cannot_use_other_regency(facilitator_b, world):
     response = facilitator_b.post(
         reverse("reses:meeting_create"),
-        _form_data(world.village_a1, representative=world.representative.pk),
+        meeting_form_data(world.village_a1, representative=world.representative.pk),
     )
 
     assert response.status_code == 200
@@ -176,7 +147,7 @@ def test_meeting_create_facilitator_b_cannot_use_other_regency(facilitator_b, wo
 def test_meeting_create_refused_for_readers(request, world, persona):
     client = request.getfixturevalue(persona)
 
-    response = client.post(reverse("reses:meeting_create"), _form_data(world.village_a1))
+    response = client.post(reverse("reses:meeting_create"), meeting_form_data(world.village_a1))
 
     assert response.status_code == 403
     assert not ResesMeeting.objects.exists()
@@ -185,7 +156,7 @@ def test_meeting_create_refused_for_readers(request, world, persona):
 def test_meeting_create_refuses_village_outside_district_for_facilitator(facilitator, world):
     response = facilitator.post(
         reverse("reses:meeting_create"),
-        _form_data(world.village_a2, representative=world.representative.pk),
+        meeting_form_data(world.village_a2, representative=world.representative.pk),
     )
 
     assert not ResesMeeting.objects.exists()
@@ -195,7 +166,7 @@ def test_meeting_create_refuses_village_outside_district_for_facilitator(facilit
 
 
 def test_meeting_create_refuses_tampered_village_for_dprd(dprd, world):
-    response = dprd.post(reverse("reses:meeting_create"), _form_data(world.village_b1))
+    response = dprd.post(reverse("reses:meeting_create"), meeting_form_data(world.village_b1))
 
     assert not ResesMeeting.objects.exists()
     assert response.context["form"].errors["village"] == [
@@ -215,7 +186,7 @@ def test_meeting_update_dprd_of_other_representative_gets_404(meeting, world):
 
 
 def test_meeting_create_twice_with_same_token_makes_one(dprd, world):
-    data = _form_data(world.village_a1)
+    data = meeting_form_data(world.village_a1)
 
     first = dprd.post(reverse("reses:meeting_create"), data)
     second = dprd.post(reverse("reses:meeting_create"), data)

@@ -4,23 +4,13 @@ stored; times are stored in UTC."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reses.models import DistrictVillage, ElectoralDistrict, Representative, ResesMeeting
 from tests import factories as f
+from tests.helpers import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(write):
-    """True when the database refuses ``write`` with an IntegrityError."""
-    try:
-        with transaction.atomic():
-            write()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_district_name_unique_per_legislature_and_year():

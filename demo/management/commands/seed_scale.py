@@ -18,7 +18,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, Topic, Urusan
+from aspirations.models import (
+    Aspiration,
+    AspirationEvent,
+    Beneficiary,
+    BudgetOutcome,
+    Topic,
+    Urusan,
+)
 from aspirations.stages import RANK, Stage
 from dashboards import summaries
 from groups.models import ConstituentGroup, Regency, Village
@@ -556,10 +563,7 @@ class Command(BaseCommand):
                 "urusan_id",
                 "channel",
                 "raised_on",
-                "benefits_women",
-                "benefits_men",
-                "benefits_poor",
-                "benefits_disability",
+                *(beneficiary.flag for beneficiary in Beneficiary),
                 "addressed_to",
                 "representative_id",
                 "stage",

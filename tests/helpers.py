@@ -1,0 +1,86 @@
+"""Small helpers several test modules share: what the database refuses, what a download holds,
+and what a browser sends back."""
+
+import csv
+import io
+import uuid
+
+import openpyxl
+from django import forms
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+
+def refused(write):
+    """True when the database refuses ``write`` (a callable) with an ``IntegrityError``."""
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError:
+        return True
+    return False
+
+
+def xlsx_rows(response):
+    """The rows of the first sheet of an XLSX download (openpyxl cells)."""
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in book.active.iter_rows()]
+
+
+def csv_rows(response):
+    """The rows of a CSV download, which starts with a BOM so that Excel reads UTF-8."""
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def resubmit(response, **changes):
+    """The values of the page's ``form`` as a browser sends them back, with ``changes``:
+    dates and times as their inputs show them, ticked boxes as ``"on"``, no files."""
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+            continue
+        if isinstance(field.widget, forms.DateInput | forms.TimeInput):
+            value = field.widget.format_value(value)
+        data[name] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+def meeting_form_data(village, *, year=2024, **changes):
+    """A reses meeting form as an organiser fills it in: 17 August of ``year``, 09:00–11:30
+    in ``village``, with a fresh submission token; ``changes`` replace fields."""
+    data = {
+        "reses_period": f"Reses I {year}",
+        "village": village.pk,
+        "date": f"17/08/{year}",
+        "starts_at": "09:00",
+        "ends_at": "11:30",
+        "venue": "Balai kelurahan",
+        "organising_group": "",
+        "expected_attendance": "40",
+        "notes": "",
+        "submission_token": str(uuid.uuid4()),
+    }
+    data.update(changes)
+    return data
+
+
+def same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries):
+    """GET ``url`` with the rows there are, then ``add_rows()`` and GET it again, asserting
+    the second page takes as many queries as the first; returns the second response."""
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    add_rows()
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        return client.get(url)
