@@ -252,7 +252,7 @@ def test_carry_over_post_refused_to_others(request, world, persona, status):
     ("persona", "sees_actions"),
     [("officer", True), ("facilitator", True), ("programme", False), ("dprd", False)],
 )
-def test_detail_move_actions_by_role(request, aspiration, persona, sees_actions):
+def test_detail_offers_moves_to_writers_only(request, aspiration, persona, sees_actions):
     client = request.getfixturevalue(persona)
 
     page = client.get(aspiration.get_absolute_url()).content.decode()
@@ -298,7 +298,7 @@ def test_detail_timeline_query_count_constant(officer, world):
         ("dprd", {"A1 lama"}),
     ],
 )
-def test_stuck_scoped_by_role(request, world, persona, visible):
+def test_stuck_shows_each_role_its_aspirations(request, world, persona, visible):
     for group, title in ((world.group_a1, "A1"), (world.group_a2, "A2"), (world.group_b1, "B1")):
         f.AspirationFactory(group=group, title=f"{title} lama")
         f.AspirationFactory(group=group, title=f"{title} selesai", stage=Stage.REALISED)
@@ -356,7 +356,7 @@ def test_stuck_overview_previews_five_per_stage(officer, world):
 
 
 @pytest.mark.parametrize("query", [{}, {"stage": "recorded"}])
-def test_stuck_query_count_constant(officer, world, query):
+def test_stuck_query_count_does_not_grow_with_rows(officer, world, query):
     f.AspirationFactory(group=world.group_a1)
     with CaptureQueriesContext(connection) as one:
         officer.get(reverse("aspirations:stuck"), query)
@@ -442,7 +442,7 @@ def test_carry_over_post_by_facilitator_and_admin(request, world, persona):
     assert Aspiration.objects.get(carried_over_from=old).group == world.group_a1
 
 
-def test_stuck_admin_sees_all(admin_client_, world):
+def test_stuck_shows_the_administrator_every_aspiration(admin_client_, world):
     for group in (world.group_a1, world.group_b1):
         f.AspirationFactory(group=group)
 

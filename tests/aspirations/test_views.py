@@ -197,7 +197,7 @@ def test_aspiration_list_bad_date_gives_message_not_500(officer, aspiration_a1):
         ({"q": "SURAT"}, ["surat"]),
     ],
 )
-def test_aspiration_list_filters(officer, world, topic, params, titles):
+def test_aspiration_list_filters_by_each_field(officer, world, topic, params, titles):
     f.AspirationFactory(
         group=world.group_a1, topic=topic, title="disampaikan", stage=Stage.CONVEYED
     )

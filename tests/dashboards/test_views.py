@@ -409,7 +409,7 @@ def test_dashboard_region_choices_only_in_scope(facilitator, programme, world):
     assert world.regency_b.name in everything
 
 
-def test_dashboard_region_by_province(programme, world):
+def test_dashboard_filters_by_a_whole_province(programme, world):
     aspirations_in(world)
     response = programme.get(URL, {"region": world.regency_b.province.code})
     assert funnel_counts(response)[0] == 4

@@ -44,7 +44,7 @@ def test_admin_changelist_searches_without_error(model, admin_client_):
 
 
 @pytest.mark.django_db
-def test_str_is_readable():
+def test_every_model_has_a_readable_str():
     item = f.AgendaItemFactory(aspiration__title="Sumur bor Dusun 2", order=3)
     outcome = f.BudgetOutcomeFactory(aspiration=item.aspiration, fiscal_year=2026)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
         ("dprd", ["/", "/aspirations/"]),
     ],
 )
-def test_nav_links_by_role(request, role, links):
+def test_menu_offers_each_role_its_pages(request, role, links):
     client = request.getfixturevalue(role)
 
     text = client.get(reverse("home")).text

@@ -167,7 +167,7 @@ def test_agenda_build_groups_candidates_by_village_and_topic(dprd, world, meetin
     assert "miskin" in response.text
 
 
-def test_agenda_add_and_order(dprd, world, meeting, aspiration_a1):
+def test_agenda_adds_items_and_keeps_their_order(dprd, world, meeting, aspiration_a1):
     second = f.AspirationFactory(group=world.group_a1, title="Posyandu")
     url = reverse("reses:agenda_build", args=[meeting.pk])
 

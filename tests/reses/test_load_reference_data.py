@@ -68,7 +68,7 @@ SPLIT = "dapil-dprd-kabkota-2024-split-kecamatan.csv"
 URUSAN = "urusan-pemerintahan.csv"
 
 
-def test_load_reference_data_counts():
+def test_load_reference_data_loads_the_real_counts():
     load()
 
     assert counts() == {
@@ -277,7 +277,7 @@ def test_load_reference_data_missing_file_is_named(data_dir):
      ("61", "Asia/Jakarta"), ("51", "Asia/Makassar"), ("64", "Asia/Makassar"),
      ("73", "Asia/Makassar"), ("81", "Asia/Jayapura"), ("97", "Asia/Jayapura")],
 )  # fmt: skip
-def test_time_zone_for_province(code, zone):
+def test_time_zone_follows_the_province_code(code, zone):
     assert time_zone_for_province(code) == zone
 
 

@@ -46,7 +46,7 @@ def test_meeting_detail_officer_b_sees_meeting_organised_with_group(officer_b, m
         ("dprd", ["Reses II 2025"]),
     ],
 )
-def test_meeting_list_by_role(request, meeting, world, persona, expected):
+def test_meeting_list_shows_each_role_its_meetings(request, meeting, world, persona, expected):
     other_district = f.ElectoralDistrictFactory(regency=world.regency_b, name="BETA 1")
     f.DistrictVillageFactory(district=other_district, village=world.village_b1)
     f.ResesMeetingFactory(

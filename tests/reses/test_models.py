@@ -31,7 +31,7 @@ def test_district_of_dprd_kabkota_needs_a_regency():
     assert refused(lambda: ElectoralDistrict.objects.filter(pk=district.pk).update(regency=None))
 
 
-def test_district_village_once():
+def test_district_holds_each_village_once():
     link = f.DistrictVillageFactory()
 
     assert refused(
