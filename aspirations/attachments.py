@@ -80,32 +80,39 @@ def _jpeg(image, longest_side, quality):
     return buffer.getvalue()
 
 
-def attachment_store(*, aspiration, upload, actor):
-    """Store one checked ``upload`` for ``aspiration``; returns the ``Attachment``.
+def store_upload(instance, upload):
+    """Fill ``instance``'s ``file``, ``thumbnail``, ``original_name``, ``content_type`` and
+    ``size`` from one checked ``upload`` (call ``check_upload`` first); does not save the row.
 
     A photo is turned upright, reduced to ``WEB_SIZE`` px and kept as JPEG with a
-    ``THUMB_SIZE`` px thumbnail; a PDF is stored as sent. Call ``check_upload`` first.
+    ``THUMB_SIZE`` px thumbnail; a PDF is stored as sent. Stored names are random, so
+    nothing about the upload's name reaches the disk.
     """
     extension = os.path.splitext(upload.name)[1].lower()
     stem = uuid.uuid4().hex
-    attachment = Attachment(
-        aspiration=aspiration, original_name=os.path.basename(upload.name)[:255], uploaded_by=actor
-    )
+    instance.original_name = os.path.basename(upload.name)[:255]
     upload.seek(0)
     if extension in DOCUMENT_EXTENSIONS:
         data = upload.read()
-        attachment.content_type = "application/pdf"
-        attachment.file.save(f"{stem}.pdf", ContentFile(data), save=False)
+        instance.content_type = "application/pdf"
+        instance.file.save(f"{stem}.pdf", ContentFile(data), save=False)
     else:
         with Image.open(upload) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
         data = _jpeg(image, WEB_SIZE, WEB_QUALITY)
-        attachment.content_type = "image/jpeg"
-        attachment.file.save(f"{stem}.jpg", ContentFile(data), save=False)
-        attachment.thumbnail.save(
+        instance.content_type = "image/jpeg"
+        instance.file.save(f"{stem}.jpg", ContentFile(data), save=False)
+        instance.thumbnail.save(
             f"{stem}-thumb.jpg", ContentFile(_jpeg(image, THUMB_SIZE, THUMB_QUALITY)), save=False
         )
-    attachment.size = len(data)
+    instance.size = len(data)
+
+
+def attachment_store(*, aspiration, upload, actor):
+    """Store one checked ``upload`` for ``aspiration`` (``store_upload``); returns the
+    ``Attachment``."""
+    attachment = Attachment(aspiration=aspiration, uploaded_by=actor)
+    store_upload(attachment, upload)
     attachment.save()
     return attachment
 
