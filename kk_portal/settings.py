@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "members",
     "aspirations",
     "reses",
+    "audit",
+    "assistance",
     "dashboards",
     "demo",
     "django.contrib.admin",

@@ -6,11 +6,12 @@ Personal data is visible only to the group's officers and the regency's facilita
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kk_portal.formats import NOT_FILLED_KEY
 from kk_portal.permissions import GROUP_WRITERS
@@ -175,6 +176,8 @@ class Member(models.Model):
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
+    #: Every change to a member (who, when, old and new values), shown on the member page.
+    history = HistoricalRecords(excluded_fields=["name_folded", "updated_at", "submission_token"])
 
     class Meta:
         verbose_name = _("member")
@@ -241,7 +244,10 @@ class Member(models.Model):
 
     def anonymise(self):
         """Clear personal fields after consent is withdrawn, keeping sex, poverty, disability,
-        position and dates so that counts stay right. Saves the row."""
+        position and dates so that counts stay right. Saves the row.
+
+        The edit history held the old names, NIK and phone numbers: it is deleted, and the
+        save leaves one record saying when the member was anonymised and by whom."""
         self.full_name = ""
         self.nik = None
         self.phone = ""
@@ -249,4 +255,6 @@ class Member(models.Model):
         self.birth_date = None
         self.consent_given_on = None
         self.anonymised_at = timezone.now()
-        self.save()
+        with transaction.atomic():
+            self.history.all().delete()
+            self.save()

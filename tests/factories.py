@@ -20,6 +20,16 @@ from aspirations.models import (
 )
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import Stage
+from assistance.models import (
+    AssistanceCase,
+    CaseDocument,
+    CaseStep,
+    ConsentBy,
+    Kind,
+    Need,
+    StepKind,
+)
+from audit.models import AccessLog, Action
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from kk_portal.models import User
 from kk_portal.scoping import Role
@@ -255,3 +265,59 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(ResesMeetingFactory)
     aspiration = factory.SubFactory(AspirationFactory)
     order = factory.Sequence(lambda n: n)
+
+
+class AssistanceCaseFactory(factory.django.DjangoModelFactory):
+    """A case of a person entered for the case, with consent; pass ``need`` and ``kind``
+    together (``assistance.models.KIND_OF_NEED``), and ``confidential=True`` for violence."""
+
+    class Meta:
+        model = AssistanceCase
+        skip_postgeneration_save = True
+
+    group = factory.SubFactory(ConstituentGroupFactory)
+    kind = Kind.CIVIL_REGISTRATION
+    need = Need.KTP
+    person_name = factory.Sequence(lambda n: f"Warga {n}")
+    person_name_folded = factory.LazyAttribute(lambda o: o.person_name.casefold())
+    person_sex = "F"
+    person_village = factory.LazyAttribute(lambda o: o.group.village)
+    opened_on = datetime.date(2026, 9, 1)
+    consent_given_on = datetime.date(2026, 9, 1)
+    consent_by = ConsentBy.PERSON
+
+    @factory.post_generation
+    def handlers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.handlers.set(extracted)
+
+
+class CaseStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStep
+
+    case = factory.SubFactory(AssistanceCaseFactory)
+    kind = StepKind.OPENED
+    occurred_on = factory.LazyAttribute(lambda o: o.case.opened_on)
+
+
+class CaseDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseDocument
+
+    case = factory.SubFactory(AssistanceCaseFactory)
+    file = factory.django.FileField(filename="rujukan.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "rujukan.pdf"
+    content_type = "application/pdf"
+    size = 15
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    user = factory.SubFactory(UserFactory)
+    username = factory.LazyAttribute(lambda o: o.user.username)
+    role = factory.LazyAttribute(lambda o: o.user.role)
+    action = Action.MEMBER_EXPORT
+    rows = 3

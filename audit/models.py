@@ -1,0 +1,93 @@
+"""The access log: who saw a confidential case, and who downloaded personal data.
+
+Rows are only ever added (``audit.services.access_log_add``), in the request that showed or
+exported the data; nothing in the product changes or deletes them (the admin is read only).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kk_portal.scoping import ScopedQuerySet
+
+
+class Action(models.TextChoices):
+    CASE_VIEW = "case_view", _("viewed a confidential case")
+    CASE_PRINT = "case_print", _("printed a confidential case")
+    CASE_DOCUMENT = "case_document", _("opened a document of a confidential case")
+    CASE_EXPORT = "case_export", _("exported cases of assistance")
+    MEMBER_EXPORT = "member_export", _("exported members")
+
+
+class AccessLogQuerySet(ScopedQuerySet):
+    """Facilitators read their regency's rows, administrators all; nobody else any."""
+
+    regency_path = "regency"
+    programme_sees_all = False
+
+    def officer_q(self, group_id):
+        return None
+
+
+class AccessLog(models.Model):
+    """One view of a confidential case or one export of personal data.
+
+    ``user`` did ``action`` at ``at`` (stored in UTC, shown in the reader's zone). The
+    ``regency`` (and ``group``, where one) of the data decides who may read the row; for an
+    export, ``scope`` says in words what the user's scope was, ``filters`` the list's
+    filters (free-text searches masked) and ``rows`` how many rows the file held. ``object_id``
+    is the case's id for a view. ``username`` and ``role`` are copied so the row keeps its
+    meaning if the account changes.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    role = models.CharField(_("role"), max_length=12)
+    action = models.CharField(_("what"), max_length=16, choices=Action.choices)
+    object_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    regency = models.ForeignKey(
+        "groups.Regency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regency"),
+    )
+    scope = models.CharField(_("scope"), max_length=300, blank=True)
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The facilitator's log page: their regency, newest first.
+            models.Index(fields=["regency", "-at"], name="access_log_regency_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=Action.values), name="access_log_action_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

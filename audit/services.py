@@ -1,0 +1,96 @@
+"""Writing the access log: the only code that adds ``AccessLog`` rows.
+
+Called by the views that show a confidential case or export personal data, inside the
+request that does it, so that a logged row and the data shown go together.
+"""
+
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+
+from audit.models import AccessLog
+from kk_portal.scoping import Role
+
+#: List parameters that carry free text (a name or phone searched): logged as ``*``.
+FREE_TEXT_FILTERS = ("q",)
+#: Parameters that do not change which rows an export holds.
+IGNORED_PARAMETERS = ("page", "format")
+
+
+def filters_text(query):
+    """The filters of ``query`` (a ``QueryDict``) as the log keeps them.
+
+    ``?kind=violence&q=Maria&page=2`` gives ``"kind=violence&q=*"``: a searched name or
+    phone is personal data itself, so only the fact of a search is kept; empty values,
+    the page and the format are left out. Cut to the column's 500 characters.
+    """
+    pairs = []
+    for key, values in sorted(query.lists()):
+        if key in IGNORED_PARAMETERS:
+            continue
+        for value in values:
+            if value == "":
+                continue
+            pairs.append((key, "*" if key in FREE_TEXT_FILTERS else value))
+    return urlencode(pairs, safe="*")[:500]
+
+
+def scope_of(user):
+    """``(group, regency, label)`` of the data ``user`` works on: an officer's group (and
+    its regency), a facilitator's regency, or nothing and "all regions" for others."""
+    if user.role == Role.OFFICER and user.group_id and not user.is_superuser:
+        return user.group, user.group.regency, str(user.group)
+    if user.role == Role.FACILITATOR and user.regency_id and not user.is_superuser:
+        return None, user.regency, str(user.regency)
+    return None, None, _("All regions")
+
+
+def access_log_add(
+    *, user, action, group=None, regency=None, object_id=None, rows=None, scope="", filters=""
+):
+    """Add one ``AccessLog`` row: ``user`` did ``action`` (an ``audit.models.Action``) now.
+
+    ``group``/``regency`` are those of the data (they decide who reads the row);
+    ``object_id`` the record viewed; ``rows`` the number of rows exported; ``scope`` and
+    ``filters`` describe an export (see ``scope_of`` and ``filters_text``). Returns the row.
+    """
+    return AccessLog.objects.create(
+        user=user,
+        username=user.get_username(),
+        role="admin" if user.is_superuser else user.role,
+        action=action,
+        group=group,
+        regency=regency if regency is not None else getattr(group, "regency", None),
+        object_id=object_id,
+        rows=rows,
+        scope=scope[:300],
+        filters=filters,
+    )
+
+
+def log_export(request, action, rows):
+    """Log an export of ``rows`` rows by the request's user, with their scope and the
+    request's filters. Returns the ``AccessLog`` row."""
+    group, regency, label = scope_of(request.user)
+    return access_log_add(
+        user=request.user,
+        action=action,
+        group=group,
+        regency=regency,
+        rows=rows,
+        scope=label,
+        filters=filters_text(request.GET),
+    )
+
+
+def log_case_access(request, case, action):
+    """Log that the request's user saw the confidential ``case`` (``action``: a view, a
+    print, a document). Returns the ``AccessLog`` row."""
+    return access_log_add(
+        user=request.user,
+        action=action,
+        group=case.group,
+        regency=case.group.regency,
+        object_id=case.pk,
+        scope=str(case.group),
+    )
