@@ -15,6 +15,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("aspirations/", include("aspirations.urls")),
     path("reses/", include("reses.urls")),
+    path("assistance/", include("assistance.urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments

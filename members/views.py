@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import log_export
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import yes_no
@@ -152,7 +154,10 @@ EXPORT_COLUMNS = (
 @login_required
 def member_export(request):
     """The member list as XLSX (default) or CSV, for officers and facilitators: the list's
-    scope and filters exactly; 404 for roles that see no members' personal data."""
+    scope and filters exactly; 404 for roles that see no members' personal data. Logged
+    (``audit``) with the user's scope, the filters and the number of rows."""
     rows = visible_members(request.user).select_related("group")
     filterset = MemberFilter(request.GET, queryset=rows, user=request.user)
+    exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    log_export(request, Action.MEMBER_EXPORT, exported.count())
     return export_list(request, filterset, EXPORT_COLUMNS, filename="anggota", title=_("Members"))

@@ -134,6 +134,15 @@ def officer(world):
 
 
 @pytest.fixture
+def officer_same_group(world):
+    """A second officer of group A1: sees the group's rows, but not a confidential case of
+    assistance she is not named on."""
+    return _client_for(
+        f.UserFactory(username="pengurus-a1-dua", role=Role.OFFICER, group=world.group_a1)
+    )
+
+
+@pytest.fixture
 def officer_b(world):
     """Officer of group A2, same regency as A1: must still not see A1's rows."""
     return client_for(PERSONA_USERS["officer_b"](world))

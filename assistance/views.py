@@ -1,0 +1,430 @@
+"""Case pages: list, export, open, detail, print, edit, steps, handlers, consent, documents.
+
+Every view starts from ``AssistanceCase.objects.visible_to(user)``: a case outside the
+user's circle answers 404 exactly as a missing one, on every page, print, document and
+export; programme and DPRD staff get 404 on all of them (counts only, on the dashboard).
+In the circle but read only (a facilitator on a confidential case) gets 403 on the forms.
+Each sight of a confidential case (page, print, document) and every export is logged
+(``audit.services``). Nothing identifying goes into titles, URLs or messages: a case is
+"Case #12" everywhere but in the body of its own pages.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from aspirations.attachments import is_photo
+from assistance import services
+from assistance.filters import CaseFilter
+from assistance.forms import (
+    STEP_FIELDS,
+    CaseEditForm,
+    CaseForm,
+    ConsentWithdrawForm,
+    HandlersForm,
+    StepForm,
+)
+from assistance.models import AssistanceCase, CaseDocument, Status, StepKind
+from audit.history import record_edits
+from audit.models import Action
+from audit.services import log_case_access, log_export
+from kk_portal.accounts import groups_writable_by
+from kk_portal.exports import CODE, DATE, NUMBER, Column, export_format, export_response
+from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
+from kk_portal.pagination import paginate
+from kk_portal.scoping import get_visible_or_404
+
+#: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
+SCOPED_FIELDS = ["group", "member", "person_village", "handlers"]
+#: What a step's service function is called with, by step kind.
+STEP_SERVICES = {
+    StepKind.ACCOMPANIED: (services.case_accompany, ("occurred_on", "service", "note")),
+    StepKind.SUBMITTED: (services.case_submit, ("occurred_on", "service", "note")),
+    StepKind.REFERRED: (
+        services.case_refer,
+        ("occurred_on", "service", "contact", "follow_up_on", "note"),
+    ),
+    StepKind.FOLLOWED_UP: (services.case_follow_up, ("occurred_on", "note", "service")),
+    StepKind.OBTAINED: (services.case_obtain, ("occurred_on", "service", "note")),
+    StepKind.REFUSED: (services.case_refuse, ("occurred_on", "service")),
+    StepKind.CLOSED: (services.case_close, ("occurred_on", "outcome", "note")),
+    StepKind.REOPENED: (services.case_reopen, ("occurred_on",)),
+}
+#: Steps offered on an open case, and on a closed one.
+OPEN_STEPS = (
+    StepKind.ACCOMPANIED,
+    StepKind.SUBMITTED,
+    StepKind.REFERRED,
+    StepKind.FOLLOWED_UP,
+    StepKind.OBTAINED,
+    StepKind.REFUSED,
+    StepKind.CLOSED,
+)
+CLOSED_STEPS = (StepKind.REOPENED,)
+
+
+def visible_cases(user):
+    """``AssistanceCase`` rows ``user`` may see; raises ``Http404`` for roles that see none."""
+    if AssistanceCase.objects.all().scope_q(user) is None:
+        raise Http404
+    return AssistanceCase.objects.visible_to(user)
+
+
+def case_or_404(user, pk):
+    """The case ``pk`` if ``user`` may see it, else ``Http404`` (as for a missing case)."""
+    return get_visible_or_404(
+        visible_cases(user).select_related(
+            "group__village__subdistrict__regency", "person_village", "member", "recorded_by"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def writable_case_or_403(user, pk):
+    """The case ``pk`` if ``user`` may change it: 404 outside the circle, 403 in it but
+    read only (``AssistanceCaseQuerySet.writable_by``)."""
+    case = case_or_404(user, pk)
+    if not AssistanceCase.objects.writable_by(user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    return case
+
+
+def _apply(form, action):
+    """Run a service call; put its ``ValidationError`` beside the fields. The result, or
+    ``None`` when refused."""
+    try:
+        return action()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _store_files(case, uploads, actor, step=None):
+    for upload in uploads:
+        services.case_document_add(case, actor=actor, upload=upload, step=step)
+
+
+@login_required
+def case_list(request):
+    """The cases the user sees, filtered (``CaseFilter``) and paginated."""
+    cases = visible_cases(request.user).select_related("group", "person_village", "member")
+    filterset = CaseFilter(
+        request.GET, queryset=cases, user=request.user, today=timezone.localdate()
+    )
+    refuse_foreign_choices(filterset.form, ["group"])
+    page = paginate(request, filtered_rows(filterset))
+    return render(
+        request,
+        "assistance/case_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "can_add": groups_writable_by(request.user).exists(),
+        },
+    )
+
+
+def _redacted(case, value):
+    """``value`` of the person for an export: blank for a confidential case, whose person
+    is never written to a file."""
+    return "" if case.confidential else value
+
+
+#: Columns of the case export. A confidential case is listed without name, phone or text.
+CASE_COLUMNS = (
+    Column(gettext_lazy("ID"), "pk", NUMBER),
+    Column(gettext_lazy("Group"), lambda c: c.group.name),
+    Column(gettext_lazy("Kind"), lambda c: c.get_kind_display()),
+    Column(gettext_lazy("What is needed"), lambda c: c.get_need_display()),
+    Column(gettext_lazy("Confidential"), lambda c: _("yes") if c.confidential else _("no")),
+    Column(gettext_lazy("Opened on"), "opened_on", DATE),
+    Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
+    Column(gettext_lazy("Outcome"), lambda c: c.get_outcome_display()),
+    Column(gettext_lazy("Closed on"), "closed_on", DATE),
+    Column(gettext_lazy("Follow up on"), "follow_up_on", DATE),
+    Column(gettext_lazy("Village code"), lambda c: c.person_village.code, CODE),
+    Column(gettext_lazy("Village"), lambda c: c.person_village.name),
+    Column(gettext_lazy("Sex"), lambda c: c.get_person_sex_display()),
+    Column(gettext_lazy("Age group"), lambda c: c.get_person_age_group_display()),
+    Column(gettext_lazy("Poor"), lambda c: _("yes") if c.person_is_poor else _("no")),
+    Column(
+        gettext_lazy("Has a disability"), lambda c: _("yes") if c.person_has_disability else _("no")
+    ),
+    Column(gettext_lazy("Name"), lambda c: _redacted(c, c.person_label)),
+    Column(
+        gettext_lazy("Phone"),
+        lambda c: _redacted(c, c.member.phone if c.member_id else c.person_phone),
+        CODE,
+    ),
+    Column(gettext_lazy("What happened, what is needed"), lambda c: _redacted(c, c.description)),
+)
+
+
+@login_required
+def case_export(request):
+    """The case list as XLSX (default) or CSV: the list's scope and filters exactly, logged
+    with the user's scope, the filters and the number of rows."""
+    cases = visible_cases(request.user).select_related("group", "person_village", "member")
+    filterset = CaseFilter(
+        request.GET, queryset=cases, user=request.user, today=timezone.localdate()
+    )
+    refuse_foreign_choices(filterset.form, ["group"])
+    rows = filtered_rows(filterset)
+    log_export(request, Action.CASE_EXPORT, rows.count())
+    return export_response(
+        rows.iterator(chunk_size=2000),
+        CASE_COLUMNS,
+        filename="kasus-pendampingan",
+        fmt=export_format(request),
+        title=_("Cases of assistance"),
+    )
+
+
+@login_required
+def case_create(request):
+    """Open a case through ``services.case_open``; all of it is saved, or nothing and a
+    message beside each field. A repeated submission leads to the case already made."""
+    user = request.user
+    if not groups_writable_by(user).exists():
+        raise Http404
+    initial = {"opened_on": timezone.localdate(), "consent_given_on": timezone.localdate()}
+    if user.group_id:
+        initial["person_village"] = user.group.village_id
+    form = CaseForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    if request.method == "POST":
+        existing = submitted_before(AssistanceCase, request.POST.get("submission_token"))
+        if existing is None:
+            refuse_foreign_choices(form, SCOPED_FIELDS)
+        if existing is None and form.is_valid():
+            group = form.cleaned_data.get("group") or user.group
+
+            def open_case():
+                with transaction.atomic():
+                    case, _created = services.case_open(
+                        group=group,
+                        actor=user,
+                        submission_token=form.cleaned_data["submission_token"],
+                        **form.service_arguments(),
+                    )
+                    if not case.is_anonymous:
+                        _store_files(case, form.cleaned_data["files"], user)
+                    return case
+
+            try:
+                case = _apply(form, open_case)
+            except IntegrityError:
+                # Two taps raced each other: the other one made the row.
+                existing = submitted_before(AssistanceCase, form.cleaned_data["submission_token"])
+                if existing is None:
+                    raise
+            else:
+                if case is not None:
+                    if case.is_anonymous:
+                        messages.success(
+                            request,
+                            _(
+                                "Without consent only an anonymous count was kept: the kind, "
+                                "the month and the village."
+                            ),
+                        )
+                        return redirect("assistance:list")
+                    messages.success(request, _("Case saved."))
+                    return redirect(case)
+        if existing is not None:
+            if existing.is_anonymous:
+                return redirect("assistance:list")
+            return redirect(case_or_404(user, existing.pk))
+    return render(request, "assistance/case_form.html", {"form": form, "case": None})
+
+
+def _step_actions(case):
+    return CLOSED_STEPS if case.status == Status.CLOSED else OPEN_STEPS
+
+
+@login_required
+def case_detail(request, pk):
+    """One case with its steps, documents and edits; a confidential one is logged."""
+    case = case_or_404(request.user, pk)
+    if case.confidential:
+        log_case_access(request, case, Action.CASE_VIEW)
+    can_write = AssistanceCase.objects.writable_by(request.user).filter(pk=case.pk).exists()
+    can_name_handlers = (
+        AssistanceCase.objects.handlers_manageable_by(request.user).filter(pk=case.pk).exists()
+    )
+    steps = list(case.steps.select_related("recorded_by").prefetch_related("documents"))
+    documents = list(case.documents.all())
+    return render(
+        request,
+        "assistance/case_detail.html",
+        {
+            "case": case,
+            "steps": steps,
+            "photos": [d for d in documents if is_photo(d)],
+            "files": [d for d in documents if not is_photo(d)],
+            "handlers": list(case.handlers.all()),
+            "edits": record_edits(case, hidden=("person_name_folded",)),
+            "can_write": can_write and not case.is_anonymous,
+            "can_name_handlers": can_name_handlers and not case.is_anonymous,
+            "step_actions": [StepKind(kind) for kind in _step_actions(case)],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def case_print(request, pk):
+    """The case as a sheet to print and take to a service (A4); logged when confidential."""
+    case = case_or_404(request.user, pk)
+    if case.is_anonymous:
+        raise Http404
+    if case.confidential:
+        log_case_access(request, case, Action.CASE_PRINT)
+    steps = list(case.steps.select_related("recorded_by"))
+    return render(request, "assistance/case_print.html", {"case": case, "steps": steps})
+
+
+@login_required
+def case_edit(request, pk):
+    """Edit a case's details (``services.case_update``); the edit history keeps each change."""
+    case = writable_case_or_403(request.user, pk)
+    if case.is_anonymous:
+        raise Http404
+    form = CaseEditForm(request.POST or None, instance=case)
+    refuse_foreign_choices(form, ["person_village"])
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if _apply(form, lambda: services.case_update(case, actor=request.user, **fields)):
+            messages.success(request, _("Case saved."))
+            return redirect(case)
+    return render(request, "assistance/case_form.html", {"form": form, "case": case})
+
+
+@login_required
+def case_step(request, pk, kind):
+    """Record one step (``STEP_SERVICES``: accompanied, submitted, referred, followed up,
+    obtained, refused, closed, reopened) with its documents, all or nothing."""
+    try:
+        kind = StepKind(kind)
+    except ValueError:
+        raise Http404 from None
+    if kind not in STEP_FIELDS:
+        raise Http404
+    case = writable_case_or_403(request.user, pk)
+    if case.is_anonymous or kind not in _step_actions(case):
+        raise Http404
+    form = StepForm(
+        request.POST or None,
+        request.FILES or None,
+        kind=kind,
+        case=case,
+        initial={"occurred_on": services.group_today(case.group)},
+    )
+    if request.method == "POST" and form.is_valid():
+        function, names = STEP_SERVICES[kind]
+        arguments = {name: form.cleaned_data[name] for name in names}
+        if kind == StepKind.REFUSED:
+            arguments["reason"] = form.cleaned_data["note"]
+        if kind == StepKind.REOPENED:
+            arguments["reason"] = form.cleaned_data["note"]
+        if kind == StepKind.FOLLOWED_UP:
+            arguments["next_follow_up_on"] = form.cleaned_data["follow_up_on"]
+
+        def record():
+            with transaction.atomic():
+                step = function(case, actor=request.user, **arguments)
+                _store_files(case, form.cleaned_data.get("files", []), request.user, step)
+                return step
+
+        if _apply(form, record):
+            messages.success(request, _("Step saved."))
+            return redirect(case)
+    return render(request, "assistance/step_form.html", {"form": form, "case": case, "kind": kind})
+
+
+@login_required
+def case_handlers(request, pk):
+    """Name the officers who handle the case (``services.case_set_handlers``)."""
+    case = case_or_404(request.user, pk)
+    if not AssistanceCase.objects.handlers_manageable_by(request.user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    if case.is_anonymous:
+        raise Http404
+    form = HandlersForm(
+        request.POST or None, case=case, initial={"handlers": list(case.handlers.all())}
+    )
+    refuse_foreign_choices(form, ["handlers"])
+    if request.method == "POST" and form.is_valid():
+        handlers = list(form.cleaned_data["handlers"])
+        if _apply(
+            form,
+            lambda: services.case_set_handlers(
+                case,
+                actor=request.user,
+                handlers=handlers,
+                occurred_on=services.group_today(case.group),
+            ),
+        ):
+            messages.success(request, _("The handling officers are saved."))
+            if case.confidential and request.user not in handlers and request.user.group_id:
+                # The officer handed the case on: it is no longer theirs to see.
+                return redirect("assistance:list")
+            return redirect(case)
+    return render(request, "assistance/handlers_form.html", {"form": form, "case": case})
+
+
+@login_required
+def case_consent(request, pk):
+    """Consent withdrawn: anonymise the case (``services.case_withdraw_consent``)."""
+    case = writable_case_or_403(request.user, pk)
+    if case.is_anonymous:
+        raise Http404
+    form = ConsentWithdrawForm(
+        request.POST or None, initial={"occurred_on": services.group_today(case.group)}
+    )
+    if request.method == "POST" and form.is_valid():
+        occurred_on = form.cleaned_data["occurred_on"]
+        if _apply(
+            form,
+            lambda: services.case_withdraw_consent(
+                case, actor=request.user, occurred_on=occurred_on
+            ),
+        ):
+            messages.success(request, _("The case is anonymised."))
+            return redirect(case)
+    return render(request, "assistance/consent_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_GET
+def document_download(request, pk, variant="file"):
+    """Serve a case's document (or its thumbnail) to a user who may see the case; logged
+    when the case is confidential."""
+    document = get_visible_or_404(
+        CaseDocument.objects.select_related("case__group__village__subdistrict__regency"),
+        request.user,
+        pk=pk,
+    )
+    stored = document.thumbnail if variant == "thumbnail" else document.file
+    if not stored:
+        raise Http404
+    if document.case.confidential:
+        log_case_access(request, document.case, Action.CASE_DOCUMENT)
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=document.content_type,
+        as_attachment=variant == "file" and not is_photo(document),
+        # A neutral name: the name the phone gave the file may say who is in it.
+        filename=f"kasus-{document.case_id}-{document.pk}"
+        + (".jpg" if is_photo(document) else ".pdf"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,469 @@
+"""Case pages: opening a case on a phone, steps, consent, handlers, documents, list, export,
+and what each persona gets on each of them."""
+
+import csv
+import datetime
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assistance import services
+from assistance.models import AssistanceCase, Kind, Need, Service, Status, StepKind
+from audit.models import AccessLog, Action
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+SECRET_NAME = "Agustina Lamabelawa"
+
+
+def _today(world):
+    return services.group_today(world.group_a1)
+
+
+@pytest.fixture
+def confidential(world, officer):
+    """A violence case of group A1 handled by the ``officer`` persona only."""
+    return f.AssistanceCaseFactory(
+        group=world.group_a1,
+        kind=Kind.VIOLENCE,
+        need=Need.VIOLENCE_WOMAN,
+        confidential=True,
+        person_name=SECRET_NAME,
+        description="Korban kekerasan dalam rumah tangga.",
+        handlers=[officer.user],
+    )
+
+
+@pytest.fixture
+def plain(world):
+    return f.AssistanceCaseFactory(group=world.group_a1, person_name="Yakobus Lende")
+
+
+def _form(world, **overrides):
+    today = _today(world).isoformat()
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "need": Need.VIOLENCE_WOMAN,
+        "opened_on": today,
+        "person_name": SECRET_NAME,
+        "person_sex": "F",
+        "person_age_group": "30_44",
+        "person_village": world.village_a1.pk,
+        "person_phone": "0812 3456 7890",
+        "description": "Butuh pendampingan ke UPTD PPA.",
+        "consent": "person",
+        "consent_given_on": today,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_officer_violence_case_title_and_message_name_no_one(officer, world):
+    response = officer.post(reverse("assistance:create"), _form(world), follow=True)
+
+    case = AssistanceCase.objects.get()
+    assert response.redirect_chain == [(reverse("assistance:detail", args=[case.pk]), 302)]
+    assert f"<title>Kasus #{case.pk} · KK Portal</title>" in response.text
+    assert "Kasus disimpan." in response.text
+    assert SECRET_NAME in response.text
+    assert (case.confidential, list(case.handlers.all())) == (True, [officer.user])
+    assert case.person_phone == "+6281234567890"
+
+
+def test_create_twice_with_same_token_makes_one_case(officer, world):
+    data = _form(world)
+
+    officer.post(reverse("assistance:create"), data)
+    response = officer.post(reverse("assistance:create"), data)
+
+    case = AssistanceCase.objects.get()
+    assert response.url == reverse("assistance:detail", args=[case.pk])
+
+
+def test_create_without_consent_answer_saves_nothing(officer, world):
+    response = officer.post(reverse("assistance:create"), _form(world, consent=""))
+
+    assert response.status_code == 200
+    assert "Belum ada yang disimpan." in response.text
+    assert AssistanceCase.objects.count() == 0
+
+
+def test_create_no_consent_keeps_anonymous_count(officer, world):
+    response = officer.post(reverse("assistance:create"), _form(world, consent="none"), follow=True)
+
+    case = AssistanceCase.objects.get()
+    assert case.is_anonymous
+    assert (case.person_name, case.description) == ("", "")
+    assert response.redirect_chain[-1][0] == reverse("assistance:list")
+    assert "hanya hitungan tanpa nama" in response.text
+
+
+def test_create_name_missing_error_beside_field(officer, world):
+    response = officer.post(reverse("assistance:create"), _form(world, person_name=" "))
+
+    assert "Pilih anggota, atau tulis nama orang yang dibantu." in response.text
+    assert AssistanceCase.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["person_village", "handlers", "member"])
+def test_create_tampered_id_answers_404(officer, world, field):
+    foreign = {
+        "person_village": world.village_b1.pk,
+        "handlers": f.UserFactory(role="officer", group=world.group_b1).pk,
+        "member": f.MemberFactory(group=world.group_b1).pk,
+    }[field]
+
+    response = officer.post(reverse("assistance:create"), _form(world, **{field: foreign}))
+
+    assert response.status_code == 404
+    assert AssistanceCase.objects.count() == 0
+
+
+def test_create_facilitator_tampered_group_answers_404(facilitator, world):
+    response = facilitator.post(reverse("assistance:create"), _form(world, group=world.group_b1.pk))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["programme", "dprd", "anonymous"])
+def test_create_page_refused_to_readers(request, persona):
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("assistance:create"))
+
+    assert response.status_code == (302 if persona == "anonymous" else 404)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 200),
+        ("officer_same_group", 404),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 404),
+        ("dprd", 404),
+        ("admin_client_", 404),
+    ],
+)
+def test_confidential_detail_each_persona(request, confidential, persona, status):
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("assistance:detail", args=[confidential.pk]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert SECRET_NAME in response.text
+        assert "Setiap kali dilihat, dicatat." in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer", 200),
+        ("officer_same_group", 200),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 404),
+        ("dprd", 404),
+        ("admin_client_", 200),
+    ],
+)
+def test_plain_detail_each_persona(request, plain, persona, status):
+    client = request.getfixturevalue(persona)
+
+    response = client.get(reverse("assistance:detail", args=[plain.pk]))
+
+    assert response.status_code == status
+
+
+def test_confidential_view_is_logged_with_case_and_regency(facilitator, confidential, world):
+    facilitator.get(reverse("assistance:detail", args=[confidential.pk]))
+
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.action, entry.object_id, entry.regency, entry.group) == (
+        facilitator.user,
+        Action.CASE_VIEW,
+        confidential.pk,
+        world.regency_a,
+        world.group_a1,
+    )
+
+
+def test_plain_view_is_not_logged(officer, plain):
+    officer.get(reverse("assistance:detail", args=[plain.pk]))
+
+    assert AccessLog.objects.count() == 0
+
+
+def test_missing_case_answers_404_like_a_hidden_one(officer_same_group, confidential):
+    hidden = officer_same_group.get(reverse("assistance:detail", args=[confidential.pk]))
+    missing = officer_same_group.get(reverse("assistance:detail", args=[confidential.pk + 999]))
+
+    def main(response):
+        return response.text.split("<main>")[1].split("</main>")[0]
+
+    assert (hidden.status_code, missing.status_code) == (404, 404)
+    assert main(hidden) == main(missing)
+
+
+def test_list_other_officer_gets_nothing_by_any_filter(officer_same_group, confidential, plain):
+    for query in (
+        "",
+        "?kind=violence",
+        f"?q={SECRET_NAME}",
+        f"?id__in={confidential.pk}",
+        f"?id={confidential.pk}",
+        f"?group={confidential.group_id}",
+    ):
+        response = officer_same_group.get(reverse("assistance:list") + query)
+
+        assert response.status_code == 200
+        # The search box shows back what was typed; nothing else may name her.
+        assert response.text.count(SECRET_NAME) == query.count(SECRET_NAME)
+        assert reverse("assistance:detail", args=[confidential.pk]) not in response.text
+
+
+def test_list_handler_sees_case_without_name_in_the_row(officer, confidential):
+    response = officer.get(reverse("assistance:list") + "?kind=violence")
+
+    assert reverse("assistance:detail", args=[confidential.pk]) in response.text
+    assert SECRET_NAME not in response.text
+    assert "rahasia" in response.text
+
+
+def test_list_facilitator_of_other_regency_tampered_group_404(facilitator_b, confidential):
+    response = facilitator_b.get(reverse("assistance:list") + f"?group={confidential.group_id}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["programme", "dprd"])
+def test_list_and_export_404_for_counts_only_roles(request, confidential, persona):
+    client = request.getfixturevalue(persona)
+
+    assert client.get(reverse("assistance:list")).status_code == 404
+    assert client.get(reverse("assistance:export")).status_code == 404
+
+
+def test_list_pages_keep_filters(officer, world):
+    for _n in range(25):
+        f.AssistanceCaseFactory(group=world.group_a1, need=Need.PKH, kind=Kind.SOCIAL_ASSISTANCE)
+
+    response = officer.get(reverse("assistance:list") + "?kind=social_assistance&status=open")
+
+    assert "25 kasus" in response.text
+    assert 'href="?kind=social_assistance&amp;status=open&amp;page=2"' in response.text
+
+
+def test_list_bad_date_range_shows_message_and_no_rows(officer, plain):
+    response = officer.get(
+        reverse("assistance:list") + "?opened_from=2026-09-10&opened_to=2026-09-01"
+    )
+
+    assert "Akhir periode lebih awal dari awalnya." in response.text
+    assert "Yakobus Lende" not in response.text
+
+
+def test_list_same_query_count_1_and_30_rows(facilitator, world, django_assert_num_queries):
+    f.AssistanceCaseFactory(group=world.group_a1)
+    url = reverse("assistance:list")
+    with CaptureQueriesContext(connection) as one_row:
+        facilitator.get(url)
+    for n in range(29):
+        f.AssistanceCaseFactory(
+            group=world.group_a2 if n % 2 else world.group_a1,
+            member=f.MemberFactory(group=world.group_a2) if n % 2 else None,
+        )
+
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        facilitator.get(url)
+
+
+def test_detail_query_count_does_not_grow_with_steps(
+    officer, confidential, django_assert_num_queries
+):
+    url = reverse("assistance:detail", args=[confidential.pk])
+    f.CaseStepFactory(case=confidential)
+    with CaptureQueriesContext(connection) as few:
+        officer.get(url)
+    for _n in range(10):
+        f.CaseStepFactory(case=confidential, kind=StepKind.FOLLOWED_UP, note="Sudah ditelepon.")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        officer.get(url)
+
+
+def test_export_csv_confidential_row_without_name_and_logged(officer, confidential, plain):
+    response = officer.get(reverse("assistance:export") + "?format=csv&q=a&kind=")
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    names = {row[0]: row[16] for row in rows[1:]}
+    assert names == {str(confidential.pk): "", str(plain.pk): "Yakobus Lende"}
+    entry = AccessLog.objects.get()
+    assert (entry.action, entry.rows, entry.filters, entry.scope) == (
+        Action.CASE_EXPORT,
+        2,
+        "q=*",
+        "KK Mawar",
+    )
+
+
+def test_export_xlsx_other_officer_holds_no_confidential_row(officer_same_group, confidential):
+    from openpyxl import load_workbook
+
+    response = officer_same_group.get(reverse("assistance:export") + "?kind=violence")
+
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert list(book.active.iter_rows(min_row=2, values_only=True)) == []
+    assert AccessLog.objects.get().rows == 0
+
+
+def test_step_refer_records_follow_up(officer, confidential, world):
+    follow = (_today(world) + 7 * DAY).isoformat()
+
+    response = officer.post(
+        reverse("assistance:step", args=[confidential.pk, "referred"]),
+        {
+            "occurred_on": _today(world).isoformat(),
+            "service": Service.UPTD_PPA,
+            "contact": "Ibu Rina, 0813-1111-2222",
+            "follow_up_on": follow,
+            "note": "",
+        },
+    )
+
+    assert response.status_code == 302
+    confidential.refresh_from_db()
+    assert confidential.follow_up_on.isoformat() == follow
+    assert confidential.steps.get().kind == StepKind.REFERRED
+
+
+def test_step_refer_without_contact_error_beside_field(officer, confidential, world):
+    response = officer.post(
+        reverse("assistance:step", args=[confidential.pk, "referred"]),
+        {"occurred_on": _today(world).isoformat(), "service": Service.POLICE, "contact": ""},
+    )
+
+    assert response.status_code == 200
+    assert "Isi kontak di layanan itu." in response.text
+    assert confidential.steps.count() == 0
+
+
+def test_step_with_document_stored_and_served_only_to_circle(
+    officer, officer_same_group, facilitator, confidential, world
+):
+    upload = SimpleUploadedFile("Surat_rujukan_Agustina.pdf", b"%PDF-1.4\n%%EOF\n")
+    officer.post(
+        reverse("assistance:step", args=[confidential.pk, "accompanied"]),
+        {"occurred_on": _today(world).isoformat(), "service": Service.POLICE, "files": upload},
+    )
+    document = confidential.documents.get()
+    url = reverse("assistance:document", args=[document.pk])
+
+    responses = {
+        "officer": officer.get(url),
+        "facilitator": facilitator.get(url),
+        "officer_same_group": officer_same_group.get(url),
+    }
+
+    assert {name: r.status_code for name, r in responses.items()} == {
+        "officer": 200,
+        "facilitator": 200,
+        "officer_same_group": 404,
+    }
+    assert responses["officer"]["Content-Disposition"] == (
+        f'attachment; filename="kasus-{confidential.pk}-{document.pk}.pdf"'
+    )
+    assert AccessLog.objects.filter(action=Action.CASE_DOCUMENT).count() == 2
+
+
+def test_step_facilitator_on_confidential_case_403(facilitator, confidential):
+    response = facilitator.get(reverse("assistance:step", args=[confidential.pk, "referred"]))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["opened", "anonymised", "handlers", "nonsense", "reopened"])
+def test_step_unknown_or_not_offered_kind_404(officer, confidential, kind):
+    response = officer.get(reverse("assistance:step", args=[confidential.pk, kind]))
+
+    assert response.status_code == 404
+
+
+def test_print_logged_and_404_outside(officer, officer_b, confidential):
+    url = reverse("assistance:print", args=[confidential.pk])
+
+    inside = officer.get(url)
+    outside = officer_b.get(url)
+
+    assert (inside.status_code, outside.status_code) == (200, 404)
+    assert SECRET_NAME in inside.text
+    assert AccessLog.objects.get().action == Action.CASE_PRINT
+
+
+def test_edit_shows_old_and_new_values(officer, confidential):
+    officer.post(
+        reverse("assistance:edit", args=[confidential.pk]),
+        {
+            "need": Need.VIOLENCE_WOMAN,
+            "person_name": "Agustina L.",
+            "person_sex": "F",
+            "person_age_group": "",
+            "person_village": confidential.person_village_id,
+            "person_phone": "",
+            "description": confidential.description,
+        },
+    )
+
+    response = officer.get(reverse("assistance:detail", args=[confidential.pk]))
+
+    assert "Nama orang yang dibantu: “Agustina Lamabelawa” → “Agustina L.”" in response.text
+    assert "diubah oleh Siti" in response.text
+
+
+def test_handlers_officer_hands_case_on_and_loses_it(officer, officer_same_group, confidential):
+    response = officer.post(
+        reverse("assistance:handlers", args=[confidential.pk]),
+        {"handlers": [officer_same_group.user.pk]},
+    )
+
+    assert response.url == reverse("assistance:list")
+    assert officer.get(confidential.get_absolute_url()).status_code == 404
+    assert officer_same_group.get(confidential.get_absolute_url()).status_code == 200
+
+
+def test_handlers_foreign_officer_id_404(facilitator, confidential, world):
+    stranger = f.UserFactory(role="officer", group=world.group_a2)
+
+    response = facilitator.post(
+        reverse("assistance:handlers", args=[confidential.pk]), {"handlers": [stranger.pk]}
+    )
+
+    assert response.status_code == 404
+
+
+def test_consent_withdrawn_needs_tick_then_anonymises(officer, confidential, world):
+    url = reverse("assistance:consent", args=[confidential.pk])
+
+    unticked = officer.post(url, {"occurred_on": _today(world).isoformat()})
+    ticked = officer.post(
+        url, {"occurred_on": _today(world).isoformat(), "confirm": "on"}, follow=True
+    )
+
+    assert unticked.status_code == 200
+    assert "Bidang ini tidak boleh kosong." in unticked.text
+    confidential.refresh_from_db()
+    assert confidential.is_anonymous
+    assert (confidential.status, confidential.person_name) == (Status.CLOSED, "")
+    assert SECRET_NAME not in ticked.text
+    assert "Hitungan tanpa nama" in ticked.text
