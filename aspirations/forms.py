@@ -1,11 +1,14 @@
 """Forms to log and edit aspirations on a phone, with photos and documents."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import ACCEPT, check_upload
 from aspirations.models import Aspiration, Beneficiary
 from aspirations.services import check_raised_on
+from aspirations.topics import PROTECTION_SLUG
 from groups.models import ConstituentGroup, Village
 from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.permissions import writable
@@ -48,13 +51,41 @@ class MultipleFileField(forms.FileField):
         return uploads
 
 
+#: A 16-digit NIK, or an Indonesian mobile number (08…, +62 8…, 62 8…) however spaced.
+PERSONAL_NUMBER = re.compile(
+    r"(?<!\d)\d{16}(?!\d)|(?<![\d.,])(?:\+\s?62|62|0)[\s\-]?8\d(?:[\s\-]?\d){6,11}(?!\d)"
+)
+
+
+def check_no_personal_numbers(text, field):
+    """Raise ``ValidationError({field: …})`` if ``text`` holds a NIK or a phone number.
+
+    Aspirations about protection of women and children are read by programme and DPRD
+    staff; who suffered violence belongs in a confidential case of assistance. Names cannot
+    be told from other words, so the form says so in words too
+    (``aspirations/aspiration_form.html``).
+    """
+    if text and PERSONAL_NUMBER.search(text):
+        raise forms.ValidationError(
+            {
+                field: _(
+                    "Remove the NIK or phone number: an aspiration about protection of women "
+                    "and children carries no personal identifiers. Record the person in a "
+                    "confidential case of assistance."
+                )
+            }
+        )
+
+
 class AspirationForm(forms.ModelForm):
     """Log or edit an aspiration for a group ``user`` writes for.
 
     An officer's group is fixed; a facilitator picks one of their regency's groups. The
     village must lie in the group's subdistrict (checked here, so a tampered village id is a
     form error). The urusan follows the topic's default unless staff change it when editing.
-    The date raised follows ``aspirations.services.check_raised_on``.
+    The date raised follows ``aspirations.services.check_raised_on``. An aspiration about
+    protection of women and children may hold no NIK or phone number
+    (``check_no_personal_numbers``).
     """
 
     files = MultipleFileField(
@@ -109,6 +140,13 @@ class AspirationForm(forms.ModelForm):
         village = cleaned.get("village")
         if group and village and village.subdistrict_id != group.village.subdistrict_id:
             self.add_error("village", _("Choose a village in the group's subdistrict."))
+        topic = cleaned.get("topic")
+        if topic is not None and topic.slug == PROTECTION_SLUG:
+            for name in ("title", "description"):
+                try:
+                    check_no_personal_numbers(cleaned.get(name), name)
+                except forms.ValidationError as error:
+                    self.add_error(None, error)
         refuse_implausible_raised_on(self, group, cleaned.get("raised_on"))
         return cleaned
 

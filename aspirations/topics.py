@@ -24,6 +24,11 @@ class TopicSpec(NamedTuple):
     order: int
 
 
+#: The topic about protection of women and children: its aspirations carry no personal
+#: identifiers (programme and DPRD staff read aspirations); the person's own story is a
+#: confidential case of assistance (``assistance``).
+PROTECTION_SLUG = "women-children-protection"
+
 TOPICS = (
     TopicSpec(
         "civil-registration",
@@ -58,7 +63,7 @@ TOPICS = (
         40,
     ),
     TopicSpec(
-        "women-children-protection",
+        PROTECTION_SLUG,
         "Perlindungan perempuan dan anak",
         "protection of women and children",
         # 2.08 Pemberdayaan Perempuan dan Perlindungan Anak.
