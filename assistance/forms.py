@@ -117,7 +117,10 @@ class CaseForm(SubmissionTokenMixin, PersonFieldsMixin, forms.ModelForm):
         labels = {"person_name": _("Name of the person helped (if not a member)")}
         help_texts = {
             "confidential": _("A case of violence is always confidential."),
-            "description": _("What happened and what the person needs."),
+            "description": _(
+                "Only what the group needs to know to help. It is shown only to those who may "
+                "see the case."
+            ),
         }
 
     def __init__(self, *args, user, **kwargs):
