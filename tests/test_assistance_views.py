@@ -241,10 +241,12 @@ def test_list_handler_sees_case_without_name_in_the_row(officer, confidential):
     assert "rahasia" in response.text
 
 
-def test_list_facilitator_of_other_regency_tampered_group_404(facilitator_b, confidential):
-    response = facilitator_b.get(reverse("assistance:list") + f"?group={confidential.group_id}")
+@pytest.mark.parametrize("name", ["assistance:list", "assistance:export"])
+def test_list_and_export_tampered_group_404(facilitator_b, confidential, name):
+    response = facilitator_b.get(reverse(name) + f"?group={confidential.group_id}")
 
     assert response.status_code == 404
+    assert AccessLog.objects.count() == 0
 
 
 @pytest.mark.parametrize("persona", ["programme", "dprd"])
