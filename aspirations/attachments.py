@@ -11,6 +11,7 @@ import os
 import uuid
 
 import pillow_heif
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -120,3 +121,29 @@ def attachment_store(*, aspiration, upload, actor):
 def is_photo(attachment):
     """True for an attachment stored as a photo (it has a thumbnail)."""
     return bool(attachment.thumbnail)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos or documents in one input, checked by ``check_upload``; each rejected
+    file gets its own message naming it (the aspiration and case forms)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [u for u in (data if isinstance(data, (list, tuple)) else [data]) if u]
+        errors = []
+        for upload in uploads:
+            try:
+                check_upload(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads

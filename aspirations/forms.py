@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.attachments import ACCEPT, check_upload
+from aspirations.attachments import MultipleFileField
 from aspirations.models import Aspiration, Beneficiary
 from aspirations.services import check_raised_on
 from aspirations.topics import PROTECTION_SLUG
@@ -24,31 +24,6 @@ def refuse_implausible_raised_on(form, group, raised_on):
         check_raised_on(group, raised_on, aspiration=form.instance if form.instance.pk else None)
     except forms.ValidationError as error:
         form.add_error(None, error)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each rejected file gets its own message naming it."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [u for u in (data if isinstance(data, (list, tuple)) else [data]) if u]
-        errors = []
-        for upload in uploads:
-            try:
-                check_upload(upload)
-            except forms.ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return uploads
 
 
 #: A 16-digit NIK, or an Indonesian mobile number (08…, +62 8…, 62 8…) however spaced.

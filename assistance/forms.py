@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.forms import MultipleFileField
+from aspirations.attachments import MultipleFileField
 from assistance.models import (
     KIND_OF_NEED,
     AgeGroup,
@@ -18,11 +18,10 @@ from assistance.models import (
     StepKind,
 )
 from assistance.services import CLOSING_OUTCOMES
-from groups.models import Village
-from kk_portal.accounts import groups_writable_by
-from kk_portal.forms import SubmissionTokenMixin
+from groups.models import ConstituentGroup, Village
+from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.permissions import writable
 from kk_portal.scoping import Role
-from members.forms import DateInput
 from members.models import Member, Sex
 
 #: The consent answer that keeps only an anonymous count.
@@ -127,7 +126,7 @@ class CaseForm(SubmissionTokenMixin, PersonFieldsMixin, forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
-        groups = groups_writable_by(user).select_related("village")
+        groups = writable(user, "change", ConstituentGroup).select_related("village")
         self.fields["need"].choices = need_choices()
         self.fields["person_sex"].choices = Sex.choices
         self.fields["person_sex"].required = False
