@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.models import AssistanceCase, Kind, Outcome, Status
 from groups.models import ConstituentGroup
-from kk_portal.forms import date_range_form
-from members.forms import DateInput
+from kk_portal.forms import DateInput, date_range_form
 
 _YES_NO = [("yes", _("yes")), ("no", _("no"))]
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from groups.models import Village
+from kk_portal.permissions import Rule, acting_role
 from kk_portal.scoping import Role, ScopedQuerySet
 from members.models import Sex
 
@@ -112,11 +114,25 @@ class AssistanceCaseQuerySet(ScopedQuerySet):
     - Facilitators: every case of their regency, confidential ones included (read only).
     - Administrators: every case that is not confidential.
     - Programme and DPRD staff: none (counts only, on the dashboard).
+
+    Writing (``kk_portal.permissions``): ``"change"`` (edit, record steps, withdraw
+    consent) for those who see the case, except that a facilitator only reads a confidential
+    one; ``"name_handlers"`` for all who see it, so a facilitator can hand a confidential case
+    on when its officer leaves.
     """
 
     group_path = "group"
     regency_path = "group__village__subdistrict__regency"
     programme_sees_all = False
+    write_rules = {
+        "change": Rule(
+            Role.OFFICER,
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={Role.FACILITATOR: lambda user: Q(confidential=False)},
+        ),
+        "name_handlers": Rule(Role.OFFICER, Role.FACILITATOR, Role.ADMIN),
+    }
 
     def scope_q(self, user):
         base = super().scope_q(user)
@@ -133,27 +149,44 @@ class AssistanceCaseQuerySet(ScopedQuerySet):
         """Ids of the cases ``user`` is named on as a handler (a subquery)."""
         return AssistanceCase.handlers.through.objects.filter(user=user).values("assistancecase")
 
-    def writable_by(self, user):
-        """Cases ``user`` may edit and record steps on.
+    def counted_for(self, user):
+        """The cases counted on ``user``'s dashboard.
 
-        Not confidential: those of the groups ``user`` writes for (officers their group,
-        facilitators their regency, administrators all; ``kk_portal.accounts``). A
-        confidential case: only the officers handling it; its facilitator reads it.
+        Officers and facilitators: the cases they see (``visible_to``), so an officer's
+        figures never count a confidential case she is not named on. Programme staff and
+        administrators: every case except those of violence, which they get only as a count
+        per regency and year (``violence_counted_for``). DPRD staff: the cases, except
+        violence, of people living in a village of their representative's district. Nobody
+        else: none. Small counts are suppressed by the dashboard (``dashboards.figures``).
         """
-        from kk_portal.accounts import groups_writable_by
-
-        return self.visible_to(user).filter(
-            Q(confidential=False, group__in=groups_writable_by(user))
-            | Q(confidential=True, pk__in=self.handled_by_ids(user))
-        )
-
-    def handlers_manageable_by(self, user):
-        """Cases whose handling officers ``user`` may name: those ``user`` writes, and
-        every case of a facilitator's regency (to hand a confidential case on when its
-        officer leaves)."""
-        if not user.is_superuser and user.role == Role.FACILITATOR:
+        role = acting_role(user)
+        if role in (Role.OFFICER, Role.FACILITATOR):
             return self.visible_to(user)
-        return self.writable_by(user)
+        if role in (Role.PROGRAMME, Role.ADMIN):
+            return self.exclude(kind=Kind.VIOLENCE)
+        if role == Role.DPRD and user.representative_id:
+            return self.exclude(kind=Kind.VIOLENCE).filter(
+                person_village__in=Village.objects.represented_by(user.representative_id)
+            )
+        return self.none()
+
+    def violence_counted_for(self, user):
+        """The cases of violence counted per regency and year on ``user``'s dashboard: for
+        programme staff and administrators all of them (anonymous counts included), the
+        most they see of such cases; for officers and facilitators those they see; for DPRD
+        staff none."""
+        role = acting_role(user)
+        if role in (Role.PROGRAMME, Role.ADMIN):
+            return self.filter(kind=Kind.VIOLENCE)
+        if role in (Role.OFFICER, Role.FACILITATOR):
+            return self.visible_to(user).filter(kind=Kind.VIOLENCE)
+        return self.none()
+
+    def followed_up_by(self, user):
+        """The cases an officer follows up: those she is named on, and her group's cases on
+        which nobody is named (the home page's overdue follow-ups)."""
+        named = AssistanceCase.handlers.through.objects.values("assistancecase")
+        return self.visible_to(user).filter(Q(pk__in=self.handled_by_ids(user)) | ~Q(pk__in=named))
 
     def open(self):
         return self.filter(status=Status.OPEN)

@@ -3,7 +3,8 @@
 Each function checks its rule, then writes the case and its ``CaseStep`` in one transaction,
 with the case row locked (``_lock``). Errors are ``ValidationError`` with English gettext
 messages saying what to fix, keyed by the form field they concern where there is one. Who
-may call them is decided before, by ``AssistanceCase.objects.writable_by``.
+may call them is decided before, by the ``write_rules`` of ``AssistanceCaseQuerySet``
+(``kk_portal.permissions``).
 
 Rules:
 
@@ -19,7 +20,6 @@ Rules:
 """
 
 import datetime
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +42,7 @@ from assistance.models import (
     StepKind,
 )
 from kk_portal.scoping import Role
+from kk_portal.zones import today_in
 from members.text import clean_name, fold_name, normalise_phone
 
 #: No case is opened before the programme's first groups were formed, in 2014.
@@ -61,11 +62,6 @@ PERSON_FIELDS = (
 EDITABLE_FIELDS = (*PERSON_FIELDS, "person_village", "need", "description")
 #: Outcomes a case may be closed with.
 CLOSING_OUTCOMES = (Outcome.OBTAINED, Outcome.REFUSED, Outcome.REFERRED, Outcome.STOPPED)
-
-
-def group_today(group):
-    """Today's date in the group's time zone."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(group.time_zone))
 
 
 def age_group_for(birth_year, on):
@@ -98,7 +94,7 @@ def handler_candidates(group):
 
 
 def _check_not_future(group, value, field, message):
-    if value is not None and value > group_today(group):
+    if value is not None and value > today_in(group):
         raise ValidationError({field: message})
 
 
@@ -253,7 +249,9 @@ def case_open(
             consent_by=consent_by,
         )
     with transaction.atomic():
-        case = AssistanceCase.objects.create(**fields)
+        case = AssistanceCase(**fields)
+        case._history_user = actor
+        case.save()
         case.handlers.set(handlers)
         if not anonymous:
             CaseStep.objects.create(
@@ -324,7 +322,9 @@ def _write_step(case, kind, *, actor, occurred_on, **fields):
     )
 
 
-def _save(case, *names):
+def _save(case, actor, *names):
+    # The edit history names the actor also outside a request (commands, the demo).
+    case._history_user = actor
     case.save(update_fields=[*names, "updated_at"])
 
 
@@ -381,7 +381,7 @@ def case_refer(case, *, actor, occurred_on, service, contact, follow_up_on, note
             note=note.strip(),
         )
         locked.follow_up_on = follow_up_on
-        _save(locked, "follow_up_on")
+        _save(locked, actor, "follow_up_on")
     case.refresh_from_db()
     return step
 
@@ -408,7 +408,7 @@ def case_follow_up(case, *, actor, occurred_on, note, next_follow_up_on=None, se
             note=note.strip(),
         )
         locked.follow_up_on = next_follow_up_on
-        _save(locked, "follow_up_on")
+        _save(locked, actor, "follow_up_on")
     case.refresh_from_db()
     return step
 
@@ -432,7 +432,7 @@ def case_obtain(case, *, actor, occurred_on, service, note=""):
             note=note.strip(),
         )
         locked.outcome = Outcome.OBTAINED
-        _save(locked, "outcome")
+        _save(locked, actor, "outcome")
     case.refresh_from_db()
     return step
 
@@ -458,7 +458,7 @@ def case_refuse(case, *, actor, occurred_on, service, reason):
             note=reason.strip(),
         )
         locked.outcome = Outcome.REFUSED
-        _save(locked, "outcome")
+        _save(locked, actor, "outcome")
     case.refresh_from_db()
     return step
 
@@ -486,7 +486,7 @@ def case_close(case, *, actor, occurred_on, outcome="", note=""):
         locked.closed_on = occurred_on
         locked.outcome = outcome
         locked.follow_up_on = None
-        _save(locked, "status", "closed_on", "outcome", "follow_up_on")
+        _save(locked, actor, "status", "closed_on", "outcome", "follow_up_on")
     case.refresh_from_db()
     return step
 
@@ -512,7 +512,7 @@ def case_reopen(case, *, actor, occurred_on, reason):
         locked.status = Status.OPEN
         locked.closed_on = None
         locked.outcome = Outcome.NONE
-        _save(locked, "status", "closed_on", "outcome")
+        _save(locked, actor, "status", "closed_on", "outcome")
     case.refresh_from_db()
     return step
 

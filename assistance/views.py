@@ -11,7 +11,7 @@ Each sight of a confidential case (page, print, document) and every export is lo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -35,11 +35,13 @@ from assistance.models import AssistanceCase, CaseDocument, Status, StepKind
 from audit.history import record_edits
 from audit.models import Action
 from audit.services import log_case_access, log_export
-from kk_portal.accounts import groups_writable_by
+from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_format, export_response
 from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
 from kk_portal.pagination import paginate
+from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.zones import today_in
 
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
 SCOPED_FIELDS = ["group", "member", "person_village", "handlers"]
@@ -77,24 +79,21 @@ def visible_cases(user):
     return AssistanceCase.objects.visible_to(user)
 
 
-def case_or_404(user, pk):
-    """The case ``pk`` if ``user`` may see it, else ``Http404`` (as for a missing case)."""
-    return get_visible_or_404(
-        visible_cases(user).select_related(
-            "group__village__subdistrict__regency", "person_village", "member", "recorded_by"
-        ),
-        user,
-        pk=pk,
+def _cases(user):
+    return visible_cases(user).select_related(
+        "group__village__subdistrict__regency", "person_village", "member", "recorded_by"
     )
 
 
-def writable_case_or_403(user, pk):
-    """The case ``pk`` if ``user`` may change it: 404 outside the circle, 403 in it but
-    read only (``AssistanceCaseQuerySet.writable_by``)."""
-    case = case_or_404(user, pk)
-    if not AssistanceCase.objects.writable_by(user).filter(pk=case.pk).exists():
-        raise PermissionDenied
-    return case
+def case_or_404(user, pk):
+    """The case ``pk`` if ``user`` may see it, else ``Http404`` (as for a missing case)."""
+    return get_visible_or_404(_cases(user), user, pk=pk)
+
+
+def writable_case_or_403(user, pk, action="change"):
+    """The case ``pk`` if ``user`` may do ``action`` to it (``write_rules`` of
+    ``AssistanceCaseQuerySet``): 404 outside the circle, 403 in it but read only."""
+    return get_writable_or_404(_cases(user), user, action, readers_get=403, pk=pk)
 
 
 def _apply(form, action):
@@ -128,7 +127,7 @@ def case_list(request):
             "filter": filterset,
             "page_obj": page,
             "today": timezone.localdate(),
-            "can_add": groups_writable_by(request.user).exists(),
+            "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
     )
 
@@ -194,7 +193,7 @@ def case_create(request):
     """Open a case through ``services.case_open``; all of it is saved, or nothing and a
     message beside each field. A repeated submission leads to the case already made."""
     user = request.user
-    if not groups_writable_by(user).exists():
+    if not writable(user, "change", ConstituentGroup).exists():
         raise Http404
     initial = {"opened_on": timezone.localdate(), "consent_given_on": timezone.localdate()}
     if user.group_id:
@@ -256,10 +255,8 @@ def case_detail(request, pk):
     case = case_or_404(request.user, pk)
     if case.confidential:
         log_case_access(request, case, Action.CASE_VIEW)
-    can_write = AssistanceCase.objects.writable_by(request.user).filter(pk=case.pk).exists()
-    can_name_handlers = (
-        AssistanceCase.objects.handlers_manageable_by(request.user).filter(pk=case.pk).exists()
-    )
+    can_write = can(request.user, "change", case)
+    can_name_handlers = can(request.user, "name_handlers", case)
     steps = list(case.steps.select_related("recorded_by").prefetch_related("documents"))
     documents = list(case.documents.all())
     return render(
@@ -326,7 +323,7 @@ def case_step(request, pk, kind):
         request.FILES or None,
         kind=kind,
         case=case,
-        initial={"occurred_on": services.group_today(case.group)},
+        initial={"occurred_on": today_in(case.group)},
     )
     if request.method == "POST" and form.is_valid():
         function, names = STEP_SERVICES[kind]
@@ -353,9 +350,7 @@ def case_step(request, pk, kind):
 @login_required
 def case_handlers(request, pk):
     """Name the officers who handle the case (``services.case_set_handlers``)."""
-    case = case_or_404(request.user, pk)
-    if not AssistanceCase.objects.handlers_manageable_by(request.user).filter(pk=case.pk).exists():
-        raise PermissionDenied
+    case = writable_case_or_403(request.user, pk, "name_handlers")
     if case.is_anonymous:
         raise Http404
     form = HandlersForm(
@@ -370,7 +365,7 @@ def case_handlers(request, pk):
                 case,
                 actor=request.user,
                 handlers=handlers,
-                occurred_on=services.group_today(case.group),
+                occurred_on=today_in(case.group),
             ),
         ):
             messages.success(request, _("The handling officers are saved."))
@@ -387,9 +382,7 @@ def case_consent(request, pk):
     case = writable_case_or_403(request.user, pk)
     if case.is_anonymous:
         raise Http404
-    form = ConsentWithdrawForm(
-        request.POST or None, initial={"occurred_on": services.group_today(case.group)}
-    )
+    form = ConsentWithdrawForm(request.POST or None, initial={"occurred_on": today_in(case.group)})
     if request.method == "POST" and form.is_valid():
         occurred_on = form.cleaned_data["occurred_on"]
         if _apply(

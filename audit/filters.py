@@ -4,8 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLog, Action
-from kk_portal.forms import date_range_form
-from members.forms import DateInput
+from kk_portal.forms import DateInput, date_range_form
 
 
 class AccessLogFilter(django_filters.FilterSet):

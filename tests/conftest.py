@@ -96,6 +96,10 @@ def world(db):
 PERSONA_USERS = {
     # Officer (pengurus) of group A1.
     "officer": lambda w: f.UserFactory(username="pengurus-a1", role=Role.OFFICER, group=w.group_a1),
+    # A second officer of group A1, not named on A1's confidential cases of assistance.
+    "officer_same_group": lambda w: f.UserFactory(
+        username="pengurus-a1-dua", role=Role.OFFICER, group=w.group_a1
+    ),
     # Officer of group A2, same regency as A1: must still not see A1's rows.
     "officer_b": lambda w: f.UserFactory(
         username="pengurus-a2", role=Role.OFFICER, group=w.group_a2
@@ -137,9 +141,7 @@ def officer(world):
 def officer_same_group(world):
     """A second officer of group A1: sees the group's rows, but not a confidential case of
     assistance she is not named on."""
-    return _client_for(
-        f.UserFactory(username="pengurus-a1-dua", role=Role.OFFICER, group=world.group_a1)
-    )
+    return client_for(PERSONA_USERS["officer_same_group"](world))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -25,6 +26,7 @@ from PIL import Image
 
 import tests
 from aspirations.attachments import attachment_store
+from assistance.services import case_document_add
 from tests import factories as f
 from tests.access import HEADER, PERSONAS
 from tests.conftest import PERSONA_USERS, build_world, client_for
@@ -78,7 +80,20 @@ def build_rows(world):
     aspiration = f.AspirationFactory(group=world.group_a1, title="Air bersih Dusun Satu")
     f.AspirationEventFactory(aspiration=aspiration)
     f.BudgetOutcomeFactory(aspiration=aspiration)
+    # The admin's first case is one it may show; the pages are tried on the confidential one,
+    # handled by the officer persona.
+    f.AssistanceCaseFactory(group=world.group_a1)
+    case = f.AssistanceCaseFactory(
+        group=world.group_a1,
+        kind="violence",
+        need="violence_woman",
+        confidential=True,
+        handlers=[get_user_model().objects.get(username="pengurus-a1")],
+    )
+    f.AccessLogFactory(regency=world.regency_a, object_id=case.pk)
     return SimpleNamespace(
+        case=case,
+        case_document=case_document_add(case, actor=None, upload=_photo()),
         aspiration=aspiration,
         member=f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar"),
         attachment=attachment_store(aspiration=aspiration, upload=_photo(), actor=None),

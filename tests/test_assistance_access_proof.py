@@ -27,7 +27,8 @@ from django.urls.resolvers import RegexPattern
 
 from assistance import services
 from assistance.models import AssistanceCase, ConsentBy, Need, Service, StepKind
-from kk_portal.dashboard_views import Dashboard
+from dashboards.views import Dashboard
+from kk_portal.zones import today_in
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ CIRCLE = ("officer", "facilitator")
 def secret_case(world, officer):
     """The confidential case, opened and worked on by the handling officer (``officer``)."""
     village = f.VillageFactory(name=VILLAGE, subdistrict=world.village_a1.subdistrict)
-    today = services.group_today(world.group_a1)
+    today = today_in(world.group_a1)
     handler = officer.user
     case, _created = services.case_open(
         group=world.group_a1,

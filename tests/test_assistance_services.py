@@ -20,7 +20,9 @@ from assistance.models import (
     Status,
     StepKind,
 )
+from kk_portal.permissions import can, writable
 from kk_portal.scoping import Role
+from kk_portal.zones import today_in
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _today(world):
-    return services.group_today(world.group_a1)
+    return today_in(world.group_a1)
 
 
 def _officer(world, username="pengurus-kasus", group=None):
@@ -499,13 +501,16 @@ def test_visible_to_each_role(world, cases):
     }
 
 
-def test_writable_by_facilitator_reads_confidential_only(world, cases):
+def test_write_rules_facilitator_reads_confidential_only(world, cases):
     handler, confidential, plain, other_group, _other_regency = cases
     facilitator = f.UserFactory(role=Role.FACILITATOR, regency=world.regency_a)
+    admin = f.UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True)
 
-    assert set(AssistanceCase.objects.writable_by(facilitator)) == {plain, other_group}
-    assert set(AssistanceCase.objects.writable_by(handler)) == {confidential, plain}
-    assert confidential in AssistanceCase.objects.handlers_manageable_by(facilitator)
+    assert set(writable(facilitator, "change", AssistanceCase)) == {plain, other_group}
+    assert set(writable(handler, "change", AssistanceCase)) == {confidential, plain}
+    assert confidential in writable(facilitator, "name_handlers", AssistanceCase)
+    assert confidential not in writable(admin, "change", AssistanceCase)
+    assert not can(f.UserFactory(role=Role.PROGRAMME), "change", plain)
 
 
 def test_handler_deactivated_sees_nothing(world, cases):

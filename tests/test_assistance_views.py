@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assistance import services
 from assistance.models import AssistanceCase, Kind, Need, Service, Status, StepKind
 from audit.models import AccessLog, Action
+from kk_portal.zones import today_in
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ SECRET_NAME = "Agustina Lamabelawa"
 
 
 def _today(world):
-    return services.group_today(world.group_a1)
+    return today_in(world.group_a1)
 
 
 @pytest.fixture

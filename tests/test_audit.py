@@ -92,7 +92,7 @@ def test_member_anonymised_history_keeps_no_old_values(officer, member):
 def test_member_export_logged_with_scope_filters_and_rows(officer, world, member):
     f.MemberFactory(group=world.group_a1, sex="M")
 
-    officer.get(reverse("dashboard:export_members") + "?sex=F&q=Yohana&format=csv&page=2")
+    officer.get(reverse("members:export") + "?sex=F&q=Yohana&format=csv&page=2")
 
     entry = AccessLog.objects.get()
     assert (entry.user, entry.action, entry.rows, entry.scope, entry.filters) == (

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistance import services
 from assistance.models import AssistanceCase, StepKind
 from kk_portal.scoping import Role
+from kk_portal.zones import today_in
 from tests import factories as f
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_browser_officer_opens_violence_case_and_refers_it(phone, shot, world):
     page.wait_for_url(re.compile(r"/steps/referred/$"))
     page.select_option("select[name=service]", "uptd_ppa")
     page.fill("input[name=contact]", "Ibu Rina, 0813 1111 2222")
-    follow_up = services.group_today(world.group_a1) + datetime.timedelta(days=7)
+    follow_up = today_in(world.group_a1) + datetime.timedelta(days=7)
     page.fill("input[name=follow_up_on]", follow_up.isoformat())
     shot(page, "case-refer")
     page.click("form.form button[type=submit]")
