@@ -18,6 +18,7 @@ from decimal import Decimal
 from django import forms
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,9 @@ from aspirations.models import (
     reached_q,
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
+from assistance.models import AssistanceCase, Kind
+from assistance.models import Status as CaseStatus
+from assistance.services import CLOSING_OUTCOMES
 from groups.models import (
     ConstituentGroup,
     Province,
@@ -470,6 +474,98 @@ def reses_attendance(user, filters):
         ),
     )
     return {key: value or 0 for key, value in counts.items()}
+
+
+# --- cases of assistance -----------------------------------------------------------------
+
+#: The outcome columns of the case figures: ``(key, label)``; ``open`` counts open cases.
+CASE_COLUMNS = (
+    ("cases", _("Cases")),
+    ("open", _("Open")),
+    *((outcome.value, outcome.label) for outcome in CLOSING_OUTCOMES),
+)
+#: Where a case is counted: the village of the person helped.
+CASE_REGION = "person_village__subdistrict__regency"
+
+
+def _case_columns():
+    columns = {
+        "cases": Count("pk"),
+        "open": Count("pk", filter=Q(status=CaseStatus.OPEN)),
+    }
+    for outcome in CLOSING_OUTCOMES:
+        columns[outcome.value] = Count("pk", filter=Q(outcome=outcome))
+    return columns
+
+
+def _cases_in(rows, filters):
+    rows = rows.filter(region_q(filters.region, CASE_REGION))
+    if filters.start:
+        rows = rows.filter(opened_on__gte=filters.start)
+    if filters.end:
+        rows = rows.filter(opened_on__lte=filters.end)
+    return rows
+
+
+def cases(user, filters):
+    """Cases of assistance counted on ``user``'s dashboard
+    (``AssistanceCase.objects.counted_for``: no violence for programme, DPRD staff and
+    administrators), in the filters' region (of the person's village) and opened in the
+    period. The topic filter does not apply to cases."""
+    return _cases_in(AssistanceCase.objects.counted_for(user), filters)
+
+
+def cases_by_kind(rows):
+    """``[(kind, label, counts)]`` of ``rows`` in ONE query, in the order of ``Kind``, kinds
+    without cases left out; ``counts`` holds the ``CASE_COLUMNS``."""
+    counted = {
+        row["kind"]: row for row in rows.order_by().values("kind").annotate(**_case_columns())
+    }
+    return [(kind.value, kind.label, counted[kind.value]) for kind in Kind if kind.value in counted]
+
+
+def cases_by_region(rows, level):
+    """``[(code, name, counts)]`` of ``rows`` per ``level`` (``"province"`` or ``"regency"``
+    of the person's village), in ONE query; ``counts`` holds the ``CASE_COLUMNS``."""
+    columns = _case_columns()
+    if rows.query.is_empty():
+        return []
+    grouped = rows.order_by().values(area=F("person_village")).annotate(**columns)
+    return [
+        (code, name, dict(zip(columns, sums, strict=True)))
+        for code, name, *sums in per_region(grouped, level, list(columns))
+    ]
+
+
+def cases_by_year(rows):
+    """``[(year, {kind: count})]`` of ``rows`` by the year opened, in ONE query, oldest
+    first; every kind is a key, 0 where none."""
+    years = {}
+    grouped = (
+        rows.order_by()
+        .annotate(year=ExtractYear("opened_on"))
+        .values("year", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for row in grouped:
+        years.setdefault(row["year"], dict.fromkeys(Kind.values, 0))[row["kind"]] = row["n"]
+    return sorted(years.items())
+
+
+def violence_by_regency_year(user, filters):
+    """Cases of violence per regency (of the person's village) and year opened
+    (``AssistanceCase.objects.violence_counted_for``: none for DPRD staff), in ONE query:
+    ``[(code, name, year, count)]``."""
+    rows = _cases_in(AssistanceCase.objects.violence_counted_for(user), filters)
+    if rows.query.is_empty():
+        return []
+    grouped = (
+        rows.order_by()
+        .annotate(year=ExtractYear("opened_on"))
+        .values("year", area=F("person_village"))
+        .annotate(cases=Count("pk"))
+    )
+    return per_region(grouped, "regency", ["cases"], keys=("year",))
 
 
 # --- groups and members -------------------------------------------------------------------

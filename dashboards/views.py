@@ -1,9 +1,10 @@
 """The home page of each role, the dashboard and the exports of its figures.
 
 Home: each role lands where its work is. An officer lands on their group: member counts,
-the latest aspirations and those that wait (not moved for ``settings.STALE_ASPIRATION_DAYS``
-days). A facilitator lands on the groups of their regency. Programme and DPRD staff see the
-latest aspirations they may read.
+the latest aspirations, those that wait (not moved for ``settings.STALE_ASPIRATION_DAYS``
+days) and the cases of assistance she follows up whose follow-up is overdue. A facilitator
+lands on the groups of their regency, with their open cases and overdue follow-ups.
+Programme and DPRD staff see the latest aspirations they may read.
 
 Dashboard: one page per role's scope: officers see their group, facilitators their regency,
 DPRD staff their district, programme staff everything (``dashboards.figures`` starts every
@@ -28,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from aspirations.models import Aspiration
 from aspirations.stages import CLOSED, FUNNEL_STEPS, Stage
+from assistance.models import AssistanceCase
+from assistance.models import Kind as CaseKind
 from dashboards import figures as d
 from dashboards import summaries
 from dashboards.charts import bar_chart
@@ -76,15 +79,30 @@ def home(request):
     if user.role == Role.OFFICER and user.group_id:
         group = user.group
         waiting = aspirations.waiting(today_in(group)).order_by("stage_changed_on", "pk")
+        overdue = (
+            AssistanceCase.objects.followed_up_by(user)
+            .overdue(today_in(group))
+            .order_by("follow_up_on", "pk")
+        )
         context.update(
             group=group,
             counts=member_counts(Member.objects.visible_to(user)),
             latest=aspirations[:LATEST],
             waiting=waiting[:WAITING],
             waiting_count=waiting.count(),
+            overdue_cases=overdue[:WAITING],
+            overdue_count=overdue.count(),
         )
         return render(request, "home.html", context)
     if user.role == Role.FACILITATOR and user.regency_id:
+        today = today_in(user.regency)
+        cases = AssistanceCase.objects.visible_to(user)
+        overdue = cases.overdue(today).select_related("group").order_by("follow_up_on", "pk")
+        context.update(
+            open_cases=cases.open().count(),
+            overdue_cases=overdue[:WAITING],
+            overdue_count=overdue.count(),
+        )
         active = Member.objects.active()
         women = active.filter(sex=Sex.FEMALE)
         groups = (
@@ -95,9 +113,9 @@ def home(request):
                 members_women=_count_per_group(women),
                 members_poor_women=_count_per_group(women.filter(is_poor=True)),
                 aspirations_total=_count_per_group(Aspiration.objects.all()),
-                aspirations_waiting=_count_per_group(
-                    Aspiration.objects.waiting(today_in(user.regency))
-                ),
+                aspirations_waiting=_count_per_group(Aspiration.objects.waiting(today)),
+                cases_open=_count_per_group(AssistanceCase.objects.open()),
+                cases_overdue=_count_per_group(AssistanceCase.objects.overdue(today)),
             )
         )
         context.update(regency=user.regency, groups=groups)
@@ -230,6 +248,19 @@ class Dashboard:
         if self.filters.end:
             params["date_to"] = self.filters.end.isoformat()
         return f"{reverse('reses:meeting_list')}?{urlencode(params)}"
+
+    def case_url(self, count, **conditions):
+        """The case list with the page's period and ``conditions``, for officers and
+        facilitators (who see the cases they count); ``""`` for 0 and for others."""
+        if not count or not self.member_links:
+            return ""
+        params = {}
+        if self.filters.start:
+            params["opened_from"] = self.filters.start.isoformat()
+        if self.filters.end:
+            params["opened_to"] = self.filters.end.isoformat()
+        params.update(conditions)
+        return f"{reverse('assistance:list')}?{urlencode(params)}"
 
     def people(self, count, url=""):
         """A cell counting people, suppressed for small counts where personal data is hidden."""
@@ -519,6 +550,97 @@ class Dashboard:
             bar_chart(titles[attribute], bars),
         )
 
+    @cached_property
+    def case_rows(self):
+        return d.cases(self.user, self.filters)
+
+    def cases_by_kind(self):
+        rows = []
+        for kind, label, counts in d.cases_by_kind(self.case_rows):
+            row = [Cell(label, TEXT)]
+            for column, _label in d.CASE_COLUMNS:
+                condition = {"kind": kind}
+                if column == "open":
+                    condition["status"] = "open"
+                elif column != "cases":
+                    condition["outcome"] = column
+                row.append(self.people(counts[column], self.case_url(counts[column], **condition)))
+            rows.append(row)
+        return Table(
+            "cases_kind",
+            _("Cases of assistance by kind and outcome"),
+            [_("Kind"), *(label for _key, label in d.CASE_COLUMNS)],
+            rows,
+            bar_chart(
+                _("Cases of assistance by kind"),
+                [(r[0].value, r[1].value, "") for r in rows if not r[1].suppressed],
+            )
+            if rows
+            else "",
+            note=_(
+                "Cases opened in the period. Programme staff, DPRD staff and administrators "
+                "count cases of violence only per regency and year, below; an officer counts "
+                "only the confidential cases she handles."
+            ),
+        )
+
+    def cases_by_region(self):
+        rows = [
+            [
+                Cell(name, TEXT),
+                Cell(code, CODE),
+                *(self.people(counts[column]) for column, _label in d.CASE_COLUMNS),
+            ]
+            for code, name, counts in d.cases_by_region(self.case_rows, self.level)
+        ]
+        return Table(
+            "cases_region",
+            _("Cases of assistance by province")
+            if self.level == "province"
+            else _("Cases of assistance by regency"),
+            [_("Region"), _("Code"), *(label for _key, label in d.CASE_COLUMNS)],
+            rows,
+            note=_("Counted where the person helped lives."),
+        )
+
+    def cases_by_year(self):
+        kinds = [kind for kind in CaseKind if kind != CaseKind.VIOLENCE or self.counts_violence]
+        rows = [
+            [
+                Cell(str(year), TEXT),
+                *(self.people(counts[kind.value]) for kind in kinds),
+                self.people(sum(counts.values())),
+            ]
+            for year, counts in d.cases_by_year(self.case_rows)
+        ]
+        return Table(
+            "cases_year",
+            _("Cases of assistance by year opened"),
+            [_("Year"), *(kind.label for kind in kinds), _("Total")],
+            rows,
+        )
+
+    @property
+    def counts_violence(self):
+        """Whether the case figures above the violence table count cases of violence."""
+        return self.user.role in (Role.OFFICER, Role.FACILITATOR) and not self.user.is_superuser
+
+    def cases_violence(self):
+        rows = [
+            [Cell(name, TEXT), Cell(code, CODE), Cell(str(year), TEXT), self.people(count)]
+            for code, name, year, count in d.violence_by_regency_year(self.user, self.filters)
+        ]
+        return Table(
+            "cases_violence",
+            _("Cases of violence against women or children, per regency and year"),
+            [_("Regency"), _("Code"), _("Year"), _("Cases")],
+            rows,
+            note=_(
+                "Confidential cases: only a count per regency and year, counts under 5 shown "
+                "as <5 to those who may not see personal data; not shown to DPRD staff."
+            ),
+        )
+
     def table(self, key):
         """The table named ``key``; raises ``Http404`` for an unknown name."""
         builders = {
@@ -537,6 +659,10 @@ class Dashboard:
             "members_age": lambda: self.member_attribute("age"),
             "members_sex": lambda: self.member_attribute("sex"),
             "members_disability": lambda: self.member_attribute("disability"),
+            "cases_kind": self.cases_by_kind,
+            "cases_region": self.cases_by_region,
+            "cases_year": self.cases_by_year,
+            "cases_violence": self.cases_violence,
         }
         if key not in builders:
             raise Http404
@@ -560,6 +686,10 @@ class Dashboard:
         "members_age",
         "members_sex",
         "members_disability",
+        "cases_kind",
+        "cases_region",
+        "cases_year",
+        "cases_violence",
     )
 
 
