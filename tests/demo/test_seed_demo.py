@@ -10,6 +10,7 @@ from django.db.models import Count, Min
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from aspirations.stages import Stage
+from assistance.models import AssistanceCase, CaseStep, Kind, Status, StepKind
 from demo.management.commands.seed_demo import REFERENCE_DATE
 from groups.models import ConstituentGroup
 from kk_portal.models import User
@@ -47,6 +48,8 @@ def fingerprint():
         list(Member.objects.order_by("pk").values_list("full_name", "sex", "nik", "position")),
         list(Aspiration.objects.order_by("pk").values_list("title", "stage", "raised_on")),
         list(AspirationEvent.objects.order_by("pk").values_list("to_stage", "occurred_on")),
+        list(AssistanceCase.objects.order_by("pk").values_list("need", "opened_on", "person_name")),
+        list(CaseStep.objects.order_by("pk").values_list("kind", "occurred_on", "service")),
     )
 
 
@@ -158,6 +161,47 @@ def test_seed_demo_one_user_per_role(demo, client):
     assert Aspiration.objects.visible_to(officer).exists()
     assert client.login(username="demo-dprd", password="rahasia-demo")
     assert "demo-fasilitator" in demo and "rahasia-demo" in demo
+
+
+def test_seed_demo_cases_of_every_kind_through_the_services(demo):
+    cases = AssistanceCase.objects.all()
+    recorded = cases.filter(anonymised_at__isnull=True)
+
+    assert set(cases.values_list("kind", flat=True)) == set(Kind.values)
+    assert not recorded.filter(steps__isnull=True).exists()
+    assert not recorded.exclude(steps__kind=StepKind.OPENED).exists()
+    assert set(CaseStep.objects.values_list("kind", flat=True)) >= {
+        StepKind.ACCOMPANIED,
+        StepKind.SUBMITTED,
+        StepKind.REFERRED,
+        StepKind.OBTAINED,
+        StepKind.CLOSED,
+        StepKind.ANONYMISED,
+    }
+    assert not CaseStep.objects.filter(occurred_on__gt=REFERENCE_DATE).exists()
+    assert cases.filter(status=Status.OPEN, follow_up_on__isnull=False).exists()
+    assert cases.filter(member__isnull=False).exists()
+
+
+def test_seed_demo_confidential_cases_handled_by_the_demo_officers(demo):
+    officer = User.objects.get(username="demo-pengurus")
+    officer_2 = User.objects.get(username="demo-pengurus-2")
+    violence = AssistanceCase.objects.filter(kind=Kind.VIOLENCE)
+    recorded = violence.filter(anonymised_at__isnull=True)
+
+    assert violence.filter(confidential=False).count() == 0
+    assert set(recorded.values_list("handlers__username", flat=True)) == {
+        "demo-pengurus",
+        "demo-pengurus-2",
+    }
+    mine = AssistanceCase.objects.visible_to(officer).filter(kind=Kind.VIOLENCE)
+    assert mine.filter(anonymised_at__isnull=True).count() >= 2
+    assert not mine.filter(handlers=officer_2).exists()
+    # Without consent, and after it was withdrawn, only the kind, month and village stay.
+    anonymous = violence.filter(anonymised_at__isnull=False)
+    assert anonymous.count() >= 2
+    assert set(anonymous.values_list("person_name", "description")) == {("", "")}
+    assert anonymous.filter(steps__kind=StepKind.ANONYMISED).exists()
 
 
 def test_seed_demo_second_run_changes_nothing_and_says_so(demo):

@@ -1,5 +1,6 @@
 """Build a believable demo on top of the reference data: groups, members, representatives,
-reses meetings, Musrenbang forums and aspirations with their timelines, plus one user per role.
+reses meetings, Musrenbang forums, aspirations with their timelines and cases of assistance
+(``demo.cases``), plus one user per role.
 
 Proportions follow the BaKTI article in ``../shared/seed/`` (groups formed in 2014 in Kota
 Mataram, Lombok Timur, Kota Ambon and Bone, in 2015 in the other five regencies; more than
@@ -29,7 +30,10 @@ from aspirations.models import (
 )
 from aspirations.services import aspiration_create, aspiration_move
 from aspirations.stages import Stage
+from assistance.models import AssistanceCase, CaseDocument
+from audit.models import AccessLog
 from dashboards import summaries
+from demo.cases import CaseBuilder
 from groups.models import ConstituentGroup, Regency, Village
 from kk_portal.models import User
 from kk_portal.scoping import Role
@@ -782,18 +786,28 @@ class DemoBuilder:
         meetings = self.build_meetings(groups)
         topics = list(Topic.objects.order_by("order"))
         aspirations = self.build_aspirations(groups, meetings, topics)
+        cases = CaseBuilder(self, members, REFERENCE_DATE).build(groups, self.officer_of, users[2])
         self.stdout.write(
             f"Demo: {len(groups)} groups, {len(members)} members, {len(representatives)} "
             f"representatives, {sum(len(m) for m in meetings.values())} reses meetings, "
-            f"{len(self.forums)} Musrenbang forums, {aspirations} aspirations."
+            f"{len(self.forums)} Musrenbang forums, {aspirations} aspirations, "
+            f"{cases} cases of assistance."
         )
         return users
 
 
 def reset_demo():
-    """Delete the demo's rows: every group, member, aspiration, forum, meeting and
-    representative, and the demo users. Meant for demo databases only; raises
-    ``CommandError`` if other users still point at these rows."""
+    """Delete the demo's rows: every group, member, aspiration, forum, meeting,
+    representative, case of assistance, their edit histories and the access log, and the
+    demo users. Meant for demo databases only; raises ``CommandError`` if other users still
+    point at these rows."""
+    AccessLog.objects.all().delete()
+    for document in CaseDocument.objects.all():
+        document.file.delete(save=False)
+        document.thumbnail.delete(save=False)
+    AssistanceCase.objects.all().delete()
+    AssistanceCase.history.all().delete()
+    Member.history.all().delete()
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
     try:
         AgendaItem.objects.all().delete()
