@@ -17,6 +17,7 @@ from groups.models import Village
 from kk_portal.permissions import Rule, acting_role
 from kk_portal.scoping import Role, ScopedQuerySet
 from members.models import Sex
+from members.text import fold_name
 
 
 class Kind(models.TextChoices):
@@ -138,9 +139,10 @@ class AssistanceCaseQuerySet(ScopedQuerySet):
         base = super().scope_q(user)
         if base is None:
             return None
-        if not user.is_superuser and user.role == Role.FACILITATOR:
+        role = acting_role(user)
+        if role == Role.FACILITATOR:
             return base
-        if not user.is_superuser and user.role == Role.OFFICER:
+        if role == Role.OFFICER:
             return base & (Q(confidential=False) | Q(pk__in=self.handled_by_ids(user)))
         return base & Q(confidential=False)
 
@@ -198,8 +200,6 @@ class AssistanceCaseQuerySet(ScopedQuerySet):
     def search(self, text):
         """Cases whose person (entered for the case, or the member) has ``text`` in their
         name, ignoring case, accents and apostrophes (``members.text.fold_name``)."""
-        from members.text import fold_name
-
         folded = fold_name(text)
         if not folded:
             return self
