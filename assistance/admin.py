@@ -42,6 +42,8 @@ class CaseStepInline(admin.TabularInline):
 class AssistanceCaseAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "group", "kind", "need", "status", "outcome", "opened_on"]
     list_filter = ["kind", "status", "outcome", "group__village__subdistrict__regency"]
+    # By group only: the person's name is searched in the product, within the circle.
+    search_fields = ["group__name"]
     list_select_related = ["group"]
     inlines = [CaseStepInline]
 

@@ -17,12 +17,13 @@ from assistance.models import (
     Service,
     StepKind,
 )
-from assistance.services import CLOSING_OUTCOMES
+from assistance.services import CLOSING_OUTCOMES, handler_candidates
 from groups.models import ConstituentGroup, Village
 from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.scoping import Role
 from members.models import Member, Sex
+from members.text import normalise_phone
 
 #: The consent answer that keeps only an anonymous count.
 NO_CONSENT = "none"
@@ -165,8 +166,6 @@ class CaseForm(SubmissionTokenMixin, PersonFieldsMixin, forms.ModelForm):
 
     def clean_person_phone(self):
         # Normalised by the service; checked here so the message stands beside the field.
-        from members.text import normalise_phone
-
         return normalise_phone(self.cleaned_data.get("person_phone"))
 
     def clean(self):
@@ -257,8 +256,6 @@ class CaseEditForm(PersonFieldsMixin, forms.ModelForm):
             self.initial.setdefault("person_phone", self.instance.person_phone)
 
     def clean_person_phone(self):
-        from members.text import normalise_phone
-
         return normalise_phone(self.cleaned_data.get("person_phone"))
 
 
@@ -335,8 +332,6 @@ class HandlersForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        from assistance.services import handler_candidates
-
         self.fields["handlers"].queryset = handler_candidates(case.group).select_related("group")
 
 

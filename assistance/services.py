@@ -21,12 +21,14 @@ Rules:
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from aspirations.attachments import store_upload
 from assistance.models import (
     KIND_OF_NEED,
     AgeGroup,
@@ -84,8 +86,6 @@ def age_group_for(birth_year, on):
 
 def handler_candidates(group):
     """The accounts that may handle a case of ``group``: its active officers."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(role=Role.OFFICER, group=group, is_active=True)
@@ -632,8 +632,6 @@ def case_document_add(case, *, actor, upload, step=None):
     """Keep one checked ``upload`` (``aspirations.attachments.check_upload``) with
     ``case``, optionally tied to one of its ``step``s. Raises ``ValidationError`` on an
     anonymous case; returns the ``CaseDocument``."""
-    from aspirations.attachments import store_upload
-
     _check_recordable(case, closed_ok=True)
     if step is not None and step.case_id != case.pk:
         raise ValidationError(_("The step belongs to another case."))

@@ -12,7 +12,7 @@ Each sight of a confidential case (page, print, document) and every export is lo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,7 +37,7 @@ from audit.models import Action
 from audit.services import log_case_access, log_export
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_format, export_response
-from kk_portal.forms import filtered_rows, refuse_foreign_choices, submitted_before
+from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
@@ -200,48 +200,40 @@ def case_create(request):
         initial["person_village"] = user.group.village_id
     form = CaseForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     if request.method == "POST":
-        existing = submitted_before(AssistanceCase, request.POST.get("submission_token"))
-        if existing is None:
-            refuse_foreign_choices(form, SCOPED_FIELDS)
-        if existing is None and form.is_valid():
-            group = form.cleaned_data.get("group") or user.group
 
-            def open_case():
-                with transaction.atomic():
-                    case, _created = services.case_open(
-                        group=group,
-                        actor=user,
-                        submission_token=form.cleaned_data["submission_token"],
-                        **form.service_arguments(),
-                    )
-                    if not case.is_anonymous:
-                        _store_files(case, form.cleaned_data["files"], user)
-                    return case
+        def open_case(data):
+            case, _created = services.case_open(
+                group=data.get("group") or user.group,
+                actor=user,
+                submission_token=data["submission_token"],
+                **form.service_arguments(),
+            )
+            if not case.is_anonymous:
+                _store_files(case, data["files"], user)
+            return case
 
-            try:
-                case = _apply(form, open_case)
-            except IntegrityError:
-                # Two taps raced each other: the other one made the row.
-                existing = submitted_before(AssistanceCase, form.cleaned_data["submission_token"])
-                if existing is None:
-                    raise
-            else:
-                if case is not None:
-                    if case.is_anonymous:
-                        messages.success(
-                            request,
-                            _(
-                                "Without consent only an anonymous count was kept: the kind, "
-                                "the month and the village."
-                            ),
-                        )
-                        return redirect("assistance:list")
-                    messages.success(request, _("Case saved."))
-                    return redirect(case)
-        if existing is not None:
-            if existing.is_anonymous:
-                return redirect("assistance:list")
-            return redirect(case_or_404(user, existing.pk))
+        def create():
+            return create_once(
+                request, form, AssistanceCase, open_case, scoped_fields=SCOPED_FIELDS
+            )
+
+        # A refusal of case_open (ValidationError) stands beside the fields, nothing saved.
+        case, created = _apply(form, create) or (None, False)
+        if case is not None and case.is_anonymous:
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "Without consent only an anonymous count was kept: the kind, the month "
+                        "and the village."
+                    ),
+                )
+            return redirect("assistance:list")
+        if created:
+            messages.success(request, _("Case saved."))
+            return redirect(case)
+        if case is not None:
+            return redirect(case_or_404(user, case.pk))
     return render(request, "assistance/case_form.html", {"form": form, "case": None})
 
 

@@ -604,14 +604,16 @@ class Dashboard:
         )
 
     def cases_by_year(self):
-        kinds = [kind for kind in CaseKind if kind != CaseKind.VIOLENCE or self.counts_violence]
+        years = d.cases_by_year(self.case_rows)
+        # The kinds counted: no column of violence where it is counted only per regency.
+        kinds = [kind for kind in CaseKind if any(counts[kind.value] for _y, counts in years)]
         rows = [
             [
                 Cell(str(year), TEXT),
                 *(self.people(counts[kind.value]) for kind in kinds),
                 self.people(sum(counts.values())),
             ]
-            for year, counts in d.cases_by_year(self.case_rows)
+            for year, counts in years
         ]
         return Table(
             "cases_year",
@@ -619,11 +621,6 @@ class Dashboard:
             [_("Year"), *(kind.label for kind in kinds), _("Total")],
             rows,
         )
-
-    @property
-    def counts_violence(self):
-        """Whether the case figures above the violence table count cases of violence."""
-        return self.user.role in (Role.OFFICER, Role.FACILITATOR) and not self.user.is_superuser
 
     def cases_violence(self):
         rows = [

@@ -8,7 +8,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Lowest first: an app may import the apps before it.
-LAYERS = ("kk_portal", "groups", "members", "aspirations", "reses", "dashboards", "demo")
+LAYERS = (
+    "kk_portal",
+    "audit",
+    "groups",
+    "members",
+    "aspirations",
+    "reses",
+    "assistance",
+    "dashboards",
+    "demo",
+)
 #: Modules other apps may not import: pages and forms stay in their own app.
 PRIVATE = ("views", "forms", "urls")
 

@@ -210,6 +210,9 @@ def _responses(client, urls, world, case):
         yield "POST", url, _text(response)
 
 
+# Django's own templates (password and admin pages) read variables they do not always get;
+# the pages' own tests check our templates with undefined variables failing.
+@pytest.mark.ignore_template_errors
 @pytest.mark.parametrize("persona", OUTSIDE)
 def test_confidential_case_never_reaches_a_persona_outside_the_circle(
     request, world, secret_case, persona
