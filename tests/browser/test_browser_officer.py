@@ -66,7 +66,8 @@ def test_browser_officer_logs_member_and_aspiration(phone, shot, world, tmp_path
     assert aspiration.attachments.count() == 1
     thumbnail = page.locator(".photos img")
     thumbnail.wait_for()
-    assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) > 0
+    # A lazy image may still be loading when the page has loaded: wait for it.
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     shot(page, "05-aspiration-detail")
 
     page.goto("/aspirations/")
