@@ -76,8 +76,22 @@ class AspirationFilter(django_filters.FilterSet):
         method="filter_benefits",
     )
 
-    #: Filters the dashboard links to; the list shows them only when they are set.
-    drill_down = ("region", "reached", "stopped_at")
+    counted = django_filters.ChoiceFilter(
+        label=_("Duplicates"),
+        choices=[("1", _("each need once (linked duplicates left out)"))],
+        method="filter_counted",
+    )
+    went_through = django_filters.ChoiceFilter(
+        label=_("Went through stage"), choices=Stage.choices, method="filter_went_through"
+    )
+    heard_by = django_filters.ModelChoiceFilter(
+        label=_("Heard by representative"),
+        queryset=Representative.objects.none(),
+        method="filter_heard_by",
+    )
+
+    #: Filters the dashboard and the scorecards link to; the list shows them only when set.
+    drill_down = ("region", "reached", "stopped_at", "counted", "went_through", "heard_by")
 
     class Meta:
         model = Aspiration
@@ -93,9 +107,10 @@ class AspirationFilter(django_filters.FilterSet):
         if self.sees_all:
             self.filters["village"].queryset = Village.objects.all()
             self.filters["representative"].queryset = Representative.objects.order_by("full_name")
+            self.filters["heard_by"].queryset = Representative.objects.all()
             self.filters["urusan"].queryset = Urusan.objects.all()
             self.filters["group"].queryset = ConstituentGroup.objects.all()
-            self.drill_down = ("reached", "stopped_at")
+            self.drill_down = tuple(name for name in self.drill_down if name != "region")
         else:
             # A few thousand rows at most (one group, regency or district), each branch
             # through an index.
@@ -107,6 +122,7 @@ class AspirationFilter(django_filters.FilterSet):
             # semi-join of the district's aspirations to their representative took a second
             # at national scale.
             self.filters["representative"].queryset = Representative.objects.visible_to(user)
+            self.filters["heard_by"].queryset = Representative.objects.visible_to(user)
             self.filters["urusan"].queryset = Urusan.objects.filter(pk__in=visible.values("urusan"))
             self.filters["group"].queryset = ConstituentGroup.objects.filter(
                 pk__in=visible.values("group")
@@ -164,3 +180,12 @@ class AspirationFilter(django_filters.FilterSet):
 
     def filter_benefits(self, queryset, name, value):
         return queryset.benefiting(value)
+
+    def filter_counted(self, queryset, name, value):
+        return queryset.counted()
+
+    def filter_went_through(self, queryset, name, value):
+        return queryset.went_through(value)
+
+    def filter_heard_by(self, queryset, name, value):
+        return queryset.heard_by(value.pk)

@@ -6,13 +6,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aspirations import duplicates
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, OPEN, RANK, ResesResponse, Stage
+from aspirations.topics import PROTECTION_SLUG
 from groups.models import ConstituentGroup, Regency, Subdistrict, Village
 from kk_portal.formats import NOT_FILLED_KEY
 from kk_portal.permissions import GROUP_WRITERS, writable
@@ -178,6 +180,46 @@ class AspirationQuerySet(ScopedQuerySet):
         """Aspirations benefiting ``key`` (``benefiting_q``)."""
         return self.filter(benefiting_q(key))
 
+    def counted(self):
+        """Each need once: linked duplicates (``duplicate_of`` set) left out. THE rule of
+        the funnel and the money (dashboards, summaries, scorecards, the public tracker): a
+        need raised twice through two channels counts once, as its first record."""
+        return self.filter(duplicate_of__isnull=True)
+
+    def public(self):
+        """What the public tracker shows and counts: marked public by the group
+        (``is_public``), counted once (``counted``), and never about protection of women
+        and children (``topics.PROTECTION_SLUG``), whose stories are confidential."""
+        return self.counted().filter(is_public=True).exclude(topic__slug=PROTECTION_SLUG)
+
+    def went_through(self, stage):
+        """Aspirations whose timeline has a move to ``stage`` (a ``Stage`` value), whether
+        or not they are still there or went further (e.g. "reached Pokir")."""
+        moves = AspirationEvent.objects.filter(
+            kind__in=[EventKind.MOVE, EventKind.CREATED], to_stage=stage
+        )
+        return self.filter(pk__in=moves.values("aspiration"))
+
+    def heard_by(self, representative_id):
+        """Aspirations addressed to the representative or put on the agenda of one of their
+        reses meetings (``reses.AgendaItem``, reached through its reverse relation)."""
+        on_agenda = Aspiration.objects.filter(
+            agenda_items__meeting__representative=representative_id
+        ).values("pk")
+        return self.filter(Q(representative=representative_id) | Q(pk__in=on_agenda))
+
+    def similar_to(self, title, *, village, topic, exclude_pk=None):
+        """Probable duplicates of a new aspiration titled ``title`` about ``village`` and
+        ``topic``: the open aspirations of that village and topic, counted once, whose folded
+        titles (``aspirations.duplicates.fold``) are at least
+        ``duplicates.SIMILARITY`` alike. A list of ``(aspiration, similarity 0-1)``, most
+        alike first. One query; the comparison runs in Python, so SQLite works as
+        PostgreSQL does (a village holds tens of open aspirations of one topic)."""
+        candidates = self.open().counted().filter(village=village, topic=topic)
+        if exclude_pk is not None:
+            candidates = candidates.exclude(pk=exclude_pk)
+        return duplicates.probable(title, candidates)
+
 
 def dprd_aspiration_ids(representative_id):
     """Subquery of the ids of the aspirations a representative's staff may see (DESIGN.md):
@@ -259,6 +301,33 @@ class Aspiration(models.Model):
         verbose_name=_("carried over from"),
     )
     is_public = models.BooleanField(_("public"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("same need as"),
+        help_text=_("The record that counts; this one records the extra channel."),
+    )
+    # What SIPD's e-Pokir entry refuses when missing (``aspirations.sipd``).
+    hamlet = models.CharField(_("hamlet (dusun/RT/RW)"), max_length=100, blank=True)
+    volume = models.DecimalField(
+        _("volume"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    volume_unit = models.CharField(_("unit of volume"), max_length=30, blank=True)
+    estimated_cost = models.DecimalField(
+        _("estimated cost (Rp)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -300,6 +369,13 @@ class Aspiration(models.Model):
             models.CheckConstraint(
                 condition=Q(furthest_rank__gte=1) & Q(furthest_rank__lte=8),
                 name="aspiration_furthest_rank_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("pk")), name="aspiration_not_own_duplicate"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_cost__isnull=True) | Q(estimated_cost__gte=0),
+                name="aspiration_estimated_cost_not_negative",
             ),
         ]
 

@@ -486,6 +486,69 @@ def aspiration_delete(aspiration, *, actor):
         locked.delete()
 
 
+def aspiration_link_duplicate(aspiration, *, same_as, actor, occurred_on=None):
+    """Record that ``aspiration`` is the same need as ``same_as``: ``same_as`` (or the record
+    it is itself a duplicate of) counts in the funnel and the money, ``aspiration`` stays on
+    the list and records the extra channel (``AspirationQuerySet.counted``).
+
+    Both must concern the same village. A note on ``aspiration``'s timeline, dated
+    ``occurred_on`` (default: today in the group's zone, WITA or WIT), says which record it
+    joins. Records that were duplicates of ``aspiration`` follow it to the one that counts.
+    Raises ``ValidationError`` for an aspiration linked to itself or another village.
+    Returns ``aspiration``, saved.
+    """
+    with transaction.atomic():
+        locked = _lock(aspiration)
+        target = same_as.duplicate_of or same_as
+        if target.pk == locked.pk:
+            raise ValidationError(_("An aspiration cannot be a duplicate of itself."))
+        if target.village_id != locked.village_id:
+            raise ValidationError(_("Only an aspiration of the same village can be the same need."))
+        moved = [locked.pk, *locked.duplicates.values_list("pk", flat=True)]
+        for pk in moved:
+            _will_change(pk)
+        Aspiration.objects.filter(pk__in=moved).update(duplicate_of=target)
+        AspirationEvent.objects.create(
+            aspiration=locked,
+            kind=EventKind.NOTE,
+            from_stage=locked.stage,
+            to_stage=locked.stage,
+            occurred_on=occurred_on or today_in(locked.group),
+            recorded_by=actor,
+            note=_("Same need as “%(title)s” (no. %(pk)s), raised again through %(channel)s.")
+            % {"title": target.title, "pk": target.pk, "channel": locked.get_channel_display()},
+        )
+        for pk in moved:
+            _changed(pk)
+    aspiration.refresh_from_db()
+    return aspiration
+
+
+def aspiration_unlink_duplicate(aspiration, *, actor, occurred_on=None):
+    """Undo ``aspiration_link_duplicate``: ``aspiration`` counts on its own again, with a
+    note on its timeline (dated ``occurred_on``, default today in the group's zone).
+    Returns ``aspiration``, saved; nothing changes for one that is not linked."""
+    with transaction.atomic():
+        locked = _lock(aspiration)
+        if locked.duplicate_of_id is None:
+            return aspiration
+        _will_change(locked.pk)
+        Aspiration.objects.filter(pk=locked.pk).update(duplicate_of=None)
+        AspirationEvent.objects.create(
+            aspiration=locked,
+            kind=EventKind.NOTE,
+            from_stage=locked.stage,
+            to_stage=locked.stage,
+            occurred_on=occurred_on or today_in(locked.group),
+            recorded_by=actor,
+            note=_("Counted on its own again: not the same need as no. %(pk)s.")
+            % {"pk": locked.duplicate_of_id},
+        )
+        _changed(locked.pk)
+    aspiration.refresh_from_db()
+    return aspiration
+
+
 def can_carry_over(aspiration):
     """Whether ``aspiration`` may be brought into next year's cycle (not accommodated, once)."""
     return aspiration.stage == Stage.NOT_ACCOMMODATED and not aspiration.carried_over_to.exists()

@@ -138,8 +138,9 @@ class DashboardFilterForm(forms.Form):
 
 def aspirations(user, filters, *, period=True):
     """Aspirations ``user`` sees, in the filters' region and topic and, with ``period``,
-    raised in the period. The region is the region of the village the aspiration concerns."""
-    rows = Aspiration.objects.visible_to(user).filter(region_q(filters.region))
+    raised in the period. The region is the region of the village the aspiration concerns.
+    Each need counts once: linked duplicates are left out (``counted``)."""
+    rows = Aspiration.objects.visible_to(user).counted().filter(region_q(filters.region))
     if filters.topic is not None:
         rows = rows.filter(topic=filters.topic)
     if period and filters.start:

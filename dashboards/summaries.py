@@ -13,7 +13,8 @@ locking the row and ``aspirations_changed`` after the change (``aspirations.sign
 The dashboard reads them only where its filters are expressible in the cells
 (``usable``): programme-wide scope, whole calendar years, a province or regency, a topic.
 Other scopes and day ranges use the live queries of ``dashboards.figures``, which remain
-the definition: ``tests/dashboards/test_summaries.py`` compares both.
+the definition: ``tests/dashboards/test_summaries.py`` compares both. Both count each need
+once: linked duplicates (``Aspiration.objects.counted``) are in neither.
 """
 
 from django.core.cache import cache
@@ -117,8 +118,8 @@ def _apply_ids(ids, sign):
     ids = list(ids)
     if ids:
         _apply(
-            Aspiration.objects.filter(pk__in=ids),
-            BudgetOutcome.objects.filter(aspiration__in=ids),
+            Aspiration.objects.counted().filter(pk__in=ids),
+            BudgetOutcome.objects.filter(aspiration__in=ids, aspiration__duplicate_of=None),
             sign,
         )
 
@@ -153,7 +154,11 @@ def rebuild():
     with transaction.atomic():
         AspirationSummary.objects.all().delete()
         MoneySummary.objects.all().delete()
-        _apply(Aspiration.objects.all(), BudgetOutcome.objects.all(), 1)
+        _apply(
+            Aspiration.objects.counted(),
+            BudgetOutcome.objects.filter(aspiration__duplicate_of=None),
+            1,
+        )
 
 
 # --- reading ------------------------------------------------------------------------------

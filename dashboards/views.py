@@ -214,7 +214,8 @@ class Dashboard:
         """The aspiration list with the page's filters and ``conditions``; ``""`` for 0."""
         if not count or not self.aspiration_links:
             return ""
-        params = {}
+        # The figures count each need once (``Aspiration.objects.counted``); so does the list.
+        params = {"counted": "1"}
         if self.filters.region is not None:
             params["region"] = self.filters.region.code
         if self.filters.topic is not None:

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "audit",
     "assistance",
     "dashboards",
+    "tracker",
     "demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reses/", include("reses.urls")),
     path("assistance/", include("assistance.urls")),
     path("audit/", include("audit.urls")),
+    path("publik/", include("tracker.urls")),
 ]
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments

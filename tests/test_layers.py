@@ -17,6 +17,7 @@ LAYERS = (
     "reses",
     "assistance",
     "dashboards",
+    "tracker",
     "demo",
 )
 #: Modules other apps may not import: pages and forms stay in their own app.

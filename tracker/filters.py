@@ -1,0 +1,79 @@
+"""Filters of the public list (django-filter): the same QuerySet rules as the staff list's
+(``aspirations.filters.AspirationFilter``), over public aspirations only, with choices that
+name no person."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from aspirations.models import Aspiration, Beneficiary, Topic, Urusan
+from aspirations.stages import FUNNEL_STEPS, Stage
+from aspirations.topics import PROTECTION_SLUG
+from groups.models import Village, region_by_code, region_q
+
+#: Representatives (``reses``), reached through the relation as the staff filter does.
+Representative = Aspiration._meta.get_field("representative").related_model
+
+
+class PublicAspirationFilter(django_filters.FilterSet):
+    """Regency or province (``region``, a Kemendagri code), village, topic, stage, and the
+    scorecards' drill-downs: reached, went through, heard by, urusan, benefits. Choices of
+    villages come from the public rows; an unknown region code gives an empty list."""
+
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"), queryset=Topic.objects.exclude(slug=PROTECTION_SLUG)
+    )
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    reached = django_filters.ChoiceFilter(
+        label=_("Reached at least"),
+        choices=[(key, label) for key, label, _rank in FUNNEL_STEPS],
+        method="filter_reached",
+    )
+    went_through = django_filters.ChoiceFilter(
+        label=_("Went through stage"), choices=Stage.choices, method="filter_went_through"
+    )
+    heard_by = django_filters.ModelChoiceFilter(
+        label=_("Heard by representative"),
+        queryset=Representative.objects.all(),
+        method="filter_heard_by",
+    )
+    urusan = django_filters.ModelChoiceFilter(label=_("Urusan"), queryset=Urusan.objects.all())
+    benefits = django_filters.ChoiceFilter(
+        label=_("Benefits"), choices=Beneficiary.choices, method="filter_benefits"
+    )
+
+    #: Filters the scorecards link to; the page shows them only when they are set.
+    drill_down = ("region", "reached", "went_through", "heard_by", "urusan", "benefits")
+
+    class Meta:
+        model = Aspiration
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = self.queryset.order_by()
+        region = region_by_code(self.data.get("region"))
+        if region is not None:
+            rows = rows.filter(region_q(region))
+        self.filters["village"].queryset = Village.objects.filter(
+            pk__in=rows.values("village")
+        ).order_by("name")
+
+    def filter_region(self, queryset, name, value):
+        region = region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region_q(region))
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.reached(value)
+
+    def filter_went_through(self, queryset, name, value):
+        return queryset.went_through(value)
+
+    def filter_heard_by(self, queryset, name, value):
+        return queryset.heard_by(value.pk)
+
+    def filter_benefits(self, queryset, name, value):
+        return queryset.benefiting(value)

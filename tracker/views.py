@@ -1,0 +1,141 @@
+"""Pages of the public tracker (no login) and the staff scorecards (login, scoped).
+
+Public pages start from ``Aspiration.objects.public()`` and show no person (``README.md``);
+staff pages from ``Aspiration.objects.visible_to(user).counted()``. Figures come from
+``tracker.figures``; each links to the list that counts the same rows.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from aspirations.models import Aspiration
+from kk_portal.forms import filtered_rows
+from kk_portal.pagination import paginate
+from kk_portal.scoping import get_visible_or_404
+from tracker import figures
+from tracker.filters import PublicAspirationFilter, Representative
+
+
+def _link(figure_list, list_url, extra=None):
+    """Give every ``Figure`` of ``figure_list`` its ``url``: ``list_url`` with the figure's
+    params (and ``extra``); none for a zero."""
+    for figure in figure_list:
+        if figure.count:
+            figure.url = f"{list_url}?{urlencode({**(extra or {}), **figure.params})}"
+    return figure_list
+
+
+def index(request):
+    """The funnel and money of public aspirations per regency, and where to read more."""
+    rows = Aspiration.objects.public()
+    return render(
+        request,
+        "tracker/index.html",
+        {
+            "regencies": figures.cached("regencies", lambda: figures.by_regency(rows)),
+            "representatives": Representative.objects.filter(
+                pk__in=rows.order_by().values("representative")
+            ).order_by("full_name"),
+        },
+    )
+
+
+def aspiration_list(request):
+    """Public aspirations by regency, village, topic and stage, paginated."""
+    filterset = PublicAspirationFilter(
+        request.GET, queryset=Aspiration.objects.public().select_related("village", "topic")
+    )
+    return render(
+        request,
+        "tracker/aspiration_list.html",
+        {"filter": filterset, "page_obj": paginate(request, filtered_rows(filterset))},
+    )
+
+
+def aspiration_detail(request, pk):
+    """One public aspiration: title, place, topic, stage, its dated way and its money; 404
+    for any other."""
+    aspiration = get_object_or_404(
+        Aspiration.objects.public().select_related(
+            "village__subdistrict__regency", "topic", "urusan"
+        ),
+        pk=pk,
+    )
+    events = aspiration.events.select_related(
+        "musrenbang_forum__village",
+        "musrenbang_forum__subdistrict",
+        "musrenbang_forum__regency",
+        "implementing_urusan",
+    ).exclude(kind="note")
+    return render(
+        request,
+        "tracker/aspiration_detail.html",
+        {
+            "aspiration": aspiration,
+            "events": events,
+            "outcomes": aspiration.budget_outcomes.select_related("implementing_urusan"),
+        },
+    )
+
+
+def representative(request, pk):
+    """A representative's scorecard over public aspirations."""
+    person = get_object_or_404(Representative, pk=pk)
+    card = figures.cached(
+        f"representative:{pk}",
+        lambda: figures.representative_scorecard(
+            Aspiration.objects.public(), person, meetings_until=timezone.now()
+        ),
+    )
+    _link(card.figures, reverse("tracker:list"))
+    return render(
+        request,
+        "tracker/representative.html",
+        {"representative": person, "card": card, "public": True},
+    )
+
+
+def agencies(request):
+    """Items routed to each implementing agency (OPD, by urusan), budgeted and realised,
+    over public aspirations."""
+    rows = figures.cached(
+        "agencies", lambda: figures.agency_scorecards(Aspiration.objects.public())
+    )
+    for row in rows:
+        _link([row["routed"], row["budgeted"], row["realised"]], reverse("tracker:list"))
+    return render(request, "tracker/agencies.html", {"rows": rows, "public": True})
+
+
+@login_required
+def staff_representative(request, pk):
+    """A representative's scorecard over every aspiration the user sees (each need once);
+    404 for a representative outside the user's scope."""
+    person = get_visible_or_404(Representative, request.user, pk=pk)
+    card = figures.representative_scorecard(
+        Aspiration.objects.visible_to(request.user).counted(),
+        person,
+        meetings_until=timezone.now(),
+    )
+    _link(card.figures, reverse("aspirations:list"), {"counted": "1"})
+    return render(
+        request,
+        "tracker/representative.html",
+        {"representative": person, "card": card, "public": False},
+    )
+
+
+@login_required
+def staff_agencies(request):
+    """The agency scorecards over every aspiration the user sees (each need once)."""
+    rows = figures.agency_scorecards(Aspiration.objects.visible_to(request.user).counted())
+    for row in rows:
+        _link(
+            [row["routed"], row["budgeted"], row["realised"]],
+            reverse("aspirations:list"),
+            {"counted": "1"},
+        )
+    return render(request, "tracker/agencies.html", {"rows": rows, "public": False})
