@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import MultipleFileField
@@ -126,5 +128,86 @@ class AspirationForm(forms.ModelForm):
         return cleaned
 
 
+#: The choice that says a new aspiration is not one of the probable duplicates shown.
+DIFFERENT = "different"
+
+
 class AspirationCreateForm(SubmissionTokenMixin, AspirationForm):
-    """``AspirationForm`` with the hidden submission token that stops double taps."""
+    """``AspirationForm`` with the hidden submission token that stops double taps, and the
+    duplicate guard: when the typed title, village and topic match open aspirations the
+    user sees (``AspirationQuerySet.similar_to``), the form asks, before saving, whether
+    the new one is the same need as one of them (``same_need`` = its pk: it is saved and
+    linked, ``services.aspiration_link_duplicate``) or a different one (``DIFFERENT``).
+    ``suggestions`` holds ``[(aspiration, similarity)]``; ``same_as`` in ``cleaned_data``
+    the aspiration chosen, or ``None``."""
+
+    same_need = forms.ChoiceField(
+        label=_("Probably recorded already: is this the same need?"),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions = self._suggestions() if self.is_bound else []
+        if not self.suggestions:
+            del self.fields["same_need"]
+            return
+        field = self.fields["same_need"]
+        field.choices = [
+            (
+                str(row.pk),
+                format_html(
+                    '{} <a href="{}">{}</a> <span class="muted">({}, {}, {})</span>',
+                    _("The same need as"),
+                    row.get_absolute_url(),
+                    row.title,
+                    row.get_stage_display(),
+                    date_format(row.raised_on, "j F Y"),
+                    row.get_channel_display(),
+                ),
+            )
+            for row, _score in self.suggestions
+        ] + [(DIFFERENT, _("This is a different need"))]
+        # Shown first: the question comes before the fields it is about.
+        self.fields = {"same_need": field} | {
+            k: v for k, v in self.fields.items() if k != "same_need"
+        }
+
+    def _suggestions(self):
+        """Probable duplicates of the typed title, village and topic (raw values: the
+        question is asked on the same submission that fails it)."""
+        title = (self.data.get("title") or "").strip()
+        village = _row_or_none(self.fields["village"].queryset, self.data.get("village"))
+        topic = _row_or_none(self.fields["topic"].queryset, self.data.get("topic"))
+        if not title or village is None or topic is None:
+            return []
+        return Aspiration.objects.visible_to(self.user).similar_to(
+            title, village=village, topic=topic
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["same_as"] = None
+        if self.suggestions:
+            chosen = cleaned.get("same_need")
+            if not chosen:
+                self.add_error(
+                    "same_need",
+                    _(
+                        "This looks like an aspiration already recorded: say whether it is "
+                        "the same need or a different one."
+                    ),
+                )
+            elif chosen != DIFFERENT:
+                cleaned["same_as"] = next(
+                    row for row, _score in self.suggestions if str(row.pk) == chosen
+                )
+        return cleaned
+
+
+def _row_or_none(queryset, pk):
+    """The row of ``queryset`` with primary key ``pk`` (a raw form value), or ``None``."""
+    if not str(pk or "").isdigit():
+        return None
+    return queryset.filter(pk=pk).first()

@@ -88,6 +88,10 @@ def aspiration_create(request):
             )
             for upload in data["files"]:
                 attachment_store(aspiration=aspiration, upload=upload, actor=user)
+            if data["same_as"] is not None:
+                services.aspiration_link_duplicate(
+                    aspiration, same_as=data["same_as"], actor=user, occurred_on=data["raised_on"]
+                )
             return aspiration
 
         aspiration, created = create_once(

@@ -95,6 +95,9 @@ def build_rows(world):
         case=case,
         case_document=case_document_add(case, actor=None, upload=_photo()),
         aspiration=aspiration,
+        public_aspiration=f.AspirationFactory(
+            group=world.group_a1, title="Lampu jalan Dusun Dua", is_public=True
+        ),
         member=f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar"),
         attachment=attachment_store(aspiration=aspiration, upload=_photo(), actor=None),
         meeting=f.ResesMeetingFactory(

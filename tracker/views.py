@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from aspirations.models import Aspiration
 from kk_portal.forms import filtered_rows
@@ -29,6 +30,7 @@ def _link(figure_list, list_url, extra=None):
     return figure_list
 
 
+@require_GET
 def index(request):
     """The funnel and money of public aspirations per regency, and where to read more."""
     rows = Aspiration.objects.public()
@@ -44,6 +46,7 @@ def index(request):
     )
 
 
+@require_GET
 def aspiration_list(request):
     """Public aspirations by regency, village, topic and stage, paginated."""
     filterset = PublicAspirationFilter(
@@ -56,6 +59,7 @@ def aspiration_list(request):
     )
 
 
+@require_GET
 def aspiration_detail(request, pk):
     """One public aspiration: title, place, topic, stage, its dated way and its money; 404
     for any other."""
@@ -82,6 +86,7 @@ def aspiration_detail(request, pk):
     )
 
 
+@require_GET
 def representative(request, pk):
     """A representative's scorecard over public aspirations."""
     person = get_object_or_404(Representative, pk=pk)
@@ -99,6 +104,7 @@ def representative(request, pk):
     )
 
 
+@require_GET
 def agencies(request):
     """Items routed to each implementing agency (OPD, by urusan), budgeted and realised,
     over public aspirations."""
@@ -111,6 +117,7 @@ def agencies(request):
 
 
 @login_required
+@require_GET
 def staff_representative(request, pk):
     """A representative's scorecard over every aspiration the user sees (each need once);
     404 for a representative outside the user's scope."""
@@ -129,6 +136,7 @@ def staff_representative(request, pk):
 
 
 @login_required
+@require_GET
 def staff_agencies(request):
     """The agency scorecards over every aspiration the user sees (each need once)."""
     rows = figures.agency_scorecards(Aspiration.objects.visible_to(request.user).counted())

@@ -267,6 +267,16 @@ _WITHDRAWN = [
 ]
 
 
+#: The demo's known duplicate: one need of the first group's village raised twice, face to
+#: face and again by message, its title typed differently, both taken into Pokir by the
+#: demo DPRD staff's representative and not linked, so that the duplicate guard has
+#: something to find (and the Pokir export shows the double entry SIPD would receive).
+KNOWN_DUPLICATE = (
+    ("Perbaikan jalan tani Dusun 2", Channel.FACE_TO_FACE, datetime.date(2026, 2, 2)),
+    ("perbaikan Jalan Tani di dusun 2", Channel.MESSAGE, datetime.date(2026, 3, 16)),
+)
+
+
 def _days(rng, low, high):
     return datetime.timedelta(days=rng.randint(low, high))
 
@@ -730,6 +740,35 @@ class DemoBuilder:
                     reason=rng.choice(reasons),
                 )
 
+    def build_known_duplicate(self, group):
+        """``KNOWN_DUPLICATE`` in ``group``'s village, both moved to Pokir on 1 April 2026
+        (no random numbers drawn: the rest of the demo stays as it was)."""
+        officer = self.officer_of.get(group.pk)
+        representative = next(iter(self.staff_of))
+        topic = Topic.objects.get(slug="village-infrastructure")
+        for title, channel, raised in KNOWN_DUPLICATE:
+            aspiration, _created = aspiration_create(
+                group=group,
+                actor=officer,
+                village=group.village,
+                title=title,
+                description=f"Disampaikan warga {group.village.name}.",
+                topic=topic,
+                channel=channel,
+                raised_on=raised,
+                benefits_women=True,
+                benefits_poor=True,
+                addressed_to=AddressedLevel.REPRESENTATIVE,
+                representative_id=representative,
+            )
+            aspiration_move(
+                aspiration,
+                to=Stage.POKIR,
+                actor=officer,
+                occurred_on=datetime.date(2026, 4, 1),
+                note="Dimasukkan ke dalam Pokir DPRD.",
+            )
+
     @staticmethod
     def agency(aspiration, source, regency, village):
         """Name of the body that spends the money: the village government for APBDes, else
@@ -786,6 +825,8 @@ class DemoBuilder:
         meetings = self.build_meetings(groups)
         topics = list(Topic.objects.order_by("order"))
         aspirations = self.build_aspirations(groups, meetings, topics)
+        self.build_known_duplicate(groups[0])
+        aspirations += len(KNOWN_DUPLICATE)
         cases = CaseBuilder(self, members, REFERENCE_DATE).build(groups, self.officer_of, users[2])
         self.stdout.write(
             f"Demo: {len(groups)} groups, {len(members)} members, {len(representatives)} "
