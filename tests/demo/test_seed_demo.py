@@ -7,11 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Min
+from django.urls import reverse
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from aspirations.stages import Stage
 from assistance.models import AssistanceCase, CaseStep, Kind, Status, StepKind
-from demo.management.commands.seed_demo import REFERENCE_DATE
+from demo.management.commands.seed_demo import KNOWN_DUPLICATE, REFERENCE_DATE
 from groups.models import ConstituentGroup
 from kk_portal.models import User
 from kk_portal.scoping import Role
@@ -220,3 +221,34 @@ def test_seed_demo_same_seed_same_demo(demo):
 
     assert fingerprint() == before
     assert User.objects.count() == 6
+
+
+def test_seed_demo_known_duplicate_is_suggested_by_the_duplicate_guard(demo, client):
+    first, second = (
+        Aspiration.objects.get(title=title, channel=channel)
+        for title, channel, _raised in KNOWN_DUPLICATE
+    )
+    officer = User.objects.get(username="demo-pengurus")
+    client.force_login(officer)
+
+    suggested = Aspiration.objects.visible_to(officer).similar_to(
+        second.title, village=second.village, topic=second.topic, exclude_pk=second.pk
+    )
+    response = client.post(
+        reverse("aspirations:create"),
+        {
+            "submission_token": "6f1b6d4e-1c1a-4d7e-9a55-7d0c2b8f0a11",
+            "title": "Perbaikan Jalan Tani Dusun 2",
+            "topic": second.topic_id,
+            "village": second.village_id,
+            "channel": "phone",
+            "raised_on": "2026-10-01",
+        },
+    )
+
+    assert (first.stage, second.stage, first.village) == ("pokir", "pokir", officer.group.village)
+    assert [row for row, _score in suggested] == [first]
+    assert [row.title for row, _score in response.context["form"].suggestions] == [
+        "Perbaikan jalan tani Dusun 2",
+        "perbaikan Jalan Tani di dusun 2",
+    ]
