@@ -63,7 +63,15 @@ class AspirationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["group", "village", "urusan", "representative", "carried_over_from"]
     date_hierarchy = "raised_on"
     # The stage moves only through aspirations.services, which writes the timeline.
-    readonly_fields = ["stage", "stage_changed_on", "furthest_rank", "stopped_at", "recorded_by"]
+    readonly_fields = [
+        "stage",
+        "stage_changed_on",
+        "furthest_rank",
+        "stopped_at",
+        "recorded_by",
+        # Linked through services.aspiration_link_duplicate, which checks the village.
+        "duplicate_of",
+    ]
     inlines = [EventInline]
 
     def save_model(self, request, obj, form, change):

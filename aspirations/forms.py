@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import MultipleFileField
 from aspirations.models import Aspiration, Beneficiary
+from aspirations.money import MoneyField
 from aspirations.services import check_raised_on
 from aspirations.topics import PROTECTION_SLUG
 from groups.models import ConstituentGroup, Village
@@ -54,6 +55,10 @@ def check_no_personal_numbers(text, field):
         )
 
 
+#: What SIPD's e-Pokir asks for (``aspirations.sipd``), set when editing, before Pokir.
+SIPD_FIELDS = ("hamlet", "volume", "volume_unit", "estimated_cost")
+
+
 class AspirationForm(forms.ModelForm):
     """Log or edit an aspiration for a group ``user`` writes for.
 
@@ -65,6 +70,7 @@ class AspirationForm(forms.ModelForm):
     (``check_no_personal_numbers``).
     """
 
+    estimated_cost = MoneyField(label=_("Estimated cost (Rp)"), required=False)
     files = MultipleFileField(
         label=_("Photos or documents"),
         help_text=_("JPEG, PNG, WebP, HEIC or PDF, up to 10 MB each."),
@@ -84,6 +90,7 @@ class AspirationForm(forms.ModelForm):
             "addressed_to",
             "representative",
             *(beneficiary.flag for beneficiary in Beneficiary),
+            *SIPD_FIELDS,
         ]
         widgets = {"raised_on": DateInput, "description": forms.Textarea(attrs={"rows": 2})}
         labels = {b.flag: b.label for b in Beneficiary}
@@ -103,7 +110,7 @@ class AspirationForm(forms.ModelForm):
         self.fields["village"].queryset = Village.objects.filter(subdistrict__in=subdistricts)
         if self.instance.pk is None:
             # One screen on a phone: routing and addressing are set later, when editing.
-            for name in ("urusan", "addressed_to", "representative"):
+            for name in ("urusan", "addressed_to", "representative", *SIPD_FIELDS):
                 del self.fields[name]
         else:
             field = self.fields["representative"]

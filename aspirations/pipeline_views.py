@@ -20,6 +20,7 @@ from aspirations import services
 from aspirations.attachments import attachment_store
 from aspirations.models import Aspiration
 from aspirations.pipeline_forms import CorrectionForm, MoveForm
+from aspirations.sipd import sipd_checklist
 from aspirations.stages import OPEN, Stage
 from kk_portal.permissions import get_writable_or_404
 from kk_portal.zones import today_in
@@ -39,7 +40,7 @@ def _movable_aspiration(request, pk):
     )
 
 
-def _stage_page(request, aspiration, form, *, mode, write, done):
+def _stage_page(request, aspiration, form, *, mode, write, done, checklist=()):
     """The move and correction pages: on a valid POST, ``write(cleaned_data)`` (one service
     call); a ``ValidationError`` it raises goes beside the fields and nothing is saved; on
     success the message ``done`` (with ``%(stage)s``, the new stage) and back to the
@@ -55,7 +56,7 @@ def _stage_page(request, aspiration, form, *, mode, write, done):
     return render(
         request,
         "aspirations/move_form.html",
-        {"aspiration": aspiration, "form": form, "mode": mode},
+        {"aspiration": aspiration, "form": form, "mode": mode, "checklist": checklist},
     )
 
 
@@ -98,6 +99,11 @@ def aspiration_move_view(request, pk):
             **{name: value for name, value in data.items() if name != "attachment"},
         ),
         done=_("Moved to “%(stage)s”."),
+        checklist=(
+            sipd_checklist(aspiration, list(aspiration.attachments.all()))
+            if Stage.POKIR in services.allowed_targets(aspiration)
+            else ()
+        ),
     )
 
 

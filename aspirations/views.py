@@ -22,6 +22,7 @@ from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment, Beneficiary
+from aspirations.sipd import sipd_checklist
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
@@ -110,7 +111,7 @@ def aspiration_detail(request, pk):
     """One aspiration with its attachments and timeline; 404 outside the user's scope."""
     aspiration = get_visible_or_404(
         Aspiration.objects.select_related(
-            "group", "village", "topic", "urusan", "representative", "recorded_by"
+            "group", "village", "topic", "urusan", "representative", "recorded_by", "duplicate_of"
         ),
         request.user,
         pk=pk,
@@ -127,6 +128,8 @@ def aspiration_detail(request, pk):
             "documents": photos[MAX_THUMBNAILS:] + [a for a in attachments if not is_photo(a)],
             "attachment_count": len(attachments),
             "benefits": [str(beneficiary.label) for beneficiary in aspiration.beneficiaries],
+            "sipd": sipd_checklist(aspiration, attachments),
+            "duplicates": aspiration.duplicates.visible_to(request.user),
         },
     )
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("wakil/<int:pk>/", views.representative, name="representative"),
     path("opd/", views.agencies, name="agencies"),
     path("staf/wakil/<int:pk>/", views.staff_representative, name="staff_representative"),
+    path("staf/wakil/<int:pk>/pokir/", views.staff_pokir_export, name="staff_pokir_export"),
     path("staf/opd/", views.staff_agencies, name="staff_agencies"),
 ]

@@ -11,9 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from aspirations.attachments import is_photo
 from aspirations.models import Aspiration
+from aspirations.sipd import sipd_missing
+from aspirations.stages import Stage
+from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, export_format, export_response
 from kk_portal.forms import filtered_rows
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
@@ -113,7 +119,9 @@ def agencies(request):
     )
     for row in rows:
         _link([row["routed"], row["budgeted"], row["realised"]], reverse("tracker:list"))
-    return render(request, "tracker/agencies.html", {"rows": rows, "public": True})
+    return render(
+        request, "tracker/agencies.html", {"rows": rows, "public": True, "representatives": []}
+    )
 
 
 @login_required
@@ -146,4 +154,74 @@ def staff_agencies(request):
             reverse("aspirations:list"),
             {"counted": "1"},
         )
-    return render(request, "tracker/agencies.html", {"rows": rows, "public": False})
+    return render(
+        request,
+        "tracker/agencies.html",
+        {
+            "rows": rows,
+            "public": False,
+            "representatives": Representative.objects.visible_to(request.user).order_by(
+                "full_name"
+            ),
+        },
+    )
+
+
+def _photos(aspiration):
+    return sum(1 for attachment in aspiration.attachments.all() if is_photo(attachment))
+
+
+def _missing(aspiration):
+    return "; ".join(
+        str(r.label) for r in sipd_missing(aspiration, list(aspiration.attachments.all()))
+    )
+
+
+#: The columns SIPD e-Pokir's entry form asks for, in its order, then what is missing.
+POKIR_COLUMNS = (
+    Column(gettext_lazy("KK Portal ID"), "pk", NUMBER),
+    Column(gettext_lazy("Proposal"), "title"),
+    Column(gettext_lazy("Problem"), "description"),
+    Column(gettext_lazy("Province"), lambda a: a.village.subdistrict.regency.province.name),
+    Column(gettext_lazy("Regency"), lambda a: a.village.subdistrict.regency.name),
+    Column(gettext_lazy("Subdistrict"), lambda a: a.village.subdistrict.name),
+    Column(gettext_lazy("Village code"), lambda a: a.village.code, CODE),
+    Column(gettext_lazy("Village"), lambda a: a.village.name),
+    Column(gettext_lazy("Hamlet"), "hamlet"),
+    Column(gettext_lazy("Urusan code"), lambda a: a.urusan.code if a.urusan else "", CODE),
+    Column(
+        gettext_lazy("Implementing agency (urusan)"), lambda a: a.urusan.name if a.urusan else ""
+    ),
+    Column(gettext_lazy("Volume"), "volume", NUMBER),
+    Column(gettext_lazy("Unit"), "volume_unit"),
+    Column(gettext_lazy("Estimated cost (Rp)"), "estimated_cost", MONEY),
+    Column(gettext_lazy("Photos"), _photos, NUMBER),
+    Column(gettext_lazy("Raised on"), "raised_on", DATE),
+    Column(gettext_lazy("Stage"), lambda a: a.get_stage_display()),
+    Column(gettext_lazy("Missing for SIPD"), _missing),
+)
+
+
+@login_required
+@require_GET
+def staff_pokir_export(request, pk):
+    """The Pokir items of a representative (aspirations the user sees, heard by them, that
+    went through Pokir, each need once) in SIPD e-Pokir's columns, XLSX or ``?format=csv``;
+    404 for a representative outside the user's scope."""
+    person = get_visible_or_404(Representative, request.user, pk=pk)
+    rows = (
+        Aspiration.objects.visible_to(request.user)
+        .counted()
+        .heard_by(person.pk)
+        .went_through(Stage.POKIR)
+        .select_related("village__subdistrict__regency__province", "urusan")
+        .prefetch_related("attachments")
+        .order_by("village__code", "raised_on", "pk")
+    )
+    return export_response(
+        rows,
+        POKIR_COLUMNS,
+        filename=f"pokir-{slugify(person.full_name)}",
+        fmt=export_format(request),
+        title="Pokir",
+    )

@@ -16,6 +16,11 @@ ACCESS = {
         "302  405  405  405  405  405  405  405",  # POST
         args=("reses.Representative",),
     ),
+    "tracker:staff_pokir_export": Access(
+        "302  200  404  200  404  200  200  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+        args=("reses.Representative",),
+    ),
     "tracker:staff_agencies": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  405  405  405  405  405  405  405",  # POST

@@ -14,7 +14,7 @@ from aspirations.services import aspiration_link_duplicate, aspiration_move
 from aspirations.stages import Stage
 from aspirations.topics import PROTECTION_SLUG
 from tests import factories as f
-from tests.helpers import same_queries_with_more_rows
+from tests.helpers import same_queries_with_more_rows, xlsx_rows
 from tracker import figures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -333,3 +333,27 @@ def test_public_scorecard_of_a_representative_with_no_public_aspirations(anonymo
 
     assert [fig.count for fig in response.context["card"].figures] == [0] * 8
     assert Aspiration.objects.public().count() == 0
+
+
+def test_pokir_export_lists_the_representatives_pokir_items_in_sipd_columns(dprd, world, tracked):
+    response = dprd.get(reverse("tracker:staff_pokir_export", args=[world.representative.pk]))
+
+    rows = [[cell.value for cell in row] for row in xlsx_rows(response)]
+    assert rows[0][:3] == ["KK Portal ID", "Proposal", "Problem"]
+    assert rows[0][-1] == "Missing for SIPD"
+    assert [row[1] for row in rows[1:]] == ["Sumur bor Dusun Satu"]
+    assert rows[1][-1] == (
+        "Address down to the village and hamlet; Photo of the site; Volume with its unit; "
+        "Estimated cost"
+    )
+
+
+def test_pokir_export_leaves_out_a_linked_duplicate(dprd, world, tracked):
+    again = f.AspirationFactory(
+        group=world.group_a1, title="Sumur bor dusun satu", representative=world.representative
+    )
+    walk(again, Stage.POKIR)
+    aspiration_link_duplicate(again, same_as=tracked["public"], actor=None)
+    response = dprd.get(reverse("tracker:staff_pokir_export", args=[world.representative.pk]))
+
+    assert [row[1].value for row in xlsx_rows(response)[1:]] == ["Sumur bor Dusun Satu"]
