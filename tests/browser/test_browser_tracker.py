@@ -1,0 +1,59 @@
+"""The public tracker on a 360 px phone, without signing in: the regencies' funnel, the list
+of a regency, one aspiration's way and a representative's scorecard, none wider than the
+screen."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from aspirations.services import aspiration_move
+from aspirations.stages import Stage
+from tests import factories as f
+
+pytestmark = pytest.mark.browser
+
+
+def _width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_browser_public_tracker_fits_360_pixels_without_login(phone, shot, world):
+    aspiration = f.AspirationFactory(
+        group=world.group_a1,
+        title="Sumur bor dan pipa air bersih untuk Dusun Satu",
+        is_public=True,
+        representative=world.representative,
+    )
+    day = datetime.date(2024, 9, 2)
+    for stage in (Stage.POKIR, Stage.PLANNED, Stage.BUDGETED):
+        extra = (
+            {"amount": Decimal("250000000"), "fiscal_year": 2025, "fund_source": "apbd_kabkota"}
+            if stage == Stage.BUDGETED
+            else {}
+        )
+        aspiration_move(aspiration, to=stage, actor=None, occurred_on=day, **extra)
+        day += datetime.timedelta(days=40)
+    f.AspirationFactory(group=world.group_a2, title="Lampu jalan lorong", is_public=True)
+    page = phone()
+
+    page.goto("/publik/")
+    assert page.locator("h1").inner_text() == "Apa yang terjadi dengan aspirasi"
+    assert _width(page) <= 360
+    shot(page, "tracker-index-360")
+
+    page.click("h2 a")
+    assert page.locator(".rows li").count() == 2
+    assert _width(page) <= 360
+    shot(page, "tracker-list-360")
+
+    page.click("text=Sumur bor dan pipa air bersih untuk Dusun Satu")
+    assert "Rp 250.000.000" in page.locator("main").inner_text()
+    assert page.locator(".timeline li").count() == 3
+    assert _width(page) <= 360
+    shot(page, "tracker-detail-360")
+
+    page.goto(f"/publik/wakil/{world.representative.pk}/")
+    assert page.locator("td.num a").first.inner_text() == "1"
+    assert _width(page) <= 360
+    shot(page, "tracker-representative-360")
