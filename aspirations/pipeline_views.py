@@ -143,6 +143,25 @@ def aspiration_carry_over_view(request, pk):
 
 
 @login_required
+@require_POST
+def aspiration_set_public_view(request, pk):
+    """Show or hide the aspiration on the public tracker (``?public=1`` or ``0`` in the
+    POST body), after the page's confirmation."""
+    aspiration = _movable_aspiration(request, pk)
+    public = request.POST.get("public") == "1"
+    try:
+        services.aspiration_set_public(aspiration, public=public, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Shown on the public tracker.") if public else _("Hidden from the public tracker."),
+        )
+    return redirect(aspiration)
+
+
+@login_required
 def stuck(request):
     """Open aspirations per stage, oldest move first, with the days since their last move.
 

@@ -36,6 +36,7 @@ from aspirations.models import (
 )
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
+from aspirations.topics import PROTECTION_SLUG
 from kk_portal.zones import today_in
 
 
@@ -484,6 +485,25 @@ def aspiration_delete(aspiration, *, actor):
         _will_change(locked.pk)
         locked._history_user = actor
         locked.delete()
+
+
+def aspiration_set_public(aspiration, *, public, actor):
+    """Show (``public=True``) or hide ``aspiration`` on the public tracker
+    (``AspirationQuerySet.public``). The page asks the officer to confirm first; the change
+    is kept in the aspiration's history. Raises ``ValidationError`` when asked to publish an
+    aspiration about protection of women and children, which the tracker never shows.
+    Returns ``aspiration``, saved."""
+    if public and aspiration.topic.slug == PROTECTION_SLUG:
+        raise ValidationError(
+            _("Aspirations about protection of women and children are never made public.")
+        )
+    with transaction.atomic():
+        locked = _lock(aspiration)
+        locked.is_public = public
+        locked._history_user = actor
+        locked.save(update_fields=["is_public", "updated_at"])
+    aspiration.refresh_from_db()
+    return aspiration
 
 
 def aspiration_link_duplicate(aspiration, *, same_as, actor, occurred_on=None):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/move/", pipeline_views.aspiration_move_view, name="move"),
     path("<int:pk>/correct/", pipeline_views.aspiration_correct_view, name="correct"),
     path("<int:pk>/carry-over/", pipeline_views.aspiration_carry_over_view, name="carry_over"),
+    path("<int:pk>/public/", pipeline_views.aspiration_set_public_view, name="set_public"),
     path("stuck/", pipeline_views.stuck, name="stuck"),
     path("musrenbang/", musrenbang_views.musrenbang_list, name="musrenbang_list"),
     path("musrenbang/new/", musrenbang_views.musrenbang_create, name="musrenbang_create"),

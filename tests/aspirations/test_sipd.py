@@ -94,3 +94,34 @@ def test_edit_form_records_hamlet_volume_and_cost_typed_the_indonesian_way(offic
         Decimal("150000000.00"),
     )
     assert "Rp 150.000.000" in officer.get(saved.get_absolute_url()).content.decode()
+
+
+def test_officer_shows_an_aspiration_on_the_public_tracker_after_confirming(officer, world):
+    aspiration = f.AspirationFactory(group=world.group_a1)
+    page = officer.get(aspiration.get_absolute_url()).content.decode()
+
+    response = officer.post(
+        reverse("aspirations:set_public", args=[aspiration.pk]), {"public": "1"}
+    )
+
+    assert "Show this aspiration on the public tracker?" in page
+    assert response.status_code == 302
+    assert Aspiration.objects.get(pk=aspiration.pk).is_public is True
+    assert officer.get(reverse("tracker:detail", args=[aspiration.pk])).status_code == 200
+    officer.post(reverse("aspirations:set_public", args=[aspiration.pk]), {"public": "0"})
+    assert Aspiration.objects.get(pk=aspiration.pk).is_public is False
+
+
+def test_an_aspiration_about_protection_is_never_made_public(officer, world):
+    aspiration = f.AspirationFactory(
+        group=world.group_a1,
+        topic=f.TopicFactory(slug="women-children-protection", name="Perlindungan"),
+    )
+
+    officer.post(reverse("aspirations:set_public", args=[aspiration.pk]), {"public": "1"})
+
+    assert Aspiration.objects.get(pk=aspiration.pk).is_public is False
+    assert (
+        "Show on the public tracker"
+        not in officer.get(aspiration.get_absolute_url()).content.decode()
+    )
