@@ -8,6 +8,7 @@ staff pages from ``Aspiration.objects.visible_to(user).counted()``. Figures come
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,8 +46,10 @@ def index(request):
         "tracker/index.html",
         {
             "regencies": figures.cached("regencies", lambda: figures.by_regency(rows)),
+            # Addressed by a public aspiration or heard one at a reses meeting.
             "representatives": Representative.objects.filter(
-                pk__in=rows.order_by().values("representative")
+                Q(pk__in=rows.order_by().values("representative"))
+                | Q(pk__in=rows.order_by().values("agenda_items__meeting__representative"))
             ).order_by("full_name"),
         },
     )

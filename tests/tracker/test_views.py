@@ -357,3 +357,26 @@ def test_pokir_export_leaves_out_a_linked_duplicate(dprd, world, tracked):
     response = dprd.get(reverse("tracker:staff_pokir_export", args=[world.representative.pk]))
 
     assert [row[1].value for row in xlsx_rows(response)[1:]] == ["Sumur bor Dusun Satu"]
+
+
+def test_public_detail_queries_do_not_grow_with_its_events(
+    anonymous, world, tracked, django_assert_num_queries
+):
+    aspiration = f.AspirationFactory(group=world.group_a1, title="Pipa air", is_public=True)
+    walk(aspiration, Stage.CONVEYED)
+    url = reverse("tracker:detail", args=[aspiration.pk])
+
+    same_queries_with_more_rows(
+        anonymous,
+        url,
+        lambda: walk(
+            aspiration, Stage.MUSRENBANG_DESA, Stage.PLANNED, start=datetime.date(2024, 11, 1)
+        ),
+        django_assert_num_queries,
+    )
+
+
+def test_index_lists_representatives_addressed_or_hearing_at_reses(anonymous, world, tracked):
+    response = anonymous.get(reverse("tracker:index"))
+
+    assert [r.full_name for r in response.context["representatives"]] == ["Hj. Andi Rahmawati"]
