@@ -165,7 +165,7 @@ class AspirationCreateForm(SubmissionTokenMixin, AspirationForm):
             (
                 str(row.pk),
                 format_html(
-                    '{} <a href="{}">{}</a> <span class="muted">({}, {}, {})</span>',
+                    '<span>{} <a href="{}">{}</a> <span class="muted">({}, {}, {})</span></span>',
                     _("The same need as"),
                     row.get_absolute_url(),
                     row.title,

@@ -57,3 +57,31 @@ def test_browser_public_tracker_fits_360_pixels_without_login(phone, shot, world
     assert page.locator("td.num a").first.inner_text() == "1"
     assert _width(page) <= 360
     shot(page, "tracker-representative-360")
+
+
+def test_browser_duplicate_guard_asks_before_saving_on_a_phone(phone, shot, world):
+    f.UserFactory(username="ketua-mawar", role="officer", group=world.group_a1)
+    topic = f.TopicFactory()
+    first = f.AspirationFactory(
+        group=world.group_a1, title="Perbaikan jalan tani Dusun 2", topic=topic
+    )
+    page = phone()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "ketua-mawar")
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/")
+
+    page.goto("/aspirations/new/")
+    page.fill("input[name=title]", "perbaikan Jalan Tani di dusun 2")
+    page.select_option("select[name=topic]", str(topic.pk))
+    page.select_option("select[name=channel]", "message")
+    page.click("form.form button[type=submit]")
+
+    assert "Kebutuhan yang sama dengan" in page.locator("main").inner_text()
+    assert _width(page) <= 360
+    shot(page, "tracker-duplicate-guard-360")
+    page.check(f"input[name=same_need][value='{first.pk}']")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/aspirations/*/")
+    assert "Perbaikan jalan tani Dusun 2" in page.locator("main").inner_text()
