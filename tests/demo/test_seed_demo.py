@@ -1,6 +1,8 @@
 """seed_demo: the programme's proportions, every stage, consistent timelines, one user per role,
 determinism and a safe second run."""
 
+import html
+import re
 from io import StringIO
 
 import pytest
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from aspirations.stages import Stage
+from aspirations.topics import PROTECTION_SLUG
 from assistance.models import AssistanceCase, CaseStep, Kind, Status, StepKind
 from demo.management.commands.seed_demo import KNOWN_DUPLICATE, REFERENCE_DATE
 from groups.models import ConstituentGroup
@@ -252,3 +255,68 @@ def test_seed_demo_known_duplicate_is_suggested_by_the_duplicate_guard(demo, cli
         "Perbaikan jalan tani Dusun 2",
         "perbaikan Jalan Tani di dusun 2",
     ]
+
+
+def _public_urls():
+    """Every public page of the tracker over the demo: the index, the agencies, every page
+    of the list, every public aspiration and every representative's scorecard."""
+    public = Aspiration.objects.public()
+    pages = -(-public.count() // 25)
+    return [
+        reverse("tracker:index"),
+        reverse("tracker:agencies"),
+        *(f"{reverse('tracker:list')}?page={n}" for n in range(1, pages + 1)),
+        *(reverse("tracker:detail", args=[pk]) for pk in public.values_list("pk", flat=True)),
+        *(
+            reverse("tracker:representative", args=[pk])
+            for pk in Representative.objects.values_list("pk", flat=True)
+        ),
+    ]
+
+
+def test_seed_demo_public_pages_show_no_member_case_or_protection_text(demo, client):
+    representatives = set(Representative.objects.values_list("full_name", flat=True))
+    names = {
+        name
+        for name in [
+            *Member.objects.values_list("full_name", flat=True),
+            *AssistanceCase.objects.exclude(person_name="").values_list("person_name", flat=True),
+        ]
+        if name and name not in representatives
+    }
+    numbers = {
+        value
+        for value in [
+            *Member.objects.exclude(nik=None).values_list("nik", flat=True),
+            *Member.objects.exclude(phone="").values_list("phone", flat=True),
+            *AssistanceCase.objects.exclude(person_phone="").values_list("person_phone", flat=True),
+        ]
+        if value
+    }
+    protection = set(
+        Aspiration.objects.filter(topic__slug=PROTECTION_SLUG).values_list("title", flat=True)
+    ) | {"Perlindungan perempuan dan anak"}
+    name_pattern = re.compile(
+        r"(?<!\w)("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+    urls = _public_urls()
+
+    leaks = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = html.unescape(response.content.decode())
+        # Representatives are public officials, shown by name; a member's single name may be
+        # part of one ("Elisabeth" in "Elisabeth Rumbiak"): their names are taken out first.
+        for representative in representatives:
+            text = text.replace(representative, "")
+        found = set(name_pattern.findall(text))
+        found |= {n for n in numbers | protection if n in text}
+        if found:
+            leaks[url] = sorted(found)
+
+    assert leaks == {}
+    assert len(urls) > 20
+    assert Aspiration.objects.public().count() > 10
