@@ -17,7 +17,8 @@ Representative = Aspiration._meta.get_field("representative").related_model
 class PublicAspirationFilter(django_filters.FilterSet):
     """Regency or province (``region``, a Kemendagri code), village, topic, stage, and the
     scorecards' drill-downs: reached, went through, heard by, urusan, benefits. Choices of
-    villages come from the public rows; an unknown region code gives an empty list."""
+    villages come from the public rows of the chosen regency; an unknown region code gives an
+    empty list."""
 
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
@@ -54,11 +55,17 @@ class PublicAspirationFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         rows = self.queryset.order_by()
         region = region_by_code(self.data.get("region"))
+        villages = Village.objects.filter(pk__in=rows.values("village")).order_by("name")
         if region is not None:
-            rows = rows.filter(region_q(region))
-        self.filters["village"].queryset = Village.objects.filter(
-            pk__in=rows.values("village")
-        ).order_by("name")
+            villages = villages.filter(region_q(region, "subdistrict__regency"))
+        else:
+            # Without a regency only the village asked for (a link from an aspiration's
+            # page) is offered: every village with a public aspiration would weigh too much.
+            chosen = str(self.data.get("village") or "")
+            villages = villages.filter(pk=chosen) if chosen.isdigit() else villages.none()
+        self.filters["village"].queryset = villages
+        if region is None:
+            self.form.fields["village"].empty_label = _("(choose a regency first)")
 
     def filter_region(self, queryset, name, value):
         region = region_by_code(value)

@@ -380,3 +380,16 @@ def test_index_lists_representatives_addressed_or_hearing_at_reses(anonymous, wo
     response = anonymous.get(reverse("tracker:index"))
 
     assert [r.full_name for r in response.context["representatives"]] == ["Hj. Andi Rahmawati"]
+
+
+def test_public_list_offers_villages_of_the_chosen_regency_only(anonymous, world, tracked):
+    f.AspirationFactory(group=world.group_b1, title="Talud pantai", is_public=True)
+    listing = reverse("tracker:list")
+
+    everywhere = anonymous.get(listing).context["filter"].form.fields["village"]
+    in_a = anonymous.get(listing, {"region": world.regency_a.code}).context["filter"]
+    one = anonymous.get(listing, {"village": world.village_b1.pk})
+
+    assert list(everywhere.queryset) == []
+    assert list(in_a.form.fields["village"].queryset) == [world.village_a1]
+    assert [a.title for a in one.context["page_obj"]] == ["Talud pantai"]
