@@ -62,6 +62,17 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+#: SQLite writers queue instead of failing with "database is locked": every transaction
+#: takes the write lock when it begins (a deferred one that reads first cannot wait for it
+#: later), a writer waits up to 20 seconds for the lock, and WAL lets pages be read while a
+#: form is being saved. Two taps on "Simpan" racing then end on one row (``create_once``).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
+
+
 def env_database(name="DATABASE_URL"):
     """Parse ``DATABASE_URL`` into a ``DATABASES['default']`` dict.
 
@@ -70,7 +81,11 @@ def env_database(name="DATABASE_URL"):
     """
     raw = os.environ.get(name, "").strip()
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
@@ -82,6 +97,8 @@ def env_database(name="DATABASE_URL"):
         raise ImproperlyConfigured(f"{name} cannot be read: {exc}") from None
     if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} names no database: {raw!r}.")
+    if config["ENGINE"].endswith("sqlite3"):
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
 

@@ -126,6 +126,19 @@ def test_settings_database_url_unset_means_sqlite_file():
     assert result.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
 
 
+@pytest.mark.parametrize("url", ["", "sqlite:////tmp/kk.sqlite3"])
+def test_settings_sqlite_writers_wait_for_the_lock(url):
+    result = run(
+        IMPORT_SETTINGS + "; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['transaction_mode'], o['timeout'], o['init_command'])",
+        DEBUG="1",
+        DATABASE_URL=url,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["IMMEDIATE", "20", "PRAGMA", "journal_mode=WAL;"]
+
+
 def test_settings_database_url_postgres_uses_psycopg():
     result = run(
         IMPORT_SETTINGS + "; d = settings.DATABASES['default']; "
