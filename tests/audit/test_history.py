@@ -1,8 +1,14 @@
 """Edit histories as the member page shows them (``audit.history``): who changed what,
 when, old and new values; deleted with the personal data when consent is withdrawn."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
+
+from members.models import Member
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +66,24 @@ def test_member_edit_shows_who_when_old_and_new(officer, facilitator, member):
     assert "Alamat: “RT 003” → “RT 004”" in page
     assert "diubah oleh Siti" in page
     assert "Dibuat" in page
+
+
+def test_member_made_before_history_first_edit_shows_old_and_new(officer, world):
+    # bulk_create writes no history: the member stands as one made before it was kept.
+    [member] = Member.objects.bulk_create(
+        [f.MemberFactory.build(group=world.group_a1, address="RT 003", nik=None)]
+    )
+    baseline = importlib.import_module("members.migrations.0003_member_history_baseline")
+    baseline.add_baselines(apps, None)
+
+    officer.post(
+        reverse("members:edit", args=[member.pk]),
+        _member_form(member, address="RT 004", consent="on"),
+    )
+    page = officer.get(reverse("members:detail", args=[member.pk])).text
+
+    assert "Alamat: “RT 003” → “RT 004”" in page
+    assert "nilai sebelumnya tidak tersimpan" not in page
 
 
 def test_member_anonymised_history_keeps_no_old_values(officer, member):

@@ -69,6 +69,12 @@ def test_seed_demo_members_mostly_women_and_chairs_women(demo):
     assert 20 * GROUPS <= members.count() <= 30 * GROUPS
 
 
+def test_seed_demo_every_member_has_her_first_history_row(demo):
+    kept = Member.history.filter(history_type="+").values("id").distinct().count()
+
+    assert kept == Member.objects.count() > 0
+
+
 def test_seed_demo_names_include_single_names_titles_and_apostrophes(demo):
     names = list(Member.objects.values_list("full_name", flat=True))
 

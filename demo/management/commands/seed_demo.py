@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
+from simple_history.utils import bulk_create_with_history
 
 from aspirations.models import (
     AddressedLevel,
@@ -442,7 +443,8 @@ class DemoBuilder:
                         consent_given_on=max(joined, datetime.date(2024, 1, 15)),
                     )
                 )
-        Member.objects.bulk_create(members, batch_size=500)
+        # With their first history row, so that a member's first edit shows old and new.
+        bulk_create_with_history(members, Member, batch_size=500)
         return members
 
     # Representatives and meetings -----------------------------------------------------------
