@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,20 +112,54 @@ def _store_files(case, uploads, actor, step=None):
         services.case_document_add(case, actor=actor, upload=upload, step=step)
 
 
+#: Session key of the name searched on the case list. A survivor's name typed there must
+#: not reach a URL (server log, browser history, pagination and export links), so the
+#: search is posted and kept in the session; a ``q`` in the query string is ignored.
+CASE_SEARCH = "assistance_case_search"
+
+
+def _case_filter(request):
+    """``CaseFilter`` bound to the query string's filters and the session's name search."""
+    data = request.GET.copy()
+    data.pop("q", None)
+    search = request.session.get(CASE_SEARCH, "")
+    if search:
+        data["q"] = search
+    cases = visible_cases(request.user).select_related("group", "person_village", "member")
+    filterset = CaseFilter(data, queryset=cases, user=request.user, today=timezone.localdate())
+    refuse_foreign_choices(filterset.form, ["group"])
+    return filterset
+
+
+def _case_search_post(request):
+    """Keep the posted name search in the session (``clear`` drops it) and redirect to the
+    list with the same filters, on its first page."""
+    search = "" if "clear" in request.POST else request.POST.get("q", "").strip()[:100]
+    if search:
+        request.session[CASE_SEARCH] = search
+    else:
+        request.session.pop(CASE_SEARCH, None)
+    query = request.GET.copy()
+    for name in ("q", "page"):
+        query.pop(name, None)
+    url = reverse("assistance:list")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
 @login_required
 def case_list(request):
-    """The cases the user sees, filtered (``CaseFilter``) and paginated."""
-    cases = visible_cases(request.user).select_related("group", "person_village", "member")
-    filterset = CaseFilter(
-        request.GET, queryset=cases, user=request.user, today=timezone.localdate()
-    )
-    refuse_foreign_choices(filterset.form, ["group"])
+    """The cases the user sees, filtered (``CaseFilter``) and paginated. A POST sets or
+    clears the name search (``CASE_SEARCH``) and redirects here."""
+    filterset = _case_filter(request)
+    if request.method == "POST":
+        return _case_search_post(request)
     page = paginate(request, filtered_rows(filterset))
     return render(
         request,
         "assistance/case_list.html",
         {
             "filter": filterset,
+            "search": request.session.get(CASE_SEARCH, ""),
             "page_obj": page,
             "today": timezone.localdate(),
             "can_add": writable(request.user, "change", ConstituentGroup).exists(),
@@ -172,13 +207,9 @@ CASE_COLUMNS = (
 def case_export(request):
     """The case list as XLSX (default) or CSV: the list's scope and filters exactly, logged
     with the user's scope, the filters and the number of rows."""
-    cases = visible_cases(request.user).select_related("group", "person_village", "member")
-    filterset = CaseFilter(
-        request.GET, queryset=cases, user=request.user, today=timezone.localdate()
-    )
-    refuse_foreign_choices(filterset.form, ["group"])
+    filterset = _case_filter(request)
     rows = filtered_rows(filterset)
-    log_export(request, Action.CASE_EXPORT, rows.count())
+    log_export(request, Action.CASE_EXPORT, rows.count(), filterset=filterset)
     return export_response(
         rows.iterator(chunk_size=2000),
         CASE_COLUMNS,

@@ -17,16 +17,17 @@ FREE_TEXT_FILTERS = ("q",)
 IGNORED_PARAMETERS = ("page", "format")
 
 
-def filters_text(query):
+def filters_text(query, applied=None):
     """The filters of ``query`` (a ``QueryDict``) as the log keeps them.
 
     ``?kind=violence&q=Maria&page=2`` gives ``"kind=violence&q=*"``: a searched name or
     phone is personal data itself, so only the fact of a search is kept; empty values,
-    the page and the format are left out. Cut to the column's 500 characters.
+    the page and the format are left out, and so is any key not in ``applied`` (the names
+    of the filters a ``FilterSet`` has) when it is given. Cut to the column's 500 characters.
     """
     pairs = []
     for key, values in sorted(query.lists()):
-        if key in IGNORED_PARAMETERS:
+        if key in IGNORED_PARAMETERS or (applied is not None and key not in applied):
             continue
         for value in values:
             if value == "":
@@ -68,9 +69,12 @@ def access_log_add(
     )
 
 
-def log_export(request, action, rows):
+def log_export(request, action, rows, *, filterset):
     """Log an export of ``rows`` rows by the request's user, with their scope and the
-    request's filters. Returns the ``AccessLog`` row."""
+    filters ``filterset`` (the bound ``django_filters.FilterSet`` of the export) applied —
+    not other parameters of the request, which changed nothing. Returns the ``AccessLog``
+    row."""
+    filters = filters_text(filterset.data, applied=filterset.filters)
     group, regency, label = scope_of(request.user)
     return access_log_add(
         user=request.user,
@@ -79,7 +83,7 @@ def log_export(request, action, rows):
         regency=regency,
         rows=rows,
         scope=label,
-        filters=filters_text(request.GET),
+        filters=filters,
     )
 
 

@@ -159,5 +159,5 @@ def member_export(request):
     rows = visible_members(request.user).select_related("group")
     filterset = MemberFilter(request.GET, queryset=rows, user=request.user)
     exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    log_export(request, Action.MEMBER_EXPORT, exported.count())
+    log_export(request, Action.MEMBER_EXPORT, exported.count(), filterset=filterset)
     return export_list(request, filterset, EXPORT_COLUMNS, filename="anggota", title=_("Members"))

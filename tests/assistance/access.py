@@ -25,9 +25,10 @@ _WRITE = Access(
 
 ACCESS = {
     #    anon off  offB fac  facB prog dprd admin
+    # A POST sets the name search and redirects to the list.
     "assistance:list": Access(
         "302  200  200  200  200  404  404  200",  # GET
-        "302  200  200  200  200  404  404  200",  # POST
+        "302  302  302  302  302  404  404  302",  # POST
     ),
     "assistance:export": Access(
         "302  200  200  200  200  404  404  200",  # GET
