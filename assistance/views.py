@@ -107,6 +107,24 @@ def _apply(form, action):
         return None
 
 
+def _saved(request, case, message):
+    """Redirect after ``case`` was saved, with the success ``message``: to the case, or to
+    the list when the user is outside its circle now (an administrator who opened a case
+    of violence for a group, an officer who handed one on), saying who sees it."""
+    messages.success(request, message)
+    if visible_cases(request.user).filter(pk=case.pk).exists():
+        return redirect(case)
+    messages.info(
+        request,
+        _(
+            "Case #%(id)s is confidential: only its handling officers and the regency "
+            "facilitator can see it."
+        )
+        % {"id": case.pk},
+    )
+    return redirect("assistance:list")
+
+
 def _store_files(case, uploads, actor, step=None):
     for upload in uploads:
         services.case_document_add(case, actor=actor, upload=upload, step=step)
@@ -260,11 +278,9 @@ def case_create(request):
                     ),
                 )
             return redirect("assistance:list")
-        if created:
-            messages.success(request, _("Case saved."))
-            return redirect(case)
         if case is not None:
-            return redirect(case_or_404(user, case.pk))
+            # A repeated tap is told the same as the first: its answer may be all they see.
+            return _saved(request, case, _("Case saved."))
     return render(request, "assistance/case_form.html", {"form": form, "case": None})
 
 
@@ -391,11 +407,7 @@ def case_handlers(request, pk):
                 occurred_on=today_in(case.group),
             ),
         ):
-            messages.success(request, _("The handling officers are saved."))
-            if case.confidential and request.user not in handlers and request.user.group_id:
-                # The officer handed the case on: it is no longer theirs to see.
-                return redirect("assistance:list")
-            return redirect(case)
+            return _saved(request, case, _("The handling officers are saved."))
     return render(request, "assistance/handlers_form.html", {"form": form, "case": case})
 
 

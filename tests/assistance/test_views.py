@@ -75,6 +75,25 @@ def test_create_officer_violence_case_title_and_message_name_no_one(officer, wor
     assert case.person_phone == "+6281234567890"
 
 
+def test_create_admin_outside_the_circle_lands_on_the_list_told_who_sees_it(
+    admin_client_, officer, world
+):
+    data = _form(world, group=world.group_a1.pk, handlers=[officer.user.pk])
+
+    response = admin_client_.post(reverse("assistance:create"), data, follow=True)
+    again = admin_client_.post(reverse("assistance:create"), data, follow=True)
+
+    case = AssistanceCase.objects.get()
+    assert response.redirect_chain == [(reverse("assistance:list"), 302)]
+    assert "Kasus disimpan." in response.text
+    assert (
+        f"Kasus #{case.pk} bersifat rahasia: hanya pengurus yang menanganinya dan fasilitator "
+        "kabupaten/kota yang dapat melihatnya." in response.text
+    )
+    assert again.redirect_chain == [(reverse("assistance:list"), 302)]
+    assert SECRET_NAME not in response.text
+
+
 def test_create_twice_with_same_token_makes_one_case(officer, world):
     data = _form(world)
 
@@ -423,6 +442,8 @@ def test_handlers_officer_hands_case_on_and_loses_it(officer, officer_same_group
     )
 
     assert response.url == reverse("assistance:list")
+    listed = officer.get(response.url).text
+    assert "hanya pengurus yang menanganinya dan fasilitator kabupaten/kota" in listed
     assert officer.get(confidential.get_absolute_url()).status_code == 404
     assert officer_same_group.get(confidential.get_absolute_url()).status_code == 200
 
