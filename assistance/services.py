@@ -591,11 +591,7 @@ def case_withdraw_consent(case, *, actor, occurred_on):
     with transaction.atomic():
         locked = _lock(case)
         _check_recordable(locked, closed_ok=True)
-        if occurred_on is None:
-            raise ValidationError({"occurred_on": _("Enter the date on which it happened.")})
-        _check_not_future(
-            locked.group, occurred_on, "occurred_on", _("The date cannot be in the future.")
-        )
+        _check_date(locked, occurred_on)
         for document in locked.documents.all():
             document.file.delete(save=False)
             if document.thumbnail:

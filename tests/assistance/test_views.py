@@ -458,6 +458,18 @@ def test_handlers_foreign_officer_id_404(facilitator, confidential, world):
     assert response.status_code == 404
 
 
+def test_consent_withdrawn_before_the_case_opened_refused_beside_the_date(officer, confidential):
+    url = reverse("assistance:consent", args=[confidential.pk])
+    before = confidential.opened_on - DAY
+
+    response = officer.post(url, {"occurred_on": before.isoformat(), "confirm": "on"})
+
+    assert response.status_code == 200
+    assert "Tanggal tidak boleh sebelum kasus dibuka" in response.text
+    confidential.refresh_from_db()
+    assert (confidential.is_anonymous, confidential.person_name) == (False, SECRET_NAME)
+
+
 def test_consent_withdrawn_needs_tick_then_anonymises(officer, confidential, world):
     url = reverse("assistance:consent", args=[confidential.pk])
 
