@@ -247,7 +247,13 @@ class Member(models.Model):
         position and dates so that counts stay right. Saves the row.
 
         The edit history held the old names, NIK and phone numbers: it is deleted, and the
-        save leaves one record saying when the member was anonymised and by whom."""
+        save leaves one record saying when the member was anonymised and by whom.
+
+        Her cases of assistance are not changed beyond losing her name (they show the
+        member as anonymised): a case is recorded on its own consent, asked and dated for
+        that case, and withdrawing it anonymises the case (``case_withdraw_consent``), as
+        the issue's consent rules and DESIGN.md (assistance) say. Withdrawing consent to
+        the member register does not withdraw it from a case she asked help for."""
         self.full_name = ""
         self.nik = None
         self.phone = ""

@@ -458,6 +458,21 @@ def test_handlers_foreign_officer_id_404(facilitator, confidential, world):
     assert response.status_code == 404
 
 
+def test_member_anonymised_her_case_names_her_once_and_keeps_its_own_consent(officer, world):
+    member = f.MemberFactory(group=world.group_a1, full_name="Wa Ode Sitti")
+    case = f.AssistanceCaseFactory(
+        group=world.group_a1, member=member, person_name="", description="Butuh KTP."
+    )
+    officer.post(reverse("members:anonymise", args=[member.pk]))
+
+    page = officer.get(case.get_absolute_url()).text
+
+    assert "Wa Ode" not in page
+    assert "(anggota, data pribadi sudah dihapus)" in page
+    assert "(anggota, data pribadi sudah dihapus) <span" not in page
+    assert "Butuh KTP." in page
+
+
 def test_consent_withdrawn_before_the_case_opened_refused_beside_the_date(officer, confidential):
     url = reverse("assistance:consent", args=[confidential.pk])
     before = confidential.opened_on - DAY
