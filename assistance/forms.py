@@ -173,8 +173,16 @@ class CaseForm(SubmissionTokenMixin, PersonFieldsMixin, forms.ModelForm):
         consent = cleaned.get("consent")
         if consent and consent != NO_CONSENT and not cleaned.get("consent_given_on"):
             self.add_error("consent_given_on", _("Enter the date consent was given."))
+        typed_name = (cleaned.get("person_name") or "").strip()
+        if cleaned.get("member") and typed_name:
+            # The service takes a member's name from her record: a typed one would be lost.
+            self.add_error(
+                "person_name",
+                _("A member is chosen: leave the name empty, or choose no member."),
+            )
         if consent and consent != NO_CONSENT and not cleaned.get("member"):
-            if not (cleaned.get("person_name") or "").strip():
+            # A name refused already (too long) has its own message.
+            if not typed_name and "person_name" not in self.errors:
                 self.add_error(
                     "person_name", _("Choose the member, or write the name of the person helped.")
                 )

@@ -94,6 +94,27 @@ def test_create_admin_outside_the_circle_lands_on_the_list_told_who_sees_it(
     assert SECRET_NAME not in response.text
 
 
+def test_create_name_too_long_gets_only_the_length_message(officer, world):
+    response = officer.post(reverse("assistance:create"), _form(world, person_name="A" * 151))
+
+    assert response.status_code == 200
+    assert "paling banyak 150 karakter" in response.text
+    assert "tulis nama orang yang dibantu" not in response.text
+    assert not AssistanceCase.objects.exists()
+
+
+def test_create_member_and_typed_name_refused_beside_the_name(officer, world):
+    member = f.MemberFactory(group=world.group_a1, full_name="Wa Ode Sitti")
+
+    response = officer.post(
+        reverse("assistance:create"), _form(world, member=member.pk, person_name="Maria")
+    )
+
+    assert response.status_code == 200
+    assert "Anggota sudah dipilih: kosongkan nama, atau jangan pilih anggota." in response.text
+    assert not AssistanceCase.objects.exists()
+
+
 def test_create_twice_with_same_token_makes_one_case(officer, world):
     data = _form(world)
 
