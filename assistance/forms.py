@@ -45,6 +45,18 @@ class OfficerChoiceField(forms.ModelMultipleChoiceField):
         return f"{name} ({user.username}) — {user.group}"
 
 
+def member_choice_label(member):
+    """A member as the member picker lists her: the name, then the birth year and the last
+    four NIK digits where known, so that two members of one name can be told apart (never
+    the whole NIK)."""
+    parts = [str(member)]
+    if member.birth_year:
+        parts.append(_("born %(year)s") % {"year": member.birth_year})
+    if member.nik:
+        parts.append(_("NIK …%(digits)s") % {"digits": member.nik[-4:]})
+    return " · ".join(parts)
+
+
 class PersonFieldsMixin(forms.Form):
     """The person helped: a member of the group, or a person entered for the case."""
 
@@ -149,6 +161,7 @@ class CaseForm(SubmissionTokenMixin, PersonFieldsMixin, forms.ModelForm):
             .select_related("group")
         )
         self.fields["member"].help_text = _("Leave empty for someone who is not a member.")
+        self.fields["member"].label_from_instance = member_choice_label
         handlers = (
             get_user_model()
             .objects.filter(role=Role.OFFICER, is_active=True, group__in=group_ids)

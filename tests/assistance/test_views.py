@@ -115,6 +115,19 @@ def test_create_member_and_typed_name_refused_beside_the_name(officer, world):
     assert not AssistanceCase.objects.exists()
 
 
+def test_create_member_picker_tells_two_of_one_name_apart(officer, world):
+    f.MemberFactory(
+        group=world.group_a1, full_name="Maria Goreti", birth_year=1980, nik="5301014506800123"
+    )
+    f.MemberFactory(group=world.group_a1, full_name="Maria Goreti", birth_year=1995, nik=None)
+
+    page = officer.get(reverse("assistance:create")).text
+
+    assert "Maria Goreti · lahir 1980 · NIK …0123</option>" in page
+    assert "Maria Goreti · lahir 1995</option>" in page
+    assert "5301014506800123" not in page
+
+
 def test_create_twice_with_same_token_makes_one_case(officer, world):
     data = _form(world)
 
