@@ -102,9 +102,10 @@ def representative(request, pk):
     card = figures.cached(
         f"representative:{pk}",
         lambda: figures.representative_scorecard(
-            Aspiration.objects.public(), person, meetings_until=timezone.now()
+            Aspiration.objects.public(), person, held_until=timezone.localdate()
         ),
     )
+    # Meetings are not linked: the reses meeting list is behind login.
     _link(card.figures, reverse("tracker:list"))
     return render(
         request,
@@ -136,9 +137,10 @@ def staff_representative(request, pk):
     card = figures.representative_scorecard(
         Aspiration.objects.visible_to(request.user).counted(),
         person,
-        meetings_until=timezone.now(),
+        held_until=timezone.localdate(),
     )
     _link(card.figures, reverse("aspirations:list"), {"counted": "1"})
+    _link([card.meetings_held, *card.meetings], reverse("reses:meeting_list"))
     return render(
         request,
         "tracker/representative.html",
