@@ -29,7 +29,7 @@ from aspirations.models import (
 from aspirations.stages import FUNNEL_STEPS, Stage
 from dashboards.figures import funnel_columns
 from groups.models import Regency
-from reses.models import AgendaItem, ResesMeeting
+from reses.models import AgendaItem
 
 #: Seconds the public figures are kept in the cache (``cached``): edits show within this.
 CACHE_SECONDS = 600
@@ -118,12 +118,14 @@ def _share(part, whole):
     return round(100 * part / whole) if whole else None
 
 
-def representative_scorecard(rows, representative, *, held_until):
+def representative_scorecard(rows, representative, *, meetings, held_until):
     """The ``Scorecard`` of ``representative`` over the aspirations ``rows``: those heard at
     their reses or addressed to them (``heard_by``), how many went through Pokir, were
     planned, budgeted (Rupiah of their budget outcomes) and realised (Rupiah realised), and
     the share for women, the poor and people with disability, and those answered at their
-    reses (``responded_by``, a response recorded). Meetings held are those on or before
+    reses (``responded_by``, a response recorded). Meetings held are those of ``meetings``
+    (a ``ResesMeeting`` QuerySet: ``visible_to(user)`` for staff, so the count matches the
+    meeting list it links to) on or before
     local day ``held_until`` (a date, usually today), counted by term year
     (``ResesMeetingQuerySet.held_by_term_year``); their ``params`` are the reses meeting
     list's filters. Median days run from the first reses meeting of the representative
@@ -199,7 +201,7 @@ def representative_scorecard(rows, representative, *, held_until):
             count,
             {"representative": pk, "date_from": first.isoformat(), "date_to": last.isoformat()},
         )
-        for number, first, last, count in ResesMeeting.objects.held_by_term_year(
+        for number, first, last, count in meetings.held_by_term_year(
             representative, until=held_until
         )
     ]

@@ -456,3 +456,21 @@ def test_public_list_offers_villages_of_the_chosen_regency_only(anonymous, world
     assert list(everywhere.queryset) == []
     assert list(in_a.form.fields["village"].queryset) == [world.village_a1]
     assert [a.title for a in one.context["page_obj"]] == ["Talud pantai"]
+
+
+def test_staff_scorecard_counts_only_the_meetings_the_user_sees(facilitator, world):
+    """A facilitator sees the meetings of her regency: the scorecard counts those, as the
+    meeting list it links to does."""
+    for village in (world.village_a1, world.village_b1):
+        f.ResesMeetingFactory(
+            representative=world.representative,
+            village=village,
+            starts_at=datetime.datetime(2025, 3, 10, 1, 0, tzinfo=datetime.UTC),
+        )
+    response = facilitator.get(
+        reverse("tracker:staff_representative", args=[world.representative.pk])
+    )
+    held = response.context["card"].meetings_held
+
+    assert held.count == 1
+    assert _list_count(facilitator, held.url) == 1
