@@ -89,9 +89,22 @@ class AspirationFilter(django_filters.FilterSet):
         queryset=Representative.objects.none(),
         method="filter_heard_by",
     )
+    responded_by = django_filters.ModelChoiceFilter(
+        label=_("Answered at reses by representative"),
+        queryset=Representative.objects.none(),
+        method="filter_responded_by",
+    )
 
     #: Filters the dashboard and the scorecards link to; the list shows them only when set.
-    drill_down = ("region", "reached", "stopped_at", "counted", "went_through", "heard_by")
+    drill_down = (
+        "region",
+        "reached",
+        "stopped_at",
+        "counted",
+        "went_through",
+        "heard_by",
+        "responded_by",
+    )
 
     class Meta:
         model = Aspiration
@@ -108,6 +121,7 @@ class AspirationFilter(django_filters.FilterSet):
             self.filters["village"].queryset = Village.objects.all()
             self.filters["representative"].queryset = Representative.objects.order_by("full_name")
             self.filters["heard_by"].queryset = Representative.objects.all()
+            self.filters["responded_by"].queryset = Representative.objects.all()
             self.filters["urusan"].queryset = Urusan.objects.all()
             self.filters["group"].queryset = ConstituentGroup.objects.all()
             self.drill_down = tuple(name for name in self.drill_down if name != "region")
@@ -123,6 +137,7 @@ class AspirationFilter(django_filters.FilterSet):
             # at national scale.
             self.filters["representative"].queryset = Representative.objects.visible_to(user)
             self.filters["heard_by"].queryset = Representative.objects.visible_to(user)
+            self.filters["responded_by"].queryset = Representative.objects.visible_to(user)
             self.filters["urusan"].queryset = Urusan.objects.filter(pk__in=visible.values("urusan"))
             self.filters["group"].queryset = ConstituentGroup.objects.filter(
                 pk__in=visible.values("group")
@@ -189,3 +204,6 @@ class AspirationFilter(django_filters.FilterSet):
 
     def filter_heard_by(self, queryset, name, value):
         return queryset.heard_by(value.pk)
+
+    def filter_responded_by(self, queryset, name, value):
+        return queryset.responded_by(value.pk)

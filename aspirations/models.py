@@ -208,6 +208,17 @@ class AspirationQuerySet(ScopedQuerySet):
         ).values("pk")
         return self.filter(Q(representative=representative_id) | Q(pk__in=on_agenda))
 
+    def responded_by(self, representative_id):
+        """Aspirations the representative answered at one of their reses meetings: an agenda
+        item (``reses.AgendaItem``, reached through its reverse relation) with a response
+        recorded. Each aspiration once, however many meetings answered it."""
+        # One filter() call: both conditions hold for the same agenda item.
+        answered = Aspiration.objects.filter(
+            agenda_items__meeting__representative=representative_id,
+            agenda_items__response__in=ResesResponse.values,
+        ).values("pk")
+        return self.filter(pk__in=answered)
+
     def similar_to(self, title, *, village, topic, exclude_pk=None):
         """Probable duplicates of a new aspiration titled ``title`` about ``village`` and
         ``topic``: the open aspirations of that village and topic, counted once, whose folded

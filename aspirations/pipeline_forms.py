@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import ACCEPT, check_upload
-from aspirations.models import AspirationEvent, FundSource, MusrenbangForum, Urusan
+from aspirations.models import Aspiration, AspirationEvent, FundSource, MusrenbangForum, Urusan
 from aspirations.money import MoneyField
 from aspirations.services import allowed_targets, correction_targets
 from groups.models import Subdistrict, Village
@@ -247,3 +247,29 @@ class MusrenbangForumForm(forms.ModelForm):
 
 class MusrenbangForumCreateForm(SubmissionTokenMixin, MusrenbangForumForm):
     """``MusrenbangForumForm`` with the hidden submission token that stops double taps."""
+
+
+class SameNeedForm(forms.Form):
+    """Pick the aspiration that ``aspiration`` repeats, among its probable duplicates the
+    user sees (``AspirationQuerySet.similar_to``: same village and topic, open, similar
+    title); ``suggestions`` is that ``[(aspiration, similarity 0-1)]`` list. Any other id is
+    a field error, so a tampered form never links beyond the suggestions."""
+
+    same_as = forms.ModelChoiceField(
+        label=_("The same need as"),
+        queryset=Aspiration.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the suggested aspirations.")},
+    )
+
+    def __init__(self, *args, aspiration, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions = Aspiration.objects.visible_to(user).similar_to(
+            aspiration.title,
+            village=aspiration.village_id,
+            topic=aspiration.topic_id,
+            exclude_pk=aspiration.pk,
+        )
+        field = self.fields["same_as"]
+        field.queryset = Aspiration.objects.filter(pk__in=[a.pk for a, _s in self.suggestions])
+        field.label_from_instance = lambda other: f"{other.title} ({other.get_channel_display()})"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from aspirations import services
 from aspirations.attachments import attachment_store
 from aspirations.models import Aspiration
-from aspirations.pipeline_forms import CorrectionForm, MoveForm
+from aspirations.pipeline_forms import CorrectionForm, MoveForm, SameNeedForm
 from aspirations.sipd import sipd_checklist
 from aspirations.stages import OPEN, Stage
 from kk_portal.permissions import get_writable_or_404
@@ -158,6 +158,37 @@ def aspiration_set_public_view(request, pk):
             request,
             _("Shown on the public tracker.") if public else _("Hidden from the public tracker."),
         )
+    return redirect(aspiration)
+
+
+@login_required
+@require_POST
+def aspiration_link_duplicate_view(request, pk):
+    """Mark the aspiration as the same need as one of its probable duplicates
+    (``SameNeedForm``, ``same_as`` in the POST body), then back to its page."""
+    aspiration = _movable_aspiration(request, pk)
+    form = SameNeedForm(request.POST, aspiration=aspiration, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["same_as"]))
+        return redirect(aspiration)
+    try:
+        services.aspiration_link_duplicate(
+            aspiration, same_as=form.cleaned_data["same_as"], actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked as the same need: it counts once."))
+    return redirect(aspiration)
+
+
+@login_required
+@require_POST
+def aspiration_unlink_duplicate_view(request, pk):
+    """Count a linked duplicate on its own again, after the page's confirmation."""
+    aspiration = _movable_aspiration(request, pk)
+    services.aspiration_unlink_duplicate(aspiration, actor=request.user)
+    messages.success(request, _("Counted on its own again."))
     return redirect(aspiration)
 
 

@@ -22,6 +22,16 @@ urlpatterns = [
     path("<int:pk>/correct/", pipeline_views.aspiration_correct_view, name="correct"),
     path("<int:pk>/carry-over/", pipeline_views.aspiration_carry_over_view, name="carry_over"),
     path("<int:pk>/public/", pipeline_views.aspiration_set_public_view, name="set_public"),
+    path(
+        "<int:pk>/same-need/",
+        pipeline_views.aspiration_link_duplicate_view,
+        name="link_duplicate",
+    ),
+    path(
+        "<int:pk>/own-need/",
+        pipeline_views.aspiration_unlink_duplicate_view,
+        name="unlink_duplicate",
+    ),
     path("stuck/", pipeline_views.stuck, name="stuck"),
     path("musrenbang/", musrenbang_views.musrenbang_list, name="musrenbang_list"),
     path("musrenbang/new/", musrenbang_views.musrenbang_create, name="musrenbang_create"),

@@ -22,13 +22,14 @@ from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
 from aspirations.models import Aspiration, Attachment, Beneficiary
+from aspirations.pipeline_forms import SameNeedForm
 from aspirations.sipd import sipd_checklist
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
 from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
-from kk_portal.permissions import get_writable_or_404, writable
+from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.zones import today_in
 
@@ -118,6 +119,12 @@ def aspiration_detail(request, pk):
     )
     attachments = list(aspiration.attachments.all())
     photos = [a for a in attachments if is_photo(a)]
+    # "The same need as …" for a record not linked yet, to those who may change it.
+    same_need = (
+        SameNeedForm(aspiration=aspiration, user=request.user)
+        if aspiration.duplicate_of_id is None and can(request.user, "change", aspiration)
+        else None
+    )
     return render(
         request,
         "aspirations/aspiration_detail.html",
@@ -130,6 +137,7 @@ def aspiration_detail(request, pk):
             "benefits": [str(beneficiary.label) for beneficiary in aspiration.beneficiaries],
             "sipd": sipd_checklist(aspiration, attachments),
             "duplicates": aspiration.duplicates.visible_to(request.user),
+            "same_need": same_need if same_need and same_need.suggestions else None,
         },
     )
 

@@ -130,6 +130,13 @@ class RepresentativeQuerySet(ScopedQuerySet):
         return Q(pk=representative_id)
 
 
+#: (month, day) a term year begins. A DPRD member's term is five years from the oath at
+#: inauguration (UU 23/2014 on regional government); the members elected in 2019 and in
+#: 2024 were inaugurated in August–September of those years. The day is not recorded, so
+#: every term year is taken to run from 1 September to 31 August.
+TERM_YEAR_BEGINS = (9, 1)
+
+
 class Representative(models.Model):
     """An elected member of one legislature for one term; women members are APP."""
 
@@ -170,6 +177,36 @@ class Representative(models.Model):
         """True for a woman member (Anggota Parlemen Perempuan)."""
         return self.sex == Sex.FEMALE
 
+    @property
+    def term_years(self):
+        """How many term years the term has (``term_end - term_start``, five for a DPRD)."""
+        return self.term_end - self.term_start
+
+    def term_year_span(self, number):
+        """``(first day, last day)`` (dates, both inclusive) of term year ``number``
+        (1..``term_years``): 1 September to 31 August (``TERM_YEAR_BEGINS``). Year 1 starts on
+        1 January of ``term_start`` and the last year ends on 31 December of ``term_end``, the
+        whole years ``ResesMeeting.clean`` admits, so every meeting falls in one term year."""
+        month, day = TERM_YEAR_BEGINS
+        first = (
+            datetime.date(self.term_start, 1, 1)
+            if number == 1
+            else datetime.date(self.term_start + number - 1, month, day)
+        )
+        last = (
+            datetime.date(self.term_end, 12, 31)
+            if number == self.term_years
+            else datetime.date(self.term_start + number, month, day) - datetime.timedelta(days=1)
+        )
+        return first, last
+
+    def term_year_of(self, day):
+        """The term year (1..``term_years``) of the local date ``day`` (``term_year_span``);
+        a day outside the term's years counts in the nearest one."""
+        begun = (day.month, day.day) >= TERM_YEAR_BEGINS
+        number = day.year - self.term_start + (1 if begun else 0)
+        return min(max(number, 1), self.term_years)
+
 
 class ResesMeetingQuerySet(ScopedQuerySet):
     regency_path = "village__subdistrict__regency"
@@ -187,6 +224,25 @@ class ResesMeetingQuerySet(ScopedQuerySet):
 
     def dprd_q(self, representative_id):
         return Q(representative=representative_id)
+
+    def held_by_term_year(self, representative, *, until):
+        """The representative's meetings held on or before local day ``until`` (a date, each
+        meeting on its own clock as in ``on_local_days``) per term year
+        (``Representative.term_year_of``): ``[(term year, first day, last day, count)]`` for
+        the years with meetings, in order; the last day is at most ``until``. One query."""
+        counts = {}
+        for starts_at, zone in (
+            self.filter(representative=representative)
+            .on_local_days(end=until)
+            .values_list("starts_at", "village__subdistrict__regency__time_zone")
+        ):
+            number = representative.term_year_of(starts_at.astimezone(zone_of(zone)).date())
+            counts[number] = counts.get(number, 0) + 1
+        result = []
+        for number in sorted(counts):
+            first, last = representative.term_year_span(number)
+            result.append((number, first, min(last, until), counts[number]))
+        return result
 
     def on_local_days(self, start=None, end=None):
         """Meetings held from local day ``start`` through local day ``end`` (dates, both

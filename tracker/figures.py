@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractYear
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +29,7 @@ from aspirations.models import (
 from aspirations.stages import FUNNEL_STEPS, Stage
 from dashboards.figures import funnel_columns
 from groups.models import Regency
-from reses.models import AgendaItem, ResesMeeting
+from reses.models import AgendaItem
 
 #: Seconds the public figures are kept in the cache (``cached``): edits show within this.
 CACHE_SECONDS = 600
@@ -103,13 +102,14 @@ class Figure:
 
 @dataclass
 class Scorecard:
-    """A representative's scorecard: ``figures`` (``Figure`` list), ``meetings`` held per
-    year (``[(year, count)]``), ``responses`` recorded, and the median days from reses to
+    """A representative's scorecard: ``figures`` (``Figure`` list, over aspirations),
+    ``meetings_held`` (a ``Figure`` of reses meetings) and ``meetings`` held per term year
+    (``Figure`` list, years without meetings left out), and the median days from reses to
     Pokir and to budget (``None`` when no aspiration made the step)."""
 
     figures: list
+    meetings_held: Figure
     meetings: list
-    responses: int
     days_to_pokir: int | None
     days_to_budget: int | None
 
@@ -118,21 +118,26 @@ def _share(part, whole):
     return round(100 * part / whole) if whole else None
 
 
-def representative_scorecard(rows, representative, *, meetings_until):
+def representative_scorecard(rows, representative, *, meetings, held_until):
     """The ``Scorecard`` of ``representative`` over the aspirations ``rows``: those heard at
     their reses or addressed to them (``heard_by``), how many went through Pokir, were
     planned, budgeted (Rupiah of their budget outcomes) and realised (Rupiah realised), and
-    the share for women, the poor and people with disability. Meetings held are counted
-    up to ``meetings_until`` (an aware datetime, usually now) by the year of their start.
-    Median days run from the first reses meeting of the representative that heard the
-    aspiration (else the date raised) to its move to Pokir and to budgeted. About eight
-    queries, whatever the rows."""
+    the share for women, the poor and people with disability, and those answered at their
+    reses (``responded_by``, a response recorded). Meetings held are those of ``meetings``
+    (a ``ResesMeeting`` QuerySet: ``visible_to(user)`` for staff, so the count matches the
+    meeting list it links to) on or before
+    local day ``held_until`` (a date, usually today), counted by term year
+    (``ResesMeetingQuerySet.held_by_term_year``); their ``params`` are the reses meeting
+    list's filters. Median days run from the first reses meeting of the representative
+    that heard the aspiration (else the date raised) to its move to Pokir and to budgeted.
+    About eight queries, whatever the rows."""
     pk = representative.pk
     heard = rows.heard_by(pk)
     base = {"heard_by": pk}
     columns = {
         "heard": Count("pk"),
         "pokir": Count("pk", filter=Q(pk__in=heard.went_through(Stage.POKIR).values("pk"))),
+        "responded": Count("pk", filter=Q(pk__in=heard.responded_by(pk).values("pk"))),
         **{key: Count("pk", filter=reached_q(key)) for key, _l, _rank in FUNNEL_STEPS[1:]},
         **{b.value: Count("pk", filter=Q(**{b.flag: True})) for b in Beneficiary},
     }
@@ -178,22 +183,35 @@ def representative_scorecard(rows, representative, *, meetings_until):
             )
             for b in (Beneficiary.WOMEN, Beneficiary.POOR, Beneficiary.DISABILITY)
         ),
+        Figure(
+            _("Responses recorded"),
+            counts["responded"],
+            {**base, "responded_by": pk},
+            share=_share(counts["responded"], total),
+        ),
     ]
-    held = ResesMeeting.objects.filter(representative=pk, starts_at__lte=meetings_until)
-    meetings = list(
-        held.annotate(year=ExtractYear("starts_at"))
-        .order_by("year")
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    responses = (
-        AgendaItem.objects.filter(meeting__representative=pk, aspiration__in=heard.values("pk"))
-        .exclude(response="")
-        .count()
+    meetings = [
+        Figure(
+            _("Term year %(number)s (%(first)s–%(last)s)")
+            % {
+                "number": number,
+                "first": representative.term_start + number - 1,
+                "last": representative.term_start + number,
+            },
+            count,
+            {"representative": pk, "date_from": first.isoformat(), "date_to": last.isoformat()},
+        )
+        for number, first, last, count in meetings.held_by_term_year(
+            representative, until=held_until
+        )
+    ]
+    meetings_held = Figure(
+        _("Reses meetings held"),
+        sum(figure.count for figure in meetings),
+        {"representative": pk, "date_to": held_until.isoformat()},
     )
     days_to_pokir, days_to_budget = _median_days(heard, pk)
-    return Scorecard(figures, meetings, responses, days_to_pokir, days_to_budget)
+    return Scorecard(figures, meetings_held, meetings, days_to_pokir, days_to_budget)
 
 
 def _median_days(heard, representative_id):

@@ -39,13 +39,26 @@ class PublicAspirationFilter(django_filters.FilterSet):
         queryset=Representative.objects.all(),
         method="filter_heard_by",
     )
+    responded_by = django_filters.ModelChoiceFilter(
+        label=_("Answered at reses by representative"),
+        queryset=Representative.objects.all(),
+        method="filter_responded_by",
+    )
     urusan = django_filters.ModelChoiceFilter(label=_("Urusan"), queryset=Urusan.objects.all())
     benefits = django_filters.ChoiceFilter(
         label=_("Benefits"), choices=Beneficiary.choices, method="filter_benefits"
     )
 
     #: Filters the scorecards link to; the page shows them only when they are set.
-    drill_down = ("region", "reached", "went_through", "heard_by", "urusan", "benefits")
+    drill_down = (
+        "region",
+        "reached",
+        "went_through",
+        "heard_by",
+        "responded_by",
+        "urusan",
+        "benefits",
+    )
 
     class Meta:
         model = Aspiration
@@ -81,6 +94,9 @@ class PublicAspirationFilter(django_filters.FilterSet):
 
     def filter_heard_by(self, queryset, name, value):
         return queryset.heard_by(value.pk)
+
+    def filter_responded_by(self, queryset, name, value):
+        return queryset.responded_by(value.pk)
 
     def filter_benefits(self, queryset, name, value):
         return queryset.benefiting(value)

@@ -24,6 +24,7 @@ from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, export_format, 
 from kk_portal.forms import filtered_rows
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
+from reses.models import ResesMeeting
 from tracker import figures
 from tracker.filters import PublicAspirationFilter, Representative
 
@@ -102,9 +103,14 @@ def representative(request, pk):
     card = figures.cached(
         f"representative:{pk}",
         lambda: figures.representative_scorecard(
-            Aspiration.objects.public(), person, meetings_until=timezone.now()
+            Aspiration.objects.public(),
+            person,
+            # A meeting held is a public fact; only the count is shown, never its list.
+            meetings=ResesMeeting.objects.all(),
+            held_until=timezone.localdate(),
         ),
     )
+    # Meetings are not linked: the reses meeting list is behind login.
     _link(card.figures, reverse("tracker:list"))
     return render(
         request,
@@ -136,9 +142,11 @@ def staff_representative(request, pk):
     card = figures.representative_scorecard(
         Aspiration.objects.visible_to(request.user).counted(),
         person,
-        meetings_until=timezone.now(),
+        meetings=ResesMeeting.objects.visible_to(request.user),
+        held_until=timezone.localdate(),
     )
     _link(card.figures, reverse("aspirations:list"), {"counted": "1"})
+    _link([card.meetings_held, *card.meetings], reverse("reses:meeting_list"))
     return render(
         request,
         "tracker/representative.html",

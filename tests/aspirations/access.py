@@ -62,6 +62,16 @@ ACCESS = {
         "302  302  404  302  404  403  403  302",  # POST
         args=("aspiration",),
     ),
+    "aspirations:link_duplicate": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  302  404  302  404  403  403  302",  # POST
+        args=("aspiration",),
+    ),
+    "aspirations:unlink_duplicate": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  302  404  302  404  403  403  302",  # POST
+        args=("aspiration",),
+    ),
     "aspirations:stuck": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST

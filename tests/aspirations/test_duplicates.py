@@ -224,3 +224,74 @@ def test_dashboard_funnel_links_to_the_list_of_each_need_once(programme, world, 
     recorded = response.context["tables"][0].rows[0][1]
     listed = programme.get(recorded.url)
     assert (recorded.value, listed.context["page_obj"].paginator.count) == (1, 1)
+
+
+def test_a_duplicate_noticed_later_is_linked_from_the_aspiration_page(
+    officer, world, topic, existing
+):
+    later = f.AspirationFactory(
+        group=world.group_a1,
+        title="perbaikan Jalan Tani di dusun 2",
+        topic=topic,
+        channel="message",
+    )
+    f.AspirationFactory(group=world.group_a1, title="Lampu jalan Dusun 2", topic=topic)
+    page = officer.get(later.get_absolute_url()).content.decode()
+    assert "This is the same need" in page
+    assert "Perbaikan jalan tani Dusun 2" in page
+    assert "Lampu jalan Dusun 2" not in page
+
+    response = officer.post(
+        reverse("aspirations:link_duplicate", args=[later.pk]), {"same_as": existing.pk}
+    )
+
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.duplicate_of == existing
+    page = officer.get(later.get_absolute_url()).content.decode()
+    assert "Marked as the same need: it counts once." in page
+    assert "counted there; this record keeps the extra channel." in page
+    assert "This is the same need" not in page
+    assert "Not the same need: count it on its own" in page
+
+
+def test_only_a_suggested_aspiration_can_be_chosen_as_the_same_need(
+    officer, world, topic, existing
+):
+    later = f.AspirationFactory(
+        group=world.group_a1, title="perbaikan Jalan Tani di dusun 2", topic=topic
+    )
+    unlike = f.AspirationFactory(group=world.group_a1, title="Lampu jalan Dusun 2", topic=topic)
+
+    response = officer.post(
+        reverse("aspirations:link_duplicate", args=[later.pk]), {"same_as": unlike.pk}, follow=True
+    )
+
+    later.refresh_from_db()
+    assert later.duplicate_of is None
+    assert "Choose one of the suggested aspirations." in response.content.decode()
+
+
+def test_the_unlink_button_counts_the_duplicate_on_its_own_again(
+    officer, programme, world, topic, existing
+):
+    again = f.AspirationFactory(
+        group=world.group_a1, title="perbaikan Jalan Tani di dusun 2", topic=topic
+    )
+    services.aspiration_link_duplicate(again, same_as=existing, actor=None)
+    # Programme staff read only: no button, and nothing to link either.
+    page = programme.get(again.get_absolute_url()).content.decode()
+    assert "Not the same need: count it on its own" not in page
+    assert (
+        "This is the same need" not in programme.get(existing.get_absolute_url()).content.decode()
+    )
+
+    response = officer.post(reverse("aspirations:unlink_duplicate", args=[again.pk]), follow=True)
+
+    again.refresh_from_db()
+    assert again.duplicate_of is None
+    page = response.content.decode()
+    assert "Counted on its own again." in page
+    assert f"Counted on its own again: not the same need as no. {existing.pk}." in page
+    # Linked no more, it may be linked again from its page.
+    assert "This is the same need" in page

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from aspirations.services import aspiration_move
 from aspirations.stages import Stage
@@ -85,3 +86,61 @@ def test_browser_duplicate_guard_asks_before_saving_on_a_phone(phone, shot, worl
     page.click("form.form button[type=submit]")
     page.wait_for_url("**/aspirations/*/")
     assert "Perbaikan jalan tani Dusun 2" in page.locator("main").inner_text()
+
+
+def test_browser_a_duplicate_noticed_later_is_linked_and_unlinked_on_a_phone(phone, shot, world):
+    f.UserFactory(username="ketua-mawar", role="officer", group=world.group_a1)
+    topic = f.TopicFactory()
+    first = f.AspirationFactory(
+        group=world.group_a1, title="Perbaikan jalan tani Dusun 2", topic=topic
+    )
+    later = f.AspirationFactory(
+        group=world.group_a1, title="perbaikan Jalan Tani di dusun 2", topic=topic
+    )
+    page = phone()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "ketua-mawar")
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/")
+
+    page.goto(f"/aspirations/{later.pk}/")
+    assert "Mungkin kebutuhan yang sama" in page.locator("main").inner_text()
+    assert _width(page) <= 360
+    shot(page, "tracker-same-need-360")
+    page.check(f"input[name=same_as][value='{first.pk}']")
+    page.click("form.same-need button[type=submit]")
+    page.wait_for_url(f"**/aspirations/{later.pk}/")
+    assert "dihitung sekali" in page.locator("main").inner_text()
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("text=Bukan kebutuhan yang sama: hitung sendiri")
+    page.wait_for_selector("text=Dihitung sendiri lagi.")
+    assert _width(page) <= 360
+    shot(page, "tracker-unlinked-360")
+
+
+def test_browser_staff_scorecard_links_meetings_by_term_year_on_a_phone(phone, shot, world):
+    f.UserFactory(username="program-staf", role="programme")
+    for starts_at in (
+        datetime.datetime(2024, 10, 1, 2, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 10, 1, 2, 0, tzinfo=datetime.UTC),
+    ):
+        f.ResesMeetingFactory(
+            representative=world.representative, village=world.village_a1, starts_at=starts_at
+        )
+    page = phone()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "program-staf")
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/")
+
+    page.goto(reverse("tracker:staff_representative", args=[world.representative.pk]))
+    text = page.locator("main").inner_text()
+    assert "Tahun ke-2 masa jabatan (2025–2026)" in text
+    assert _width(page) <= 360
+    shot(page, "tracker-staff-scorecard-360")
+    page.click("a[href*='date_from=2025-09-01']")
+    page.wait_for_url("**date_from=2025-09-01**")
+    assert page.locator("main").inner_text().count("Balai desa") == 1

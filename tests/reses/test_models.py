@@ -69,3 +69,20 @@ def test_aware_datetime_stored_in_utc():
     meeting.refresh_from_db()
     assert meeting.starts_at.utcoffset() == datetime.timedelta(0)
     assert timezone.is_aware(meeting.starts_at)
+
+
+def test_term_years_run_from_1_september_and_cover_the_whole_first_and_last_years():
+    term = f.RepresentativeFactory.build(term_start=2024, term_end=2029)
+
+    assert term.term_years == 5
+    assert term.term_year_span(1) == (datetime.date(2024, 1, 1), datetime.date(2025, 8, 31))
+    assert term.term_year_span(3) == (datetime.date(2026, 9, 1), datetime.date(2027, 8, 31))
+    assert term.term_year_span(5) == (datetime.date(2028, 9, 1), datetime.date(2029, 12, 31))
+    days = {
+        datetime.date(2024, 3, 1): 1,
+        datetime.date(2025, 8, 31): 1,
+        datetime.date(2025, 9, 1): 2,
+        datetime.date(2029, 8, 31): 5,
+        datetime.date(2029, 11, 30): 5,
+    }
+    assert {day: term.term_year_of(day) for day in days} == days

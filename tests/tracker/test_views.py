@@ -229,8 +229,14 @@ def test_public_scorecard_figures_equal_the_counts_of_the_lists_they_link_to(
     assert [fig.url for fig in card.figures if fig.count] == [
         f"{listing}?{urlencode(fig.params)}" for fig in card.figures if fig.count
     ]
-    assert card.responses == 1
-    assert card.meetings == [(2024, 1)]
+    assert counted[-1] == ("Responses recorded", 1)
+    # Held on 20 August 2024, before the first 1 September of the term: term year 1.
+    assert [(str(fig.label), fig.count) for fig in card.meetings] == [
+        ("Term year 1 (2024–2025)", 1)
+    ]
+    assert card.meetings_held.count == 1
+    # The reses meeting list is behind login: the public page shows the count, no link.
+    assert not card.meetings_held.url
     # Heard at the meeting of 20 August 2024, taken into Pokir on 1 September 2024.
     assert card.days_to_pokir == 12
 
@@ -252,6 +258,63 @@ def test_staff_scorecard_figures_equal_the_counts_of_the_lists_they_link_to(
     assert counted == listed
     # The private and the protection aspirations are addressed to the representative too.
     assert counted[0] == 3
+
+
+def test_staff_scorecard_counts_meetings_by_term_year_as_the_meeting_list_does(
+    programme, world, tracked
+):
+    """Term years run 1 September to 31 August; a meeting after today is not held yet;
+    each count links to the reses meeting list filtered to the representative and the
+    term year's days, and that list shows as many meetings."""
+    for starts_at in (
+        # 31 August 2025 23:30 WITA is still term year 1; 1 September 2025 00:30 WITA is year 2.
+        datetime.datetime(2025, 8, 31, 15, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 8, 31, 16, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2099, 1, 1, 2, 0, tzinfo=datetime.UTC),
+    ):
+        f.ResesMeetingFactory(
+            representative=world.representative, village=world.village_a1, starts_at=starts_at
+        )
+    f.ResesMeetingFactory(village=world.village_a1)
+    response = programme.get(
+        reverse("tracker:staff_representative", args=[world.representative.pk])
+    )
+    card = response.context["card"]
+    listing = reverse("reses:meeting_list")
+
+    shown = [(str(fig.label), fig.count) for fig in card.meetings]
+    assert shown == [("Term year 1 (2024–2025)", 2), ("Term year 2 (2025–2026)", 2)]
+    assert card.meetings_held.count == 4
+    for figure in [card.meetings_held, *card.meetings]:
+        assert figure.url == f"{listing}?{urlencode(figure.params)}"
+        assert _list_count(programme, figure.url) == figure.count
+    body = response.content.decode()
+    assert f'<a href="{card.meetings_held.url.replace("&", "&amp;")}">4</a>' in body
+    assert "Term year 2 (2025–2026)" in body
+
+
+def test_responses_recorded_count_each_answered_aspiration_once(programme, world, tracked):
+    """Two meetings answering the same aspiration count it once; an agenda item without a
+    response, or answered by another representative, does not count; the figure links to
+    the aspiration list showing the same rows."""
+    public, second = tracked["public"], tracked["second"]
+    later = f.ResesMeetingFactory(representative=world.representative, village=world.village_a1)
+    f.AgendaItemFactory(meeting=later, aspiration=public, response="pokir")
+    f.AgendaItemFactory(meeting=later, aspiration=second, response="")
+    other = f.ResesMeetingFactory(village=world.village_a1)
+    f.AgendaItemFactory(meeting=other, aspiration=second, response="pokir")
+    response = programme.get(
+        reverse("tracker:staff_representative", args=[world.representative.pk])
+    )
+    (responses,) = [
+        fig for fig in response.context["card"].figures if fig.params.get("responded_by")
+    ]
+    assert responses.count == 1
+    assert _list_count(programme, responses.url) == 1
+    listed = programme.get(responses.url).context["page_obj"].object_list
+    assert [a.title for a in listed] == ["Sumur bor Dusun Satu"]
+    assert f'<a href="{responses.url.replace("&", "&amp;")}">1</a>' in response.content.decode()
 
 
 def test_agency_figures_equal_the_counts_of_the_lists_they_link_to(anonymous, programme, tracked):
@@ -331,7 +394,7 @@ def test_public_pages_are_in_indonesian_by_default(anonymous, tracked, settings)
 def test_public_scorecard_of_a_representative_with_no_public_aspirations(anonymous, world):
     response = anonymous.get(reverse("tracker:representative", args=[world.representative.pk]))
 
-    assert [fig.count for fig in response.context["card"].figures] == [0] * 8
+    assert [fig.count for fig in response.context["card"].figures] == [0] * 9
     assert Aspiration.objects.public().count() == 0
 
 
@@ -393,3 +456,21 @@ def test_public_list_offers_villages_of_the_chosen_regency_only(anonymous, world
     assert list(everywhere.queryset) == []
     assert list(in_a.form.fields["village"].queryset) == [world.village_a1]
     assert [a.title for a in one.context["page_obj"]] == ["Talud pantai"]
+
+
+def test_staff_scorecard_counts_only_the_meetings_the_user_sees(facilitator, world):
+    """A facilitator sees the meetings of her regency: the scorecard counts those, as the
+    meeting list it links to does."""
+    for village in (world.village_a1, world.village_b1):
+        f.ResesMeetingFactory(
+            representative=world.representative,
+            village=village,
+            starts_at=datetime.datetime(2025, 3, 10, 1, 0, tzinfo=datetime.UTC),
+        )
+    response = facilitator.get(
+        reverse("tracker:staff_representative", args=[world.representative.pk])
+    )
+    held = response.context["card"].meetings_held
+
+    assert held.count == 1
+    assert _list_count(facilitator, held.url) == 1
