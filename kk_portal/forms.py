@@ -97,13 +97,16 @@ def submission_json(form, row, created):
 
     - the row made now: status 201, ``{"url": <the row's page>, "created": true}``;
     - the row a previous send with the same token made: status 200, ``"created": false``;
-    - a refused form: status 400, ``{"errors": {field name: [message, …]}}``, the messages
-      in the user's language, ``"__all__"`` for the form's own errors. The script shows each
-      message beside its field and keeps the draft.
+    - a refused form: status 400, ``{"errors": {field name: [message, …]}, "fields": {field
+      name: HTML}}``, the messages in the user's language, ``"__all__"`` for the form's own
+      errors; ``fields`` draws each refused field with its message, for a field the page did
+      not show (the box "This is a different person" appears only with its warning). The
+      script shows each message beside its field and keeps the draft.
     """
     if row is None:
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-        return JsonResponse({"errors": errors}, status=400)
+        fields = {name: str(form[name].as_field_group()) for name in errors if name in form.fields}
+        return JsonResponse({"errors": errors, "fields": fields}, status=400)
     return JsonResponse(
         {"url": row.get_absolute_url(), "created": created}, status=201 if created else 200
     )

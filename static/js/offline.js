@@ -74,7 +74,8 @@
         }
         d.state = "refused";
         d.errors = data.errors || {};
-        return put(d).then(function () { return { state: "refused", errors: d.errors }; });
+        d.html = data.fields || {};
+        return put(d).then(function () { return { state: "refused", draft: d }; });
       });
     }).catch(function () { return { state: "waiting" }; });
   }
@@ -172,15 +173,23 @@
     messages.forEach(function (m) { ul.appendChild(element("li", "", m)); });
     return ul;
   }
-  /* The server's messages beside their fields; those of no field on the page go on top. */
-  function showErrors(form, errors) {
+  /* The server's messages beside their fields. A field the page did not show comes drawn
+     by the server, with its message, before the button; the form's own messages on top. */
+  function showErrors(form, d) {
     clearErrors(form);
     var general = [];
-    Object.keys(errors).forEach(function (name) {
+    Object.keys(d.errors).forEach(function (name) {
       var box = form.querySelector(".field-" + name);
-      if (!box) { general = general.concat(errors[name]); return; }
+      var html = (d.html || {})[name];
+      if (!box && html) {
+        var holder = element("div", "js-errors");
+        holder.innerHTML = html;
+        form.insertBefore(holder, form.querySelector("button[type=submit]"));
+        return;
+      }
+      if (!box) { general = general.concat(d.errors[name]); return; }
       box.classList.add("has-error");
-      box.appendChild(errorList(errors[name]));
+      box.appendChild(errorList(d.errors[name]));
     });
     if (general.length) { form.insertBefore(errorList(general), form.firstChild); }
     var head = element("p", "msg-error js-errors", net.dataset.refused);
@@ -204,7 +213,7 @@
       else { e.value = v.length ? v[0] : ""; }
     });
     form.keptFiles = d.files;
-    showErrors(form, d.errors);
+    showErrors(form, d);
     if (d.files.length) { notice(form, net.dataset.filesKept.replace("{n}", d.files.length)); }
   }
 
@@ -241,7 +250,7 @@
       if (outcome.state === "sent") { location.assign(outcome.url); return; }
       delete form.dataset.busy;
       if (outcome.state === "refused") {
-        showErrors(form, outcome.errors);
+        showErrors(form, outcome.draft);
       } else {
         /* Kept on the phone: the form is free for the next entry, with a new token. */
         form.reset();

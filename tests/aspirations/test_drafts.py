@@ -37,5 +37,5 @@ def test_aspiration_draft_refused_answers_the_message_beside_the_field(officer, 
     )
 
     assert response.status_code == 400
-    assert response.json() == {"errors": {"title": ["Bidang ini tidak boleh kosong."]}}
+    assert response.json()["errors"] == {"title": ["Bidang ini tidak boleh kosong."]}
     assert Aspiration.objects.count() == 0

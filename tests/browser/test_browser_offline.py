@@ -110,6 +110,7 @@ def test_entries_kept_without_signal_are_sent_once_when_it_returns(
     page.goto("/aspirations/")
     assert "Dicatat oleh fasilitator" not in page.content()
     page.goto("/offline/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator("#drafts li").all_inner_texts() == [
         "Aspirasi Sumur bor Dusun Dua menunggu sambungan",
         "Anggota Wa Ode Sitti menunggu sambungan",
@@ -229,3 +230,23 @@ def test_logging_out_with_entries_waiting_asks_and_deletes_them(phone, officer):
     ]
     assert page.locator("#net .waiting").is_hidden()
     assert Member.objects.count() == 0
+
+
+def test_a_probable_duplicate_sent_later_asks_for_the_box_then_saves(phone, officer, world):
+    page = phone()
+    _sign_in(page)
+    page.context.set_offline(True)
+    _add_member(page, "Wa Ode Sitti")
+    page.locator(".notice.saved").wait_for()
+    # Meanwhile another officer registered a member of that name and birth year.
+    f.MemberFactory(group=world.group_a1, full_name="Wa Ode Sitti", birth_year=1984)
+
+    page.context.set_offline(False)
+    page.goto("/offline/")
+    page.click("#drafts a.button")
+    page.locator(".field-different_person .errorlist").wait_for()
+    page.check("input[name=different_person]")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"/members/\d+/$"))
+
+    assert Member.objects.filter(full_name="Wa Ode Sitti").count() == 2
