@@ -67,6 +67,8 @@
       headers: { Accept: "application/json", "X-CSRFToken": csrf() }
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
+      /* The session ended (the page was the phone's copy): sent after signing in again. */
+      if (response.redirected) { return { state: "signed-out" }; }
       if (type.indexOf("application/json") !== 0) { return { state: "waiting" }; }
       return response.json().then(function (data) {
         if (response.ok) {
@@ -86,10 +88,15 @@
     function run() {
       return drafts().then(function (list) {
         return list.reduce(function (done, d) {
-          return done.then(function () { return draft(d.token); }).then(function (now) {
-            if (now && now.state === "waiting") { return send(now); }
+          return done.then(function (last) {
+            if (last && last.state === "signed-out") { return last; }
+            return draft(d.token).then(function (now) {
+              if (now && now.state === "waiting") { return send(now); }
+            });
           });
-        }, Promise.resolve());
+        }, Promise.resolve()).then(function (last) {
+          net.querySelector(".sign-in").hidden = !(last && last.state === "signed-out");
+        });
       });
     }
     var done = navigator.locks ? navigator.locks.request("kk-send", run) : run();
@@ -259,6 +266,7 @@
         newToken(form);
         if (location.search) { history.replaceState(null, "", location.pathname); }
         notice(form, net.dataset.saved);
+        net.querySelector(".sign-in").hidden = outcome.state !== "signed-out";
       }
       return refresh();
     });

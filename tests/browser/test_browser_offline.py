@@ -250,3 +250,23 @@ def test_a_probable_duplicate_sent_later_asks_for_the_box_then_saves(phone, offi
     page.wait_for_url(re.compile(r"/members/\d+/$"))
 
     assert Member.objects.filter(full_name="Wa Ode Sitti").count() == 2
+
+
+def test_entries_kept_when_the_session_ended_are_sent_after_signing_in_again(phone, officer):
+    page = phone()
+    _sign_in(page)
+    page.context.set_offline(True)
+    _add_member(page, "Wa Ode Sitti")
+    page.locator(".notice.saved").wait_for()
+    page.context.clear_cookies(name="sessionid")
+
+    page.context.set_offline(False)
+    page.locator("#net .sign-in").wait_for()
+    assert Member.objects.count() == 0
+    page.click("#net .sign-in")
+    page.fill("input[name=username]", "ketua-mawar")
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("form.form button[type=submit]")
+    page.locator("#net .waiting").wait_for(state="hidden")
+
+    assert list(Member.objects.values_list("full_name", flat=True)) == ["Wa Ode Sitti"]
