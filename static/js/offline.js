@@ -56,6 +56,13 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
+  function refuse(d, errors, html) {
+    d.state = "refused";
+    d.errors = errors;
+    d.html = html;
+    return put(d).then(function () { return { state: "refused", draft: d }; });
+  }
+
   /* Send one draft: {state: "sent", url}, {state: "refused", errors} or {state: "waiting"}
      (no signal, signed out, a server error: it is tried again later). */
   function send(d) {
@@ -69,15 +76,14 @@
       var type = response.headers.get("Content-Type") || "";
       /* The session ended (the page was the phone's copy): sent after signing in again. */
       if (response.redirected) { return { state: "signed-out" }; }
+      /* 404: the account may no longer write for the group; kept, not sent again. */
+      if (response.status === 404) { return refuse(d, { __all__: [net.dataset.notFound] }, {}); }
       if (type.indexOf("application/json") !== 0) { return { state: "waiting" }; }
       return response.json().then(function (data) {
         if (response.ok) {
           return drop(d.token).then(function () { return { state: "sent", url: data.url }; });
         }
-        d.state = "refused";
-        d.errors = data.errors || {};
-        d.html = data.fields || {};
-        return put(d).then(function () { return { state: "refused", draft: d }; });
+        return refuse(d, data.errors || {}, data.fields || {});
       });
     }).catch(function () { return { state: "waiting" }; });
   }

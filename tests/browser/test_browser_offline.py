@@ -22,6 +22,15 @@ KEPT_PAGES = """async () => {
   const cache = await caches.open("kk-pages");
   return (await cache.keys()).map(request => new URL(request.url).pathname).sort();
 }"""
+KEPT_PHOTO_SIZE = """() => new Promise(done => {
+  indexedDB.open("kk-drafts").onsuccess = event => {
+    const store = event.target.result.transaction("drafts").objectStore("drafts");
+    store.getAll().onsuccess = async got => {
+      const bitmap = await createImageBitmap(got.target.result[0].files[0].blob);
+      done([bitmap.width, bitmap.height]);
+    };
+  };
+})"""
 OFFICER_PAGES = [
     "/",
     "/aspirations/",
@@ -98,6 +107,7 @@ def test_entries_kept_without_signal_are_sent_once_when_it_returns(
     page.context.set_offline(True)
     _log_aspiration(page, "Sumur bor Dusun Dua", photo)
     page.locator(".notice.saved").wait_for()
+    assert page.evaluate(KEPT_PHOTO_SIZE) == [1600, 1200]
     assert not page.locator(".offline-banner").is_hidden()
     shoot(page, "01-aspiration-kept-offline")
     _add_member(page, "Wa Ode Sitti")
@@ -270,3 +280,20 @@ def test_entries_kept_when_the_session_ended_are_sent_after_signing_in_again(pho
     page.locator("#net .waiting").wait_for(state="hidden")
 
     assert list(Member.objects.values_list("full_name", flat=True)) == ["Wa Ode Sitti"]
+
+
+def test_a_draft_the_account_may_no_longer_send_is_kept_with_a_message(phone, officer):
+    page = phone()
+    _sign_in(page)
+    page.context.set_offline(True)
+    _add_member(page, "Wa Ode Sitti")
+    page.locator(".notice.saved").wait_for()
+    # Meanwhile the account was made programme staff, who write no group's members.
+    type(officer).objects.filter(pk=officer.pk).update(role=Role.PROGRAMME, group=None)
+
+    page.context.set_offline(False)
+    page.goto("/offline/")
+    page.locator("#drafts li.draft-refused").wait_for()
+
+    assert "Server tidak menerima entri ini dari akun Anda." in page.locator("#drafts").inner_text()
+    assert Member.objects.count() == 0
