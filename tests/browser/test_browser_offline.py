@@ -99,7 +99,7 @@ def test_entries_kept_without_signal_are_sent_once_when_it_returns(
 ):
     photo = tmp_path / "sumur.jpg"
     Image.effect_noise((3200, 2400), 40).convert("RGB").save(photo, "JPEG", quality=80)
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     # Made after the lists were kept: an offline list must not show it.
     f.AspirationFactory(group=world.group_a1, title="Dicatat oleh fasilitator")
@@ -142,7 +142,7 @@ def test_entries_kept_without_signal_are_sent_once_when_it_returns(
 
 
 def test_a_send_cut_off_after_the_server_saved_it_ends_in_one_row(phone, officer, shoot):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
 
     def save_then_drop(route):
@@ -169,7 +169,7 @@ def test_a_send_cut_off_after_the_server_saved_it_ends_in_one_row(phone, officer
 
 
 def test_two_tabs_sending_the_same_draft_make_one_row(phone, officer):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "La Ode Hamid")
@@ -189,7 +189,7 @@ def test_two_tabs_sending_the_same_draft_make_one_row(phone, officer):
 
 
 def test_a_draft_the_server_refuses_is_shown_for_correction(phone, officer, world, shoot):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "Nurhayati", nik="5271 0101 8400 0001")
@@ -220,7 +220,7 @@ def test_a_draft_the_server_refuses_is_shown_for_correction(phone, officer, worl
 
 
 def test_logging_out_with_entries_waiting_asks_and_deletes_them(phone, officer):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "Wa Ode Sitti")
@@ -243,7 +243,7 @@ def test_logging_out_with_entries_waiting_asks_and_deletes_them(phone, officer):
 
 
 def test_a_probable_duplicate_sent_later_asks_for_the_box_then_saves(phone, officer, world):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "Wa Ode Sitti")
@@ -263,7 +263,7 @@ def test_a_probable_duplicate_sent_later_asks_for_the_box_then_saves(phone, offi
 
 
 def test_entries_kept_when_the_session_ended_are_sent_after_signing_in_again(phone, officer):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "Wa Ode Sitti")
@@ -283,7 +283,7 @@ def test_entries_kept_when_the_session_ended_are_sent_after_signing_in_again(pho
 
 
 def test_a_draft_the_account_may_no_longer_send_is_kept_with_a_message(phone, officer):
-    page = phone()
+    page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "Wa Ode Sitti")
