@@ -186,8 +186,9 @@
     messages.forEach(function (m) { ul.appendChild(element("li", "", m)); });
     return ul;
   }
-  /* The server's messages beside their fields. A field the page did not show comes drawn
-     by the server, with its message, before the button; the form's own messages on top. */
+  /* The server's messages beside their fields. A field the page did not show (a question
+     asked only then) comes drawn by the server, with its message, before the fields it is
+     about; the form's own messages on top. */
   function showErrors(form, d) {
     clearErrors(form);
     var general = [];
@@ -197,7 +198,7 @@
       if (!box && html) {
         var holder = element("div", "js-errors");
         holder.innerHTML = html;
-        form.insertBefore(holder, form.querySelector("button[type=submit]"));
+        form.insertBefore(holder, form.querySelector(".field"));
         return;
       }
       if (!box) { general = general.concat(d.errors[name]); return; }
