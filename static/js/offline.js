@@ -135,6 +135,11 @@
         fix.href = d.action + "?draft=" + encodeURIComponent(d.token);
         li.appendChild(document.createTextNode(" "));
         li.appendChild(fix);
+        var remove = element("button", "delete-draft", ul.dataset.delete);
+        remove.type = "button";
+        remove.dataset.token = d.token;
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(remove);
       }
       ul.appendChild(li);
     });
@@ -304,6 +309,11 @@
   }, true);
   document.addEventListener("click", function (event) {
     if (event.target.closest(".send-now")) { sendAll(); }
+    /* Only the user deletes a refused draft, after confirming. */
+    var remove = event.target.closest(".delete-draft");
+    if (remove && window.confirm(document.getElementById("drafts").dataset.deleteConfirm)) {
+      drop(remove.dataset.token).then(refresh);
+    }
   });
   window.addEventListener("online", function () { banner(); sendAll(); });
   window.addEventListener("offline", banner);

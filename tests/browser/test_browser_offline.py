@@ -297,3 +297,25 @@ def test_a_draft_the_account_may_no_longer_send_is_kept_with_a_message(phone, of
 
     assert "Server tidak menerima entri ini dari akun Anda." in page.locator("#drafts").inner_text()
     assert Member.objects.count() == 0
+
+
+def test_a_refused_draft_is_deleted_only_by_the_user_after_confirming(phone, officer, world):
+    page = phone(service_workers="allow")
+    _sign_in(page)
+    page.context.set_offline(True)
+    _add_member(page, "Nurhayati", nik="5271 0101 8400 0001")
+    page.locator(".notice.saved").wait_for()
+    f.MemberFactory(group=world.group_a1, nik="5271010184000001")
+    page.context.set_offline(False)
+    page.goto("/offline/")
+    page.locator("#drafts li.draft-refused").wait_for()
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#drafts .delete-draft")
+    _expect_waiting(page, 1)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#drafts .delete-draft")
+
+    expect(page.locator("#drafts li")).to_have_text(["Tidak ada yang menunggu dikirim."])
+    assert page.locator("#net .waiting").is_hidden()
+    assert Member.objects.count() == 1
