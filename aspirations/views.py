@@ -27,7 +27,13 @@ from aspirations.sipd import sipd_checklist
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
-from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
+from kk_portal.forms import (
+    create_once,
+    filtered_rows,
+    refuse_foreign_choices,
+    submission_json,
+    wants_json,
+)
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
@@ -99,11 +105,14 @@ def aspiration_create(request):
         aspiration, created = create_once(
             request, form, Aspiration, create, scoped_fields=SCOPED_FIELDS
         )
+        if aspiration is not None and not created:
+            aspiration = get_visible_or_404(Aspiration, user, pk=aspiration.pk)
         if created:
             messages.success(request, _("Aspiration saved."))
-            return redirect(aspiration)
+        if wants_json(request):
+            return submission_json(form, aspiration, created)
         if aspiration is not None:
-            return redirect(get_visible_or_404(Aspiration, user, pk=aspiration.pk))
+            return redirect(aspiration)
     return render(request, "aspirations/aspiration_form.html", {"form": form, "aspiration": None})
 
 

@@ -6,7 +6,9 @@ group holding 50 members and 50 aspirations (one with ten photos), signs in as i
 ``Accept-Encoding: gzip`` and adds every asset the page links — stylesheets, scripts, icons,
 images and thumbnails — as a browser would on a first visit with an empty cache. Text
 assets are counted gzip-compressed (level 6, as web servers send them); JPEG thumbnails as
-stored. Prints one row per page in KB (1 KB = 1024 bytes) and exits 1 if a page is over.
+stored. Prints one row per page in KB (1 KB = 1024 bytes) and exits 1 if a page is over;
+last, what the service worker fetches once after an officer signs in to keep the pages for
+use without signal (not a page, so outside the budget).
 """
 
 import gzip
@@ -93,6 +95,24 @@ def _asset_bytes(client, url):
     return len(gzip.compress(data, compresslevel=6)), "other"
 
 
+def _kept_for_offline(client):
+    """Bytes the service worker fetches once after an officer signs in, beyond the page
+    itself: the worker, its precached static files not linked by the page (the icon) and
+    every page it keeps (``kk_portal.offline.OFFLINE_PAGES``), gzip-compressed."""
+    from django.urls import reverse
+
+    from kk_portal.offline import OFFLINE_PAGES, PRECACHE
+
+    total = len(gzip.compress(client.get("/sw.js").content, compresslevel=6))
+    for name in PRECACHE:
+        if name.endswith(".png"):
+            total += len(Path(finders.find(name)).read_bytes())
+    for name in OFFLINE_PAGES:
+        response = client.get(reverse(name), headers={"accept-encoding": "gzip"})
+        total += len(response.content)
+    return total
+
+
 def _weigh(client, url):
     response = client.get(url, headers={"accept-encoding": "gzip"})
     assert response.status_code == 200, (url, response.status_code)
@@ -139,6 +159,8 @@ def main():
             row = [html, static, images, total]
             cells = "".join(f"{value / 1024:>7.1f}K" for value in row)
             print(f"{name:<30}{cells}  {'ok' if ok else 'OVER'} ({BUDGET_KB} KB)")
+        kept = _kept_for_offline(as_officer)
+        print(f"{'kept for use without signal':<30}{kept / 1024:>31.1f}K  once after signing in")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 1 if over else 0

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.db import IntegrityError, transaction
 from django.forms.renderers import TemplatesSetting
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,6 +83,33 @@ def create_once(request, form, model, create, *, scoped_fields=()):
         if row is None:
             raise
         return row, False
+
+
+def wants_json(request):
+    """Whether the request asks for JSON (``Accept: application/json``): the phone's script
+    sends drafts so (``static/js/offline.js``), a plain form post gets HTML."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def submission_json(form, row, created):
+    """The JSON answer of a create view to a draft sent from the phone, after
+    ``create_once``: ``(row, created)`` as ``create_once`` returned them.
+
+    - the row made now: status 201, ``{"url": <the row's page>, "created": true}``;
+    - the row a previous send with the same token made: status 200, ``"created": false``;
+    - a refused form: status 400, ``{"errors": {field name: [message, …]}, "fields": {field
+      name: HTML}}``, the messages in the user's language, ``"__all__"`` for the form's own
+      errors; ``fields`` draws each refused field with its message, for a field the page did
+      not show (the box "This is a different person" appears only with its warning). The
+      script shows each message beside its field and keeps the draft.
+    """
+    if row is None:
+        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        fields = {name: str(form[name].as_field_group()) for name in errors if name in form.fields}
+        return JsonResponse({"errors": errors, "fields": fields}, status=400)
+    return JsonResponse(
+        {"url": row.get_absolute_url(), "created": created}, status=201 if created else 200
+    )
 
 
 def refuse_foreign_choices(form, names):

@@ -18,7 +18,13 @@ from audit.services import log_export
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
 from kk_portal.formats import yes_no
-from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
+from kk_portal.forms import (
+    create_once,
+    filtered_rows,
+    refuse_foreign_choices,
+    submission_json,
+    wants_json,
+)
 from kk_portal.pagination import paginate
 from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
@@ -73,11 +79,14 @@ def member_create(request):
             return member
 
         member, created = create_once(request, form, Member, create, scoped_fields=["group"])
+        if member is not None and not created:
+            member = get_visible_or_404(Member, request.user, pk=member.pk)
         if created:
             messages.success(request, _("Member saved."))
-            return redirect(member)
+        if wants_json(request):
+            return submission_json(form, member, created)
         if member is not None:
-            return redirect(get_visible_or_404(Member, request.user, pk=member.pk))
+            return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": None})
 
 

@@ -39,15 +39,19 @@ def chromium():
 @pytest.fixture
 def phone(chromium, live_server, transactional_db):
     """A function ``open_phone()`` giving a fresh 360 × 740 page (own cookies) on the live
-    server; pages are closed after the test."""
+    server; pages are closed after the test. The service worker is blocked unless a test
+    asks for it (``open_phone(service_workers="allow")``): the pages it fetches in the
+    background after signing in would reach the live server while the test's rows are
+    flushed."""
     contexts = []
 
-    def open_phone(locale="id-ID"):
+    def open_phone(locale="id-ID", service_workers="block"):
         context = chromium.new_context(
             viewport={"width": 360, "height": 740},
             device_scale_factor=1,
             locale=locale,
             base_url=live_server.url,
+            service_workers=service_workers,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

@@ -30,6 +30,11 @@ ACCESS = {
         args=("officer_account",),
     ),
     "login": same_for_all(200),
+    # The installable web app: the service worker, the manifest and the page saying what
+    # the phone keeps are the same for everyone (the drafts are the browser's own).
+    "service_worker": same_for_all(200, 405),
+    "manifest": same_for_all(200, 405),
+    "offline_help": same_for_all(200, 405),
     "logout": Access(
         "405  405  405  405  405  405  405  405",  # GET
         "302  302  302  302  302  302  302  302",  # POST

@@ -1,0 +1,119 @@
+"""A member entered on the phone without signal and sent later as a draft: the create view
+answers JSON (``kk_portal.forms.submission_json``), and the submission token makes one member
+of every resend, including two sends racing from two tabs."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from kk_portal import forms as kk_forms
+from members.models import Member
+from tests import factories as f
+from tests.conftest import PERSONA_USERS, build_world, client_for
+from tests.members.test_views import _member_data
+
+JSON = {"accept": "application/json"}
+
+
+def test_member_draft_saved_answers_its_page(officer, world):
+    response = officer.post(reverse("members:create"), _member_data(), headers=JSON)
+
+    member = Member.objects.get()
+    assert response.status_code == 201
+    assert response.json() == {"url": member.get_absolute_url(), "created": True}
+
+
+def test_member_draft_sent_again_answers_the_member_made_before(officer, world):
+    data = _member_data()
+    officer.post(reverse("members:create"), data, headers=JSON)
+
+    response = officer.post(reverse("members:create"), data, headers=JSON)
+
+    member = Member.objects.get()
+    assert response.status_code == 200
+    assert response.json() == {"url": member.get_absolute_url(), "created": False}
+
+
+def test_member_draft_refused_answers_the_message_of_each_field(officer, world):
+    f.MemberFactory(group=world.group_a1, nik="5271010184000001")
+
+    response = officer.post(
+        reverse("members:create"),
+        _member_data(nik="5271 0101 8400 0001", birth_year="1850"),
+        headers=JSON,
+    )
+
+    answer = response.json()
+    assert response.status_code == 400
+    assert answer["errors"] == {
+        "nik": ["Anggota dengan NIK ini sudah terdaftar."],
+        "birth_year": [f"Tulis tahun lahir antara 1900 dan {timezone.localdate().year}."],
+    }
+    assert sorted(answer["fields"]) == ["birth_year", "nik"]
+    assert "Anggota dengan NIK ini sudah terdaftar." in answer["fields"]["nik"]
+    assert Member.objects.count() == 1
+
+
+def test_member_draft_of_a_probable_duplicate_answers_the_box_to_tick(officer, world):
+    f.MemberFactory(group=world.group_a1, full_name="Sumiyati", birth_year=1980)
+
+    response = officer.post(reverse("members:create"), _member_data(), headers=JSON)
+
+    box = response.json()["fields"]["different_person"]
+    assert response.status_code == 400
+    assert 'type="checkbox" name="different_person"' in box
+    assert "Ini orang yang berbeda" in box
+
+
+def test_member_form_post_without_json_still_redirects(officer, world):
+    response = officer.post(reverse("members:create"), _member_data())
+
+    assert response.status_code == 302
+    assert response.url == Member.objects.get().get_absolute_url()
+
+
+def test_two_tabs_sending_one_draft_at_once_make_one_member(transactional_db, monkeypatch):
+    """Both requests find no member with the token before either writes (the barrier holds
+    them there), so the unique token decides: one makes the member, the other finds it.
+    PostgreSQL only: the test suite's in-memory SQLite refuses a second writer at once
+    ("table is locked") instead of letting it wait, as a database file does."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    world = build_world()
+    user = PERSONA_USERS["officer"](world)
+    tabs = [client_for(user), client_for(user)]
+    data = _member_data()
+    barrier = threading.Barrier(2, timeout=10)
+    real = kk_forms.submitted_before
+    seen = threading.local()
+
+    def submitted_before_then_wait(model, raw_token):
+        row = real(model, raw_token)
+        if not getattr(seen, "waited", False):
+            seen.waited = True
+            barrier.wait()
+        return row
+
+    monkeypatch.setattr(kk_forms, "submitted_before", submitted_before_then_wait)
+    answers = [None, None]
+
+    def send(n):
+        try:
+            answers[n] = tabs[n].post(reverse("members:create"), data, headers=JSON)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    member = Member.objects.get(submission_token=uuid.UUID(data["submission_token"]))
+    assert Member.objects.count() == 1
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert {a.json()["url"] for a in answers} == {member.get_absolute_url()}
