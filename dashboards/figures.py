@@ -35,6 +35,7 @@ from aspirations.models import (
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
 from assistance.models import AssistanceCase, Kind
+from assistance.models import Outcome as CaseOutcome
 from assistance.models import Status as CaseStatus
 from assistance.services import CLOSING_OUTCOMES
 from groups.models import (
@@ -479,23 +480,39 @@ def reses_attendance(user, filters):
 
 # --- cases of assistance -----------------------------------------------------------------
 
-#: The outcome columns of the case figures: ``(key, label)``; ``open`` counts open cases.
-CASE_COLUMNS = (
-    ("cases", _("Cases")),
-    ("open", _("Open")),
-    *((outcome.value, outcome.label) for outcome in CLOSING_OUTCOMES),
+#: The parts of the case figures, each case in exactly one by its current state (a later
+#: obtained or refused step overwrites the case's ``outcome``, so steps are never counted):
+#: ``(key, label, condition, list filter)``; the list filter is the case list's query
+#: (``assistance.filters.CaseFilter``) showing the same cases.
+CASE_PARTS = (
+    (
+        "open",
+        _("Open, no outcome yet"),
+        Q(status=CaseStatus.OPEN, outcome=CaseOutcome.NONE),
+        {"status": CaseStatus.OPEN.value, "outcome": "none"},
+    ),
+    *(
+        (outcome.value, outcome.label, Q(outcome=outcome), {"outcome": outcome.value})
+        for outcome in CLOSING_OUTCOMES
+    ),
+    (
+        "closed_none",
+        _("Closed without outcome"),
+        Q(status=CaseStatus.CLOSED, outcome=CaseOutcome.NONE),
+        {"status": CaseStatus.CLOSED.value, "outcome": "none"},
+    ),
 )
+#: The columns of the case figures: ``(key, label)``, the total then the ``CASE_PARTS``,
+#: which add up to it.
+CASE_COLUMNS = (("cases", _("Cases")), *((key, label) for key, label, _q, _f in CASE_PARTS))
 #: Where a case is counted: the village of the person helped.
 CASE_REGION = "person_village__subdistrict__regency"
 
 
 def _case_columns():
-    columns = {
-        "cases": Count("pk"),
-        "open": Count("pk", filter=Q(status=CaseStatus.OPEN)),
-    }
-    for outcome in CLOSING_OUTCOMES:
-        columns[outcome.value] = Count("pk", filter=Q(outcome=outcome))
+    columns = {"cases": Count("pk")}
+    for key, _label, condition, _filter in CASE_PARTS:
+        columns[key] = Count("pk", filter=condition)
     return columns
 
 

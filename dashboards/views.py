@@ -559,13 +559,10 @@ class Dashboard:
         rows = []
         for kind, label, counts in d.cases_by_kind(self.case_rows):
             row = [Cell(label, TEXT)]
-            for column, _label in d.CASE_COLUMNS:
-                condition = {"kind": kind}
-                if column == "open":
-                    condition["status"] = "open"
-                elif column != "cases":
-                    condition["outcome"] = column
-                row.append(self.people(counts[column], self.case_url(counts[column], **condition)))
+            row.append(self.people(counts["cases"], self.case_url(counts["cases"], kind=kind)))
+            for column, _label, _condition, listed in d.CASE_PARTS:
+                url = self.case_url(counts[column], kind=kind, **listed)
+                row.append(self.people(counts[column], url))
             rows.append(row)
         return Table(
             "cases_kind",
@@ -579,7 +576,8 @@ class Dashboard:
             if rows
             else "",
             note=_(
-                "Cases opened in the period. Programme staff, DPRD staff and administrators "
+                "Cases opened in the period, each counted once by its current state, so the "
+                "parts add up to the cases. Programme staff, DPRD staff and administrators "
                 "count cases of violence only per regency and year, below; an officer counts "
                 "only the confidential cases she handles."
             ),

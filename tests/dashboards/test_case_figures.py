@@ -13,7 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assistance.models import Kind, Need, Outcome, Status
+from assistance.models import Kind, Need, Outcome, Service, Status
+from assistance.services import (
+    case_close,
+    case_obtain,
+    case_refuse,
+    case_withdraw_consent,
+)
 from kk_portal.scoping import Role
 from kk_portal.zones import today_in
 from tests import factories as f
@@ -73,9 +79,9 @@ def test_programme_counts_by_kind_without_violence_small_cells_suppressed(progra
     board = tables(programme.get(URL))
 
     assert texts(board["cases_kind"]) == [
-        ["civil registration document", "6", "<5", "<5", "0", "0", "0"],
-        ["social assistance", "<5", "<5", "0", "<5", "0", "0"],
-        ["health insurance", "<5", "<5", "0", "0", "0", "0"],
+        ["civil registration document", "6", "<5", "<5", "0", "0", "0", "0"],
+        ["social assistance", "<5", "0", "0", "<5", "0", "0", "0"],
+        ["health insurance", "<5", "<5", "0", "0", "0", "0", "0"],
     ]
     assert all(cell.url == "" for row in board["cases_kind"].rows for cell in row)
 
@@ -120,11 +126,56 @@ def test_facilitator_counts_violence_exactly_and_links_add_up(facilitator, cases
         "0",
         "0",
         "0",
+        "0",
     ]
     link = unescape(by_kind["civil registration document"][3].url)
     listed = facilitator.get(link)
     assert re.search(r"4 cases", listed.text)
     assert link.startswith(reverse("assistance:list") + "?kind=civil_registration")
+
+
+def test_case_parts_add_up_and_a_later_step_counts_once(facilitator, officer, world):
+    """Each case counts once, by its current state: obtained then refused is refused; the
+    parts add up to the cases for every kind, on the page and in the CSV."""
+    day = datetime.date(2026, 9, 10)
+    both = f.AssistanceCaseFactory(group=world.group_a1)
+    case_obtain(both, actor=officer.user, occurred_on=day, service=Service.DUKCAPIL)
+    case_refuse(both, actor=officer.user, occurred_on=day, service=Service.DUKCAPIL, reason="x")
+    obtained = f.AssistanceCaseFactory(group=world.group_a1)
+    case_obtain(obtained, actor=officer.user, occurred_on=day, service=Service.DUKCAPIL)
+    closed = f.AssistanceCaseFactory(group=world.group_a1)
+    case_obtain(closed, actor=officer.user, occurred_on=day, service=Service.DUKCAPIL)
+    case_close(closed, actor=officer.user, occurred_on=day)
+    f.AssistanceCaseFactory(group=world.group_a1)
+    withdrawn = f.AssistanceCaseFactory(
+        group=world.group_a1, kind=Kind.SOCIAL_ASSISTANCE, need=Need.PKH
+    )
+    case_withdraw_consent(withdrawn, actor=officer.user, occurred_on=day)
+
+    board = tables(facilitator.get(URL))
+    headers = [str(h) for h in board["cases_kind"].headers]
+    assert headers[1:] == [
+        "Cases",
+        "Open, no outcome yet",
+        "obtained",
+        "refused",
+        "handed over to a service",
+        "stopped",
+        "Closed without outcome",
+    ]
+    assert texts(board["cases_kind"]) == [
+        ["civil registration document", "4", "1", "2", "1", "0", "0", "0"],
+        ["social assistance", "1", "0", "0", "0", "0", "0", "1"],
+    ]
+    exported = csv_rows(
+        facilitator.get(reverse("dashboard:export_table", args=["cases_kind"]) + "?format=csv")
+    )
+    for table in (texts(board["cases_kind"]), texts(board["cases_region"]), exported[1:]):
+        for row in table:
+            total, *parts = (int(value) for value in row[-7:])
+            assert sum(parts) == total, row
+    refused = unescape(board["cases_kind"].rows[0][4].url)
+    assert re.search(r"1 case\b", facilitator.get(refused).text)
 
 
 def test_officer_not_handling_counts_no_confidential_case(officer_same_group, cases):
@@ -160,7 +211,7 @@ def test_cases_by_year_and_region(facilitator_b, cases, world):
     years = {row[0].text: row for row in board["cases_year"].rows}
     assert (years["2025"][violence].text, years["2026"][health].text) == ("6", "1")
     assert texts(board["cases_region"]) == [
-        ["Kota Beta", world.regency_b.code, "7", "7", "0", "0", "0", "0"]
+        ["Kota Beta", world.regency_b.code, "7", "7", "0", "0", "0", "0", "0"]
     ]
 
 
