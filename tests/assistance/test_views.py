@@ -4,12 +4,16 @@ and what each persona gets on each of them."""
 import datetime
 import re
 import uuid
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from assistance.models import AssistanceCase, Kind, Need, Service, Status, StepKind
+from assistance.services import case_refer
 from audit.models import AccessLog, Action
 from kk_portal.zones import today_in
 from tests import factories as f
@@ -447,6 +451,34 @@ def test_print_logged_and_404_outside(officer, officer_b, confidential):
     assert (inside.status_code, outside.status_code) == (200, 404)
     assert SECRET_NAME in inside.text
     assert AccessLog.objects.get().action == Action.CASE_PRINT
+
+
+def test_print_shows_follow_up_and_contact_in_its_own_column(officer, confidential, world):
+    today = _today(world)
+    case_refer(
+        confidential,
+        actor=officer.user,
+        occurred_on=today,
+        service=Service.UPTD_PPA,
+        contact="Ibu Rina, 0813 1111 2222",
+        follow_up_on=today + 7 * DAY,
+    )
+
+    page = officer.get(reverse("assistance:print", args=[confidential.pk])).text
+
+    with translation.override("id"):
+        follow_up = date_format(today + 7 * DAY, "j F Y")
+    cells = [
+        unescape(re.sub(r"<[^>]+>", "", c)).strip()
+        for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", page, re.S)
+    ]
+    assert cells[cells.index("Tindak lanjut pada") + 1] == follow_up
+    assert cells[cells.index("Layanan") + 1] == "Kontak"
+    referral = cells.index("Dirujuk")
+    assert cells[referral + 1 : referral + 3] == [
+        "UPTD PPA / P2TP2A (perlindungan perempuan dan anak)",
+        "Ibu Rina, 0813 1111 2222",
+    ]
 
 
 def test_edit_shows_old_and_new_values(officer, confidential):

@@ -64,6 +64,7 @@ def test_browser_officer_opens_violence_case_and_refers_it(phone, shot, world):
         "case-detail-referred": f"/assistance/{case.pk}/",
         "case-handlers": f"/assistance/{case.pk}/handlers/",
         "case-consent": f"/assistance/{case.pk}/consent/",
+        "case-print": f"/assistance/{case.pk}/print/",
     }.items():
         assert page.goto(url).status == 200, url
         widths[name] = page.evaluate("document.documentElement.scrollWidth")
