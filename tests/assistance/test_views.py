@@ -5,6 +5,7 @@ import datetime
 import re
 import uuid
 from html import unescape
+from urllib.parse import unquote_plus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,6 +96,52 @@ def test_create_admin_outside_the_circle_lands_on_the_list_told_who_sees_it(
         "kabupaten/kota yang dapat melihatnya." in response.text
     )
     assert again.redirect_chain == [(reverse("assistance:list"), 302)]
+    assert SECRET_NAME not in response.text
+
+
+def _urls_in(response):
+    """The URLs a response hands the browser: its redirect Location and every href, action
+    and src, decoded as a server log or the history would show them."""
+    urls = [response.headers.get("Location", "")]
+    if response.headers.get("Content-Type", "").startswith("text/html"):
+        urls += re.findall(r'(?:href|action|src)="([^"]*)"', response.text)
+    return [unquote_plus(unescape(url)) for url in urls]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status"),
+    [
+        ({}, 302),
+        ({"need": Need.KTP}, 302),
+        ({"member": "member"}, 200),
+        ({"opened_on": "2099-01-01"}, 200),
+    ],
+    ids=["saved-violence", "saved-ktp", "refused-member-and-name", "refused-date"],
+)
+def test_create_typed_name_never_reaches_a_url(officer, world, overrides, status):
+    member = f.MemberFactory(group=world.group_a1, full_name="Wa Ode Sitti")
+    if overrides.get("member"):
+        overrides = {"member": member.pk}
+    url = reverse("assistance:create")
+
+    form = officer.get(url)
+    posted = officer.post(url, _form(world, **overrides))
+    landed = [officer.get(posted.headers["Location"])] if posted.status_code == 302 else []
+
+    assert posted.status_code == status
+    assert re.search(r'<form method="post"', form.text)
+    for response in (form, posted, *landed):
+        assert all(SECRET_NAME not in link for link in _urls_in(response)), response
+
+
+def test_create_ignores_a_name_put_in_the_url(officer, world):
+    member = f.MemberFactory(group=world.group_a1)
+
+    response = officer.get(
+        reverse("assistance:create"), {"member": member.pk, "person_name": SECRET_NAME}
+    )
+
+    assert response.status_code == 200
     assert SECRET_NAME not in response.text
 
 
