@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "reses",
     "audit",
     "assistance",
+    "activities",
     "dashboards",
     "tracker",
     "demo",
