@@ -74,6 +74,12 @@ class BudgetAccessFilter(_RegionMixin, django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("Source"), choices=BudgetSource.choices)
     purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=BudgetPurpose.choices)
     year = django_filters.NumberFilter(label=_("Year"))
+    year_min = django_filters.NumberFilter(
+        label=_("From year"), field_name="year", lookup_expr="gte"
+    )
+    year_max = django_filters.NumberFilter(
+        label=_("Until year"), field_name="year", lookup_expr="lte"
+    )
     group = django_filters.ModelChoiceFilter(
         label=_("Group"), queryset=ConstituentGroup.objects.none()
     )

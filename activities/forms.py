@@ -170,10 +170,10 @@ class BudgetAccessForm(forms.ModelForm):
                 )
         return cleaned
 
-    def save(self, commit=True):
-        if self.fixed_group is not None:
-            self.instance.group = self.fixed_group
-        return super().save(commit=commit)
+    @property
+    def group(self):
+        """The group the money went to: the fixed one, or the one chosen."""
+        return self.fixed_group or self.cleaned_data.get("group")
 
 
 class BudgetAccessCreateForm(SubmissionTokenMixin, BudgetAccessForm):

@@ -9,7 +9,8 @@ they are never typed twice.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +154,12 @@ class AttendanceQuerySet(ScopedQuerySet):
     def officer_q(self, group_id):
         seen = Activity.objects.filter(Activity.objects.none().officer_q(group_id))
         return Q(activity__in=seen.values("pk"))
+
+    def by_name(self):
+        """These rows in order of name: the member's, or the non-member's."""
+        return self.order_by(
+            Coalesce(NullIf("name_folded", Value("")), "member__name_folded"), "pk"
+        )
 
     def counts(self):
         """``{"total", "women", "men", "poor", "disability"}`` of these rows, one query."""

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, Attendance
+from activities.models import Activity, Attendance, BudgetAccess
 from kk_portal.zones import today_in
 from members.text import clean_name, fold_name
 
@@ -98,3 +98,15 @@ def attendance_add_guest(activity, *, full_name, sex, is_poor=False, has_disabil
 def attendance_remove(row):
     """Take one person off an activity's attendance list."""
     row.delete()
+
+
+def budget_access_add(group, *, fields, submission_token=None):
+    """Record money ``group`` obtained; ``fields`` are ``BudgetAccess``'s own fields
+    (``source``, ``amount`` in Rupiah, ``year``, ``purpose``, ``description``, ``women``,
+    ``men``). Returns the ``BudgetAccess``; raises ``ValidationError`` for an amount not
+    above zero or a year outside 2000–2100."""
+    row = BudgetAccess(group=group, submission_token=submission_token, **fields)
+    row.full_clean(exclude=["group", "submission_token"])
+    with transaction.atomic():
+        row.save()
+    return row

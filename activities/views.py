@@ -141,7 +141,7 @@ def activity_create(request):
 
 
 def _detail_context(request, activity, **forms):
-    rows = activity.attendance.select_related("member__group")
+    rows = activity.attendance.select_related("member__group").by_name()
     may_change = can(request.user, "change", activity)
     context = {
         "activity": activity,
@@ -298,7 +298,7 @@ ATTENDANCE_COLUMNS = (
 def attendance_export(request, pk):
     """The activity's attendance as XLSX or CSV; logged (``audit``) as personal data."""
     activity = _activity(request, pk)
-    rows = activity.attendance.select_related("member__group")
+    rows = activity.attendance.select_related("member__group").by_name()
     log_export(request, Action.ATTENDANCE_EXPORT, rows.count())
     return export_response(
         rows.iterator(chunk_size=2000),
@@ -374,10 +374,12 @@ def budget_create(request):
     if request.method == "POST":
 
         def create(data):
-            row = form.save(commit=False)
-            row.submission_token = data["submission_token"]
-            row.save()
-            return row
+            names = ("source", "amount", "year", "purpose", "description", "women", "men")
+            return services.budget_access_add(
+                form.group,
+                fields={name: data[name] for name in names},
+                submission_token=data["submission_token"],
+            )
 
         row, created = create_once(request, form, BudgetAccess, create, scoped_fields=["group"])
         if created:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.models import Member, OfficerTerm
+from members.models import Member, OfficerTerm, PublicRole
 
 
 def officer_term_start(group, *, member, position, started_on):
@@ -59,3 +59,15 @@ def officer_term_end(term, *, ended_on):
             position=Member.Position.MEMBER
         )
     return term
+
+
+def public_role_add(member, *, fields, submission_token=None):
+    """Record a public role of ``member``; ``fields`` are ``PublicRole``'s own fields
+    (``kind``, ``description``, ``party``, ``election_year``, ``result``, ``started_on``,
+    ``ended_on``). Returns the ``PublicRole``; raises ``ValidationError`` for an end before
+    the start or a candidacy without party or election year."""
+    role = PublicRole(member=member, submission_token=submission_token, **fields)
+    role.full_clean(exclude=["member", "submission_token"])
+    with transaction.atomic():
+        role.save()
+    return role

@@ -34,7 +34,7 @@ from members.forms import (
     PublicRoleForm,
 )
 from members.models import Member, OfficerTerm, PublicRole
-from members.services import officer_term_end, officer_term_start
+from members.services import officer_term_end, officer_term_start, public_role_add
 
 
 def visible_members(user):
@@ -271,11 +271,8 @@ def role_create(request, member_pk):
     if request.method == "POST":
 
         def create(data):
-            role = form.save(commit=False)
-            role.member = member
-            role.submission_token = data["submission_token"]
-            role.save()
-            return role
+            fields = {name: data[name] for name in PublicRoleForm.Meta.fields}
+            return public_role_add(member, fields=fields, submission_token=data["submission_token"])
 
         role, created = create_once(request, form, PublicRole, create)
         if created:
