@@ -164,15 +164,8 @@ class WorkBuilder:
                     ended_on=datetime.date(election, 3, 20),
                 )
             else:
-                fields["description"] = (
-                    f"RT {rng.randint(1, 12):03d}"
-                    if kind
-                    in (
-                        PublicRoleKind.RT_HEAD,
-                        PublicRoleKind.RW_HEAD,
-                    )
-                    else ""
-                )
+                prefix = {PublicRoleKind.RT_HEAD: "RT", PublicRoleKind.RW_HEAD: "RW"}.get(kind)
+                fields["description"] = f"{prefix} {rng.randint(1, 12):03d}" if prefix else ""
                 if rng.random() < 0.25:
                     end = start + datetime.timedelta(days=rng.randint(365, 1800))
                     fields["ended_on"] = end if end < self.reference else None
