@@ -92,7 +92,8 @@ class ActivityCreateForm(SubmissionTokenMixin, ActivityForm):
 
 
 class AttendanceMembersForm(forms.Form):
-    """Tick the members present: active members of the groups taking part, not listed."""
+    """Tick the members present: members of the groups taking part who were in their group
+    on the day, not listed yet."""
 
     members = forms.ModelMultipleChoiceField(
         label=_("Members present"),
@@ -103,9 +104,12 @@ class AttendanceMembersForm(forms.Form):
     def __init__(self, *args, activity, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        members = Member.objects.filter(
-            group__in=activity.groups.all(), left_on__isnull=True, anonymised_at__isnull=True
-        ).exclude(attendance__activity=activity)
+        # Those in their group on the day of the activity, though they may have left since.
+        members = (
+            Member.objects.in_group_on(activity.held_on)
+            .filter(group__in=activity.groups.all(), anonymised_at__isnull=True)
+            .exclude(attendance__activity=activity)
+        )
         self.fields["members"].queryset = members.select_related("group").order_by(
             "group__name", "name_folded"
         )

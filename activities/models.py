@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import MONEY
+from groups.models import Village
 from kk_portal.permissions import GROUP_WRITERS, Rule
 from kk_portal.scoping import Role, ScopedQuerySet
 from members.models import Sex
@@ -253,7 +254,7 @@ class BudgetAccessQuerySet(ScopedQuerySet):
     write_rules = {"change": GROUP_WRITERS}
 
     def dprd_q(self, representative_id):
-        return Q(group__village__electoral_districts__representatives=representative_id)
+        return Q(group__village__in=Village.objects.represented_by(representative_id))
 
 
 class BudgetAccess(models.Model):

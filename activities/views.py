@@ -261,13 +261,13 @@ BLANK_LINES = 10
 
 @login_required
 def attendance_sheet(request, pk):
-    """The attendance sheet as an A4 PDF: the active members of the groups taking part,
-    then empty lines for others, each with a column to sign."""
+    """The attendance sheet as an A4 PDF: the members of the groups taking part who are in
+    their group on the activity's day, then empty lines for others, each with a column to
+    sign."""
     activity = _activity(request, pk)
     members = (
-        Member.objects.filter(
-            group__in=activity.groups.all(), left_on__isnull=True, anonymised_at__isnull=True
-        )
+        Member.objects.in_group_on(activity.held_on)
+        .filter(group__in=activity.groups.all(), anonymised_at__isnull=True)
         .select_related("group")
         .order_by("group__name", "name_folded")
     )

@@ -174,14 +174,14 @@ def member_export(request):
 
 
 @login_required
-def officer_start(request, group_pk):
-    """Start an officer term in a group the user writes for (``services.officer_term_start``
-    ends the position's open term)."""
+def officer_start(request, pk):
+    """Start an officer term in the group ``pk`` the user writes for
+    (``services.officer_term_start`` ends the position's open term)."""
     group = get_writable_or_404(
         ConstituentGroup.objects.select_related("village__subdistrict__regency"),
         request.user,
         "change",
-        pk=group_pk,
+        pk=pk,
     )
     form = OfficerTermForm(request.POST or None, group=group)
     refuse_foreign_choices(form, ["member"])
@@ -264,9 +264,10 @@ def role_export(request):
 
 
 @login_required
-def role_create(request, member_pk):
-    """Record a public role of a member the user writes for; one row per submission."""
-    member = get_writable_or_404(Member, request.user, "change", pk=member_pk)
+def role_create(request, pk):
+    """Record a public role of the member ``pk`` the user writes for; one row per
+    submission."""
+    member = get_writable_or_404(Member, request.user, "change", pk=pk)
     form = PublicRoleCreateForm(request.POST or None)
     if request.method == "POST":
 

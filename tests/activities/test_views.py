@@ -248,3 +248,17 @@ def test_budget_list_same_query_count_with_more_rows(programme, world, django_as
         lambda: f.BudgetAccessFactory.create_batch(30, group=world.group_b1),
         django_assert_num_queries,
     )
+
+
+def test_members_offered_are_those_in_the_group_on_the_day(officer, world):
+    activity = f.ActivityFactory(group=world.group_a1, held_on=datetime.date(2020, 5, 1))
+    f.MemberFactory(group=world.group_a1, full_name="Left Later", left_on=datetime.date(2023, 1, 1))
+    f.MemberFactory(
+        group=world.group_a1, full_name="Joined Later", joined_on=datetime.date(2022, 1, 1)
+    )
+    f.MemberFactory(group=world.group_a2, full_name="Other Group")
+
+    page = officer.get(activity.get_absolute_url())
+
+    offered = page.context["members_form"].fields["members"].queryset
+    assert [m.full_name for m in offered] == ["Left Later"]
