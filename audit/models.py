@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     CASE_DOCUMENT = "case_document", _("opened a document of a confidential case")
     CASE_EXPORT = "case_export", _("exported cases of assistance")
     MEMBER_EXPORT = "member_export", _("exported members")
+    ATTENDANCE_EXPORT = "attend_export", _("exported an attendance list")
 
 
 class AccessLogQuerySet(ScopedQuerySet):

@@ -22,6 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import Activity, Attendance, BudgetAccess
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -51,7 +52,15 @@ from groups.models import (
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
 from kk_portal.forms import DateInput
 from kk_portal.scoping import Role
-from members.models import AGE_BUCKETS, Member, Sex, age_bucket_q, in_group_on_q
+from members.models import (
+    AGE_BUCKETS,
+    Member,
+    PublicRole,
+    PublicRoleKind,
+    Sex,
+    age_bucket_q,
+    in_group_on_q,
+)
 from reses.models import ResesMeeting
 
 #: Below this many people a cell is shown as "<5" to those who may not see personal data.
@@ -700,3 +709,191 @@ def region_level(user, filters):
     and administrators without a region filter), regencies otherwise."""
     national = user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN)
     return "province" if national and filters.region is None else "regency"
+
+
+# --- the groups' own work: activities, public roles, budget access ----------------------
+
+_HOST_REGENCY = "group__village__subdistrict__regency"
+
+
+def activities_in_scope(user, filters):
+    """Activities counted on ``user``'s dashboard: hosted in the filters' region, held in
+    the period (the host group's local date, both ends inclusive).
+
+    Those who see attendance (officers, facilitators, administrators) count
+    ``Activity.objects.visible_to(user)``; programme and DPRD staff, who see aggregates
+    only, count the activities hosted by the groups they see (small cells suppressed).
+    """
+    if Activity.objects.all().scope_q(user) is not None:
+        rows = Activity.objects.visible_to(user)
+    else:
+        rows = Activity.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
+    rows = rows.filter(region_q(filters.region, _HOST_REGENCY))
+    if filters.start:
+        rows = rows.filter(held_on__gte=filters.start)
+    if filters.end:
+        rows = rows.filter(held_on__lte=filters.end)
+    return rows
+
+
+def attendance_columns():
+    """Conditional counts of attendance rows: present, women, men, poor, with a disability."""
+    return {
+        "present": Count("pk"),
+        "women": Count("pk", filter=Q(sex=Sex.FEMALE)),
+        "men": Count("pk", filter=Q(sex=Sex.MALE)),
+        "poor": Count("pk", filter=Q(is_poor=True)),
+        "disability": Count("pk", filter=Q(has_disability=True)),
+    }
+
+
+def activities_by(user, filters, field_name):
+    """Activities and their attendance by ``field_name`` (``"kind"`` or ``"topic"``), in
+    TWO queries: ``[(value, {"activities", "present", "women", "men", "poor",
+    "disability"})]`` in the order of the field's choices, values without activities left
+    out."""
+    rows = activities_in_scope(user, filters)
+    activities = dict(
+        rows.order_by().values_list(field_name).annotate(n=Count("pk")).values_list(field_name, "n")
+    )
+    people = {
+        row.pop(f"activity__{field_name}"): row
+        for row in Attendance.objects.filter(activity__in=rows.order_by().values("pk"))
+        .order_by()
+        .values(f"activity__{field_name}")
+        .annotate(**attendance_columns())
+    }
+    empty = dict.fromkeys(attendance_columns(), 0)
+    choices = Activity._meta.get_field(field_name).choices
+    return [
+        (value, {"activities": activities[value], **people.get(value, empty)})
+        for value, _label in choices
+        if value in activities
+    ]
+
+
+def attendance_by_region(user, filters, level):
+    """Activities and their participants by sex, poverty and disability per ``level``
+    (``"province"`` or ``"regency"`` of the host group), TWO queries:
+    ``[(code, name, counts)]`` sorted by code."""
+    rows = activities_in_scope(user, filters)
+    columns = list(attendance_columns())
+    activities = rows.order_by().values(area=F("group__village")).annotate(activities=Count("pk"))
+    people = (
+        Attendance.objects.filter(activity__in=rows.order_by().values("pk"))
+        .order_by()
+        .values(area=F("activity__group__village"))
+        .annotate(**attendance_columns())
+    )
+    table = {}
+    for code, name, count in per_region(activities, level, ["activities"]):
+        table[code] = [name, {"activities": int(count), **dict.fromkeys(columns, 0)}]
+    for code, name, *sums in per_region(people, level, columns):
+        entry = table.setdefault(code, [name, {"activities": 0, **dict.fromkeys(columns, 0)}])
+        entry[1].update(zip(columns, (int(v) for v in sums), strict=True))
+    return [(code, name, counts) for code, (name, counts) in sorted(table.items())]
+
+
+def roles_in_scope(user, filters):
+    """Public roles counted on ``user``'s dashboard: of members in the filters' region,
+    held on the day members are counted on (the period's end, else today). Scoped as
+    ``members_in_scope``: programme and DPRD staff count the roles of the members of the
+    groups they see."""
+    if sees_personal_data(user):
+        rows = PublicRole.objects.visible_to(user)
+    else:
+        rows = PublicRole.objects.filter(
+            member__group__in=ConstituentGroup.objects.visible_to(user)
+        )
+    return rows.filter(region_q(filters.region, "member__group__village__subdistrict__regency"))
+
+
+def role_columns():
+    """Conditional counts of public roles: all, held by women, held by poor women."""
+    return {
+        "roles": Count("pk"),
+        "women": Count("pk", filter=Q(member__sex=Sex.FEMALE)),
+        "poor_women": Count("pk", filter=Q(member__sex=Sex.FEMALE, member__is_poor=True)),
+    }
+
+
+def roles_by_kind(user, filters):
+    """Public roles held on ``filters.member_day`` by kind, ONE query:
+    ``[(kind, label, counts)]`` in the order of ``PublicRoleKind``, kinds without roles
+    left out."""
+    held = roles_in_scope(user, filters).held_on(filters.member_day)
+    counts = {
+        row.pop("kind"): row for row in held.order_by().values("kind").annotate(**role_columns())
+    }
+    return [(kind, label, counts[kind]) for kind, label in PublicRoleKind.choices if kind in counts]
+
+
+def roles_by_region(user, filters, level):
+    """Public roles held on ``filters.member_day`` per ``level``, ONE query."""
+    columns = list(role_columns())
+    grouped = (
+        roles_in_scope(user, filters)
+        .held_on(filters.member_day)
+        .order_by()
+        .values(area=F("member__group__village"))
+        .annotate(**role_columns())
+    )
+    return [
+        (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
+        for code, name, *sums in per_region(grouped, level, columns)
+    ]
+
+
+def roles_by_year(user, filters):
+    """Public roles taken up per year (the year of ``started_on``) within the period's
+    years, ONE query: ``[(year, counts)]`` in year order; over time, how many roles
+    members, and women among them, took up."""
+    first, last = filters.fiscal_years
+    rows = roles_in_scope(user, filters)
+    if first:
+        rows = rows.filter(started_on__year__gte=first)
+    if last:
+        rows = rows.filter(started_on__year__lte=last)
+    grouped = (
+        rows.order_by()
+        .values(year=ExtractYear("started_on"))
+        .annotate(**role_columns())
+        .order_by("year")
+    )
+    return [(row.pop("year"), row) for row in grouped]
+
+
+def budget_in_scope(user, filters):
+    """Budget access of the groups ``user`` sees, in the filters' region and the period's
+    years (``Filters.fiscal_years``)."""
+    rows = BudgetAccess.objects.visible_to(user).filter(region_q(filters.region, _HOST_REGENCY))
+    first, last = filters.fiscal_years
+    if first:
+        rows = rows.filter(year__gte=first)
+    if last:
+        rows = rows.filter(year__lte=last)
+    return rows
+
+
+def budget_columns():
+    """Sums of budget-access rows: count, Rupiah, women and men benefiting."""
+    return {
+        "rows": Count("pk"),
+        "amount": Sum("amount"),
+        "women": Sum("women"),
+        "men": Sum("men"),
+    }
+
+
+def budget_by(user, filters, field_name):
+    """Budget access by ``field_name`` (``"source"`` or ``"purpose"``), ONE query:
+    ``[(value, label, sums)]`` in the order of the field's choices."""
+    sums = {
+        row.pop(field_name): row
+        for row in budget_in_scope(user, filters)
+        .order_by()
+        .values(field_name)
+        .annotate(**budget_columns())
+    }
+    choices = BudgetAccess._meta.get_field(field_name).choices
+    return [(value, label, sums[value]) for value, label in choices if value in sums]

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from activities.models import Activity
 from aspirations.models import Aspiration
 from aspirations.stages import CLOSED, FUNNEL_STEPS, Stage
 from assistance.models import AssistanceCase
@@ -262,6 +263,49 @@ class Dashboard:
             params["opened_to"] = self.filters.end.isoformat()
         params.update(conditions)
         return f"{reverse('assistance:list')}?{urlencode(params)}"
+
+    def _region_period(self, start="start", end="end"):
+        params = {}
+        if self.filters.region is not None:
+            params["region"] = self.filters.region.code
+        if self.filters.start:
+            params[start] = self.filters.start.isoformat()
+        if self.filters.end:
+            params[end] = self.filters.end.isoformat()
+        return params
+
+    def activity_url(self, count, **conditions):
+        """The activity list with the page's region and period and ``conditions``, for
+        officers and facilitators (who see the activities they count)."""
+        if not count or not self.member_links:
+            return ""
+        params = {**self._region_period(), **conditions}
+        return f"{reverse('activities:list')}?{urlencode(params)}"
+
+    def role_url(self, count, **conditions):
+        """The public-role list of the roles held on the period's last day in the page's
+        region, with ``conditions``, for officers and facilitators."""
+        if not count or not self.member_links:
+            return ""
+        params = {"held_on": self.filters.member_day.isoformat(), **conditions}
+        if self.filters.region is not None:
+            params["region"] = self.filters.region.code
+        return f"{reverse('members:role_list')}?{urlencode(params)}"
+
+    def budget_url(self, count, **conditions):
+        """The budget-access list in the page's region and the period's years."""
+        if not count:
+            return ""
+        first, last = self.filters.fiscal_years
+        params = {}
+        if self.filters.region is not None:
+            params["region"] = self.filters.region.code
+        if first:
+            params["year_min"] = first
+        if last:
+            params["year_max"] = last
+        params.update(conditions)
+        return f"{reverse('activities:budget_list')}?{urlencode(params)}"
 
     def people(self, count, url=""):
         """A cell counting people, suppressed for small counts where personal data is hidden."""
@@ -637,6 +681,150 @@ class Dashboard:
             ),
         )
 
+    def _attendance_cells(self, counts):
+        return [
+            self.people(counts["present"]),
+            self.people(counts["women"]),
+            self.people(counts["men"]),
+            self.people(counts["poor"]),
+            self.people(counts["disability"]),
+        ]
+
+    def _attendance_headers(self):
+        return [_("Present"), _("Women"), _("Men"), _("Poor"), _("With a disability")]
+
+    def activities_by(self, field_name):
+        choices = dict(Activity._meta.get_field(field_name).choices)
+        rows = [
+            [
+                Cell(str(choices[value]), TEXT),
+                Cell(
+                    counts["activities"],
+                    url=self.activity_url(counts["activities"], **{field_name: value}),
+                ),
+                *self._attendance_cells(counts),
+            ]
+            for value, counts in d.activities_by(self.user, self.filters, field_name)
+        ]
+        titles = {"kind": _("Activities by kind"), "topic": _("Activities by topic")}
+        headers = {"kind": _("Kind"), "topic": _("Topic")}
+        return Table(
+            f"activities_{field_name}",
+            titles[field_name],
+            [headers[field_name], _("Activities"), *self._attendance_headers()],
+            rows,
+            note=_(
+                "People counted from the attendance lists; one person at two activities "
+                "counts twice."
+            ),
+        )
+
+    def activities_region(self):
+        rows = [
+            [
+                Cell(name, TEXT),
+                Cell(code, CODE),
+                Cell(
+                    counts["activities"],
+                    url=self.activity_url(counts["activities"], region=code),
+                ),
+                *self._attendance_cells(counts),
+            ]
+            for code, name, counts in d.attendance_by_region(self.user, self.filters, self.level)
+        ]
+        return Table(
+            "activities_region",
+            _("Activities and participants by region"),
+            [_("Region"), _("Code"), _("Activities"), *self._attendance_headers()],
+            rows,
+            note=_("Counted where the host group lives, in the period."),
+        )
+
+    def _role_cells(self, counts, **conditions):
+        return [
+            self.people(counts["roles"], self.role_url(counts["roles"], **conditions)),
+            self.people(counts["women"], self.role_url(counts["women"], sex="F", **conditions)),
+            self.people(counts["poor_women"]),
+        ]
+
+    def _role_headers(self):
+        return [_("Public roles"), _("Held by women"), _("Held by poor women")]
+
+    def roles_kind(self):
+        kinds = d.roles_by_kind(self.user, self.filters)
+        rows = [
+            [Cell(str(label), TEXT), *self._role_cells(counts, kind=kind)]
+            for kind, label, counts in kinds
+        ]
+        chart = bar_chart(
+            _("Public roles held by women"),
+            [(str(row[0].value), row[2].value, "") for row in rows],
+        )
+        return Table(
+            "roles_kind",
+            _("Members in public roles, by kind"),
+            [_("Kind"), *self._role_headers()],
+            rows,
+            chart if rows else "",
+            note=_("Roles held on the last day of the period (today without an end)."),
+        )
+
+    def roles_region(self):
+        rows = [
+            [Cell(name, TEXT), Cell(code, CODE), *self._role_cells(counts, region=code)]
+            for code, name, counts in d.roles_by_region(self.user, self.filters, self.level)
+        ]
+        return Table(
+            "roles_region",
+            _("Members in public roles, by region"),
+            [_("Region"), _("Code"), *self._role_headers()],
+            rows,
+        )
+
+    def roles_year(self):
+        rows = [
+            [
+                Cell(str(year), TEXT),
+                self.people(counts["roles"]),
+                self.people(counts["women"]),
+                self.people(counts["poor_women"]),
+            ]
+            for year, counts in d.roles_by_year(self.user, self.filters)
+        ]
+        return Table(
+            "roles_year",
+            _("Public roles taken up, by year"),
+            [_("Year"), *self._role_headers()],
+            rows,
+        )
+
+    def budget_by(self, field_name):
+        rows = [
+            [
+                Cell(str(label), TEXT),
+                Cell(sums["rows"], url=self.budget_url(sums["rows"], **{field_name: value})),
+                Cell(sums["amount"], MONEY),
+                Cell(sums["women"]),
+                Cell(sums["men"]),
+            ]
+            for value, label, sums in d.budget_by(self.user, self.filters, field_name)
+        ]
+        titles = {"source": _("Budget access by source"), "purpose": _("Budget access by purpose")}
+        headers = {"source": _("Source"), "purpose": _("Purpose")}
+        return Table(
+            f"budget_{field_name}",
+            titles[field_name],
+            [
+                headers[field_name],
+                _("Times obtained"),
+                _("Amount"),
+                _("Women benefiting"),
+                _("Men benefiting"),
+            ],
+            rows,
+            note=_("Money the groups obtained in the period's years, in Rupiah."),
+        )
+
     def table(self, key):
         """The table named ``key``; raises ``Http404`` for an unknown name."""
         builders = {
@@ -659,6 +847,14 @@ class Dashboard:
             "cases_region": self.cases_by_region,
             "cases_year": self.cases_by_year,
             "cases_violence": self.cases_violence,
+            "activities_kind": lambda: self.activities_by("kind"),
+            "activities_topic": lambda: self.activities_by("topic"),
+            "activities_region": self.activities_region,
+            "roles_kind": self.roles_kind,
+            "roles_region": self.roles_region,
+            "roles_year": self.roles_year,
+            "budget_source": lambda: self.budget_by("source"),
+            "budget_purpose": lambda: self.budget_by("purpose"),
         }
         if key not in builders:
             raise Http404
@@ -686,6 +882,14 @@ class Dashboard:
         "cases_region",
         "cases_year",
         "cases_violence",
+        "activities_kind",
+        "activities_topic",
+        "activities_region",
+        "roles_kind",
+        "roles_region",
+        "roles_year",
+        "budget_source",
+        "budget_purpose",
     )
 
 

@@ -54,6 +54,7 @@ class VillageAdmin(PlaceAdmin):
 class ConstituentGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "village", "cohort_year", "decree_number", "status"]
     list_filter = ["status", "cohort_year", "village__subdistrict__regency"]
+    readonly_fields = ["decree_scan"]
     list_select_related = ["village"]
     search_fields = ["name", "village__name", "decree_number"]
     autocomplete_fields = ["village"]

@@ -5,6 +5,9 @@ Region codes follow Kepmendagri 300.2.2-2138/2025 as shipped in ``data/wilayah*.
 village ``73.08.01.2001``.
 """
 
+import os
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -177,6 +180,13 @@ class VillageQuerySet(ReferenceQuerySet):
                 ),
             },
         ),
+        # Where a new constituent group is founded: facilitators in their regency,
+        # administrators anywhere (DESIGN.md: facilitators create the groups they accompany).
+        "found_group": Rule(
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={Role.FACILITATOR: lambda user: Q(subdistrict__regency=user.regency_id)},
+        ),
     }
 
     def represented_by(self, representative_id):
@@ -237,19 +247,37 @@ class Village(Region):
 class ConstituentGroupQuerySet(ScopedQuerySet):
     group_path = "pk"
     regency_path = "village__subdistrict__regency"
-    #: "change": write the group's data (its members, aspirations and their files).
-    write_rules = {"change": GROUP_WRITERS}
+    write_rules = {
+        #: "change": write the group's data (its profile, members, aspirations, files).
+        "change": GROUP_WRITERS,
+        #: "change_scope": move the group to another village or cohort, which changes who
+        #: sees it; its officers edit the rest of the profile only.
+        "change_scope": Rule(Role.FACILITATOR, Role.ADMIN),
+    }
 
     def dprd_q(self, representative_id):
         return Q(village__in=Village.objects.represented_by(representative_id))
 
 
+def decree_scan_path(group, filename):
+    """Where a decree scan is stored: a random name under ``decrees/``, keeping only the
+    extension, so that a file name typed by people never reaches the disk."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"decrees/{uuid.uuid4().hex}{extension}"
+
+
 class ConstituentGroup(models.Model):
-    """A Kelompok Konstituen: one group in one village, recognised by a decree (SK)."""
+    """A Kelompok Konstituen: one group in one village, recognised by a decree (SK).
+
+    ``status_since`` is the date the current ``status`` began (the group's local date);
+    ``decree_scan`` is the scanned decree (PDF, JPEG or PNG), served only through the scoped
+    view ``groups:decree``.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         INACTIVE = "inactive", _("inactive")
+        DISSOLVED = "dissolved", _("dissolved")
 
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="groups", verbose_name=_("village")
@@ -261,9 +289,14 @@ class ConstituentGroup(models.Model):
     )
     decree_number = models.CharField(_("decree (SK) number"), max_length=100, blank=True)
     decree_date = models.DateField(_("decree (SK) date"), null=True, blank=True)
+    decree_scan = models.FileField(
+        _("decree (SK) scan"), upload_to=decree_scan_path, max_length=255, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ConstituentGroupQuerySet.as_manager()
 
@@ -278,6 +311,16 @@ class ConstituentGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(cohort_year__gte=2000) & Q(cohort_year__lte=2100),
                 name="group_cohort_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "inactive", "dissolved"]),
+                name="group_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_since__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(status_since__gte=models.F("founded_on")),
+                name="group_status_after_founding",
             ),
         ]
 

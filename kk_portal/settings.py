@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "reses",
     "audit",
     "assistance",
+    "activities",
     "dashboards",
     "tracker",
     "demo",

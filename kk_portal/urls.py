@@ -21,6 +21,7 @@ urlpatterns = [
     path("aspirations/", include("aspirations.urls")),
     path("reses/", include("reses.urls")),
     path("assistance/", include("assistance.urls")),
+    path("activities/", include("activities.urls")),
     path("audit/", include("audit.urls")),
     path("publik/", include("tracker.urls")),
 ]

@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import ConstituentGroup
+from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
-from members.models import AGE_BUCKETS, Member, Sex
+from members.models import AGE_BUCKETS, Member, PublicRole, PublicRoleKind, Sex
 from members.text import normalise_phone
 
 _YES_NO = [("yes", _("yes")), ("no", _("no"))]
@@ -78,3 +78,38 @@ class MemberFilter(django_filters.FilterSet):
 
     def filter_age(self, queryset, name, value):
         return queryset.aged(value)
+
+
+class PublicRoleFilter(django_filters.FilterSet):
+    """Public roles by kind, member's sex, group, held on a day, start year, and region
+    (``?region=`` a province or regency code, the dashboard's drill-down)."""
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PublicRoleKind.choices)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), field_name="member__sex", choices=Sex.choices)
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), field_name="member__group", queryset=ConstituentGroup.objects.none()
+    )
+    held_on = django_filters.DateFilter(label=_("Held on"), method="filter_held_on")
+    year = django_filters.NumberFilter(label=_("Started in"), field_name="started_on__year")
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+
+    class Meta:
+        model = PublicRole
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.group_id:
+            del self.filters["group"]
+        else:
+            self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
+        self.form.fields["region"].widget = forms.Select(choices=region_choices(user))
+
+    def filter_held_on(self, queryset, name, value):
+        return queryset.held_on(value)
+
+    def filter_region(self, queryset, name, value):
+        region = region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region_q(region, "member__group__village__subdistrict__regency"))

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.permissions import writable
-from members.models import Member, Sex
+from kk_portal.zones import today_in
+from members.models import CANDIDACIES, Member, OfficerTerm, PublicRole, Sex
 from members.text import clean_name, normalise_nik, normalise_phone
 
 #: The oldest birth year accepted as plausible.
@@ -154,3 +155,100 @@ class MemberCreateForm(SubmissionTokenMixin, MemberForm):
                 % {"names": ", ".join(names)},
             )
         return cleaned
+
+
+class OfficerTermForm(forms.Form):
+    """Start an officer term in ``group``: one of its active members, a position, a start
+    date (the group's local date, not in the future)."""
+
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    position = forms.ChoiceField(
+        label=_("Position"), choices=OfficerTerm.Position.choices, widget=forms.RadioSelect
+    )
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput)
+
+    def __init__(self, *args, group, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["member"].queryset = group.members.filter(
+            left_on__isnull=True, anonymised_at__isnull=True
+        )
+
+    def clean_started_on(self):
+        day = self.cleaned_data["started_on"]
+        if day > today_in(self.group.regency):
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+
+class OfficerTermEndForm(forms.Form):
+    """End an officer term on a date, not before its start nor in the future."""
+
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput)
+
+    def __init__(self, *args, term, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.term = term
+
+    def clean_ended_on(self):
+        day = self.cleaned_data["ended_on"]
+        if day < self.term.started_on:
+            raise forms.ValidationError(_("The end date is before the start date."))
+        if day > today_in(self.term.group.regency):
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+
+class PublicRoleForm(forms.ModelForm):
+    """A member's public role. A candidacy needs its party and election year; an end
+    before the start is refused; the result is only for candidacies."""
+
+    class Meta:
+        model = PublicRole
+        fields = [
+            "kind",
+            "description",
+            "party",
+            "election_year",
+            "result",
+            "started_on",
+            "ended_on",
+        ]
+        widgets = {
+            "started_on": DateInput,
+            "ended_on": DateInput,
+            "election_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["party"].help_text = _("For candidates only.")
+
+    def clean_election_year(self):
+        year = self.cleaned_data.get("election_year")
+        if year is not None and not 1999 <= year <= 2100:
+            raise forms.ValidationError(_("Write an election year such as 2024."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("The end date is before the start date."))
+        kind = cleaned.get("kind")
+        if kind in CANDIDACIES:
+            if not cleaned.get("party", "").strip():
+                self.add_error("party", _("Write the candidate's party."))
+            if cleaned.get("election_year") is None and "election_year" not in self.errors:
+                self.add_error("election_year", _("Write the election year."))
+        elif kind:
+            cleaned["party"], cleaned["election_year"] = "", None
+            cleaned["result"] = PublicRole.Result.NONE
+        return cleaned
+
+
+class PublicRoleCreateForm(SubmissionTokenMixin, PublicRoleForm):
+    """``PublicRoleForm`` with the hidden token that makes a double tap record one role."""

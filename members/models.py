@@ -264,3 +264,159 @@ class Member(models.Model):
         with transaction.atomic():
             self.history.all().delete()
             self.save()
+
+
+class OfficerTermQuerySet(ScopedQuerySet):
+    """Officers' names are members' personal data: programme and DPRD staff see none."""
+
+    group_path = "group"
+    regency_path = "group__village__subdistrict__regency"
+    programme_sees_all = False
+    #: "change": start and end terms of the group's officers.
+    write_rules = {"change": GROUP_WRITERS}
+
+    def current_on(self, day):
+        """Terms running on the ``date`` ``day``: started by then, not ended before it."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
+class OfficerTerm(models.Model):
+    """A member's term as chair, secretary or treasurer of their group, from ``started_on``
+    to ``ended_on`` (inclusive; open while running). Past terms stay on record; a group has
+    one open term per position (``members.services.officer_term_start`` ends the previous
+    one)."""
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("chair (ketua)")
+        SECRETARY = "secretary", _("secretary (sekretaris)")
+        TREASURER = "treasurer", _("treasurer (bendahara)")
+
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        related_name="officer_terms",
+        verbose_name=_("group"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="officer_terms", verbose_name=_("member")
+    )
+    position = models.CharField(_("position"), max_length=10, choices=Position.choices)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = OfficerTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("officer term")
+        verbose_name_plural = _("officer terms")
+        ordering = ["position", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="officer_term_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__in=["chair", "secretary", "treasurer"]),
+                name="officer_term_position_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "position"],
+                condition=Q(ended_on__isnull=True),
+                name="officer_term_one_open_per_position",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_position_display()}: {self.member}"
+
+
+class PublicRoleKind(models.TextChoices):
+    """Public roles members come to hold (the seed article's list)."""
+
+    RT_HEAD = "rt_head", _("RT head")
+    RW_HEAD = "rw_head", _("RW head")
+    VILLAGE_HEAD = "village_head", _("village head")
+    BPD = "bpd", _("village council (BPD)")
+    LPM = "lpm", _("village institution: LPM")
+    PKK = "pkk", _("village institution: PKK")
+    POSYANDU = "posyandu", _("village institution: posyandu cadre")
+    CANDIDATE_DPRD = "candidate_dprd", _("candidate for DPRD")
+    CANDIDATE_DPR = "candidate_dpr", _("candidate for DPR")
+    OTHER = "other", _("other")
+
+
+#: The kinds that are candidacies: they need a party and an election year.
+CANDIDACIES = (PublicRoleKind.CANDIDATE_DPRD, PublicRoleKind.CANDIDATE_DPR)
+
+
+class PublicRoleQuerySet(ScopedQuerySet):
+    """Like members' personal data (DESIGN.md): programme and DPRD staff see aggregates."""
+
+    group_path = "member__group"
+    regency_path = "member__group__village__subdistrict__regency"
+    programme_sees_all = False
+    #: "change": record, edit and end a member's public roles.
+    write_rules = {"change": GROUP_WRITERS}
+
+    def held_on(self, day):
+        """Roles held on the ``date`` ``day``; candidacies count from their start."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
+class PublicRole(models.Model):
+    """A public role a member holds or held, from ``started_on`` to ``ended_on``
+    (inclusive; open while held). A candidacy (``CANDIDACIES``) carries its ``party``,
+    ``election_year`` and ``result``."""
+
+    class Result(models.TextChoices):
+        NONE = "", _("not applicable")
+        PENDING = "pending", _("not yet known")
+        ELECTED = "elected", _("elected")
+        NOT_ELECTED = "not_elected", _("not elected")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="public_roles", verbose_name=_("member")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=PublicRoleKind.choices)
+    description = models.CharField(
+        _("description"),
+        max_length=150,
+        blank=True,
+        help_text=_("For example RT 003, or the name of the institution."),
+    )
+    party = models.CharField(_("party"), max_length=80, blank=True)
+    election_year = models.PositiveSmallIntegerField(_("election year"), null=True, blank=True)
+    result = models.CharField(
+        _("result"), max_length=12, choices=Result.choices, blank=True, default=Result.NONE
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = PublicRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public role")
+        verbose_name_plural = _("public roles")
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="public_role_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PublicRoleKind.values), name="public_role_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=CANDIDACIES)
+                | (~Q(party="") & Q(election_year__isnull=False)),
+                name="public_role_candidacy_has_party_and_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.member}"

@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/leave/", views.member_leave, name="leave"),
     path("<int:pk>/anonymise/", views.member_anonymise, name="anonymise"),
+    path("officers/new/<int:pk>/", views.officer_start, name="officer_start"),
+    path("officers/<int:pk>/end/", views.officer_end, name="officer_end"),
+    path("roles/", views.role_list, name="role_list"),
+    path("roles/export/", views.role_export, name="role_export"),
+    path("<int:pk>/roles/new/", views.role_create, name="role_create"),
+    path("roles/<int:pk>/edit/", views.role_edit, name="role_edit"),
 ]

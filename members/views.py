@@ -1,4 +1,5 @@
-"""Member pages: list, create, detail, edit, leave and anonymise.
+"""Member pages: list, create, detail, edit, leave and anonymise; officer terms; public
+roles (list, export, record, edit).
 
 Every view starts from ``Member.objects.visible_to(user)``; roles that see no members'
 personal data (programme and DPRD staff) get 404 on every member page, as outsiders do.
@@ -29,9 +30,17 @@ from kk_portal.pagination import paginate
 from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.zones import today_in
-from members.filters import MemberFilter
-from members.forms import MemberCreateForm, MemberForm
-from members.models import Member
+from members.filters import MemberFilter, PublicRoleFilter
+from members.forms import (
+    MemberCreateForm,
+    MemberForm,
+    OfficerTermEndForm,
+    OfficerTermForm,
+    PublicRoleCreateForm,
+    PublicRoleForm,
+)
+from members.models import Member, OfficerTerm, PublicRole
+from members.services import officer_term_end, officer_term_start, public_role_add
 
 
 def visible_members(user):
@@ -96,7 +105,8 @@ def member_detail(request, pk):
     member = get_visible_or_404(
         visible_members(request.user).select_related("group"), request.user, pk=pk
     )
-    return render(request, "members/member_detail.html", {"member": member})
+    roles = member.public_roles.all().visible_to(request.user)
+    return render(request, "members/member_detail.html", {"member": member, "roles": roles})
 
 
 @login_required
@@ -170,3 +180,129 @@ def member_export(request):
     exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     log_export(request, Action.MEMBER_EXPORT, exported.count(), filterset=filterset)
     return export_list(request, filterset, EXPORT_COLUMNS, filename="anggota", title=_("Members"))
+
+
+@login_required
+def officer_start(request, pk):
+    """Start an officer term in the group ``pk`` the user writes for
+    (``services.officer_term_start`` ends the position's open term)."""
+    group = get_writable_or_404(
+        ConstituentGroup.objects.select_related("village__subdistrict__regency"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    form = OfficerTermForm(request.POST or None, group=group)
+    refuse_foreign_choices(form, ["member"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            officer_term_start(group, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("started_on", error)
+        else:
+            messages.success(request, _("Officer term saved."))
+            return redirect(group)
+    return render(request, "members/officer_form.html", {"form": form, "group": group})
+
+
+@login_required
+def officer_end(request, pk):
+    """End an open officer term on a date."""
+    term = get_writable_or_404(
+        OfficerTerm.objects.select_related("group__village__subdistrict__regency", "member"),
+        request.user,
+        "change",
+        pk=pk,
+        ended_on__isnull=True,
+    )
+    form = OfficerTermEndForm(request.POST or None, term=term)
+    if request.method == "POST" and form.is_valid():
+        officer_term_end(term, ended_on=form.cleaned_data["ended_on"])
+        messages.success(request, _("Officer term ended."))
+        return redirect(term.group)
+    return render(
+        request, "members/officer_form.html", {"form": form, "group": term.group, "term": term}
+    )
+
+
+def visible_roles(user):
+    """``PublicRole`` rows ``user`` may see; raises ``Http404`` for roles that see none
+    (programme and DPRD staff count them on the dashboard only)."""
+    if PublicRole.objects.all().scope_q(user) is None:
+        raise Http404
+    return PublicRole.objects.visible_to(user).select_related("member__group")
+
+
+@login_required
+def role_list(request):
+    """Public roles of the members the user sees, filtered and paginated."""
+    filterset = PublicRoleFilter(
+        request.GET, queryset=visible_roles(request.user), user=request.user
+    )
+    refuse_foreign_choices(filterset.form, ["group"])
+    page = paginate(request, filtered_rows(filterset))
+    return render(request, "members/role_list.html", {"filter": filterset, "page_obj": page})
+
+
+#: Columns of the public-role export (members' names: logged as a member export).
+ROLE_COLUMNS = (
+    Column(gettext_lazy("Full name"), lambda r: r.member.full_name),
+    Column(gettext_lazy("Sex"), lambda r: r.member.get_sex_display()),
+    Column(gettext_lazy("Group"), lambda r: r.member.group.name),
+    Column(gettext_lazy("Kind"), lambda r: r.get_kind_display()),
+    Column(gettext_lazy("Description"), "description"),
+    Column(gettext_lazy("Party"), "party"),
+    Column(gettext_lazy("Election year"), "election_year", NUMBER),
+    Column(gettext_lazy("Result"), lambda r: r.get_result_display() if r.result else ""),
+    Column(gettext_lazy("Started on"), "started_on", DATE),
+    Column(gettext_lazy("Ended on"), "ended_on", DATE),
+)
+
+
+@login_required
+def role_export(request):
+    """The public-role list as XLSX or CSV, its scope and filters exactly; logged."""
+    filterset = PublicRoleFilter(
+        request.GET, queryset=visible_roles(request.user), user=request.user
+    )
+    exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    log_export(request, Action.MEMBER_EXPORT, exported.count())
+    return export_list(
+        request, filterset, ROLE_COLUMNS, filename="peran-publik", title=_("Public roles")
+    )
+
+
+@login_required
+def role_create(request, pk):
+    """Record a public role of the member ``pk`` the user writes for; one row per
+    submission."""
+    member = get_writable_or_404(Member, request.user, "change", pk=pk)
+    form = PublicRoleCreateForm(request.POST or None)
+    if request.method == "POST":
+
+        def create(data):
+            fields = {name: data[name] for name in PublicRoleForm.Meta.fields}
+            return public_role_add(member, fields=fields, submission_token=data["submission_token"])
+
+        role, created = create_once(request, form, PublicRole, create)
+        if created:
+            messages.success(request, _("Public role saved."))
+        if role is not None:
+            return redirect(get_visible_or_404(Member, request.user, pk=role.member_id))
+    return render(request, "members/role_form.html", {"form": form, "member": member})
+
+
+@login_required
+def role_edit(request, pk):
+    """Edit (or end, with an end date) a public role of a member the user writes for."""
+    role = get_writable_or_404(
+        PublicRole.objects.select_related("member"), request.user, "change", pk=pk
+    )
+    form = PublicRoleForm(request.POST or None, instance=role)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Public role saved."))
+        return redirect(role.member)
+    return render(
+        request, "members/role_form.html", {"form": form, "member": role.member, "role": role}
+    )

@@ -6,6 +6,15 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityTopic,
+    Attendance,
+    BudgetAccess,
+    BudgetPurpose,
+    BudgetSource,
+)
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -33,7 +42,7 @@ from audit.models import AccessLog, Action
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from kk_portal.models import User
 from kk_portal.scoping import Role
-from members.models import Member
+from members.models import Member, OfficerTerm, PublicRole, PublicRoleKind
 from reses.models import (
     AgendaItem,
     DistrictVillage,
@@ -321,3 +330,66 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     role = factory.LazyAttribute(lambda o: o.user.role)
     action = Action.MEMBER_EXPORT
     rows = 3
+
+
+class OfficerTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficerTerm
+
+    member = factory.SubFactory(MemberFactory)
+    group = factory.LazyAttribute(lambda o: o.member.group)
+    position = OfficerTerm.Position.CHAIR
+    started_on = datetime.date(2020, 1, 1)
+
+
+class PublicRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublicRole
+
+    member = factory.SubFactory(MemberFactory)
+    kind = PublicRoleKind.RT_HEAD
+    description = "RT 003"
+    started_on = datetime.date(2021, 3, 1)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    group = factory.SubFactory(ConstituentGroupFactory)
+    kind = ActivityKind.DISCUSSION
+    topic = ActivityTopic.WOMENS_RIGHTS
+    held_on = datetime.date(2025, 3, 8)
+    place = "Balai desa"
+    resource_person = "Ibu Nurhayati"
+    organiser = "KK"
+
+    @factory.post_generation
+    def taking_part(self, create, extracted, **kwargs):
+        """The host and the ``extracted`` groups take part."""
+        if create:
+            self.groups.set([self.group, *(extracted or [])])
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    activity = factory.SubFactory(ActivityFactory)
+    member = None
+    full_name = factory.Sequence(lambda n: f"Tamu {n}")
+    sex = "F"
+
+
+class BudgetAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetAccess
+
+    group = factory.SubFactory(ConstituentGroupFactory)
+    source = BudgetSource.APBDES
+    amount = Decimal("15000000")
+    year = 2024
+    purpose = BudgetPurpose.SAVINGS
+    women = 20
+    men = 5

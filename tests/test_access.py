@@ -91,14 +91,24 @@ def build_rows(world):
         handlers=[get_user_model().objects.get(username="pengurus-a1")],
     )
     f.AccessLogFactory(regency=world.regency_a, object_id=case.pk)
+    member = f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar")
+    world.group_a1.decree_scan = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")
+    world.group_a1.save()
+    activity = f.ActivityFactory(group=world.group_a1)
     return SimpleNamespace(
+        group=world.group_a1,
+        activity=activity,
+        attendance=f.AttendanceFactory(activity=activity),
+        budget_access=f.BudgetAccessFactory(group=world.group_a1),
+        officer_term=f.OfficerTermFactory(member=member),
+        public_role=f.PublicRoleFactory(member=member),
         case=case,
         case_document=case_document_add(case, actor=None, upload=_photo()),
         aspiration=aspiration,
         public_aspiration=f.AspirationFactory(
             group=world.group_a1, title="Lampu jalan Dusun Dua", is_public=True
         ),
-        member=f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar"),
+        member=member,
         attachment=attachment_store(aspiration=aspiration, upload=_photo(), actor=None),
         meeting=f.ResesMeetingFactory(
             representative=world.representative, village=world.village_a1

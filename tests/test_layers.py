@@ -16,6 +16,7 @@ LAYERS = (
     "aspirations",
     "reses",
     "assistance",
+    "activities",
     "dashboards",
     "tracker",
     "demo",

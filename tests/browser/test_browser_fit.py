@@ -59,7 +59,7 @@ def test_browser_officer_pages_fit_360_pixels(phone, shot, world):
     _sign_in(page, "ketua-mawar")
 
     menu = page.locator("nav.menu a")
-    assert menu.count() == 9
+    assert menu.count() == 11
     for index in range(menu.count()):
         box = menu.nth(index).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, menu.nth(index).inner_text()

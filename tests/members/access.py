@@ -40,5 +40,36 @@ ACCESS = {
         "302  302  404  302  404  404  404  302",  # POST
         args=("member",),
     ),
+    "members:officer_start": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("group",),
+    ),
+    "members:officer_end": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("officer_term",),
+    ),
+    # Public roles are personal data as members are.
+    "members:role_list": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
+    "members:role_export": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
+    "members:role_create": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("member",),
+    ),
+    "members:role_edit": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("public_role",),
+    ),
     **admin_pages("members.Member"),
+    **admin_pages("members.OfficerTerm"),
+    **admin_pages("members.PublicRole"),
 }

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history
 
+from activities.models import Activity, BudgetAccess
 from aspirations.models import (
     AddressedLevel,
     Aspiration,
@@ -35,11 +36,12 @@ from assistance.models import AssistanceCase, CaseDocument
 from audit.models import AccessLog
 from dashboards import summaries
 from demo.cases import CaseBuilder
+from demo.groupwork import WorkBuilder
 from groups.models import ConstituentGroup, Regency, Village
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from kk_portal.zones import zone_of
-from members.models import Member, Sex
+from members.models import Member, OfficerTerm, PublicRole, Sex
 from members.text import fold_name
 from reses.models import (
     AgendaItem,
@@ -830,11 +832,14 @@ class DemoBuilder:
         self.build_known_duplicate(groups[0])
         aspirations += len(KNOWN_DUPLICATE)
         cases = CaseBuilder(self, members, REFERENCE_DATE).build(groups, self.officer_of, users[2])
+        work = WorkBuilder(self.rng, members, REFERENCE_DATE).build(groups)
         self.stdout.write(
             f"Demo: {len(groups)} groups, {len(members)} members, {len(representatives)} "
             f"representatives, {sum(len(m) for m in meetings.values())} reses meetings, "
             f"{len(self.forums)} Musrenbang forums, {aspirations} aspirations, "
-            f"{cases} cases of assistance."
+            f"{cases} cases of assistance, {work['activities']} activities with "
+            f"{work['present']} present, {work['roles']} public roles, {work['budget']} "
+            f"budget access."
         )
         return users
 
@@ -850,6 +855,10 @@ def reset_demo():
         document.thumbnail.delete(save=False)
     AssistanceCase.objects.all().delete()
     AssistanceCase.history.all().delete()
+    Activity.objects.all().delete()
+    BudgetAccess.objects.all().delete()
+    PublicRole.objects.all().delete()
+    OfficerTerm.objects.all().delete()
     Member.history.all().delete()
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
     try:
