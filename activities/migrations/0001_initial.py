@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0002_constituentgroup_decree_scan_and_more'),
-        ('members', '0003_officerterm_publicrole'),
+        ('members', '0004_officerterm_publicrole'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0002_constituentgroup_decree_scan_and_more'),
-        ('members', '0002_member_history'),
+        ('members', '0003_member_history_baseline'),
     ]
 
     operations = [
