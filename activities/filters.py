@@ -1,5 +1,5 @@
-"""Filters of the activity and budget-access lists (django-filter), over the rows the user
-sees."""
+"""Filters of the activity, attendance and budget-access lists (django-filter), over the
+rows the user sees."""
 
 import django_filters
 from django import forms
@@ -10,12 +10,14 @@ from activities.models import (
     Activity,
     ActivityKind,
     ActivityTopic,
+    Attendance,
     BudgetAccess,
     BudgetPurpose,
     BudgetSource,
 )
 from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
 from kk_portal.forms import DateInput, date_range_form
+from members.models import Sex
 
 _REGENCY = "group__village__subdistrict__regency"
 
@@ -66,6 +68,49 @@ class ActivityFilter(_RegionMixin, django_filters.FilterSet):
     def filter_group(self, queryset, name, value):
         taking_part = Activity.groups.through.objects.filter(constituentgroup=value)
         return queryset.filter(Q(group=value) | Q(pk__in=taking_part.values("activity")))
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    """The activity's kind, topic, host region and date range (``start``, ``end``, as
+    ``ActivityFilter``), and the person's sex, poverty and disability: the dashboard's
+    people counts drill down here."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), field_name="activity__kind", choices=ActivityKind.choices
+    )
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"), field_name="activity__topic", choices=ActivityTopic.choices
+    )
+    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+    start = django_filters.DateFilter(
+        label=_("From"), field_name="activity__held_on", lookup_expr="gte", widget=DateInput
+    )
+    end = django_filters.DateFilter(
+        label=_("Until"), field_name="activity__held_on", lookup_expr="lte", widget=DateInput
+    )
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    #: One activity's list, which its export logs as the export's filter.
+    activity = django_filters.NumberFilter(widget=forms.HiddenInput)
+    poor = django_filters.BooleanFilter(label=_("Poor"), field_name="is_poor")
+    disability = django_filters.BooleanFilter(
+        label=_("Has a disability"), field_name="has_disability"
+    )
+
+    class Meta:
+        model = Attendance
+        fields = []
+        form = date_range_form("start", "end")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["region"].widget = forms.Select(choices=region_choices(user))
+
+    def filter_region(self, queryset, name, value):
+        # An unknown region code gives an empty list rather than an error page.
+        region = region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region_q(region, f"activity__{_REGENCY}"))
 
 
 class BudgetAccessFilter(_RegionMixin, django_filters.FilterSet):

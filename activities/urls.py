@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/attendance/guest/", views.attendance_guest, name="attendance_guest"),
     path("<int:pk>/attendance/export/", views.attendance_export, name="attendance_export"),
     path("<int:pk>/sheet.pdf", views.attendance_sheet, name="sheet"),
+    path("attendance/", views.attendance_list, name="attendance_list"),
     path("attendance/<int:pk>/remove/", views.attendance_remove, name="attendance_remove"),
     path("budget/", views.budget_list, name="budget_list"),
     path("budget/export/", views.budget_export, name="budget_export"),

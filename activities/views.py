@@ -1,6 +1,6 @@
 """Pages of the groups' activities (list, export, record, detail, edit, attendance, the
-printable attendance sheet, the attendance export) and of budget access (list, export,
-record, edit).
+printable attendance sheet, the attendance export, the attendance list across activities)
+and of budget access (list, export, record, edit).
 
 Activities and their attendance are read like members' personal data: programme and DPRD
 staff get 404 on these pages (they see the dashboard's counts). Budget access is read as
@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from activities import services
-from activities.filters import ActivityFilter, BudgetAccessFilter
+from activities.filters import ActivityFilter, AttendanceFilter, BudgetAccessFilter
 from activities.forms import (
     ActivityCreateForm,
     ActivityForm,
@@ -299,13 +299,36 @@ def attendance_export(request, pk):
     """The activity's attendance as XLSX or CSV; logged (``audit``) as personal data."""
     activity = _activity(request, pk)
     rows = activity.attendance.select_related("member__group").by_name()
-    log_export(request, Action.ATTENDANCE_EXPORT, rows.count())
+    applied = AttendanceFilter(
+        QueryDict(f"activity={activity.pk}"), queryset=rows, user=request.user
+    )
+    log_export(request, Action.ATTENDANCE_EXPORT, rows.count(), filterset=applied)
     return export_response(
         rows.iterator(chunk_size=2000),
         ATTENDANCE_COLUMNS,
         filename=f"hadir-{activity.pk}",
         fmt=export_format(request),
         title=_("Attendance"),
+    )
+
+
+@login_required
+def attendance_list(request):
+    """Who attended the activities the user sees, one row per person per activity,
+    filtered (``AttendanceFilter``) and paginated: the list the dashboard's people counts
+    link to, so it counts the same rows. Personal data: 404 for programme and DPRD staff."""
+    if Attendance.objects.all().scope_q(request.user) is None:
+        raise Http404
+    rows = (
+        Attendance.objects.visible_to(request.user)
+        .select_related("activity__group", "member")
+        .order_by("-activity__held_on", "activity", "name_folded", "pk")
+    )
+    filterset = AttendanceFilter(request.GET, queryset=rows, user=request.user)
+    return render(
+        request,
+        "activities/attendance_list.html",
+        {"filter": filterset, "page_obj": paginate(request, filtered_rows(filterset))},
     )
 
 

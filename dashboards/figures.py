@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -808,13 +808,18 @@ def roles_in_scope(user, filters):
     return rows.filter(region_q(filters.region, "member__group__village__subdistrict__regency"))
 
 
+def role_conditions():
+    """Which public roles each role column counts: all, held by women, by poor women."""
+    return {
+        "roles": Q(),
+        "women": Q(member__sex=Sex.FEMALE),
+        "poor_women": Q(member__sex=Sex.FEMALE, member__is_poor=True),
+    }
+
+
 def role_columns():
     """Conditional counts of public roles: all, held by women, held by poor women."""
-    return {
-        "roles": Count("pk"),
-        "women": Count("pk", filter=Q(member__sex=Sex.FEMALE)),
-        "poor_women": Count("pk", filter=Q(member__sex=Sex.FEMALE, member__is_poor=True)),
-    }
+    return {name: Count("pk", filter=q) for name, q in role_conditions().items()}
 
 
 def roles_by_kind(user, filters):
@@ -861,6 +866,40 @@ def roles_by_year(user, filters):
         .order_by("year")
     )
     return [(row.pop("year"), row) for row in grouped]
+
+
+def role_year_ends(user, filters):
+    """The days roles held are counted on, one a year: 31 December of each year from the
+    period's start (else the year the first role in scope began) to the year of
+    ``filters.member_day``, whose own year ends on that day. ``[(year, date)]``, at most
+    one query."""
+    last = filters.member_day
+    if filters.start:
+        first = filters.start.year
+    else:
+        first = roles_in_scope(user, filters).aggregate(first=Min("started_on__year"))["first"]
+    if first is None:
+        return []
+    return [(year, min(datetime.date(year, 12, 31), last)) for year in range(first, last.year + 1)]
+
+
+def roles_by_year_end(user, filters):
+    """Public roles held at each year's end (``role_year_ends``), the stock the yearly
+    intake of ``roles_by_year`` builds, TWO queries at most: ``[(year, day, counts)]`` in
+    year order, ``counts`` as ``role_columns``."""
+    days = role_year_ends(user, filters)
+    if not days:
+        return []
+    columns = {
+        f"{name}_{year}": Count("pk", filter=PublicRole.objects.held_on_q(day) & q)
+        for year, day in days
+        for name, q in role_conditions().items()
+    }
+    counts = roles_in_scope(user, filters).aggregate(**columns)
+    return [
+        (year, day, {name: counts[f"{name}_{year}"] for name in role_conditions()})
+        for year, day in days
+    ]
 
 
 def budget_in_scope(user, filters):

@@ -282,6 +282,15 @@ class Dashboard:
         params = {**self._region_period(), **conditions}
         return f"{reverse('activities:list')}?{urlencode(params)}"
 
+    def attendance_url(self, count, **conditions):
+        """The attendance list (one row per person per activity, as the people counts)
+        with the page's region and period and ``conditions``, for officers and
+        facilitators."""
+        if not count or not self.member_links:
+            return ""
+        params = {**self._region_period(), **conditions}
+        return f"{reverse('activities:attendance_list')}?{urlencode(params)}"
+
     def role_url(self, count, **conditions):
         """The public-role list of the roles held on the period's last day in the page's
         region, with ``conditions``, for officers and facilitators."""
@@ -681,13 +690,17 @@ class Dashboard:
             ),
         )
 
-    def _attendance_cells(self, counts):
+    def _attendance_cells(self, counts, **conditions):
+        people = {
+            "present": {},
+            "women": {"sex": Sex.FEMALE},
+            "men": {"sex": Sex.MALE},
+            "poor": {"poor": "true"},
+            "disability": {"disability": "true"},
+        }
         return [
-            self.people(counts["present"]),
-            self.people(counts["women"]),
-            self.people(counts["men"]),
-            self.people(counts["poor"]),
-            self.people(counts["disability"]),
+            self.people(counts[name], self.attendance_url(counts[name], **conditions, **narrowing))
+            for name, narrowing in people.items()
         ]
 
     def _attendance_headers(self):
@@ -702,7 +715,7 @@ class Dashboard:
                     counts["activities"],
                     url=self.activity_url(counts["activities"], **{field_name: value}),
                 ),
-                *self._attendance_cells(counts),
+                *self._attendance_cells(counts, **{field_name: value}),
             ]
             for value, counts in d.activities_by(self.user, self.filters, field_name)
         ]
@@ -728,7 +741,7 @@ class Dashboard:
                     counts["activities"],
                     url=self.activity_url(counts["activities"], region=code),
                 ),
-                *self._attendance_cells(counts),
+                *self._attendance_cells(counts, region=code),
             ]
             for code, name, counts in d.attendance_by_region(self.user, self.filters, self.level)
         ]
@@ -744,7 +757,10 @@ class Dashboard:
         return [
             self.people(counts["roles"], self.role_url(counts["roles"], **conditions)),
             self.people(counts["women"], self.role_url(counts["women"], sex="F", **conditions)),
-            self.people(counts["poor_women"]),
+            self.people(
+                counts["poor_women"],
+                self.role_url(counts["poor_women"], sex="F", poor="true", **conditions),
+            ),
         ]
 
     def _role_headers(self):
@@ -796,6 +812,24 @@ class Dashboard:
             _("Public roles taken up, by year"),
             [_("Year"), *self._role_headers()],
             rows,
+        )
+
+    def roles_year_end(self):
+        rows = [
+            [Cell(str(year), TEXT), *self._role_cells(counts, held_on=day.isoformat())]
+            for year, day, counts in d.roles_by_year_end(self.user, self.filters)
+        ]
+        chart = bar_chart(
+            _("Women members in public roles at the year's end"),
+            [(str(row[0].value), row[2].value, "") for row in rows],
+        )
+        return Table(
+            "roles_year_end",
+            _("Public roles held at each year's end"),
+            [_("Year"), *self._role_headers()],
+            rows,
+            chart if rows else "",
+            note=_("Roles held on 31 December; this year's on the last day of the period."),
         )
 
     def budget_by(self, field_name):
@@ -853,6 +887,7 @@ class Dashboard:
             "roles_kind": self.roles_kind,
             "roles_region": self.roles_region,
             "roles_year": self.roles_year,
+            "roles_year_end": self.roles_year_end,
             "budget_source": lambda: self.budget_by("source"),
             "budget_purpose": lambda: self.budget_by("purpose"),
         }
@@ -888,6 +923,7 @@ class Dashboard:
         "roles_kind",
         "roles_region",
         "roles_year",
+        "roles_year_end",
         "budget_source",
         "budget_purpose",
     )

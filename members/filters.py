@@ -81,7 +81,7 @@ class MemberFilter(django_filters.FilterSet):
 
 
 class PublicRoleFilter(django_filters.FilterSet):
-    """Public roles by kind, member's sex, group, held on a day, start year, and region
+    """Public roles by kind, member's sex and poverty, group, held on a day, start year, and region
     (``?region=`` a province or regency code, the dashboard's drill-down)."""
 
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PublicRoleKind.choices)
@@ -89,6 +89,7 @@ class PublicRoleFilter(django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(
         label=_("Group"), field_name="member__group", queryset=ConstituentGroup.objects.none()
     )
+    poor = django_filters.BooleanFilter(label=_("Poor"), field_name="member__is_poor")
     held_on = django_filters.DateFilter(label=_("Held on"), method="filter_held_on")
     year = django_filters.NumberFilter(label=_("Started in"), field_name="started_on__year")
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")

@@ -360,11 +360,15 @@ class PublicRoleQuerySet(ScopedQuerySet):
     #: "change": record, edit and end a member's public roles.
     write_rules = {"change": GROUP_WRITERS}
 
+    @staticmethod
+    def held_on_q(day):
+        """The condition of a role held on the ``date`` ``day``; candidacies count from
+        their start."""
+        return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
     def held_on(self, day):
-        """Roles held on the ``date`` ``day``; candidacies count from their start."""
-        return self.filter(started_on__lte=day).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
-        )
+        """Roles held on the ``date`` ``day`` (``held_on_q``)."""
+        return self.filter(self.held_on_q(day))
 
 
 class PublicRole(models.Model):

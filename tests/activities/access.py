@@ -57,6 +57,10 @@ ACCESS = {
         "302  302  404  302  404  404  404  302",  # POST
         args=("attendance",),
     ),
+    "activities:attendance_list": Access(
+        "302  200  200  200  200  404  404  200",  # GET
+        "302  200  200  200  200  404  404  200",  # POST
+    ),
     "activities:budget_list": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST

@@ -118,3 +118,75 @@ def test_dashboard_same_query_count_with_more_activities(
     same_queries_with_more_rows(
         facilitator, reverse("dashboard:index"), more, django_assert_num_queries
     )
+
+
+def test_roles_held_at_each_years_end_link_to_the_roles_held_that_day(facilitator, work):
+    response = facilitator.get(
+        reverse("dashboard:index"), {"start": "2020-01-01", "end": "2023-06-30"}
+    )
+
+    table = _table(response, "roles_year_end")
+    assert [[cell.text for cell in row[:3]] for row in table.rows] == [
+        ["2020", "0", "0"],
+        ["2021", "3", "3"],
+        ["2022", "2", "2"],
+        ["2023", "2", "2"],
+    ]
+    assert "held_on=2023-06-30" in table.rows[3][1].url
+    linked = facilitator.get(table.rows[1][2].url)
+    assert linked.context["page_obj"].paginator.count == 3
+
+
+def test_roles_held_by_poor_women_link_to_exactly_those_roles(facilitator, work):
+    poor = f.MemberFactory(group=work.group_a1, sex="F", is_poor=True)
+    f.PublicRoleFactory(member=poor, kind="bpd")
+    f.PublicRoleFactory(member=f.MemberFactory(group=work.group_a1, sex="M", is_poor=True))
+
+    response = facilitator.get(reverse("dashboard:index"))
+
+    table = _table(response, "roles_kind")
+    bpd = next(row for row in table.rows if row[0].text == "village council (BPD)")
+    assert bpd[3].text == "1"
+    linked = facilitator.get(bpd[3].url)
+    assert [str(role.member) for role in linked.context["page_obj"]] == [str(poor)]
+
+
+@pytest.mark.parametrize("column", [2, 3, 4, 5, 6])
+def test_each_people_count_links_to_a_list_of_that_many_attendees(facilitator, work, column):
+    response = facilitator.get(reverse("dashboard:index"))
+
+    for key in ("activities_kind", "activities_topic", "activities_region"):
+        table = _table(response, key)
+        offset = 1 if key == "activities_region" else 0
+        for row in table.rows:
+            cell = row[column + offset]
+            if not cell.value:
+                assert not cell.url
+                continue
+            linked = facilitator.get(cell.url)
+            assert linked.context["page_obj"].paginator.count == cell.value, (key, row[0].text)
+
+
+def test_attendance_list_shows_who_attended_and_narrows_by_person(facilitator, work):
+    response = facilitator.get(
+        reverse("activities:attendance_list"), {"kind": "training", "poor": "true"}
+    )
+
+    assert response.context["page_obj"].paginator.count == 2
+    assert "2 present" in response.content.decode()
+    assert response.content.decode().count("training: ") == 2
+
+
+def test_attendance_list_same_query_count_with_more_rows(
+    facilitator, work, django_assert_num_queries
+):
+    def more():
+        member = f.MemberFactory(group=work.group_a2)
+        for _ in range(5):
+            activity = f.ActivityFactory(group=work.group_a2)
+            f.AttendanceFactory(activity=activity, member=member, full_name="")
+            f.AttendanceFactory(activity=activity)
+
+    same_queries_with_more_rows(
+        facilitator, reverse("activities:attendance_list"), more, django_assert_num_queries
+    )
