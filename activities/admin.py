@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from activities.models import Activity, Attendance, BudgetAccess
+from activities.models import (
+    Activity,
+    Attendance,
+    BudgetAccess,
+    PracticeAdoption,
+    ReplicatedPractice,
+)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -38,3 +44,28 @@ class BudgetAccessAdmin(admin.ModelAdmin):
     list_select_related = ["group"]
     search_fields = ["group__name", "description"]
     autocomplete_fields = ["group"]
+
+
+class PracticeAdoptionInline(admin.TabularInline):
+    model = PracticeAdoption
+    extra = 0
+    autocomplete_fields = ["group"]
+
+
+@admin.register(ReplicatedPractice)
+class ReplicatedPracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "started_on"]
+    list_filter = ["group__village__subdistrict__regency"]
+    list_select_related = ["group"]
+    search_fields = ["name", "description", "group__name"]
+    autocomplete_fields = ["group"]
+    inlines = [PracticeAdoptionInline]
+
+
+@admin.register(PracticeAdoption)
+class PracticeAdoptionAdmin(admin.ModelAdmin):
+    list_display = ["practice", "group", "adopted_on"]
+    list_select_related = ["practice", "group"]
+    search_fields = ["practice__name", "group__name"]
+    autocomplete_fields = ["group"]
+    raw_id_fields = ["practice"]

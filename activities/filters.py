@@ -1,4 +1,4 @@
-"""Filters of the activity, attendance and budget-access lists (django-filter), over the
+"""Filters of the activity, attendance, budget-access and practice lists (django-filter), over the
 rows the user sees."""
 
 import django_filters
@@ -14,6 +14,7 @@ from activities.models import (
     BudgetAccess,
     BudgetPurpose,
     BudgetSource,
+    ReplicatedPractice,
 )
 from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
 from kk_portal.forms import DateInput, date_range_form
@@ -137,3 +138,45 @@ class BudgetAccessFilter(_RegionMixin, django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._offer(user)
+
+
+class PracticeFilter(django_filters.FilterSet):
+    """Name (words in it), the group that started it or took it up, the starting group's
+    region, the start year range, and ``taken_up`` (only practices some group took up)."""
+
+    q = django_filters.CharFilter(label=_("Practice"), field_name="name", lookup_expr="icontains")
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=ConstituentGroup.objects.none(), method="filter_group"
+    )
+    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+    year_min = django_filters.NumberFilter(
+        label=_("From year"), field_name="started_on__year", lookup_expr="gte"
+    )
+    year_max = django_filters.NumberFilter(
+        label=_("Until year"), field_name="started_on__year", lookup_expr="lte"
+    )
+    taken_up = django_filters.BooleanFilter(
+        label=_("Taken up by other groups"), method="filter_taken_up"
+    )
+
+    class Meta:
+        model = ReplicatedPractice
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
+        self.form.fields["region"].widget = forms.Select(choices=region_choices(user))
+
+    def filter_group(self, queryset, name, value):
+        return queryset.filter(Q(group=value) | Q(adoptions__group=value)).distinct()
+
+    def filter_region(self, queryset, name, value):
+        # An unknown region code gives an empty list rather than an error page.
+        region = region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region_q(region, _REGENCY))
+
+    def filter_taken_up(self, queryset, name, value):
+        return queryset.filter(adoptions__isnull=not value).distinct()

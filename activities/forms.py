@@ -1,11 +1,11 @@
-"""Forms of activities, their attendance and budget access."""
+"""Forms of activities, their attendance, budget access and replicated practices."""
 
 import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, ActivityTopic, BudgetAccess
+from activities.models import Activity, ActivityTopic, BudgetAccess, ReplicatedPractice
 from aspirations.money import MoneyField
 from groups.models import ConstituentGroup
 from kk_portal.forms import DateInput, SubmissionTokenMixin
@@ -182,3 +182,51 @@ class BudgetAccessForm(forms.ModelForm):
 
 class BudgetAccessCreateForm(SubmissionTokenMixin, BudgetAccessForm):
     """``BudgetAccessForm`` with the hidden token that makes a double tap record one row."""
+
+
+class PracticeForm(SubmissionTokenMixin, forms.ModelForm):
+    """A practice: the group that started it (fixed for one group the user writes for),
+    its name, description and start date (not before 2000)."""
+
+    class Meta:
+        model = ReplicatedPractice
+        fields = ["group", "name", "description", "started_on"]
+        widgets = {"started_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        hosts = _host_choices(user)
+        if hosts.count() == 1:
+            self.fixed_group = hosts.get()
+            del self.fields["group"]
+        else:
+            self.fixed_group = None
+            self.fields["group"].queryset = hosts
+
+    def clean_started_on(self):
+        day = self.cleaned_data["started_on"]
+        if day < EARLIEST:
+            raise forms.ValidationError(_("Write a date from 2000 on."))
+        return day
+
+    @property
+    def group(self):
+        """The group that started the practice: the fixed one, or the one chosen."""
+        return self.fixed_group or self.cleaned_data.get("group")
+
+
+class PracticeAdoptForm(SubmissionTokenMixin, forms.Form):
+    """A group the user writes for that took the practice up (not the one that started
+    it), and the day it did. A group that took it up already stays offered, so choosing it
+    again is told beside the field (``activities.services.practice_adopt``)."""
+
+    group = forms.ModelChoiceField(label=_("Group"), queryset=ConstituentGroup.objects.none())
+    adopted_on = forms.DateField(label=_("Taken up on"), widget=DateInput)
+
+    def __init__(self, *args, user, practice, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = (
+            _host_choices(user).exclude(pk=practice.group_id).order_by("name")
+        )

@@ -303,3 +303,102 @@ class BudgetAccess(models.Model):
     @property
     def beneficiaries(self):
         return self.women + self.men
+
+
+class ReplicatedPracticeQuerySet(ScopedQuerySet):
+    """A practice is no personal data: it is seen as the group that started it is, and by
+    the officers and facilitators of the groups that took it up."""
+
+    group_path = "group"
+    regency_path = "group__village__subdistrict__regency"
+    write_rules = {
+        #: "change": edit the practice: the writers of the group that started it.
+        "change": Rule(
+            Role.OFFICER,
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={
+                Role.OFFICER: lambda user: Q(group=user.group_id),
+                Role.FACILITATOR: lambda user: Q(
+                    group__village__subdistrict__regency=user.regency_id
+                ),
+            },
+        ),
+    }
+
+    def officer_q(self, group_id):
+        return Q(group=group_id) | Q(pk__in=_adopted_by(Q(group=group_id)))
+
+    def facilitator_q(self, regency_id):
+        return Q(group__village__subdistrict__regency=regency_id) | Q(
+            pk__in=_adopted_by(Q(group__village__subdistrict__regency=regency_id))
+        )
+
+    def dprd_q(self, representative_id):
+        return Q(group__village__in=Village.objects.represented_by(representative_id))
+
+
+def _adopted_by(condition):
+    return PracticeAdoption.objects.filter(condition).values("practice")
+
+
+class ReplicatedPractice(models.Model):
+    """A practice ``group`` started on ``started_on`` (its local date) — natural farming, a
+    savings and loans circle, a village health post practice — that other groups take up
+    (``PracticeAdoption``)."""
+
+    name = models.CharField(_("practice"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        related_name="started_practices",
+        verbose_name=_("group that started it"),
+    )
+    started_on = models.DateField(_("started on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ReplicatedPracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("replicated practice")
+        verbose_name_plural = _("replicated practices")
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("activities:practice_detail", args=[self.pk])
+
+
+class PracticeAdoption(models.Model):
+    """``group`` took up ``practice`` on ``adopted_on`` (its local date, not before the
+    practice started: ``activities.services.practice_adopt``); once per group."""
+
+    practice = models.ForeignKey(
+        ReplicatedPractice,
+        on_delete=models.CASCADE,
+        related_name="adoptions",
+        verbose_name=_("practice"),
+    )
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        related_name="adopted_practices",
+        verbose_name=_("group that took it up"),
+    )
+    adopted_on = models.DateField(_("taken up on"))
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("practice taken up")
+        verbose_name_plural = _("practices taken up")
+        ordering = ["adopted_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "group"], name="practice_adopted_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.practice}: {self.group}"

@@ -1,11 +1,17 @@
-"""Writes of activities, their attendance and the budget groups obtain: each checks its
-rule, then writes in one transaction."""
+"""Writes of activities, their attendance, the budget groups obtain and the practices they
+replicate: each checks its rule, then writes in one transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, Attendance, BudgetAccess
+from activities.models import (
+    Activity,
+    Attendance,
+    BudgetAccess,
+    PracticeAdoption,
+    ReplicatedPractice,
+)
 from kk_portal.zones import today_in
 from members.text import clean_name, fold_name
 
@@ -110,3 +116,57 @@ def budget_access_add(group, *, fields, submission_token=None):
     with transaction.atomic():
         row.save()
     return row
+
+
+def practice_record(group, *, name, started_on, description="", submission_token=None):
+    """Record a practice ``group`` started on ``started_on`` (a ``date``, the group's
+    local day). Returns the ``ReplicatedPractice``; raises ``ValidationError`` for an empty
+    name or a start after today (the group's zone)."""
+    practice = ReplicatedPractice(
+        group=group,
+        name=" ".join(name.split()),
+        description=description.strip(),
+        started_on=started_on,
+        submission_token=submission_token,
+    )
+    if started_on > today_in(group.regency):
+        raise ValidationError({"started_on": _("The practice cannot start after today.")})
+    practice.full_clean(exclude=["group", "submission_token"])
+    with transaction.atomic():
+        practice.save()
+    return practice
+
+
+def practice_adopt(practice, *, group, adopted_on, submission_token=None):
+    """Record that ``group`` took up ``practice`` on ``adopted_on`` (a ``date``). Returns
+    the ``PracticeAdoption``; raises ``ValidationError`` (keyed by field) when ``group``
+    started the practice or took it up already, or the date is before the practice started
+    or after today (the group's zone)."""
+    if group.pk == practice.group_id:
+        raise ValidationError({"group": _("This group started the practice.")})
+    if adopted_on < practice.started_on:
+        raise ValidationError(
+            {
+                "adopted_on": _("The practice started on %(day)s; write that day or later.")
+                % {"day": practice.started_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if adopted_on > today_in(group.regency):
+        raise ValidationError({"adopted_on": _("Write a day up to today.")})
+    try:
+        with transaction.atomic():
+            return PracticeAdoption.objects.create(
+                practice=practice,
+                group=group,
+                adopted_on=adopted_on,
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        if (
+            submission_token
+            and PracticeAdoption.objects.filter(submission_token=submission_token).exists()
+        ):
+            raise
+        raise ValidationError(
+            {"group": _("This group has already taken up the practice.")}
+        ) from None

@@ -21,4 +21,8 @@ urlpatterns = [
     path("budget/export/", views.budget_export, name="budget_export"),
     path("budget/new/", views.budget_create, name="budget_create"),
     path("budget/<int:pk>/edit/", views.budget_edit, name="budget_edit"),
+    path("practices/", views.practice_list, name="practice_list"),
+    path("practices/new/", views.practice_create, name="practice_create"),
+    path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
+    path("practices/<int:pk>/adopt/", views.practice_adopt, name="practice_adopt"),
 ]

@@ -1,6 +1,7 @@
 """Pages of the groups' activities (list, export, record, detail, edit, attendance, the
 printable attendance sheet, the attendance export, the attendance list across activities)
-and of budget access (list, export, record, edit).
+and of budget access (list, export, record, edit) and replicated practices (list, record,
+detail, taking one up).
 
 Activities and their attendance are read like members' personal data: programme and DPRD
 staff get 404 on these pages (they see the dashboard's counts). Budget access is read as
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from activities import services
-from activities.filters import ActivityFilter, AttendanceFilter, BudgetAccessFilter
+from activities.filters import ActivityFilter, AttendanceFilter, BudgetAccessFilter, PracticeFilter
 from activities.forms import (
     ActivityCreateForm,
     ActivityForm,
@@ -26,8 +27,16 @@ from activities.forms import (
     AttendanceMembersForm,
     BudgetAccessCreateForm,
     BudgetAccessForm,
+    PracticeAdoptForm,
+    PracticeForm,
 )
-from activities.models import Activity, Attendance, BudgetAccess
+from activities.models import (
+    Activity,
+    Attendance,
+    BudgetAccess,
+    PracticeAdoption,
+    ReplicatedPractice,
+)
 from activities.pdf import attendance_sheet_pdf
 from audit.models import Action
 from audit.services import log_export
@@ -427,3 +436,119 @@ def budget_edit(request, pk):
         messages.success(request, _("Budget access saved."))
         return redirect("activities:budget_list")
     return render(request, "activities/budget_form.html", {"form": form, "row": row})
+
+
+def _practices(user):
+    return (
+        ReplicatedPractice.objects.visible_to(user)
+        .select_related("group__village__subdistrict__regency")
+        .annotate(taken_up=Count("adoptions", distinct=True))
+        .order_by("-started_on", "-pk")
+    )
+
+
+@login_required
+def practice_list(request):
+    """The practices the user sees, each with the number of groups that took it up,
+    filtered (``PracticeFilter``) and paginated."""
+    filterset = PracticeFilter(request.GET, queryset=_practices(request.user), user=request.user)
+    refuse_foreign_choices(filterset.form, ["group"])
+    return render(
+        request,
+        "activities/practice_list.html",
+        {
+            "filter": filterset,
+            "page_obj": paginate(request, filtered_rows(filterset)),
+            "can_add": writable(request.user, "change", ConstituentGroup).exists(),
+        },
+    )
+
+
+@login_required
+def practice_create(request):
+    """Record a practice a group the user writes for started; one per submission."""
+    if not writable(request.user, "change", ConstituentGroup).exists():
+        raise Http404
+    form = PracticeForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+
+        def create(data):
+            return services.practice_record(
+                form.group,
+                name=data["name"],
+                description=data["description"],
+                started_on=data["started_on"],
+                submission_token=data["submission_token"],
+            )
+
+        try:
+            practice, created = create_once(
+                request, form, ReplicatedPractice, create, scoped_fields=["group"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("Practice saved."))
+            if practice is not None:
+                return redirect(practice)
+    return render(request, "activities/practice_form.html", {"form": form})
+
+
+def _practice_context(request, practice, form=None):
+    adoptions = practice.adoptions.select_related("group__village__subdistrict__regency")
+    if form is None and writable(request.user, "change", ConstituentGroup).exists():
+        form = PracticeAdoptForm(user=request.user, practice=practice)
+    if form is not None and not form.fields["group"].queryset.exists():
+        form = None
+    return {"practice": practice, "adoptions": adoptions, "adopt_form": form}
+
+
+@login_required
+def practice_detail(request, pk):
+    """A practice, the group that started it and the groups that took it up with their
+    dates; for those who write for other groups, the form to record one taking it up."""
+    practice = get_visible_or_404(
+        ReplicatedPractice.objects.select_related("group__village__subdistrict__regency"),
+        request.user,
+        pk=pk,
+    )
+    return render(request, "activities/practice_detail.html", _practice_context(request, practice))
+
+
+@login_required
+@require_POST
+def practice_adopt(request, pk):
+    """Record that a group the user writes for took the practice up; one per submission."""
+    practice = get_visible_or_404(
+        ReplicatedPractice.objects.select_related("group"), request.user, pk=pk
+    )
+    if not writable(request.user, "change", ConstituentGroup).exists():
+        raise Http404
+    form = PracticeAdoptForm(request.POST, user=request.user, practice=practice)
+
+    def create(data):
+        return services.practice_adopt(
+            practice,
+            group=data["group"],
+            adopted_on=data["adopted_on"],
+            submission_token=data["submission_token"],
+        )
+
+    try:
+        adoption, created = create_once(
+            request, form, PracticeAdoption, create, scoped_fields=["group"]
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        adoption = None
+    else:
+        if created:
+            messages.success(
+                request, _("Saved: %(group)s took up the practice.") % {"group": adoption.group}
+            )
+        if adoption is not None:
+            return redirect(practice)
+    context = _practice_context(request, practice, form)
+    context["adopt_form"] = form
+    return render(request, "activities/practice_detail.html", context, status=400)

@@ -14,6 +14,8 @@ from activities.models import (
     BudgetAccess,
     BudgetPurpose,
     BudgetSource,
+    PracticeAdoption,
+    ReplicatedPractice,
 )
 from aspirations.models import (
     Aspiration,
@@ -393,3 +395,22 @@ class BudgetAccessFactory(factory.django.DjangoModelFactory):
     purpose = BudgetPurpose.SAVINGS
     women = 20
     men = 5
+
+
+class ReplicatedPracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReplicatedPractice
+
+    name = factory.Sequence(lambda n: f"Pertanian alami {n}")
+    description = "Pupuk kompos dan pestisida nabati dari bahan sekitar."
+    group = factory.SubFactory(ConstituentGroupFactory)
+    started_on = datetime.date(2019, 6, 1)
+
+
+class PracticeAdoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PracticeAdoption
+
+    practice = factory.SubFactory(ReplicatedPracticeFactory)
+    group = factory.SubFactory(ConstituentGroupFactory)
+    adopted_on = datetime.date(2021, 2, 1)

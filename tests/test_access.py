@@ -100,6 +100,10 @@ def build_rows(world):
         activity=activity,
         attendance=f.AttendanceFactory(activity=activity),
         budget_access=f.BudgetAccessFactory(group=world.group_a1),
+        practice=f.PracticeAdoptionFactory(
+            practice=f.ReplicatedPracticeFactory(group=world.group_a1),
+            group=f.ConstituentGroupFactory(village=world.village_a1),
+        ).practice,
         officer_term=f.OfficerTermFactory(member=member),
         public_role=f.PublicRoleFactory(member=member),
         case=case,
