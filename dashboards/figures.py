@@ -22,7 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, Attendance, BudgetAccess
+from activities.models import Activity, Attendance, BudgetAccess, ReplicatedPractice
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -936,3 +936,39 @@ def budget_by(user, filters, field_name):
     }
     choices = BudgetAccess._meta.get_field(field_name).choices
     return [(value, label, sums[value]) for value, label in choices if value in sums]
+
+
+def practices_in_scope(user, filters):
+    """Replicated practices ``user`` sees (``ReplicatedPractice.objects.visible_to``),
+    started in the filters' region (the group that started it) and the period's years."""
+    rows = ReplicatedPractice.objects.visible_to(user).filter(
+        region_q(filters.region, _HOST_REGENCY)
+    )
+    first, last = filters.fiscal_years
+    if first:
+        rows = rows.filter(started_on__year__gte=first)
+    if last:
+        rows = rows.filter(started_on__year__lte=last)
+    return rows
+
+
+def practices_by_region(user, filters, level):
+    """Practices per ``level`` of the group that started them, ONE query:
+    ``[(code, name, {"practices", "taken_up", "adoptions"})]`` in order of code:
+    practices started, those some other group took up, and the times groups took them up
+    (one group taking up two practices counts twice)."""
+    columns = ["practices", "taken_up", "adoptions"]
+    grouped = (
+        practices_in_scope(user, filters)
+        .order_by()
+        .values(area=F("group__village"))
+        .annotate(
+            practices=Count("pk", distinct=True),
+            taken_up=Count("pk", filter=Q(adoptions__isnull=False), distinct=True),
+            adoptions=Count("adoptions"),
+        )
+    )
+    return [
+        (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
+        for code, name, *sums in per_region(grouped, level, columns)
+    ]

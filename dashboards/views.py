@@ -316,6 +316,21 @@ class Dashboard:
         params.update(conditions)
         return f"{reverse('activities:budget_list')}?{urlencode(params)}"
 
+    def practice_url(self, count, **conditions):
+        """The practice list in the page's region and the period's years."""
+        if not count:
+            return ""
+        first, last = self.filters.fiscal_years
+        params = {}
+        if self.filters.region is not None:
+            params["region"] = self.filters.region.code
+        if first:
+            params["year_min"] = first
+        if last:
+            params["year_max"] = last
+        params.update(conditions)
+        return f"{reverse('activities:practice_list')}?{urlencode(params)}"
+
     def people(self, count, url=""):
         """A cell counting people, suppressed for small counts where personal data is hidden."""
         if d.suppressed(count, self.user):
@@ -859,6 +874,39 @@ class Dashboard:
             note=_("Money the groups obtained in the period's years, in Rupiah."),
         )
 
+    def practices_region(self):
+        rows = [
+            [
+                Cell(name, TEXT),
+                Cell(code, CODE),
+                Cell(
+                    counts["practices"],
+                    url=self.practice_url(counts["practices"], region=code),
+                ),
+                Cell(
+                    counts["taken_up"],
+                    url=self.practice_url(counts["taken_up"], region=code, taken_up="true"),
+                ),
+                Cell(counts["adoptions"]),
+            ]
+            for code, name, counts in d.practices_by_region(self.user, self.filters, self.level)
+        ]
+        return Table(
+            "practices_region",
+            _("Practices replicated, by region"),
+            [
+                _("Region"),
+                _("Code"),
+                _("Practices"),
+                _("Taken up by other groups"),
+                _("Times taken up"),
+            ],
+            rows,
+            note=_(
+                "Counted where the group that started the practice lives, by the year it started."
+            ),
+        )
+
     def table(self, key):
         """The table named ``key``; raises ``Http404`` for an unknown name."""
         builders = {
@@ -890,6 +938,7 @@ class Dashboard:
             "roles_year_end": self.roles_year_end,
             "budget_source": lambda: self.budget_by("source"),
             "budget_purpose": lambda: self.budget_by("purpose"),
+            "practices_region": self.practices_region,
         }
         if key not in builders:
             raise Http404
@@ -926,6 +975,7 @@ class Dashboard:
         "roles_year_end",
         "budget_source",
         "budget_purpose",
+        "practices_region",
     )
 
 

@@ -190,3 +190,24 @@ def test_attendance_list_same_query_count_with_more_rows(
     same_queries_with_more_rows(
         facilitator, reverse("activities:attendance_list"), more, django_assert_num_queries
     )
+
+
+def test_practices_replicated_by_region_link_to_the_practices_they_count(programme, world):
+    natural = f.ReplicatedPracticeFactory(group=world.group_a1)
+    f.PracticeAdoptionFactory(practice=natural, group=world.group_a2)
+    f.PracticeAdoptionFactory(practice=natural, group=world.group_b1)
+    f.ReplicatedPracticeFactory(group=world.group_a2)
+    f.ReplicatedPracticeFactory(group=world.group_b1)
+
+    response = programme.get(reverse("dashboard:index"))
+
+    table = _table(response, "practices_region")
+    assert [[cell.text for cell in row[2:]] for row in table.rows] == [
+        ["2", "1", "2"],
+        ["1", "0", "0"],
+    ]
+    for row in table.rows:
+        for cell in row[2:4]:
+            if cell.value:
+                linked = programme.get(cell.url)
+                assert linked.context["page_obj"].paginator.count == cell.value
