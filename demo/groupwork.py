@@ -6,7 +6,9 @@ now and then, a training or a comparative study visit, on women's rights, human 
 organising, case handling, public services and village planning and budgeting; members,
 mostly women, come to hold public roles (RT head, PKK, posyandu cadre, BPD, a few village
 heads and candidates for the DPRD); groups obtain village (APBDes) and regional (APBD)
-money, and some CSR, for economic activity, natural farming and savings and loans. Every
+money, and some CSR, for economic activity, natural farming and savings and loans; a few
+practices one group starts (natural farming, a savings circle, a posyandu for the elderly)
+are taken up by neighbouring groups. Every
 group has officer terms from its founding, a new chair in some groups, and activities
 every year from its founding to ``reference``.
 """
@@ -50,6 +52,14 @@ ROLE_KINDS = (
     (PublicRoleKind.CANDIDATE_DPRD, 4),
     (PublicRoleKind.OTHER, 1),
 )
+#: Practices groups start and others take up: (name, description).
+PRACTICES = (
+    ("Pertanian alami", "Pupuk kompos dan pestisida nabati dari bahan sekitar pekarangan."),
+    ("Simpan pinjam kelompok", "Tabungan bulanan anggota dan pinjaman kecil tanpa agunan."),
+    ("Posyandu lansia", "Pemeriksaan bulanan warga lanjut usia bersama kader posyandu."),
+    ("Kebun gizi pekarangan", "Sayur dan tanaman obat keluarga di pekarangan rumah."),
+    ("Bank sampah", "Sampah dipilah dan ditabung; hasilnya untuk kas kelompok."),
+)
 _PARTIES = ("PKB", "Gerindra", "PDI-P", "Golkar", "NasDem", "PKS", "PAN", "Demokrat")
 
 
@@ -67,7 +77,9 @@ class WorkBuilder:
         self.members_of = {}
         for member in members:
             self.members_of.setdefault(member.group_id, []).append(member)
-        self.counts = dict.fromkeys(("activities", "present", "roles", "budget"), 0)
+        self.counts = dict.fromkeys(
+            ("activities", "present", "roles", "budget", "practices", "adoptions"), 0
+        )
 
     def build(self, groups):
         """Write it all; returns the counts of what was written."""
@@ -77,6 +89,7 @@ class WorkBuilder:
             self.activities(group, members, groups)
             self.roles(group, members)
             self.budget(group)
+        self.practices(groups)
         return self.counts
 
     def officers(self, group, members):
@@ -194,3 +207,35 @@ class WorkBuilder:
                 },
             )
             self.counts["budget"] += 1
+
+    def practices(self, groups):
+        """Each practice started by a group founded by then (one practice per group at
+        most), from 2016 to a year before ``reference``, and taken up by one to four other
+        groups of its regency founded by the day they take it up."""
+        rng = self.rng
+        starters = rng.sample(list(groups), min(len(groups), len(PRACTICES)))
+        last_start = self.reference - datetime.timedelta(days=365)
+        for group, (name, description) in zip(starters, PRACTICES, strict=False):
+            first = max(group.founded_on, datetime.date(2016, 1, 1))
+            if first > last_start:
+                continue
+            started = first + datetime.timedelta(days=rng.randint(0, (last_start - first).days))
+            practice = work.practice_record(
+                group, name=name, description=description, started_on=started
+            )
+            self.counts["practices"] += 1
+            regency = group.village.subdistrict.regency_id
+            others = [
+                g
+                for g in groups
+                if g.pk != group.pk and g.village.subdistrict.regency_id == regency
+            ]
+            for other in rng.sample(others, min(len(others), rng.randint(1, 4))):
+                earliest = max(started, other.founded_on) + datetime.timedelta(days=60)
+                if earliest > self.reference:
+                    continue
+                day = earliest + datetime.timedelta(
+                    days=rng.randint(0, (self.reference - earliest).days)
+                )
+                work.practice_adopt(practice, group=other, adopted_on=day)
+                self.counts["adoptions"] += 1

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.urls import reverse
 
+from activities.models import ReplicatedPractice
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from aspirations.stages import Stage
 from aspirations.topics import PROTECTION_SLUG
@@ -326,3 +327,15 @@ def test_seed_demo_public_pages_show_no_member_case_or_protection_text(demo, cli
     assert leaks == {}
     assert len(urls) > 20
     assert Aspiration.objects.public().count() > 10
+
+
+def test_seed_demo_practices_started_by_one_group_and_taken_up_by_one_to_four_others(demo):
+    practices = ReplicatedPractice.objects.annotate(n=Count("adoptions"))
+
+    assert any(practice.n >= 1 for practice in practices)
+    for practice in practices:
+        assert practice.n <= 4
+        for adoption in practice.adoptions.all():
+            assert adoption.group_id != practice.group_id
+            assert adoption.adopted_on >= practice.started_on
+    assert "replicated practices taken up" in demo

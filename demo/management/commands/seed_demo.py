@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history
 
-from activities.models import Activity, BudgetAccess
+from activities.models import Activity, BudgetAccess, ReplicatedPractice
 from aspirations.models import (
     AddressedLevel,
     Aspiration,
@@ -839,7 +839,8 @@ class DemoBuilder:
             f"{len(self.forums)} Musrenbang forums, {aspirations} aspirations, "
             f"{cases} cases of assistance, {work['activities']} activities with "
             f"{work['present']} present, {work['roles']} public roles, {work['budget']} "
-            f"budget access."
+            f"budget access, {work['practices']} replicated practices taken up "
+            f"{work['adoptions']} times."
         )
         return users
 
@@ -857,6 +858,7 @@ def reset_demo():
     AssistanceCase.history.all().delete()
     Activity.objects.all().delete()
     BudgetAccess.objects.all().delete()
+    ReplicatedPractice.objects.all().delete()
     PublicRole.objects.all().delete()
     OfficerTerm.objects.all().delete()
     Member.history.all().delete()
