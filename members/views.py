@@ -266,7 +266,7 @@ def role_export(request):
         request.GET, queryset=visible_roles(request.user), user=request.user
     )
     exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    log_export(request, Action.MEMBER_EXPORT, exported.count())
+    log_export(request, Action.MEMBER_EXPORT, exported.count(), filterset=filterset)
     return export_list(
         request, filterset, ROLE_COLUMNS, filename="peran-publik", title=_("Public roles")
     )
