@@ -87,3 +87,40 @@ def test_browser_officer_records_training_and_attendance(phone, shot, world):
     page.goto("/dashboard/#activities_kind")
     assert _width(page) <= 360
     shot(page, "groupwork-06-dashboard")
+
+
+def test_browser_facilitator_records_a_practice_and_a_group_taking_it_up(phone, shot, world):
+    f.UserFactory(username="fasilitator-alfa", role=Role.FACILITATOR, regency=world.regency_a)
+    activity = f.ActivityFactory(group=world.group_a1, kind="training")
+    f.AttendanceFactory(activity=activity, full_name="Ibu Kepala Dusun", is_poor=True)
+    page = phone("en-US")
+    page.goto("/accounts/login/")
+    page.click("footer button[value=en]")
+    _sign_in(page, "fasilitator-alfa")
+
+    page.goto("/activities/practices/new/")
+    page.select_option("select[name=group]", str(world.group_a1.pk))
+    page.fill("input[name=name]", "Pertanian alami")
+    page.fill("textarea[name=description]", "Kompos dan pestisida nabati.")
+    page.fill("input[name=started_on]", "2020-05-01")
+    page.dblclick("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r"/activities/practices/\d+/$"))
+
+    page.select_option("select[name=group]", str(world.group_a2.pk))
+    page.fill("input[name=adopted_on]", "2020-04-30")
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    assert "write that day or later" in page.locator("main").inner_text()
+    assert _width(page) <= 360
+    shot(page, "groupwork-06-practice-error")
+    page.fill("input[name=adopted_on]", "2021-02-01")
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    assert "KK Melati" in page.locator("main ul.rows").inner_text()
+    assert _width(page) <= 360
+    shot(page, "groupwork-07-practice")
+
+    page.goto("/activities/attendance/?poor=true")
+    assert "Ibu Kepala Dusun" in page.locator("main").inner_text()
+    assert _width(page) <= 360
+    shot(page, "groupwork-08-attendance-list")
