@@ -303,21 +303,14 @@ class Dashboard:
 
     def budget_url(self, count, **conditions):
         """The budget-access list in the page's region and the period's years."""
-        if not count:
-            return ""
-        first, last = self.filters.fiscal_years
-        params = {}
-        if self.filters.region is not None:
-            params["region"] = self.filters.region.code
-        if first:
-            params["year_min"] = first
-        if last:
-            params["year_max"] = last
-        params.update(conditions)
-        return f"{reverse('activities:budget_list')}?{urlencode(params)}"
+        return self._yearly_list_url("activities:budget_list", count, conditions)
 
     def practice_url(self, count, **conditions):
         """The practice list in the page's region and the period's years."""
+        return self._yearly_list_url("activities:practice_list", count, conditions)
+
+    def _yearly_list_url(self, url_name, count, conditions):
+        """A list filtered by year (``year_min``/``year_max``) in the page's region; "" for 0."""
         if not count:
             return ""
         first, last = self.filters.fiscal_years
@@ -329,7 +322,7 @@ class Dashboard:
         if last:
             params["year_max"] = last
         params.update(conditions)
-        return f"{reverse('activities:practice_list')}?{urlencode(params)}"
+        return f"{reverse(url_name)}?{urlencode(params)}"
 
     def people(self, count, url=""):
         """A cell counting people, suppressed for small counts where personal data is hidden."""
