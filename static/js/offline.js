@@ -4,7 +4,8 @@
    now". The server makes one row per token, so a resend, a second tab or a send cut off
    after the server saved it leave one row. A draft the server refuses stays, with the
    server's message beside each field, until it is corrected. Drafts belong to the signed-in
-   user; logging out deletes them (after asking) and the kept pages. */
+   user; logging out deletes them (after asking) and the kept pages once the server has
+   signed the user out. */
 (function () {
   "use strict";
   var PAGE_CACHE = "kk-pages";
@@ -56,16 +57,19 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function refuse(d, errors, html) {
+  function refuse(d, errors, html, keep) {
     d.state = "refused";
     d.errors = errors;
     d.html = html;
-    return put(d).then(function () { return { state: "refused", draft: d }; });
+    var outcome = { state: "refused", draft: d };
+    return keep ? put(d).then(function () { return outcome; }) : Promise.resolve(outcome);
   }
 
   /* Send one draft: {state: "sent", url}, {state: "refused", errors} or {state: "waiting"}
-     (no signal, signed out, a server error: it is tried again later). */
-  function send(d) {
+     (no signal, signed out, a server error: it is tried again later). A refused draft is
+     kept on the phone only when keep is true: a form the server answered while the user
+     watched is just that form, with its messages. */
+  function send(d, keep) {
     var body = new FormData();
     d.fields.forEach(function (f) { body.append(f[0], f[1]); });
     d.files.forEach(function (f) { body.append(f.field, f.blob, f.name); });
@@ -77,13 +81,13 @@
       /* The session ended (the page was the phone's copy): sent after signing in again. */
       if (response.redirected) { return { state: "signed-out" }; }
       /* 404: the account may no longer write for the group; kept, not sent again. */
-      if (response.status === 404) { return refuse(d, { __all__: [net.dataset.notFound] }, {}); }
+      if (response.status === 404) { return refuse(d, { __all__: [net.dataset.notFound] }, {}, keep); }
       if (type.indexOf("application/json") !== 0) { return { state: "waiting" }; }
       return response.json().then(function (data) {
         if (response.ok) {
           return drop(d.token).then(function () { return { state: "sent", url: data.url }; });
         }
-        return refuse(d, data.errors || {}, data.fields || {});
+        return refuse(d, data.errors || {}, data.fields || {}, keep);
       });
     }).catch(function () { return { state: "waiting" }; });
   }
@@ -97,7 +101,7 @@
           return done.then(function (last) {
             if (last && last.state === "signed-out") { return last; }
             return draft(d.token).then(function (now) {
-              if (now && now.state === "waiting") { return send(now); }
+              if (now && now.state === "waiting") { return send(now, true); }
             });
           });
         }, Promise.resolve()).then(function (last) {
@@ -254,8 +258,14 @@
         action: location.pathname, label: label ? label.value : "", fields: fields,
         files: ready, state: "waiting", errors: {}, saved: Date.now()
       };
-      return put(d).then(function () {
-        return navigator.onLine ? send(d) : { state: "waiting" };
+      if (!navigator.onLine) { return put(d).then(function () { return { state: "waiting" }; }); }
+      /* Online the form is sent first and kept only when the send did not reach the server
+         (or the session ended); a draft being corrected stays kept until it is saved. */
+      return draft(d.token).then(function (kept) {
+        return send(d, Boolean(kept));
+      }).then(function (outcome) {
+        if (outcome.state !== "waiting" && outcome.state !== "signed-out") { return outcome; }
+        return put(d).then(function () { return outcome; });
       });
     });
   }
@@ -284,19 +294,28 @@
     });
   }
 
+  /* Drafts and kept pages are deleted only once the server has signed the user out: with
+     no signal the session stays open on the server, and the user is told so. */
   function logOut(event, form) {
-    if (form.dataset.confirmed) { return; }
     event.preventDefault();
     event.stopPropagation();
+    if (form.dataset.busy) { return; }
+    if (!navigator.onLine) { window.alert(net.dataset.notSignedOut); return; }
     drafts().then(function (list) {
       if (list.length && !window.confirm(net.dataset.logout.replace("{n}", list.length))) { return; }
-      return tx("readwrite", function (s) {
-        list.forEach(function (d) { s.delete(d.token); });
-      }).then(function () {
-        return window.caches ? caches.delete(PAGE_CACHE) : null;
-      }).then(function () {
-        form.dataset.confirmed = "1";
-        form.submit();
+      form.dataset.busy = "1";
+      return fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return tx("readwrite", function (s) {
+          list.forEach(function (d) { s.delete(d.token); });
+        }).then(function () {
+          return window.caches ? caches.delete(PAGE_CACHE) : null;
+        }).then(function () { location.assign(response.url); });
+      }).catch(function () {
+        delete form.dataset.busy;
+        window.alert(net.dataset.notSignedOut);
       });
     });
   }

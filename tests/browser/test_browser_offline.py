@@ -277,9 +277,14 @@ def test_entries_kept_when_the_session_ended_are_sent_after_signing_in_again(pho
     page.fill("input[name=username]", "ketua-mawar")
     page.fill("input[name=password]", "rahasia-123")
     page.click("form.form button[type=submit]")
-    page.locator("#net .waiting").wait_for(state="hidden")
+    # The banner starts hidden on every page: wait for the send itself.
+    for _ in range(40):
+        if Member.objects.exists():
+            break
+        page.wait_for_timeout(250)
 
     assert list(Member.objects.values_list("full_name", flat=True)) == ["Wa Ode Sitti"]
+    page.locator("#net .waiting").wait_for(state="hidden")
 
 
 def test_a_draft_the_account_may_no_longer_send_is_kept_with_a_message(phone, officer):
@@ -319,3 +324,79 @@ def test_a_refused_draft_is_deleted_only_by_the_user_after_confirming(phone, off
     expect(page.locator("#drafts li")).to_have_text(["Tidak ada yang menunggu dikirim."])
     assert page.locator("#net .waiting").is_hidden()
     assert Member.objects.count() == 1
+
+
+NOT_SIGNED_OUT = "Anda belum keluar: tidak ada sambungan. Tekan Keluar lagi saat sinyal kembali."
+SIGNED_IN = """async () => (await fetch("/members/", {redirect: "manual"})).status"""
+
+
+def _drafts_kept(page):
+    page.goto("/offline/")
+    return page.locator("#drafts li").all_inner_texts()
+
+
+def test_logging_out_without_signal_keeps_the_session_and_the_drafts(phone, officer, shoot):
+    page = phone(service_workers="allow")
+    _sign_in(page)
+    page.context.set_offline(True)
+    _add_member(page, "Wa Ode Sitti")
+    page.locator(".notice.saved").wait_for()
+    told = []
+    page.once("dialog", lambda dialog: (told.append(dialog.message), dialog.accept()))
+
+    page.click("form.logout button")
+    page.wait_for_timeout(500)
+
+    assert told == [NOT_SIGNED_OUT]
+    _expect_waiting(page, 1)
+    assert page.locator("form.logout button").is_visible()
+    assert _drafts_kept(page) == ["Anggota Wa Ode Sitti menunggu sambungan"]
+    assert page.evaluate(KEPT_PAGES) == OFFICER_PAGES
+    shoot(page, "08-log-out-offline-kept")
+    page.context.set_offline(False)
+    page.locator("#net .waiting").wait_for(state="hidden")
+    assert page.evaluate(SIGNED_IN) == 200
+
+
+def test_a_log_out_that_does_not_reach_the_server_deletes_nothing(phone, officer):
+    page = phone(service_workers="allow")
+    _sign_in(page)
+    page.context.set_offline(True)
+    _add_member(page, "Wa Ode Sitti")
+    page.locator(".notice.saved").wait_for()
+    # The phone believes it is online, but nothing gets through.
+    page.route("**/members/new/", lambda route: route.abort())
+    page.route("**/accounts/logout/", lambda route: route.abort())
+    page.context.set_offline(False)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+
+    page.click("form.logout button")
+    page.wait_for_timeout(500)
+
+    assert dialogs == [
+        "Entri belum terkirim: 1. Keluar akan menghapusnya dari ponsel ini. Tetap keluar?",
+        NOT_SIGNED_OUT,
+    ]
+    _expect_waiting(page, 1)
+    assert page.evaluate(KEPT_PAGES) == OFFICER_PAGES
+    page.unroute("**/accounts/logout/")
+    assert page.evaluate(SIGNED_IN) == 200
+
+
+def test_a_form_the_server_refuses_online_is_not_kept_as_a_draft(phone, officer, world, shoot):
+    f.AspirationFactory(
+        group=world.group_a1, title="Sumur bor Dusun Dua", topic=f.TopicFactory(slug="x")
+    )
+    page = phone(service_workers="allow")
+    _sign_in(page)
+
+    _add_member(page, "Nurhayati", nik="123")
+    page.locator(".field-nik .errorlist").wait_for()
+    shoot(page, "09-refused-online-member")
+
+    assert page.locator("#net .waiting").is_hidden()
+    assert page.locator("#net .waiting-count").inner_text() == "0"
+    assert page.locator("input[name=full_name]").input_value() == "Nurhayati"
+    assert _drafts_kept(page) == ["Tidak ada yang menunggu dikirim."]
+    assert Member.objects.count() == 0

@@ -61,3 +61,28 @@ def test_scripts_stay_under_30_kb_compressed(anonymous):
     scripts.append(anonymous.get("/sw.js").content)
 
     assert sum(len(gzip.compress(script, 6)) for script in scripts) < 30 * 1024
+
+
+def test_use_without_signal_is_offered_only_to_users_who_log_entries(
+    anonymous, officer, facilitator, programme, dprd, english
+):
+    link = f'<a href="{reverse("offline_help")}">Use without signal</a>'
+
+    shown = {
+        name: link in client.get(reverse("tracker:index")).text
+        for name, client in [
+            ("anonymous", anonymous),
+            ("officer", officer),
+            ("facilitator", facilitator),
+            ("programme", programme),
+            ("dprd", dprd),
+        ]
+    }
+
+    assert shown == {
+        "anonymous": False,
+        "officer": True,
+        "facilitator": True,
+        "programme": False,
+        "dprd": False,
+    }
