@@ -8,19 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from aspirations.models import Aspiration, Beneficiary, Topic, Urusan
 from aspirations.stages import FUNNEL_STEPS, Stage
 from aspirations.topics import PROTECTION_SLUG
-from groups.models import Village, region_by_code, region_q
+from groups.models import Province, Regency, Village, region_by_code, region_q
 
 #: Representatives (``reses``), reached through the relation as the staff filter does.
 Representative = Aspiration._meta.get_field("representative").related_model
 
 
 class PublicAspirationFilter(django_filters.FilterSet):
-    """Regency or province (``region``, a Kemendagri code), village, topic, stage, and the
+    """Regency (``region``, a Kemendagri code, chosen among the regencies with public
+    aspirations; a province's code is accepted too), village, topic, stage, and the
     scorecards' drill-downs: reached, went through, heard by, urusan, benefits. Choices of
     villages come from the public rows of the chosen regency; an unknown region code gives an
     empty list."""
 
-    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    region = django_filters.ChoiceFilter(
+        label=_("Regency/city"), choices=[], method="filter_region", empty_label=_("(all)")
+    )
     village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.exclude(slug=PROTECTION_SLUG)
@@ -51,7 +54,6 @@ class PublicAspirationFilter(django_filters.FilterSet):
 
     #: Filters the scorecards link to; the page shows them only when they are set.
     drill_down = (
-        "region",
         "reached",
         "went_through",
         "heard_by",
@@ -69,6 +71,15 @@ class PublicAspirationFilter(django_filters.FilterSet):
         rows = self.queryset.order_by()
         region = region_by_code(self.data.get("region"))
         villages = Village.objects.filter(pk__in=rows.values("village")).order_by("name")
+        # The regencies that have public aspirations; a province code (a link naming a
+        # whole province) is offered too when asked for.
+        regencies = Regency.objects.filter(
+            pk__in=rows.values("village__subdistrict__regency")
+        ).order_by("name")
+        choices = [(regency.code, regency.name) for regency in regencies]
+        if isinstance(region, Province):
+            choices.insert(0, (region.code, region.name))
+        self.filters["region"].extra["choices"] = choices
         if region is not None:
             villages = villages.filter(region_q(region, "subdistrict__regency"))
         else:

@@ -474,3 +474,35 @@ def test_staff_scorecard_counts_only_the_meetings_the_user_sees(facilitator, wor
 
     assert held.count == 1
     assert _list_count(facilitator, held.url) == 1
+
+
+def test_public_list_chooses_the_regency_from_a_select_of_regencies_with_public_rows(
+    anonymous, world, tracked
+):
+    f.AspirationFactory(group=world.group_b1, title="Talud pantai", is_public=True)
+    listing = reverse("tracker:list")
+
+    response = anonymous.get(listing, {"region": world.regency_b.code})
+    unknown = anonymous.get(listing, {"region": "99.99"})
+
+    region = response.context["filter"].form.fields["region"]
+    assert list(region.choices) == [
+        ("", "(all)"),
+        (world.regency_a.code, "Kabupaten Alfa"),
+        (world.regency_b.code, world.regency_b.name),
+    ]
+    assert '<select name="region" id="id_region">' in response.text
+    assert f'<option value="{world.regency_b.code}" selected>' in response.text
+    assert list(response.context["filter"].form.fields["village"].queryset) == [world.village_b1]
+    assert [a.title for a in response.context["page_obj"]] == ["Talud pantai"]
+    assert list(unknown.context["page_obj"]) == []
+
+
+def test_public_tracker_is_linked_from_the_sign_in_page_and_every_footer(anonymous, officer):
+    tracker = reverse("tracker:index")
+
+    sign_in = anonymous.get(reverse("login"))
+    signed_in = officer.get(reverse("home"))
+
+    assert f'<a href="{tracker}">Public tracker: what became of' in sign_in.text
+    assert f'<a href="{tracker}">Public tracker</a>' in signed_in.text
