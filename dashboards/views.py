@@ -293,10 +293,12 @@ class Dashboard:
 
     def role_url(self, count, **conditions):
         """The public-role list of the roles held on the period's last day in the page's
-        region, with ``conditions``, for officers and facilitators."""
+        region, with ``conditions`` (a ``None`` condition is left out, ``held_on=None`` lists
+        roles held on any day), for officers and facilitators."""
         if not count or not self.member_links:
             return ""
         params = {"held_on": self.filters.member_day.isoformat(), **conditions}
+        params = {name: value for name, value in params.items() if value is not None}
         if self.filters.region is not None:
             params["region"] = self.filters.region.code
         return f"{reverse('members:role_list')}?{urlencode(params)}"
@@ -807,12 +809,8 @@ class Dashboard:
 
     def roles_year(self):
         rows = [
-            [
-                Cell(str(year), TEXT),
-                self.people(counts["roles"]),
-                self.people(counts["women"]),
-                self.people(counts["poor_women"]),
-            ]
+            # Roles taken up that year, whether or not still held: no day to hold them on.
+            [Cell(str(year), TEXT), *self._role_cells(counts, year=year, held_on=None)]
             for year, counts in d.roles_by_year(self.user, self.filters)
         ]
         return Table(

@@ -137,6 +137,28 @@ def test_roles_held_at_each_years_end_link_to_the_roles_held_that_day(facilitato
     assert linked.context["page_obj"].paginator.count == 3
 
 
+def test_roles_taken_up_each_year_link_to_the_roles_taken_up_that_year(facilitator, work):
+    ended = f.MemberFactory(group=work.group_a1, sex="F")
+    f.PublicRoleFactory(
+        member=ended,
+        started_on=datetime.date(2019, 3, 1),
+        ended_on=datetime.date(2019, 12, 1),
+    )
+
+    response = facilitator.get(reverse("dashboard:index"))
+
+    table = _table(response, "roles_year")
+    for row in table.rows:
+        for cell in row[1:4]:
+            if cell.value:
+                linked = facilitator.get(cell.url)
+                assert linked.context["page_obj"].paginator.count == cell.value, cell.url
+    year_2019 = next(row for row in table.rows if row[0].text == "2019")
+    assert "held_on" not in year_2019[2].url
+    linked = facilitator.get(year_2019[2].url)
+    assert str(ended) in [str(role.member) for role in linked.context["page_obj"]]
+
+
 def test_roles_held_by_poor_women_link_to_exactly_those_roles(facilitator, work):
     poor = f.MemberFactory(group=work.group_a1, sex="F", is_poor=True)
     f.PublicRoleFactory(member=poor, kind="bpd")
