@@ -125,6 +125,8 @@
     var ul = document.getElementById("drafts");
     if (!ul) { return; }
     ul.textContent = "";
+    /* Until the phone's drafts are read, the page's "nothing waiting" is only a guess. */
+    ul.removeAttribute("aria-busy");
     if (!list.length) { ul.appendChild(element("li", "muted", ul.dataset.empty)); }
     list.forEach(function (d) {
       var li = element("li", "draft-" + d.state);

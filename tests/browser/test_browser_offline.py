@@ -121,7 +121,7 @@ def test_entries_kept_without_signal_are_sent_once_when_it_returns(
     assert "Dicatat oleh fasilitator" not in page.content()
     page.goto("/offline/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert page.locator("#drafts li").all_inner_texts() == [
+    assert _drafts_listed(page) == [
         "Aspirasi Sumur bor Dusun Dua menunggu sambungan",
         "Anggota Wa Ode Sitti menunggu sambungan",
     ]
@@ -137,7 +137,7 @@ def test_entries_kept_without_signal_are_sent_once_when_it_returns(
     assert aspiration.attachments.count() == 1
     with aspiration.attachments.get().file.open("rb") as stored:
         assert max(Image.open(stored).size) == 1600
-    assert page.locator("#drafts li").all_inner_texts() == ["Tidak ada yang menunggu dikirim."]
+    assert _drafts_listed(page) == ["Tidak ada yang menunggu dikirim."]
     shoot(page, "04-online-all-sent")
 
 
@@ -330,9 +330,15 @@ NOT_SIGNED_OUT = "Anda belum keluar: tidak ada sambungan. Tekan Keluar lagi saat
 SIGNED_IN = """async () => (await fetch("/members/", {redirect: "manual"})).status"""
 
 
+def _drafts_listed(page):
+    """The drafts the offline page lists, once it has read them from the phone."""
+    page.locator("#drafts:not([aria-busy])").wait_for()
+    return page.locator("#drafts li").all_inner_texts()
+
+
 def _drafts_kept(page):
     page.goto("/offline/")
-    return page.locator("#drafts li").all_inner_texts()
+    return _drafts_listed(page)
 
 
 def test_logging_out_without_signal_keeps_the_session_and_the_drafts(phone, officer, shoot):
