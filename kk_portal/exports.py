@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
