@@ -38,6 +38,7 @@ from kk_portal.forms import (
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
 
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
@@ -48,23 +49,32 @@ SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
 UNFILTERED_COUNT_LIMIT = 10_000
 #: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
 MAX_THUMBNAILS = 8
+#: The list's sorts (each served by an index of ``Aspiration``).
+SORT_KEYS = {
+    "raised_on": SortKey(gettext_lazy("Date raised"), ("raised_on", "pk")),
+    "moved": SortKey(gettext_lazy("Last move"), ("stage_changed_on", "pk")),
+    "progress": SortKey(gettext_lazy("Progress"), ("furthest_rank", "pk")),
+    "title": SortKey(gettext_lazy("Title"), ("title", "pk")),
+}
 
 
 @login_required
 def aspiration_list(request):
-    """List the aspirations the user sees, filtered (``AspirationFilter``) and paginated."""
+    """List the aspirations the user sees, filtered (``AspirationFilter``), sorted
+    (``SORT_KEYS``, newest first by default) and paginated."""
     aspirations = Aspiration.objects.visible_to(request.user).select_related(
         "group", "village", "topic"
     )
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
-    rows = filtered_rows(filterset)
+    rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-raised_on")
     unfiltered = filterset.is_valid() and not any(filterset.form.cleaned_data.values())
     return render(
         request,
         "aspirations/aspiration_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": paginate(
                 request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None
             ),
