@@ -3,7 +3,7 @@ direction, the links that keep the filters and start on page 1."""
 
 from django.http import QueryDict
 
-from kk_portal.sorting import SortKey, Sorting
+from kk_portal.sorting import Sorting, SortKey
 
 KEYS = {
     "raised_on": SortKey("Date", ("raised_on", "pk")),
