@@ -4,9 +4,8 @@ title, a wide table shows three columns and never widens the page, money stays o
 import re
 from decimal import Decimal
 
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 
 from aspirations.stages import Stage
 from kk_portal.scoping import Role
