@@ -169,6 +169,14 @@ class Table:
     rows: list
     chart: str = ""
     note: str = ""
+    #: Columns shown on a phone (under 600 px), the label's included; the rest from 600 px
+    #: and in the download.
+    phone_columns: int = 3
+
+    @property
+    def phone_hidden(self):
+        """How many columns a phone does not show."""
+        return max(len(self.headers) - self.phone_columns, 0)
 
 
 class Dashboard:
@@ -515,6 +523,8 @@ class Dashboard:
             ],
             rows,
             note=_("Money is counted by fiscal year: the years of the chosen period."),
+            # Two amounts in Rupiah do not fit beside a name at 360 px.
+            phone_columns=2,
         )
 
     def durations(self):

@@ -73,3 +73,24 @@ def test_browser_dashboard_reads_on_a_360_pixel_phone(phone, shot, world):
     assert (region_columns, region_fits) == (3, True)
     assert money_lines == 1
     assert label_size >= 12
+
+
+def test_browser_dashboard_tables_are_not_clipped_at_1280_pixels(chromium, live_server, world):
+    f.UserFactory(username="program", role=Role.PROGRAMME)
+    f.AspirationFactory.create_batch(3, group=world.group_a1)
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=live_server.url
+    )
+    page = context.new_page()
+    _sign_in(page, "program")
+
+    page.goto("/dashboard/")
+    page.evaluate("document.querySelectorAll('details.figure').forEach(d => d.open = true)")
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('.table-scroll')]"
+        ".filter(box => box.scrollWidth > box.clientWidth + 1)"
+        ".map(box => box.closest('details').id)"
+    )
+    context.close()
+
+    assert clipped == []
