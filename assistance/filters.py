@@ -58,7 +58,11 @@ class CaseFilter(django_filters.FilterSet):
         else:
             self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
         self.form.fields["q"].widget = forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Search the names of people helped")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Search the names of people helped"),
+                "aria-label": _("Search the names of people helped"),
+            }
         )
 
     def filter_name(self, queryset, name, value):

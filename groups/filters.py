@@ -23,7 +23,11 @@ class GroupFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget = forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Search group and village names")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Search group and village names"),
+                "aria-label": _("Search group and village names"),
+            }
         )
         self.form.fields["region"].widget = forms.Select(choices=region_choices(user))
 

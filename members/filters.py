@@ -57,7 +57,11 @@ class MemberFilter(django_filters.FilterSet):
         else:
             self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
         self.form.fields["q"].widget = forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Search names and phone numbers")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Search names and phone numbers"),
+                "aria-label": _("Search names and phone numbers"),
+            }
         )
 
     def filter_name(self, queryset, name, value):

@@ -658,7 +658,7 @@ def test_aspiration_list_shows_the_stage_as_a_progress_mark(officer, world, topi
     response = officer.get(reverse("aspirations:list"))
 
     assert response.text.count('<i class="on"></i>') == 2
-    assert "(step 2 of 8)" in response.text
+    assert "(tahap 2 dari 8)" in response.text
 
 
 def test_aspiration_list_same_query_count_sorted(officer, world, topic, django_assert_num_queries):
