@@ -283,6 +283,11 @@ class BudgetAccess(models.Model):
         verbose_name = _("budget access")
         verbose_name_plural = _("budget access")
         ordering = ["-year", "-pk"]
+        indexes = [
+            # The budget-access list's sorts (``activities.views.BUDGET_SORT_KEYS``).
+            models.Index(fields=["year", "id"], name="budget_sort_year"),
+            models.Index(fields=["amount", "id"], name="budget_sort_amount"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_access_positive"),
             models.CheckConstraint(
@@ -365,6 +370,11 @@ class ReplicatedPractice(models.Model):
         verbose_name = _("replicated practice")
         verbose_name_plural = _("replicated practices")
         ordering = ["-started_on", "-pk"]
+        indexes = [
+            # The practice list's sorts (``activities.views.PRACTICE_SORT_KEYS``).
+            models.Index(fields=["started_on", "id"], name="practice_sort_started"),
+            models.Index(fields=["name", "id"], name="practice_sort_name"),
+        ]
 
     def __str__(self):
         return self.name

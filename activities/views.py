@@ -55,6 +55,7 @@ from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from members.models import Member
 
 
@@ -76,18 +77,44 @@ def visible_activities(user):
     )
 
 
+#: The activity list's sorts (``activity_held_on`` index).
+ACTIVITY_SORT_KEYS = {
+    "held_on": SortKey(gettext_lazy("Date"), ("held_on", "pk")),
+    "kind": SortKey(gettext_lazy("Kind"), ("kind", "held_on", "pk")),
+}
+#: The attendance list's sorts.
+ATTENDANCE_SORT_KEYS = {
+    "held_on": SortKey(
+        gettext_lazy("Date"), ("activity__held_on", "activity", "name_folded", "pk")
+    ),
+    "name": SortKey(gettext_lazy("Name"), ("name_folded", "pk")),
+}
+#: The budget-access list's sorts (``budget_sort_*`` indexes).
+BUDGET_SORT_KEYS = {
+    "year": SortKey(gettext_lazy("Year"), ("year", "pk")),
+    "amount": SortKey(gettext_lazy("Amount"), ("amount", "pk")),
+}
+#: The practice list's sorts (``practice_sort_*`` indexes).
+PRACTICE_SORT_KEYS = {
+    "started": SortKey(gettext_lazy("Started"), ("started_on", "pk")),
+    "name": SortKey(gettext_lazy("Name"), ("name", "pk")),
+}
+
+
 @login_required
 def activity_list(request):
     """The activities the user sees, filtered (``ActivityFilter``) and paginated."""
     activities = visible_activities(request.user)
     filterset = ActivityFilter(request.GET, queryset=activities, user=request.user)
     refuse_foreign_choices(filterset.form, ["group"])
-    page = paginate(request, filtered_rows(filterset))
+    rows, sort = sort_rows(request, filtered_rows(filterset), ACTIVITY_SORT_KEYS, "-held_on")
+    page = paginate(request, rows)
     return render(
         request,
         "activities/activity_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": page,
             "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
@@ -334,10 +361,11 @@ def attendance_list(request):
         .order_by("-activity__held_on", "activity", "name_folded", "pk")
     )
     filterset = AttendanceFilter(request.GET, queryset=rows, user=request.user)
+    rows, sort = sort_rows(request, filtered_rows(filterset), ATTENDANCE_SORT_KEYS, "-held_on")
     return render(
         request,
         "activities/attendance_list.html",
-        {"filter": filterset, "page_obj": paginate(request, filtered_rows(filterset))},
+        {"filter": filterset, "page_obj": paginate(request, rows), "sort": sort},
     )
 
 
@@ -354,7 +382,7 @@ def budget_list(request):
         request.GET, queryset=_budget_rows(request.user), user=request.user
     )
     refuse_foreign_choices(filterset.form, ["group"])
-    rows = filtered_rows(filterset)
+    rows, sort = sort_rows(request, filtered_rows(filterset), BUDGET_SORT_KEYS, "-year")
     page = paginate(request, rows)
     editable = writable(request.user, "change", BudgetAccess).filter(
         pk__in=[row.pk for row in page]
@@ -364,9 +392,12 @@ def budget_list(request):
         "activities/budget_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": page,
             "editable": set(editable.values_list("pk", flat=True)),
-            "total": rows.aggregate(amount=Sum("amount"), women=Sum("women"), men=Sum("men")),
+            "total": rows.order_by().aggregate(
+                amount=Sum("amount"), women=Sum("women"), men=Sum("men")
+            ),
             "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
     )
@@ -453,12 +484,14 @@ def practice_list(request):
     filtered (``PracticeFilter``) and paginated."""
     filterset = PracticeFilter(request.GET, queryset=_practices(request.user), user=request.user)
     refuse_foreign_choices(filterset.form, ["group"])
+    rows, sort = sort_rows(request, filtered_rows(filterset), PRACTICE_SORT_KEYS, "-started")
     return render(
         request,
         "activities/practice_list.html",
         {
             "filter": filterset,
-            "page_obj": paginate(request, filtered_rows(filterset)),
+            "sort": sort,
+            "page_obj": paginate(request, rows),
             "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
     )

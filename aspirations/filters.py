@@ -144,7 +144,13 @@ class AspirationFilter(django_filters.FilterSet):
             )
         if user.group_id:
             del self.filters["group"]
-        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search titles and descriptions"),
+                "aria-label": _("Search titles and descriptions"),
+            }
+        )
         if self.sees_all:
             self._offer_regions(user)
 

@@ -369,6 +369,11 @@ class Aspiration(models.Model):
             # The aspiration list of programme staff: the newest page of all aspirations in
             # the default order (``-raised_on, -pk``) without sorting two million rows.
             models.Index(fields=["-raised_on", "-id"], name="aspiration_raised_desc"),
+            # The list's sorts (``aspirations.views.SORT_KEYS``), a page of all aspirations
+            # each way without sorting two million rows.
+            models.Index(fields=["title", "id"], name="aspiration_sort_title"),
+            models.Index(fields=["stage_changed_on", "id"], name="aspiration_sort_moved"),
+            models.Index(fields=["furthest_rank", "id"], name="aspiration_sort_rank"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -403,6 +408,12 @@ class Aspiration(models.Model):
     @property
     def is_closed(self):
         return self.stage in CLOSED
+
+    @property
+    def progress_rank(self):
+        """Rank 1-8 the progress mark shows: the stage's, or for a closed aspiration the
+        furthest it reached before it closed."""
+        return self.rank or self.furthest_rank
 
     @property
     def beneficiaries(self):
@@ -616,6 +627,11 @@ class MusrenbangForum(models.Model):
         verbose_name = _("Musrenbang forum")
         verbose_name_plural = _("Musrenbang forums")
         ordering = ["-held_on"]
+        indexes = [
+            # The forum list's sorts (``aspirations.musrenbang_views.SORT_KEYS``).
+            models.Index(fields=["held_on", "id"], name="forum_sort_held"),
+            models.Index(fields=["fiscal_year", "held_on", "id"], name="forum_sort_year"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(level="desa") & Q(village__isnull=False))

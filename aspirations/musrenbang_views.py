@@ -12,11 +12,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aspirations.models import AspirationEvent, MusrenbangForum
 from aspirations.pipeline_forms import MusrenbangForumCreateForm
 from kk_portal.forms import create_once
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 
 FORUMS_PER_PAGE = 25
 
@@ -28,6 +30,13 @@ def _safe_next(request):
     ):
         return target
     return ""
+
+
+#: The forum list's sorts (``forum_sort_*`` indexes).
+SORT_KEYS = {
+    "held_on": SortKey(gettext_lazy("Date"), ("held_on", "pk")),
+    "fiscal_year": SortKey(gettext_lazy("Fiscal year"), ("fiscal_year", "held_on", "pk")),
+}
 
 
 @login_required
@@ -46,14 +55,14 @@ def musrenbang_list(request):
         forums = forums.filter(fiscal_year=int(year))
     else:
         year = ""
-    page = Paginator(forums.order_by("-held_on", "-pk"), FORUMS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    forums, sort = sort_rows(request, forums, SORT_KEYS, "-held_on")
+    page = Paginator(forums, FORUMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "musrenbang/forum_list.html",
         {
             "page_obj": page,
+            "sort": sort,
             "forums": page.object_list,
             "levels": MusrenbangForum.Level.choices,
             "level": level,

@@ -10,6 +10,7 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
@@ -21,11 +22,11 @@ from aspirations import services
 from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
 from aspirations.forms import AspirationCreateForm, AspirationForm
-from aspirations.models import Aspiration, Attachment, Beneficiary
+from aspirations.models import Aspiration, Attachment, Beneficiary, BudgetOutcome
 from aspirations.pipeline_forms import SameNeedForm
 from aspirations.sipd import sipd_checklist
 from groups.models import ConstituentGroup
-from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
+from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
 from kk_portal.forms import (
     create_once,
@@ -37,6 +38,7 @@ from kk_portal.forms import (
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
 
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
@@ -47,23 +49,32 @@ SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
 UNFILTERED_COUNT_LIMIT = 10_000
 #: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
 MAX_THUMBNAILS = 8
+#: The list's sorts (each served by an index of ``Aspiration``).
+SORT_KEYS = {
+    "raised_on": SortKey(gettext_lazy("Date raised"), ("raised_on", "pk")),
+    "moved": SortKey(gettext_lazy("Last move"), ("stage_changed_on", "pk")),
+    "progress": SortKey(gettext_lazy("Progress"), ("furthest_rank", "pk")),
+    "title": SortKey(gettext_lazy("Title"), ("title", "pk")),
+}
 
 
 @login_required
 def aspiration_list(request):
-    """List the aspirations the user sees, filtered (``AspirationFilter``) and paginated."""
+    """List the aspirations the user sees, filtered (``AspirationFilter``), sorted
+    (``SORT_KEYS``, newest first by default) and paginated."""
     aspirations = Aspiration.objects.visible_to(request.user).select_related(
         "group", "village", "topic"
     )
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
-    rows = filtered_rows(filterset)
+    rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-raised_on")
     unfiltered = filterset.is_valid() and not any(filterset.form.cleaned_data.values())
     return render(
         request,
         "aspirations/aspiration_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": paginate(
                 request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None
             ),
@@ -197,6 +208,21 @@ def attachment_download(request, pk, variant="file"):
     return response
 
 
+def latest_budget(aspiration):
+    """The aspiration's latest budget outcome (highest fiscal year, then the last recorded),
+    from its prefetched ``budget_outcomes`` ordered by ``fiscal_year, pk``; ``None`` if none."""
+    outcomes = aspiration.budget_outcomes.all()
+    return outcomes[len(outcomes) - 1] if outcomes else None
+
+
+def _latest(attribute):
+    def get(aspiration):
+        outcome = latest_budget(aspiration)
+        return None if outcome is None else attribute(outcome)
+
+    return get
+
+
 #: Columns of the aspiration list export.
 EXPORT_COLUMNS = (
     Column(gettext_lazy("ID"), "pk", NUMBER),
@@ -218,20 +244,74 @@ EXPORT_COLUMNS = (
         Column(capfirst(b.benefits_label), lambda a, flag=b.flag: yes_no(getattr(a, flag)))
         for b in Beneficiary
     ),
+    Column(gettext_lazy("Budget outcomes"), lambda a: len(a.budget_outcomes.all()), NUMBER),
+    Column(gettext_lazy("Latest budget: fiscal year"), _latest(lambda o: o.fiscal_year), NUMBER),
+    Column(
+        gettext_lazy("Latest budget: source"), _latest(lambda o: o.get_source_display()), width=20
+    ),
+    Column(gettext_lazy("Latest budget: amount (Rp)"), _latest(lambda o: o.amount), MONEY),
+    Column(
+        gettext_lazy("Latest budget: realised (Rp)"), _latest(lambda o: o.realised_amount), MONEY
+    ),
+    Column(gettext_lazy("Latest budget: realised on"), _latest(lambda o: o.realised_on), DATE),
 )
+
+#: Columns of the export's second sheet: every budget outcome of the exported aspirations.
+BUDGET_COLUMNS = (
+    Column(gettext_lazy("Aspiration ID"), "aspiration_id", NUMBER),
+    Column(gettext_lazy("Title"), lambda o: o.aspiration.title),
+    Column(gettext_lazy("Village code"), lambda o: o.aspiration.village.code, CODE),
+    Column(gettext_lazy("Village"), lambda o: o.aspiration.village.name),
+    Column(gettext_lazy("Fiscal year"), "fiscal_year", NUMBER),
+    Column(gettext_lazy("Source of funds"), lambda o: o.get_source_display(), width=20),
+    Column(gettext_lazy("Amount budgeted (Rp)"), "amount", MONEY),
+    Column(gettext_lazy("Amount realised (Rp)"), "realised_amount", MONEY),
+    Column(gettext_lazy("Realised on"), "realised_on", DATE),
+    Column(
+        gettext_lazy("Implementing urusan code"),
+        lambda o: o.implementing_urusan.code if o.implementing_urusan else "",
+        CODE,
+    ),
+    Column(gettext_lazy("Implementing agency"), "implementing_agency"),
+    Column(gettext_lazy("Evidence"), "evidence"),
+)
+
+
+def _budget_sheet(aspirations):
+    """The second sheet: every budget outcome of ``aspirations`` (the export's filtered,
+    scoped rows), by aspiration then fiscal year."""
+    outcomes = (
+        BudgetOutcome.objects.filter(aspiration__in=aspirations.order_by().values("pk"))
+        .select_related("aspiration__village", "implementing_urusan")
+        .order_by("aspiration_id", "fiscal_year", "pk")
+    )
+    return [(_("Budget outcomes"), outcomes.iterator(chunk_size=2000), BUDGET_COLUMNS)]
 
 
 @login_required
 def aspiration_export(request):
-    """The aspiration list as XLSX (default) or CSV: the list's scope and filters exactly.
+    """The aspiration list as XLSX (default) or CSV: the list's scope and filters exactly,
+    one row per aspiration with its latest budget outcome; the XLSX adds a sheet with every
+    budget outcome and one describing the filters and the export's time.
 
     Starts from ``Aspiration.objects.visible_to``; a tampered id in a filter is a filter
     error and gives an empty file, never another scope's rows.
     """
-    rows = Aspiration.objects.visible_to(request.user).select_related(
-        "group", "village__subdistrict__regency", "topic", "urusan"
+    rows = (
+        Aspiration.objects.visible_to(request.user)
+        .select_related("group", "village__subdistrict__regency", "topic", "urusan")
+        .prefetch_related(
+            Prefetch(
+                "budget_outcomes", queryset=BudgetOutcome.objects.order_by("fiscal_year", "pk")
+            )
+        )
     )
     filterset = AspirationFilter(request.GET, queryset=rows, user=request.user)
     return export_list(
-        request, filterset, EXPORT_COLUMNS, filename="aspirasi", title=_("Aspirations")
+        request,
+        filterset,
+        EXPORT_COLUMNS,
+        filename="aspirasi",
+        title=_("Aspirations"),
+        sheets=_budget_sheet,
     )

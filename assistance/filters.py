@@ -57,7 +57,13 @@ class CaseFilter(django_filters.FilterSet):
             del self.filters["group"]
         else:
             self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
-        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search the names of people helped"),
+                "aria-label": _("Search the names of people helped"),
+            }
+        )
 
     def filter_name(self, queryset, name, value):
         return queryset.search(value)

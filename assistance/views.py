@@ -42,6 +42,7 @@ from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
 
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
@@ -164,6 +165,13 @@ def _case_search_post(request):
     return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
+#: The case list's sorts (within one group or regency).
+CASE_SORT_KEYS = {
+    "opened": SortKey(gettext_lazy("Opened"), ("opened_on", "pk")),
+    "follow_up": SortKey(gettext_lazy("Follow-up"), ("follow_up_on", "pk")),
+}
+
+
 @login_required
 def case_list(request):
     """The cases the user sees, filtered (``CaseFilter``) and paginated. A POST sets or
@@ -171,12 +179,14 @@ def case_list(request):
     filterset = _case_filter(request)
     if request.method == "POST":
         return _case_search_post(request)
-    page = paginate(request, filtered_rows(filterset))
+    rows, sort = sort_rows(request, filtered_rows(filterset), CASE_SORT_KEYS, "-opened")
+    page = paginate(request, rows)
     return render(
         request,
         "assistance/case_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "search": request.session.get(CASE_SEARCH, ""),
             "page_obj": page,
             "today": timezone.localdate(),

@@ -8,6 +8,7 @@ screen readers and printers use.
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from kk_portal.formats import format_number
 
@@ -16,10 +17,12 @@ from kk_portal.formats import format_number
 #: long it is or however narrow the screen (a label column beside the bars cut labels off
 #: at 360 px); ``_VALUE_ROOM`` keeps the value after the longest bar inside the box.
 _WIDTH = 320
-_LABEL_LINE = 12
+_LABEL_LINE = 15
 _BAR = 13
 _ROW = _LABEL_LINE + _BAR + 6
-_VALUE_ROOM = 56
+_VALUE_ROOM = 64
+#: Room above the bars for the labels of reference lines.
+_TARGET_ROOM = 16
 
 
 def bar_chart(title, bars, *, percent=False, targets=()):
@@ -29,15 +32,16 @@ def bar_chart(title, bars, *, percent=False, targets=()):
     a suppressed cell (drawn as an empty row labelled "<5"); ``css_class`` picks the fill
     (``""`` for the default). With ``percent`` the scale is 0-100 and values are shown with
     ``%``; ``targets`` are percentages drawn as dashed reference lines (e.g. the programme's
-    70 % and 95 %).
+    70 % and 95 %), each labelled above the bars ("target 70%").
     """
     values = [value for _label, value, _css in bars if value is not None]
     scale = 100 if percent else max(values, default=0) or 1
     span = _WIDTH - _VALUE_ROOM
-    height = _ROW * len(bars) + 2
+    top = _TARGET_ROOM if targets else 0
+    height = top + _ROW * len(bars) + 2
     rows = []
     for index, (label, value, css) in enumerate(bars):
-        y = index * _ROW + _LABEL_LINE + 2
+        y = top + index * _ROW + _LABEL_LINE + 2
         width = 0 if value is None else round(span * float(value) / scale, 1)
         if value is None:
             shown = "<5"
@@ -63,8 +67,12 @@ def bar_chart(title, bars, *, percent=False, targets=()):
         )
     lines = format_html_join(
         "",
-        '<line x1="{0}" x2="{0}" y1="0" y2="{1}" class="chart-target"></line>',
-        ((round(span * target / 100, 1), height) for target in targets),
+        '<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" class="chart-target"></line>'
+        '<text x="{0}" y="12" text-anchor="end" class="chart-target-label">{3}</text>',
+        (
+            (round(span * target / 100, 1), top - 2, height, _("target %(n)s%%") % {"n": target})
+            for target in targets
+        ),
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '

@@ -176,6 +176,66 @@ def funnel_columns():
     return columns
 
 
+#: The headline steps: recorded, in a planning forum, budgeted, realised.
+HEADLINE_STEPS = ("recorded", "planning_forum", "budgeted", "realised")
+
+
+def headline_windows(filters, today):
+    """``(current, previous)`` windows of the headline figures, each ``(first, last)`` day,
+    both inclusive: the page's period and the period of the same length just before it; with
+    no whole period, this calendar year up to ``today`` (or up to the period's end) and the
+    same span of the year before. ``today`` is the user's local date."""
+    if filters.start and filters.end:
+        length = filters.end - filters.start
+        previous_end = filters.start - datetime.timedelta(days=1)
+        return (filters.start, filters.end), (previous_end - length, previous_end)
+    end = filters.end or today
+    start = filters.start or end.replace(month=1, day=1)
+    return (start, end), (_year_before(start), _year_before(end))
+
+
+def _year_before(day):
+    """The same day a year before; 29 February gives 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def headlines(user, filters, today):
+    """The headline figures in ONE query: for each of ``HEADLINE_STEPS``, the aspirations
+    raised in the current window that reached it and those of the previous window
+    (``headline_windows``), in the filters' region and topic: ``(windows, [(key, label,
+    current, previous)])``."""
+    current, previous = headline_windows(filters, today)
+    rows = aspirations(user, filters, period=False)
+    labels = {key: label for key, label, _rank in FUNNEL_STEPS}
+    counts = {}
+    for name, (first, last) in (("current", current), ("previous", previous)):
+        raised = Q(raised_on__gte=first, raised_on__lte=last)
+        for key in HEADLINE_STEPS:
+            condition = raised if key == "recorded" else raised & reached_q(key)
+            counts[f"{name}_{key}"] = Count("pk", filter=condition)
+    totals = rows.order_by().aggregate(**counts)
+    return (current, previous), [
+        (key, labels[key], totals[f"current_{key}"], totals[f"previous_{key}"])
+        for key in HEADLINE_STEPS
+    ]
+
+
+def trend_by_year(rows):
+    """Funnel counts of ``rows`` per calendar year raised, in ONE query: ``[(year, counts)]``
+    oldest first, ``counts`` the ``funnel_columns`` dict."""
+    grouped = (
+        rows.order_by()
+        .annotate(year=ExtractYear("raised_on"))
+        .values("year")
+        .annotate(**funnel_columns())
+        .order_by("year")
+    )
+    return [(row.pop("year"), row) for row in grouped]
+
+
 @dataclass
 class Funnel:
     """Counts of the funnel: ``steps`` is ``[(key, label, rank, count)]`` in order;

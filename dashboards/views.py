@@ -13,6 +13,7 @@ table, the export writes the same rows. Counts link to the list they count, with
 own filter parameters, for those who may see the rows.
 """
 
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
@@ -168,6 +169,14 @@ class Table:
     rows: list
     chart: str = ""
     note: str = ""
+    #: Columns shown on a phone (under 600 px), the label's included; the rest from 600 px
+    #: and in the download.
+    phone_columns: int = 3
+
+    @property
+    def phone_hidden(self):
+        """How many columns a phone does not show."""
+        return max(len(self.headers) - self.phone_columns, 0)
 
 
 class Dashboard:
@@ -227,6 +236,36 @@ class Dashboard:
             params["raised_to"] = self.filters.end.isoformat()
         params.update(conditions)
         return f"{reverse('aspirations:list')}?{urlencode(params)}"
+
+    def region_url(self, code):
+        """This dashboard with the page's period and topic in the region ``code``."""
+        params = {"region": code}
+        if self.filters.topic is not None:
+            params["topic"] = self.filters.topic.pk
+        if self.filters.start:
+            params["start"] = self.filters.start.isoformat()
+        if self.filters.end:
+            params["end"] = self.filters.end.isoformat()
+        return f"{reverse('dashboard:index')}?{urlencode(params)}"
+
+    def headline(self, today):
+        """The headline figures (``figures.headlines``) as ``{"current", "previous",
+        "figures": [{"label", "value", "change", "url"}]}``, ``change`` the difference from
+        the previous window (``None`` when both are 0)."""
+        (current, previous), rows = d.headlines(self.user, self.filters, today)
+        figures = []
+        for key, label, now, before in rows:
+            period = {"raised_from": current[0].isoformat(), "raised_to": current[1].isoformat()}
+            condition = {} if key == "recorded" else {"reached": key}
+            figures.append(
+                {
+                    "label": label,
+                    "value": now,
+                    "change": None if not (now or before) else now - before,
+                    "url": self.aspiration_url(now, **period, **condition),
+                }
+            )
+        return {"current": current, "previous": previous, "figures": figures}
 
     def member_url(self, count, **conditions):
         """The member list of those in their group on the period's last day, with
@@ -361,6 +400,32 @@ class Dashboard:
             ),
         )
 
+    def trend(self):
+        """The funnel per calendar year raised: how each year's aspirations went on."""
+        steps = [(key, label) for key, label, _rank in FUNNEL_STEPS]
+        rows = []
+        bars = []
+        for year, counts in d.trend_by_year(self.rows):
+            start = max(datetime.date(year, 1, 1), self.filters.start or datetime.date.min)
+            end = min(datetime.date(year, 12, 31), self.filters.end or datetime.date.max)
+            period = {"raised_from": start.isoformat(), "raised_to": end.isoformat()}
+            row = [Cell(str(year), TEXT)]
+            for key, _label in steps:
+                condition = {} if key == "recorded" else {"reached": key}
+                # The year's own bounds replace the page's period in the link.
+                url = self.aspiration_url(counts[key], **period, **condition)
+                row.append(Cell(counts[key], url=url))
+            rows.append(row)
+            bars.append((str(year), counts["recorded"], "bar-funnel"))
+        return Table(
+            "trend",
+            _("Trend by year raised"),
+            [_("Year raised"), *(label for _key, label in steps)],
+            rows,
+            bar_chart(_("Aspirations recorded per year"), bars),
+            note=_("Each year's aspirations by the furthest step they have reached so far."),
+        )
+
     def closed(self):
         result = self.funnel_counts
         labels = [str(Stage(stage).label) for stage in CLOSED]
@@ -405,7 +470,8 @@ class Dashboard:
         else:
             groups = self.cube.breakdown(by)
         for key, label, counts in groups:
-            row = [Cell(label, TEXT)]
+            # A province opens the dashboard of that province, by regency.
+            row = [Cell(label, TEXT, url=self.region_url(key) if by == "province" else "")]
             for column in keys:
                 condition = {param: "null" if key == NOT_FILLED_KEY else key}
                 if column in {s.value for s in CLOSED}:
@@ -457,6 +523,8 @@ class Dashboard:
             ],
             rows,
             note=_("Money is counted by fiscal year: the years of the chosen period."),
+            # Two amounts in Rupiah do not fit beside a name at 360 px.
+            phone_columns=2,
         )
 
     def durations(self):
@@ -902,6 +970,7 @@ class Dashboard:
         """The table named ``key``; raises ``Http404`` for an unknown name."""
         builders = {
             "funnel": self.funnel,
+            "trend": self.trend,
             "closed": self.closed,
             "by_topic": lambda: self.breakdown("topic"),
             "by_urusan": lambda: self.breakdown("urusan"),
@@ -939,6 +1008,7 @@ class Dashboard:
 
     TABLES = (
         "funnel",
+        "trend",
         "closed",
         "by_region",
         "by_topic",
@@ -984,17 +1054,20 @@ def dashboard(request):
     """The dashboard of the signed-in user's scope under the filters in the query string."""
     form = _filter_form(request)
     tables = []
+    headline = None
     if form.is_bound and not form.is_valid():
         filters = None
     else:
         filters = form.filters() if form.is_bound else d.Filters()
         board = Dashboard(request.user, filters)
         tables = [board.table(key) for key in Dashboard.TABLES]
+        headline = board.headline(today_in(request.user))
     return render(
         request,
         "dashboard/index.html",
         {
             "form": form,
+            "headline": headline,
             "tables": tables,
             "query": _query_without(request.GET, "format"),
             "scope": _scope_label(request.user),

@@ -22,7 +22,13 @@ class GroupFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search group and village names"),
+                "aria-label": _("Search group and village names"),
+            }
+        )
         self.form.fields["region"].widget = forms.Select(choices=region_choices(user))
 
     def filter_text(self, queryset, name, value):

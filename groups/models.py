@@ -304,6 +304,11 @@ class ConstituentGroup(models.Model):
         verbose_name = _("constituent group")
         verbose_name_plural = _("constituent groups")
         ordering = ["name"]
+        indexes = [
+            # The group list's sorts (``groups.views.SORT_KEYS``) over 20,000 groups.
+            models.Index(fields=["name", "id"], name="group_sort_name"),
+            models.Index(fields=["founded_on", "id"], name="group_sort_founded"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["village", "name"], name="group_unique_name_in_village"

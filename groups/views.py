@@ -26,9 +26,15 @@ from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
 
 _ACTIVE = Q(members__left_on__isnull=True)
+#: The group list's sorts (``ConstituentGroup``'s ``group_sort_*`` indexes).
+SORT_KEYS = {
+    "name": SortKey(gettext_lazy("Name"), ("name", "pk")),
+    "founded": SortKey(gettext_lazy("Founded"), ("founded_on", "pk")),
+}
 
 
 def _groups(user):
@@ -48,12 +54,14 @@ def _groups(user):
 def group_list(request):
     """The groups the user sees, filtered (``GroupFilter``) and paginated."""
     filterset = GroupFilter(request.GET, queryset=_groups(request.user), user=request.user)
-    page = paginate(request, filtered_rows(filterset))
+    rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "name")
+    page = paginate(request, rows)
     return render(
         request,
         "groups/group_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": page,
             "can_add": can(request.user, "found_group", Village),
         },

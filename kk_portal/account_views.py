@@ -13,12 +13,20 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kk_portal.account_forms import OfficerCreateForm
 from kk_portal.accounts import officer_set_active
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
+from kk_portal.sorting import SortKey, sort_rows
+
+#: The officer list's sorts (one regency's officers).
+SORT_KEYS = {
+    "group": SortKey(gettext_lazy("Group"), ("group__name", "username", "pk")),
+    "username": SortKey(gettext_lazy("Username"), ("username", "pk")),
+}
 
 
 def _may_manage(user):
@@ -30,13 +38,10 @@ def _may_manage(user):
 def officer_list(request):
     """The officer accounts of the facilitator's regency."""
     _may_manage(request.user)
-    officers = (
-        writable(request.user, "manage", get_user_model())
-        .select_related("group")
-        .order_by("group__name", "username")
-    )
+    officers = writable(request.user, "manage", get_user_model()).select_related("group")
+    officers, sort = sort_rows(request, officers, SORT_KEYS, "group")
     page = paginate(request, officers)
-    return render(request, "accounts/officer_list.html", {"page_obj": page})
+    return render(request, "accounts/officer_list.html", {"page_obj": page, "sort": sort})
 
 
 @login_required

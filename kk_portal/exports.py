@@ -10,7 +10,13 @@ keep what spreadsheets break (``tests/kk_portal/test_exports.py``):
   ``'`` to text that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return
   (OWASP "CSV injection").
 - ``NUMBER`` and ``MONEY`` columns stay numbers (negative ones too); ``DATE`` columns are
-  dates.
+  dates. A ``MONEY`` amount is written from its ``Decimal`` digits, never through a float: a
+  number cell where Excel keeps every digit (15 significant digits, the precision of its
+  doubles), else a text cell with the exact amount.
+- Control characters (ESC, BEL, NUL …; tab and line breaks are kept) are dropped from every
+  text cell: XML forbids them in XLSX, and no reader of a CSV wants them.
+- Every XLSX sheet has column widths, a frozen header row and an autofilter; a last sheet
+  ("About") says what was exported, with which filters, and when (with its zone).
 
 XLSX is the default format (people open these files in Excel); CSV is UTF-8 with a BOM so
 Excel reads the characters right.
@@ -24,9 +30,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from kk_portal.formats import format_time_in_zone, yes_no
 
 TEXT = "text"
 CODE = "code"
@@ -39,6 +49,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A code that is only digits, dots, slashes, dashes or spaces, optionally after one "+":
 #: no spreadsheet reads that as a formula, so its characters are written exactly.
 _PLAIN_CODE = re.compile(r"^\+?[0-9][0-9./ \-]*$")
+#: C0 controls except tab, line feed and carriage return, and DEL: not allowed in XLSX's XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Significant digits Excel keeps in a number cell (an IEEE 754 double, shown to 15 digits).
+EXCEL_DIGITS = 15
+#: Column widths in characters by kind, when a column gives none.
+_WIDTHS = {TEXT: 28, CODE: 18, NUMBER: 12, MONEY: 18, DATE: 12}
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class Column:
     header: str
     value: object
     kind: str = TEXT
+    #: Width in characters of the XLSX column; ``None`` for the kind's default.
+    width: int | None = None
 
     def get(self, row):
         if callable(self.value):
@@ -59,19 +77,44 @@ class Column:
         return getattr(row, self.value)
 
 
+def clean_text(text):
+    """``text`` without control characters: ``"Jalan\x1b rusak\x07"`` gives ``"Jalan rusak"``;
+    tabs and line breaks stay."""
+    return _CONTROL.sub("", text)
+
+
 def neutralise(text):
-    """``text`` as it may stand in a CSV cell: a leading ``'`` when it would start a formula.
+    """``text`` as it may stand in a CSV cell: without control characters (``clean_text``)
+    and with a leading ``'`` when it would start a formula.
 
     ``'=HYPERLINK("x")'`` gives ``"'=HYPERLINK(\"x\")"``; ``"Jalan rusak"`` is unchanged.
     """
+    text = clean_text(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def exact_amount(value):
+    """``value`` (a ``Decimal``, an int, or a float from an aggregate) as a ``Decimal`` with
+    the digits people see: a float goes through its shortest ``repr`` (``0.1`` stays
+    ``Decimal("0.1")``), never through its binary expansion."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def fits_excel(amount):
+    """Whether Excel keeps every digit of ``amount`` (a ``Decimal``) in a number cell: at most
+    ``EXCEL_DIGITS`` significant digits (trailing zeros of the fraction do not count)."""
+    return len(amount.normalize().as_tuple().digits) <= EXCEL_DIGITS
 
 
 def csv_value(value, kind):
     """The string written in a CSV cell for ``value`` of column ``kind``."""
     if value is None:
         return ""
-    if kind in (NUMBER, MONEY) and isinstance(value, int | float | Decimal):
+    if kind == MONEY and isinstance(value, int | float | Decimal):
+        return f"{exact_amount(value):f}"
+    if kind == NUMBER and isinstance(value, int | float | Decimal):
         return str(value)
     if kind == DATE and isinstance(value, datetime.date):
         return value.isoformat()
@@ -111,15 +154,19 @@ def _xlsx_cell(sheet, value, kind):
     number, a date, text not starting with ``=``), else a cell with its type or format set."""
     if value is None:
         return None
-    if kind in (NUMBER, MONEY) and isinstance(value, int | float | Decimal):
-        if kind == NUMBER:
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
+    if kind == NUMBER and isinstance(value, int | float | Decimal):
+        return value
+    if kind == MONEY and isinstance(value, int | float | Decimal):
+        amount = exact_amount(value)
+        if not fits_excel(amount):
+            # A double would round the Rupiah away: the exact amount as text instead.
+            return f"{amount:f}"
+        cell = WriteOnlyCell(sheet, value=amount)  # written from the Decimal's own digits
         cell.number_format = "#,##0.00"
         return cell
     if kind == DATE and isinstance(value, datetime.date):
         return value
-    text = str(value)
+    text = clean_text(str(value))
     if not text.startswith("="):
         return text
     # openpyxl reads a leading "=" as a formula; a string cell is never evaluated.
@@ -128,29 +175,55 @@ def _xlsx_cell(sheet, value, kind):
     return cell
 
 
-def write_xlsx(rows, columns, *, title, stream):
-    """Write ``rows`` as an XLSX workbook (one sheet named ``title``) to ``stream``.
+def write_xlsx(rows, columns, *, title, stream, about=(), sheets=()):
+    """Write ``rows`` as an XLSX workbook to ``stream``: a sheet named ``title``, then one
+    per ``(title, rows, columns)`` of ``sheets``, then the "About" sheet of ``about``
+    (``[(label, value)]``, e.g. the filters used and the export's time).
 
-    Uses openpyxl's write-only mode, so memory stays flat on long lists.
+    Uses openpyxl's write-only mode, so memory stays flat on long lists; every data sheet
+    gets its column widths, a frozen header row and an autofilter over its rows.
     """
     book = Workbook(write_only=True)
+    for sheet_title, sheet_rows, sheet_columns in ((title, rows, columns), *sheets):
+        _write_sheet(book, sheet_title, sheet_rows, sheet_columns)
+    if about:
+        info = book.create_sheet(title=_sheet_title(_("About")))
+        info.column_dimensions["A"].width = 28
+        info.column_dimensions["B"].width = 60
+        for label, value in about:
+            info.append([_xlsx_cell(info, str(label), TEXT), _xlsx_cell(info, str(value), TEXT)])
+    book.save(stream)
+
+
+def _write_sheet(book, title, rows, columns):
     sheet = book.create_sheet(title=_sheet_title(title))
+    # Widths must be set before the first row is written (write-only mode).
+    for index, column in enumerate(columns, start=1):
+        width = column.width or max(_WIDTHS.get(column.kind, 16), len(str(column.header)) + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
     sheet.append([_xlsx_cell(sheet, str(column.header), TEXT) for column in columns])
+    count = 0
     for row in rows:
         sheet.append([_xlsx_cell(sheet, column.get(row), column.kind) for column in columns])
-    book.save(stream)
+        count += 1
+    # The filter is written after the rows, so its range can name the last one.
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
 def _sheet_title(title):
     # Excel allows 31 characters and none of []:*?/\ in a sheet name.
-    return re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31] or "Data"
+    return re.sub(r"[\[\]:*?/\\]", " ", clean_text(str(title)))[:31] or "Data"
 
 
-def export_response(rows, columns, *, filename, fmt="xlsx", title=None):
+def export_response(rows, columns, *, filename, fmt="xlsx", title=None, about=(), sheets=()):
     """An ``HttpResponse`` downloading ``rows`` as ``filename.xlsx`` or ``filename.csv``.
 
     ``fmt`` is ``"xlsx"`` (the default) or ``"csv"``; anything else is treated as XLSX.
-    ``rows`` is any iterable; pass ``queryset.iterator()`` for long lists.
+    ``rows`` is any iterable; pass ``queryset.iterator()`` for long lists. The CSV is a
+    streaming response of ``rows`` alone; the XLSX adds the ``sheets`` and the "About"
+    sheet (``write_xlsx``), spooled to a temporary file past 8 MB.
     """
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -159,7 +232,7 @@ def export_response(rows, columns, *, filename, fmt="xlsx", title=None):
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    write_xlsx(rows, columns, title=title or filename, stream=spool)
+    write_xlsx(rows, columns, title=title or filename, stream=spool, about=about, sheets=sheets)
     spool.seek(0)
     return FileResponse(
         spool,
@@ -169,21 +242,63 @@ def export_response(rows, columns, *, filename, fmt="xlsx", title=None):
     )
 
 
-def export_list(request, filterset, columns, *, filename, title):
+def export_about(request, *, title, filters=()):
+    """The "About" sheet's rows: what was exported (``title``), each filter used
+    (``[(label, value)]``, only those with a value) and when, in the user's zone
+    (``2 Desember 2026 15.50 WITA``)."""
+    rows = [(_("Export"), title)]
+    rows += [(label, value) for label, value in filters if value not in (None, "", [])]
+    if len(rows) == 1:
+        rows.append((_("Filters"), _("none (every row the user sees)")))
+    zone = getattr(request.user, "time_zone", None) or timezone.get_current_timezone_name()
+    rows.append((_("Exported at"), format_time_in_zone(timezone.now(), zone)))
+    return rows
+
+
+def filters_used(form):
+    """``[(label, value)]`` of the bound, valid ``form``'s fields that hold a value, with
+    choices by their label and rows by their name."""
+    used = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()) or value is False:
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        if isinstance(value, bool):
+            value = yes_no(value)
+        elif isinstance(value, list | tuple | set) or hasattr(value, "model"):
+            value = ", ".join(str(choices.get(v, v)) for v in value)
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif not hasattr(value, "pk"):
+            value = choices.get(value, value)
+        used.append((field.label or name, str(value)))
+    return used
+
+
+def export_list(request, filterset, columns, *, filename, title, sheets=()):
     """A list page's rows as a download: XLSX, or CSV with ``?format=csv``.
 
     ``filterset`` is the list's ``django_filters.FilterSet`` bound to ``request.GET`` over
     rows from ``visible_to``, so the file holds exactly the list's scope and filters; an
     invalid filter (such as a tampered id of another scope's row) gives a file without rows,
-    never the unfiltered ones.
+    never the unfiltered ones. ``sheets`` is a callable taking the filtered rows and giving
+    further XLSX sheets (``write_xlsx``). The XLSX's "About" sheet lists the filters used.
     """
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    valid = filterset.is_valid()
+    rows = filterset.qs if valid else filterset.queryset.none()
+    fmt = export_format(request)
+    about = export_about(
+        request, title=title, filters=filters_used(filterset.form) if valid else ()
+    )
     return export_response(
         rows.iterator(chunk_size=2000),
         columns,
         filename=filename,
-        fmt=export_format(request),
+        fmt=fmt,
         title=title,
+        about=about,
+        sheets=sheets(rows) if sheets and fmt == "xlsx" else (),
     )
 
 

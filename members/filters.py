@@ -56,7 +56,13 @@ class MemberFilter(django_filters.FilterSet):
             del self.filters["group"]
         else:
             self.filters["group"].queryset = ConstituentGroup.objects.visible_to(user)
-        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search names and phone numbers"),
+                "aria-label": _("Search names and phone numbers"),
+            }
+        )
 
     def filter_name(self, queryset, name, value):
         """A name, or a phone number in any usual form (``0812-…``, ``+62 812 …``)."""

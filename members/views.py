@@ -29,6 +29,7 @@ from kk_portal.forms import (
 from kk_portal.pagination import paginate
 from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
 from members.filters import MemberFilter, PublicRoleFilter
 from members.forms import (
@@ -41,6 +42,18 @@ from members.forms import (
 )
 from members.models import Member, OfficerTerm, PublicRole
 from members.services import officer_term_end, officer_term_start, public_role_add
+
+#: The member list's sorts (within one group or regency).
+MEMBER_SORT_KEYS = {
+    "name": SortKey(gettext_lazy("Name"), ("name_folded", "pk")),
+    "joined": SortKey(gettext_lazy("Joined"), ("joined_on", "pk")),
+    "birth_year": SortKey(gettext_lazy("Birth year"), ("birth_year", "pk")),
+}
+#: The public-role list's sorts.
+ROLE_SORT_KEYS = {
+    "started": SortKey(gettext_lazy("Started"), ("started_on", "pk")),
+    "kind": SortKey(gettext_lazy("Role"), ("kind", "pk")),
+}
 
 
 def visible_members(user):
@@ -56,13 +69,14 @@ def member_list(request):
     members = visible_members(request.user).select_related("group")
     filterset = MemberFilter(request.GET, queryset=members, user=request.user)
     refuse_foreign_choices(filterset.form, ["group"])
-    rows = filtered_rows(filterset)
+    rows, sort = sort_rows(request, filtered_rows(filterset), MEMBER_SORT_KEYS, "name")
     page = paginate(request, rows)
     return render(
         request,
         "members/member_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": page,
             "can_add": writable(request.user, "change", ConstituentGroup).exists(),
         },
@@ -240,8 +254,11 @@ def role_list(request):
         request.GET, queryset=visible_roles(request.user), user=request.user
     )
     refuse_foreign_choices(filterset.form, ["group"])
-    page = paginate(request, filtered_rows(filterset))
-    return render(request, "members/role_list.html", {"filter": filterset, "page_obj": page})
+    rows, sort = sort_rows(request, filtered_rows(filterset), ROLE_SORT_KEYS, "-started")
+    page = paginate(request, rows)
+    return render(
+        request, "members/role_list.html", {"filter": filterset, "page_obj": page, "sort": sort}
+    )
 
 
 #: Columns of the public-role export (members' names: logged as a member export).

@@ -333,6 +333,10 @@ class ResesMeeting(models.Model):
         verbose_name = _("reses meeting")
         verbose_name_plural = _("reses meetings")
         ordering = ["-starts_at"]
+        indexes = [
+            # The meeting list's sort by date (``reses.views.SORT_KEYS``), both ways.
+            models.Index(fields=["starts_at", "id"], name="meeting_sort_starts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),

@@ -14,12 +14,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aspirations.models import Aspiration, Beneficiary
 from kk_portal.forms import create_once, filtered_rows
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from reses import services
 from reses.filters import ResesMeetingFilter
 from reses.forms import (
@@ -35,6 +37,11 @@ from reses.models import ResesMeeting
 from reses.pdf import agenda_pdf
 
 PAGE_SIZE = 20
+#: The meeting list's sorts (``meeting_sort_starts`` index).
+SORT_KEYS = {
+    "starts": SortKey(gettext_lazy("Date"), ("starts_at", "pk")),
+    "period": SortKey(gettext_lazy("Reses period"), ("reses_period", "starts_at", "pk")),
+}
 #: The agenda builder lists at most this many candidates; staff narrow by village or topic.
 CANDIDATE_LIMIT = 150
 
@@ -56,9 +63,9 @@ def _visible_or_404(user, pk):
 @login_required
 def meeting_list(request):
     """The meetings the user may see, filtered and paginated (filters kept on every page)."""
-    meetings = _meetings().visible_to(request.user).order_by("-starts_at", "-pk")
+    meetings = _meetings().visible_to(request.user)
     filterset = ResesMeetingFilter(request.GET, queryset=meetings, request=request)
-    rows = filtered_rows(filterset)
+    rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-starts")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -67,6 +74,7 @@ def meeting_list(request):
         "reses/meeting_list.html",
         {
             "filter": filterset,
+            "sort": sort,
             "page_obj": page,
             "query": query.urlencode(),
             "can_create": can(request.user, "manage", ResesMeeting),

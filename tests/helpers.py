@@ -30,6 +30,14 @@ def xlsx_rows(response):
     return [list(row) for row in book.active.iter_rows()]
 
 
+def xlsx_book(response):
+    """The whole workbook of an XLSX download (openpyxl, every sheet)."""
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
 def csv_rows(response):
     """The rows of a CSV download, which starts with a BOM so that Excel reads UTF-8."""
     content = b"".join(response.streaming_content)

@@ -172,7 +172,8 @@ def test_aspiration_list_in_indonesian_by_default(officer, world):
 
     response = officer.get(reverse("aspirations:list"))
 
-    assert "17 Agustus 2024 · tercatat" in response.text
+    assert "17 Agustus 2024 · " in response.text
+    assert '</span> tercatat<span class="visually-hidden"> (tahap 1 dari 8)' in response.text
     assert "1 aspirasi" in response.text
     assert ">Keluar<" in response.text
     assert "Catat aspirasi" in response.text
@@ -186,7 +187,8 @@ def test_aspiration_list_in_english_after_switch(officer, world):
 
     response = officer.get(reverse("aspirations:list"))
 
-    assert "17 August 2024 · recorded" in response.text
+    assert "17 August 2024 · " in response.text
+    assert '</span> recorded<span class="visually-hidden"> (step 1 of 8)' in response.text
     assert "1 aspiration" in response.text
     assert "tercatat" not in response.text
 

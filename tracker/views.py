@@ -24,6 +24,7 @@ from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, export_format, 
 from kk_portal.forms import filtered_rows
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
+from kk_portal.sorting import SortKey, sort_rows
 from reses.models import ResesMeeting
 from tracker import figures
 from tracker.filters import PublicAspirationFilter, Representative
@@ -56,16 +57,24 @@ def index(request):
     )
 
 
+#: The public list's sorts (``Aspiration``'s indexes).
+SORT_KEYS = {
+    "raised_on": SortKey(gettext_lazy("Date raised"), ("raised_on", "pk")),
+    "title": SortKey(gettext_lazy("Title"), ("title", "pk")),
+}
+
+
 @require_GET
 def aspiration_list(request):
     """Public aspirations by regency, village, topic and stage, paginated."""
     filterset = PublicAspirationFilter(
         request.GET, queryset=Aspiration.objects.public().select_related("village", "topic")
     )
+    rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-raised_on")
     return render(
         request,
         "tracker/aspiration_list.html",
-        {"filter": filterset, "page_obj": paginate(request, filtered_rows(filterset))},
+        {"filter": filterset, "page_obj": paginate(request, rows), "sort": sort},
     )
 
 

@@ -1,9 +1,13 @@
 """The aspiration list's export: the list's scope and filters exactly, numbers and codes kept."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 
+from aspirations.models import BudgetOutcome, FundSource
 from tests import factories as f
-from tests.helpers import csv_rows, xlsx_rows
+from tests.helpers import csv_rows, xlsx_book, xlsx_rows
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -41,3 +45,65 @@ def test_aspiration_list_offers_export_with_its_filters(facilitator, world):
     f.AspirationFactory(group=world.group_a1)
     response = facilitator.get("/aspirations/", {"channel": "letter"})
     assert "/aspirations/export/?channel=letter&amp;format=csv" in response.text
+
+
+def _exact(value):
+    """A money cell as read back (a float) to the ``Decimal`` of its shortest digits."""
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def test_aspiration_export_carries_the_latest_budget_and_every_outcome(facilitator, world):
+    budgeted = f.AspirationFactory(group=world.group_a1, channel="letter")
+    f.BudgetOutcomeFactory(aspiration=budgeted, fiscal_year=2025, amount=Decimal("250000000.00"))
+    f.BudgetOutcomeFactory(
+        aspiration=budgeted,
+        source=FundSource.APBD_KABKOTA,
+        fiscal_year=2026,
+        amount=Decimal("617666666.66"),
+        realised_amount=Decimal("600000000.50"),
+        realised_on=datetime.date(2026, 9, 30),
+    )
+    bare = f.AspirationFactory(group=world.group_a1, channel="letter")
+    f.AspirationFactory(group=world.group_a1, channel="phone")  # filtered out
+
+    book = xlsx_book(facilitator.get(ASPIRATIONS, {"channel": "letter"}))
+
+    sheet = [[_exact(c.value) for c in row] for row in book.worksheets[0].iter_rows()]
+    header = sheet[0]
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in sheet[1:]}
+    latest = BudgetOutcome.objects.filter(aspiration=budgeted).order_by("fiscal_year").last()
+    assert sorted(by_id) == sorted([budgeted.pk, bare.pk])
+    assert {name: by_id[budgeted.pk][name] for name in header[-6:]} == {
+        "Budget outcomes": BudgetOutcome.objects.filter(aspiration=budgeted).count(),
+        "Latest budget: fiscal year": latest.fiscal_year,
+        "Latest budget: source": latest.get_source_display(),
+        "Latest budget: amount (Rp)": latest.amount,
+        "Latest budget: realised (Rp)": latest.realised_amount,
+        "Latest budget: realised on": datetime.datetime(2026, 9, 30),
+    }
+    assert [by_id[bare.pk][name] for name in header[-6:]] == [0, None, None, None, None, None]
+
+    outcomes = [[_exact(c.value) for c in row] for row in book["Budget outcomes"].iter_rows()]
+    assert [row[:2] + row[4:8] for row in outcomes[1:]] == [
+        [
+            o.aspiration_id,
+            o.aspiration.title,
+            o.fiscal_year,
+            o.get_source_display(),
+            o.amount,
+            o.realised_amount,
+        ]
+        for o in BudgetOutcome.objects.order_by("fiscal_year")
+    ]
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
+    assert about["Channel"] == "letter"
+    assert about["Exported at"].endswith(" WITA")
+
+
+def test_aspiration_export_csv_has_the_latest_budget(facilitator, world):
+    budgeted = f.AspirationFactory(group=world.group_a1)
+    f.BudgetOutcomeFactory(aspiration=budgeted, amount=Decimal("617666666.66"))
+
+    rows = csv_rows(facilitator.get(ASPIRATIONS, {"format": "csv"}))
+
+    assert rows[1][-6:] == ["1", "2025", "APBDes (village budget)", "617666666.66", "", ""]

@@ -631,3 +631,44 @@ def test_aspiration_list_facilitator_same_query_count(
     )
 
     assert response.context["page_obj"].paginator.count == 50
+
+
+def test_aspiration_list_sort_is_kept_across_pages_and_filters(officer, world, topic):
+    other = f.TopicFactory(slug="health", name="Kesehatan")
+    for n in range(45):
+        f.AspirationFactory(group=world.group_a1, topic=topic, title=f"jalan {n:02d}")
+    f.AspirationFactory(group=world.group_a1, topic=other, title="aaa lain")
+    params = {"topic": topic.pk, "sort": "-title"}
+
+    first = officer.get(reverse("aspirations:list"), params)
+    second = officer.get(reverse("aspirations:list"), {**params, "page": 2})
+
+    assert [a.title for a in first.context["page_obj"]][:2] == ["jalan 44", "jalan 43"]
+    assert [a.title for a in second.context["page_obj"]][:1] == ["jalan 24"]
+    assert f"?topic={topic.pk}&amp;sort=-title&amp;page=2" in first.text
+    # The filter form carries the sort, so applying another filter keeps it (from page 1).
+    assert '<input type="hidden" name="sort" value="-title">' in first.text
+    # Sorting by another key keeps the filter and starts on page 1.
+    assert f'href="?topic={topic.pk}&amp;sort=-raised_on"' in second.text
+
+
+def test_aspiration_list_shows_the_stage_as_a_progress_mark(officer, world, topic):
+    f.AspirationFactory(group=world.group_a1, topic=topic, stage="conveyed", furthest_rank=2)
+
+    response = officer.get(reverse("aspirations:list"))
+
+    assert response.text.count('<i class="on"></i>') == 2
+    assert "(tahap 2 dari 8)" in response.text
+
+
+def test_aspiration_list_same_query_count_sorted(officer, world, topic, django_assert_num_queries):
+    f.AspirationFactory(group=world.group_a1, topic=topic)
+    url = reverse("aspirations:list")
+    with CaptureQueriesContext(connection) as one_row:
+        officer.get(url, {"sort": "progress"})
+    f.AspirationFactory.create_batch(30, group=world.group_a1, topic=topic)
+
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        response = officer.get(url, {"sort": "progress"})
+
+    assert len(response.context["page_obj"]) == 20

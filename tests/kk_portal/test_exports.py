@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, write_csv, write_xlsx
+from kk_portal.exports import CODE, DATE, MONEY, NUMBER, TEXT, Column, write_csv, write_xlsx
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -72,3 +72,77 @@ def test_writers_never_write_a_formula(value):
 
     line = list(csv.reader(io.StringIO(write_csv(rows, columns).decode("utf-8-sig"))))[1]
     assert line == ["'" + value, "'" + value]
+
+
+def _book(rows, columns, **options):
+    stream = io.BytesIO()
+    write_xlsx(rows, columns, title="Uji", stream=stream, **options)
+    stream.seek(0)
+    return openpyxl.load_workbook(stream)
+
+
+def test_xlsx_money_keeps_every_rupiah_or_becomes_text():
+    columns = [Column("Jumlah", "amount", MONEY)]
+    amounts = [
+        Decimal("617666666.66"),  # 11 significant digits: a number
+        Decimal("123456789012.34"),  # 14: a number
+        Decimal("9999999999999.99"),  # 15: still a number Excel keeps whole
+        Decimal("12345678901234567.89"),  # 19: a double would round it, so text
+        1234567.1,  # a float from an aggregate: its shortest repr, not its binary expansion
+    ]
+    rows = [{"amount": amount} for amount in amounts]
+
+    cells = [row[0] for row in list(_book(rows, columns).active.iter_rows())[1:]]
+
+    assert [c.data_type for c in cells] == ["n", "n", "n", "s", "n"]
+    assert [str(c.value) for c in cells[:3]] == [
+        "617666666.66",
+        "123456789012.34",
+        "9999999999999.99",
+    ]
+    assert cells[3].value == "12345678901234567.89"
+    assert cells[4].value == 1234567.1
+    text = write_csv(rows, columns).decode("utf-8-sig")
+    assert text.splitlines()[1:] == [
+        "617666666.66",
+        "123456789012.34",
+        "9999999999999.99",
+        "12345678901234567.89",
+        "1234567.1",
+    ]
+
+
+def test_control_characters_never_make_an_export_fail():
+    columns = [Column("Judul\x07", "title", TEXT), Column("Kode", "code", CODE)]
+    rows = [{"title": "Jalan\x1b[31m rusak\x07\x00\nRT 3\tdusun", "code": "\x1b=1+1"}]
+
+    sheet = _book(rows, columns).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    line = list(csv.reader(io.StringIO(write_csv(rows, columns).decode("utf-8-sig"))))
+
+    assert values == [["Judul", "Kode"], ["Jalan[31m rusak\nRT 3\tdusun", "=1+1"]]
+    assert sheet["B2"].data_type == "s"
+    assert line == [["Judul", "Kode"], ["Jalan[31m rusak\nRT 3\tdusun", "'=1+1"]]
+
+
+def test_xlsx_sheets_have_widths_a_frozen_header_a_filter_and_an_about_sheet():
+    columns = [
+        Column("Judul", "title", TEXT),
+        Column("Tanggal", "day", DATE),
+        Column("Jumlah", "amount", MONEY, width=22),
+    ]
+    rows = [{"title": "Sumur", "day": None, "amount": Decimal("1")}] * 3
+    extra = [("Kedua", [{"title": "x", "day": None, "amount": None}], columns)]
+
+    book = _book(rows, columns, sheets=extra, about=[("Desa", "Alfa"), ("Diekspor", "kini")])
+
+    assert book.sheetnames == ["Uji", "Kedua", "About"]
+    first = book["Uji"]
+    assert first.freeze_panes == "A2"
+    assert first.auto_filter.ref == "A1:C4"
+    assert [first.column_dimensions[c].width for c in "ABC"] == [28, 12, 22]
+    assert book["Kedua"].auto_filter.ref == "A1:C2"
+    assert [[c.value for c in row] for row in book["About"].iter_rows()] == [
+        ["Desa", "Alfa"],
+        ["Diekspor", "kini"],
+    ]

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Lighthouse accessibility scores (mobile settings) of the dashboard, the aspiration form and
+# the lists, on a running demo server (bin/demo), signed in as one demo user.
+#
+#   bench/lighthouse.sh [BASE_URL] [USER]      # defaults http://127.0.0.1:8000 demo-program
+#
+# Needs Lighthouse from npm, pinned, outside the repository:
+#   mkdir -p /tmp/lh && (cd /tmp/lh && npm i -E lighthouse@12.2.3)
+# and Debian's Chromium (CHROME_PATH, default /usr/bin/chromium). LIGHTHOUSE_DIR names the
+# npm directory (default /tmp/lh); DEMO_PASSWORD the demo password (default kkportal-demo).
+# Prints one line per page: the accessibility score (0-100) and the audits that failed.
+set -euo pipefail
+base="${1:-http://127.0.0.1:8000}"
+user="${2:-demo-program}"
+password="${DEMO_PASSWORD:-kkportal-demo}"
+lh="${LIGHTHOUSE_DIR:-/tmp/lh}/node_modules/.bin/lighthouse"
+export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
+jar="$(mktemp)"
+out="$(mktemp -d)"
+trap 'rm -rf "$jar" "$out"' EXIT
+
+# Sign in as a browser would: the login form's CSRF token, then the session cookie.
+curl -s -c "$jar" -b "$jar" "$base/accounts/login/" -o /dev/null
+csrf="$(awk '$6 == "csrftoken" {print $7}' "$jar")"
+curl -s -c "$jar" -b "$jar" -o /dev/null -H "Referer: $base/accounts/login/" \
+    --data-urlencode "csrfmiddlewaretoken=$csrf" --data-urlencode "username=$user" \
+    --data-urlencode "password=$password" "$base/accounts/login/"
+session="$(awk '$6 == "sessionid" {print $7}' "$jar")"
+if [ -z "$session" ]; then echo "Could not sign in as $user at $base" >&2; exit 1; fi
+headers="{\"Cookie\": \"sessionid=$session; csrftoken=$csrf\"}"
+
+for path in /dashboard/ /aspirations/new/ /aspirations/ /groups/ /reses/ /members/; do
+    name="$(echo "$path" | tr '/' '_')"
+    status="$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$base$path")"
+    if [ "$status" != 200 ]; then echo "$path: $status for $user (not one of this user's pages)"; continue; fi
+    "$lh" "$base$path" --quiet --only-categories=accessibility --form-factor=mobile \
+        --chrome-flags="--headless --no-sandbox --disable-gpu" \
+        --extra-headers="$headers" --output=json --output-path="$out/$name.json" >/dev/null 2>&1 \
+        || { echo "$path: lighthouse failed"; continue; }
+    python3 - "$out/$name.json" "$path" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+category = report["categories"]["accessibility"]
+failed = [
+    ref["id"] for ref in category["auditRefs"]
+    if ref["weight"] and report["audits"][ref["id"]]["score"] not in (None, 1)
+]
+final = report.get("finalDisplayedUrl") or report.get("finalUrl")
+print(f"{sys.argv[2]:20} accessibility {round(category['score'] * 100):3}  "
+      f"(as {final})  failed: {', '.join(failed) or 'none'}")
+PY
+done
