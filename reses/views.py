@@ -195,6 +195,7 @@ def agenda_build(request, pk):
 def _pack_context(request, meeting):
     return {
         "meeting": meeting,
+        "meeting_day": services.meeting_local_date(meeting),
         "beneficiaries": {b.value: b.label for b in Beneficiary},
         "items": services.agenda_items_read_by(meeting, request.user, accepted=True),
         "profiles": services.village_profiles(meeting, request.user),

@@ -110,3 +110,49 @@ def test_dprd_pdf_holds_other_groups_details(dprd, meeting, agenda):
 def test_officer_of_another_village_does_not_see_the_meeting(officer_b, meeting, agenda):
     for name in ("reses:meeting_detail", "reses:agenda_print", "reses:agenda_pdf"):
         assert officer_b.get(reverse(name, args=[meeting.pk])).status_code == 404
+
+
+@pytest.fixture
+def letterhead(world):
+    representative = world.representative
+    representative.office_name = "Rumah Aspirasi Fraksi Contoh"
+    representative.office_address = "Jl. Poros Desa No. 7, Desa Alfa Satu; telp. 0411 123456"
+    representative.save()
+    return representative
+
+
+def test_pack_opens_with_the_letterhead_and_closes_with_signatures(
+    dprd, meeting, agenda, letterhead
+):
+    page = dprd.get(reverse("reses:agenda_print", args=[meeting.pk]))
+    response = dprd.get(reverse("reses:agenda_pdf", args=[meeting.pk]))
+
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    for shown in (page.text, text):
+        assert "Rumah Aspirasi Fraksi Contoh" in shown
+        assert "Jl. Poros Desa No. 7, Desa Alfa Satu; telp. 0411 123456" in shown
+        assert f"Anggota DPRD {meeting.village.subdistrict.regency}, daerah pemilihan ALFA 1" in (
+            shown
+        )
+        assert "Sumur di belakang rumah Bu Martha kering sejak Juli." in shown
+        assert "Desa Alfa Satu, 10 Maret 2025" in shown
+        assert "Notulis" in shown
+    assert page.text.index("Rumah Aspirasi") < page.text.index("<h1>")
+
+
+def test_letterhead_leaves_out_lines_not_filled(dprd, meeting, agenda):
+    page = dprd.get(reverse("reses:agenda_print", args=[meeting.pk]))
+
+    head = page.text.split('<header class="letterhead">')[1].split("</header>")[0]
+    assert head.count("<p") == 2
+
+
+def test_representative_letterhead_is_edited_in_the_admin(admin_client_, world):
+    url = reverse("admin:reses_representative_change", args=[world.representative.pk])
+
+    form = admin_client_.get(url)
+
+    assert 'name="office_name"' in form.text
+    assert 'name="office_address"' in form.text
