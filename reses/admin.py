@@ -110,6 +110,23 @@ class RepresentativeAdmin(admin.ModelAdmin):
     list_select_related = ["district"]
     search_fields = ["full_name", "party", "district__name"]
     autocomplete_fields = ["district"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    "sex",
+                    "party",
+                    "district",
+                    "term_start",
+                    "term_end",
+                    "commission",
+                ]
+            },
+        ),
+        (_("Letterhead of the agenda pack"), {"fields": ["office_name", "office_address"]}),
+    ]
 
 
 class AgendaItemInline(admin.TabularInline):

@@ -152,6 +152,20 @@ class Representative(models.Model):
     term_start = models.PositiveSmallIntegerField(_("term starts"), default=2024)
     term_end = models.PositiveSmallIntegerField(_("term ends"), default=2029)
     commission = models.CharField(_("commission"), max_length=100, blank=True)
+    # The letterhead of the reses agenda pack (``reses/_letterhead.html``); blank lines are
+    # left out of it.
+    office_name = models.CharField(
+        _("office"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the agenda pack's letterhead, e.g. “Rumah Aspirasi” or a faction."),
+    )
+    office_address = models.CharField(
+        _("office address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Street, village, regency; a telephone number may follow."),
+    )
 
     objects = RepresentativeQuerySet.as_manager()
 
@@ -171,6 +185,18 @@ class Representative(models.Model):
     @property
     def legislature(self):
         return self.district.legislature
+
+    @property
+    def seat(self):
+        """The legislature and its area as a letterhead names it: "DPRD Kota Ambon",
+        "DPRD Provinsi Maluku", "DPR RI" (a string; needs ``district`` and its regency or
+        province)."""
+        district = self.district
+        if district.legislature == Legislature.DPR_RI:
+            return "DPR RI"
+        if district.legislature == Legislature.DPRD_PROVINSI:
+            return _("DPRD Province of %(province)s") % {"province": district.province}
+        return f"DPRD {district.regency or district.province}"
 
     @property
     def is_app(self):

@@ -31,13 +31,6 @@ def with_days_waiting(aspirations, today=None):
     return rows
 
 
-def with_days_waiting_items(items, today=None):
-    """Set ``days_waiting`` on the aspiration of each agenda item; returns a list of items."""
-    rows = list(items)
-    with_days_waiting([item.aspiration for item in rows], today)
-    return rows
-
-
 def agenda_candidates(meeting, user):
     """Open aspirations ``user`` may see that concern a village of the district of the
     meeting's representative, were raised on or before the meeting's local date
@@ -80,6 +73,33 @@ def agenda_items(meeting, *, accepted=None):
     if accepted is not None:
         items = items.filter(accepted=accepted)
     return items
+
+
+def agenda_items_read_by(meeting, user, *, accepted=None, today=None):
+    """The meeting's agenda items as ``user`` may read them, a list in the staff's order.
+
+    Each item gets ``in_full``: ``True`` when ``user`` may see its aspiration
+    (``Aspiration.objects.visible_to``), and then also ``days_waiting`` on the aspiration
+    (``with_days_waiting``). An item whose aspiration ``user`` may not see shows only what is
+    read out at the meeting: its title, village, topic and the response; pages and the
+    agenda pack must not show its group, beneficiaries, description, urusan, age or a link to
+    it (DESIGN.md, "Who may see what": an officer sees other groups' items on a meeting of
+    their village, not the items themselves). A proposal still awaiting staff is left out
+    for such a user: it is not on the agenda yet. Two queries for any number of items.
+    """
+    items = list(agenda_items(meeting, accepted=accepted))
+    visible = set(
+        Aspiration.objects.visible_to(user)
+        .filter(agenda_items__meeting=meeting)
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for item in items:
+        item.in_full = item.aspiration_id in visible
+        if item.in_full or item.accepted:
+            rows.append(item)
+    with_days_waiting([item.aspiration for item in rows if item.in_full], today)
+    return rows
 
 
 def check_agenda(meeting, aspirations):

@@ -122,7 +122,7 @@ def meeting_update(request, pk):
 def meeting_detail(request, pk):
     """One meeting, its agenda and, for officers, their group's items to propose."""
     meeting = _visible_or_404(request.user, pk)
-    items = services.with_days_waiting_items(services.agenda_items(meeting))
+    items = services.agenda_items_read_by(meeting, request.user)
     context = {"meeting": meeting, "items": items}
     if can(request.user, "propose", meeting):
         context["propose_form"] = _propose_form(request, meeting)
@@ -145,7 +145,7 @@ def agenda_propose(request, pk):
         services.agenda_add(meeting, form.cleaned_data["aspirations"], proposed_by_group=True)
         messages.success(request, _("Proposed for the agenda; DPRD staff will review it."))
         return redirect(meeting)
-    items = services.with_days_waiting_items(services.agenda_items(meeting))
+    items = services.agenda_items_read_by(meeting, request.user)
     return render(
         request,
         "reses/meeting_detail.html",
@@ -203,8 +203,9 @@ def agenda_build(request, pk):
 def _pack_context(request, meeting):
     return {
         "meeting": meeting,
+        "meeting_day": services.meeting_local_date(meeting),
         "beneficiaries": {b.value: b.label for b in Beneficiary},
-        "items": services.with_days_waiting_items(services.agenda_items(meeting, accepted=True)),
+        "items": services.agenda_items_read_by(meeting, request.user, accepted=True),
         "profiles": services.village_profiles(meeting, request.user),
         "attendance_rows": range(1, 26),
     }
