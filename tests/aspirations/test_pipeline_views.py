@@ -468,7 +468,7 @@ def test_detail_shows_budget_and_realisation(officer, aspiration):
         officer,
         aspiration,
         to="realised",
-        occurred_on="2024-10-05",
+        occurred_on="2025-10-05",
         realised_amount="1.450.000,50",
         evidence="BAST 7/2024",
     )
@@ -477,4 +477,4 @@ def test_detail_shows_budget_and_realisation(officer, aspiration):
     assert (
         "Rp 1.500.000</strong> · APBDes (village budget) 2025 · Pemerintah Desa Alfa Satu" in page
     )
-    assert "realised on 5 October 2024: Rp 1.450.000,50 · BAST 7/2024" in page
+    assert "realised on 5 October 2025: Rp 1.450.000,50 · BAST 7/2024" in page
