@@ -192,6 +192,17 @@ def allowed_targets(aspiration):
     return (*forward, *CLOSED)
 
 
+def next_steps(aspiration):
+    """The usual next steps of ``aspiration``: the allowed forward stages of the next rank
+    that has one (both rank-5 stages after Musrenbang kecamatan), in rank order; ``()``
+    for a realised or closed aspiration. The detail page offers each as one button."""
+    forward = [stage for stage in allowed_targets(aspiration) if stage in RANK]
+    if not forward:
+        return ()
+    nearest = RANK[forward[0]]
+    return tuple(stage for stage in forward if RANK[stage] == nearest)
+
+
 def check_move(aspiration, to, *, occurred_on=None, reses_meeting=None, musrenbang_forum=None):
     """Raise ``ValidationError`` unless ``aspiration`` may move to stage ``to``.
 
