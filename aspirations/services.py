@@ -37,7 +37,7 @@ from aspirations.models import (
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
 from aspirations.topics import PROTECTION_SLUG
-from kk_portal.zones import today_in
+from kk_portal.zones import local_date, today_in
 
 
 def _will_change(pk):
@@ -192,11 +192,29 @@ def allowed_targets(aspiration):
     return (*forward, *CLOSED)
 
 
-def check_move(aspiration, to):
+def next_steps(aspiration):
+    """The usual next steps of ``aspiration``: the allowed forward stages of the next rank
+    that has one (both rank-5 stages after Musrenbang kecamatan), in rank order; ``()``
+    for a realised or closed aspiration. The detail page offers each as one button."""
+    forward = [stage for stage in allowed_targets(aspiration) if stage in RANK]
+    if not forward:
+        return ()
+    nearest = RANK[forward[0]]
+    return tuple(stage for stage in forward if RANK[stage] == nearest)
+
+
+def check_move(aspiration, to, *, occurred_on=None, reses_meeting=None, musrenbang_forum=None):
     """Raise ``ValidationError`` unless ``aspiration`` may move to stage ``to``.
 
     Rules: see ``allowed_targets``. Moving back is a correction (``aspiration_correct``),
-    not a move.
+    not a move. With the move's details, also the sense of its date (``occurred_on``, a
+    ``date``) and forum, each error keyed by the field to fix:
+
+    - not after today in the zone of the aspiration's village (its regency's, WITA or WIT);
+    - a move at a ``reses_meeting`` not before the meeting's day (in the meeting's zone);
+    - ``realised`` not before 1 January of the latest budget's fiscal year;
+    - ``musrenbang_kecamatan`` needs its ``musrenbang_forum`` (the subdistrict's forum is
+      where the step happens; DESIGN.md, "The aspiration's way").
     """
     current = Stage(aspiration.stage)
     try:
@@ -204,6 +222,7 @@ def check_move(aspiration, to):
     except ValueError:
         raise ValidationError({"to": _("Choose a stage from the list.")}) from None
     if to in allowed_targets(aspiration):
+        _check_move_details(aspiration, to, occurred_on, reses_meeting, musrenbang_forum)
         return
     if current in CLOSED or current == Stage.REALISED:
         raise ValidationError(
@@ -220,6 +239,36 @@ def check_move(aspiration, to):
     )
 
 
+def _check_move_details(aspiration, to, occurred_on, reses_meeting, musrenbang_forum):
+    """The date and forum checks of ``check_move`` for an allowed move to ``to``."""
+    errors = {}
+    if to == Stage.MUSRENBANG_KECAMATAN and musrenbang_forum is None:
+        errors["musrenbang_forum"] = _(
+            "A move to Musrenbang kecamatan needs the forum where it was discussed."
+        )
+    if occurred_on is not None:
+        if occurred_on > today_in(aspiration.village.subdistrict.regency):
+            errors["occurred_on"] = _("The date cannot be in the future.")
+        elif reses_meeting is not None and occurred_on < local_date(
+            reses_meeting.starts_at, reses_meeting.village.subdistrict.regency
+        ):
+            errors["occurred_on"] = _("The date cannot be before the reses meeting (%(date)s).") % {
+                "date": date_format(
+                    local_date(reses_meeting.starts_at, reses_meeting.village.subdistrict.regency),
+                    "j F Y",
+                )
+            }
+        elif to == Stage.REALISED:
+            budget = aspiration.budget_outcomes.order_by("-fiscal_year", "-pk").first()
+            if budget is not None and occurred_on < datetime.date(budget.fiscal_year, 1, 1):
+                errors["occurred_on"] = _(
+                    "The realisation cannot be dated before the budget's fiscal year "
+                    "%(year)s begins."
+                ) % {"year": budget.fiscal_year}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _lock(aspiration):
     """Re-read ``aspiration`` locked for update (with its group's regency, for the zone).
 
@@ -227,7 +276,7 @@ def _lock(aspiration):
     """
     return (
         Aspiration.objects.select_for_update()
-        .select_related("group__village__subdistrict__regency")
+        .select_related("group__village__subdistrict__regency", "village__subdistrict__regency")
         .get(pk=aspiration.pk)
     )
 
@@ -315,7 +364,13 @@ def aspiration_move(
         # Told before the change and after it (aspirations.signals); the lock above makes
         # the row read here the row changed below.
         _will_change(locked.pk)
-        check_move(locked, to)
+        check_move(
+            locked,
+            to,
+            occurred_on=occurred_on,
+            reses_meeting=reses_meeting,
+            musrenbang_forum=musrenbang_forum,
+        )
         to = Stage(to)
         _check_date(
             locked,

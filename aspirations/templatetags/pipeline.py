@@ -100,12 +100,14 @@ def _shown(value):
 
 @register.simple_tag
 def move_actions(aspiration):
-    """Which steps ``aspiration``'s way allows now: a move, a correction, a carry-over, and
+    """Which steps ``aspiration``'s way allows now: a move (and its usual next stages,
+    ``services.next_steps``, one button each), a correction, a carry-over, and
     showing or hiding it on the public tracker (never for the protection topic unless it
     is to be hidden). For a user who may change it (``{% can "change" aspiration %}``,
     checked by the page)."""
     return {
         "can_move": bool(services.allowed_targets(aspiration)),
+        "next_steps": services.next_steps(aspiration),
         "can_correct": bool(services.correction_targets(aspiration)),
         "can_carry_over": services.can_carry_over(aspiration),
         "can_publish": aspiration.is_public or aspiration.topic.slug != PROTECTION_SLUG,

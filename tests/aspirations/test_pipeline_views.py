@@ -468,7 +468,7 @@ def test_detail_shows_budget_and_realisation(officer, aspiration):
         officer,
         aspiration,
         to="realised",
-        occurred_on="2024-10-05",
+        occurred_on="2025-10-05",
         realised_amount="1.450.000,50",
         evidence="BAST 7/2024",
     )
@@ -477,4 +477,15 @@ def test_detail_shows_budget_and_realisation(officer, aspiration):
     assert (
         "Rp 1.500.000</strong> · APBDes (village budget) 2025 · Pemerintah Desa Alfa Satu" in page
     )
-    assert "realised on 5 October 2024: Rp 1.450.000,50 · BAST 7/2024" in page
+    assert "realised on 5 October 2025: Rp 1.450.000,50 · BAST 7/2024" in page
+
+
+def test_detail_offers_the_next_stages_as_one_tap_buttons(officer, aspiration):
+    aspiration.stage, aspiration.furthest_rank = Stage.MUSRENBANG_KECAMATAN, 4
+    aspiration.save()
+
+    page = officer.get(aspiration.get_absolute_url()).content.decode()
+
+    move = reverse("aspirations:move", args=[aspiration.pk])
+    assert f'href="{move}?to=musrenbang_kabkota">To “Musrenbang kabupaten/kota”</a>' in page
+    assert f'href="{move}?to=pokir">To “Pokir DPRD”</a>' in page

@@ -24,10 +24,13 @@ from aspirations.services import (
 from aspirations.stages import CLOSED, DONE, RANK, Stage
 from kk_portal.permissions import can, writable
 from kk_portal.scoping import Role
+from kk_portal.zones import today_in
 from reses.models import AgendaItem
 from tests import factories as f
 
 DAY = datetime.date(2024, 9, 2)
+#: The day of ``ResesMeetingFactory``'s meeting.
+MEETING_DAY = datetime.date(2025, 3, 10)
 
 
 BUDGET = {
@@ -49,8 +52,17 @@ def _aspiration(world, stage=Stage.RECORDED, **extra):
     )
 
 
-def _move_kwargs(to):
+def _kecamatan_forum(aspiration):
+    subdistrict = aspiration.village.subdistrict
+    return f.MusrenbangForumFactory(
+        level="kecamatan", village=None, subdistrict=subdistrict, regency=subdistrict.regency
+    )
+
+
+def _move_kwargs(to, aspiration=None):
     kwargs = {"to": to, "actor": None, "occurred_on": DAY}
+    if to == Stage.MUSRENBANG_KECAMATAN and aspiration is not None:
+        kwargs["musrenbang_forum"] = _kecamatan_forum(aspiration)
     if to == Stage.BUDGETED:
         kwargs.update(BUDGET)
     if to == Stage.NOT_ACCOMMODATED:
@@ -70,7 +82,8 @@ def test_check_move_follows_rank_table(world, current, to):
     aspiration = _aspiration(world, current)
 
     if _allowed(current, to):
-        check_move(aspiration, to)
+        forum = _kecamatan_forum(aspiration) if to == Stage.MUSRENBANG_KECAMATAN else None
+        check_move(aspiration, to, musrenbang_forum=forum)
         assert to in allowed_targets(aspiration)
     else:
         with pytest.raises(ValidationError):
@@ -84,7 +97,7 @@ def test_aspiration_move_writes_event_and_stage_or_nothing(world, current, to):
     before = AspirationEvent.objects.count()
 
     if _allowed(current, to):
-        event = aspiration_move(aspiration, **_move_kwargs(to))
+        event = aspiration_move(aspiration, **_move_kwargs(to, aspiration))
         assert (event.kind, event.from_stage, event.to_stage) == (EventKind.MOVE, current, to)
         assert (aspiration.stage, aspiration.stage_changed_on) == (to, DAY)
         if to in CLOSED:
@@ -177,20 +190,20 @@ def test_move_realised_updates_budget_outcome(world):
         aspiration,
         to=Stage.REALISED,
         actor=None,
-        occurred_on=datetime.date(2024, 12, 1),
+        occurred_on=datetime.date(2025, 2, 1),
         realised_amount=Decimal("600000000"),
         evidence="BAST 12/2024",
     )
 
     outcome = BudgetOutcome.objects.get(aspiration=aspiration)
-    assert outcome.realised_on == datetime.date(2024, 12, 1)
+    assert outcome.realised_on == datetime.date(2025, 2, 1)
     assert outcome.realised_amount == Decimal("600000000")
     assert outcome.evidence == "BAST 12/2024"
 
 
 def test_move_realisation_before_budget_refused(world):
     aspiration = _aspiration(world, Stage.PLANNED)
-    aspiration_move(aspiration, **_move_kwargs(Stage.BUDGETED))
+    aspiration_move(aspiration, **{**_move_kwargs(Stage.BUDGETED), "fiscal_year": 2024})
 
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         aspiration_move(
@@ -369,7 +382,7 @@ def test_record_response_moves_only_where_implied(world, current, response, expe
         aspiration,
         response=response,
         actor=staff,
-        occurred_on=DAY,
+        occurred_on=MEETING_DAY,
         reses_meeting=meeting,
         note="Dicatat staf.",
     )
@@ -496,3 +509,81 @@ def test_record_response_refuses_date_before_raised_on(officer, recorded):
             )
         assert "occurred_on" in refused.value.message_dict
     assert list(recorded.events.values_list("kind", flat=True)) == ["created"]
+
+
+def _refused_in_indonesian(aspiration, **move):
+    """The messages by field of a refused ``aspiration_move``, in Indonesian."""
+    with translation.override("id"), pytest.raises(ValidationError) as refused:
+        aspiration_move(aspiration, actor=None, **move)
+    return refused.value.message_dict
+
+
+def test_move_at_a_reses_cannot_be_dated_before_the_meeting(world):
+    aspiration = _aspiration(world)
+    meeting = f.ResesMeetingFactory(village=aspiration.village)  # 10 March 2025, 09.00
+
+    errors = _refused_in_indonesian(
+        aspiration,
+        to=Stage.CONVEYED,
+        occurred_on=datetime.date(2025, 3, 9),
+        reses_meeting=meeting,
+    )
+
+    assert errors == {
+        "occurred_on": ["Tanggal tidak boleh sebelum pertemuan reses (10 Maret 2025)."]
+    }
+    aspiration.refresh_from_db()
+    assert aspiration.stage == Stage.RECORDED
+
+
+def test_move_at_a_reses_on_the_meeting_day_is_accepted(world):
+    aspiration = _aspiration(world)
+    meeting = f.ResesMeetingFactory(village=aspiration.village)
+
+    aspiration_move(
+        aspiration,
+        to=Stage.CONVEYED,
+        actor=None,
+        occurred_on=datetime.date(2025, 3, 10),
+        reses_meeting=meeting,
+    )
+
+    assert aspiration.stage == Stage.CONVEYED
+
+
+def test_realised_cannot_be_dated_before_the_budget_fiscal_year_begins(world):
+    aspiration = _aspiration(world, Stage.PLANNED)
+    aspiration_move(aspiration, to=Stage.BUDGETED, actor=None, occurred_on=DAY, **BUDGET)
+
+    errors = _refused_in_indonesian(
+        aspiration, to=Stage.REALISED, occurred_on=datetime.date(2024, 12, 31)
+    )
+
+    assert errors == {
+        "occurred_on": ["Realisasi tidak boleh bertanggal sebelum tahun anggaran 2025 dimulai."]
+    }
+    aspiration_move(
+        aspiration, to=Stage.REALISED, actor=None, occurred_on=datetime.date(2025, 1, 1)
+    )
+    assert aspiration.stage == Stage.REALISED
+
+
+def test_musrenbang_kecamatan_move_needs_a_forum(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_DESA)
+
+    errors = _refused_in_indonesian(aspiration, to=Stage.MUSRENBANG_KECAMATAN, occurred_on=DAY)
+
+    assert errors == {
+        "musrenbang_forum": [
+            "Pindah ke Musrenbang kecamatan memerlukan forum tempat usulan ini dibahas."
+        ]
+    }
+
+
+def test_move_cannot_be_dated_after_today_in_the_village_zone(world):
+    aspiration = _aspiration(world)
+    tomorrow = today_in(aspiration.village.subdistrict.regency) + datetime.timedelta(days=1)
+
+    errors = _refused_in_indonesian(aspiration, to=Stage.CONVEYED, occurred_on=tomorrow)
+
+    assert errors == {"occurred_on": ["Tanggal tidak boleh setelah hari ini."]}
