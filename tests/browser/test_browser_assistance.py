@@ -10,23 +10,16 @@ from assistance.models import AssistanceCase, StepKind
 from kk_portal.scoping import Role
 from kk_portal.zones import today_in
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_browser_officer_opens_violence_case_and_refers_it(phone, shot, world):
     f.UserFactory(username="ketua-mawar", role=Role.OFFICER, group=world.group_a1)
     f.UserFactory(username="sekretaris-mawar", role=Role.OFFICER, group=world.group_a1)
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
 
     page.goto("/assistance/new/")
     shot(page, "case-form")

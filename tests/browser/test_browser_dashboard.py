@@ -1,7 +1,6 @@
 """The dashboard on a 360 px phone: headline figures first, every figure folded under its
 title, a wide table shows three columns and never widens the page, money stays on one line."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -10,16 +9,9 @@ from django.utils import timezone
 from aspirations.stages import Stage
 from kk_portal.scoping import Role
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_browser_dashboard_reads_on_a_360_pixel_phone(phone, shot, world):
@@ -34,7 +26,7 @@ def test_browser_dashboard_reads_on_a_360_pixel_phone(phone, shot, world):
     )
     f.BudgetOutcomeFactory(aspiration=budgeted, amount=Decimal("617666666.66"))
     page = phone()
-    _sign_in(page, "program")
+    sign_in(page, "program")
 
     page.goto("/dashboard/")
     shot(page, "dashboard-360-folded")
@@ -82,7 +74,7 @@ def test_browser_dashboard_tables_are_not_clipped_at_1280_pixels(chromium, live_
         viewport={"width": 1280, "height": 800}, base_url=live_server.url
     )
     page = context.new_page()
-    _sign_in(page, "program")
+    sign_in(page, "program")
 
     page.goto("/dashboard/")
     page.evaluate("document.querySelectorAll('details.figure').forEach(d => d.open = true)")

@@ -3,26 +3,18 @@
 sight without scrolling sideways."""
 
 import datetime
-import re
 
 import pytest
 
 from aspirations.stages import Stage
 from kk_portal.scoping import Role
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
 #: A title typed without spaces: 118 characters, wider than any phone.
 LONG_TITLE = "Pembangunan" + "jalan" * 20 + "desa"
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def _width(page):
@@ -56,7 +48,7 @@ def test_browser_officer_pages_fit_360_pixels(phone, shot, world):
     )
     f.AgendaItemFactory(meeting=meeting, aspiration=long_one)
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
 
     menu = page.locator("nav.menu a")
     assert menu.count() == 11
@@ -95,7 +87,7 @@ def test_browser_dashboard_chart_labels_inside_the_chart(phone, world):
     f.UserFactory(username="ketua-mawar", role=Role.OFFICER, group=world.group_a1)
     f.AspirationFactory.create_batch(3, group=world.group_a1, stage=Stage.MUSRENBANG_DESA)
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
 
     page.goto("/dashboard/")
 

@@ -11,16 +11,9 @@ from activities.models import Activity
 from kk_portal.scoping import Role
 from members.services import officer_term_start
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def _width(page):
@@ -37,7 +30,7 @@ def test_browser_officer_records_training_and_attendance(phone, shot, world):
     page = phone("en-US")
     page.goto("/accounts/login/")
     page.click("footer button[value=en]")
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
 
     page.goto(f"/groups/{world.group_a1.pk}/")
     assert "Wa Ode Sitti Nurhayati" in page.locator("main").inner_text()
@@ -96,7 +89,7 @@ def test_browser_facilitator_records_a_practice_and_a_group_taking_it_up(phone, 
     page = phone("en-US")
     page.goto("/accounts/login/")
     page.click("footer button[value=en]")
-    _sign_in(page, "fasilitator-alfa")
+    sign_in(page, "fasilitator-alfa")
 
     page.goto("/activities/practices/new/")
     page.select_option("select[name=group]", str(world.group_a1.pk))

@@ -9,16 +9,9 @@ import pytest
 from aspirations.stages import Stage
 from kk_portal.scoping import Role
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_browser_move_by_next_stage_button(phone, shot, world):
@@ -26,7 +19,7 @@ def test_browser_move_by_next_stage_button(phone, shot, world):
     aspiration = f.AspirationFactory(group=world.group_a1, title="Sumur bor Dusun Dua")
 
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
     page.goto(aspiration.get_absolute_url())
     shot(page, "moves-01-detail")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -49,7 +42,7 @@ def test_browser_musrenbang_kecamatan_move_without_forum_refused(phone, shot, wo
     )
 
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
     page.goto(aspiration.get_absolute_url())
     page.click(f"a[href='/aspirations/{aspiration.pk}/move/?to=musrenbang_kecamatan']")
     page.fill("input[name=occurred_on]", "2025-03-10")

@@ -10,16 +10,9 @@ from aspirations.models import Aspiration
 from kk_portal.scoping import Role
 from members.models import Member
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_browser_officer_logs_member_and_aspiration(phone, shot, world, tmp_path):
@@ -32,7 +25,7 @@ def test_browser_officer_logs_member_and_aspiration(phone, shot, world, tmp_path
     Image.new("RGB", (1200, 900), (30, 110, 160)).save(photo, "JPEG")
 
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
     assert page.locator("h1").inner_text() == "KK Mawar"
     shot(page, "01-home-officer")
 
@@ -79,7 +72,7 @@ def test_browser_officer_logs_member_and_aspiration(phone, shot, world, tmp_path
     shot(page, "06-aspiration-list-filtered")
 
     other = phone()
-    _sign_in(other, "ketua-melati")
+    sign_in(other, "ketua-melati")
     response = other.goto(f"/aspirations/{aspiration.pk}/")
     assert response.status == 404
     assert "Sumur bor" not in other.content()
@@ -90,7 +83,7 @@ def test_browser_form_fits_360_pixels(phone, shot, world):
     f.TopicFactory()
     f.UserFactory(username="ketua-mawar", role=Role.OFFICER, group=world.group_a1)
     page = phone()
-    _sign_in(page, "ketua-mawar")
+    sign_in(page, "ketua-mawar")
 
     page.goto("/aspirations/new/")
 
@@ -105,7 +98,7 @@ def test_browser_facilitator_home_and_officer_accounts(phone, shot, world):
     )
     f.MemberFactory.create_batch(3, group=world.group_a1, is_poor=True)
     page = phone()
-    _sign_in(page, "fasilitator")
+    sign_in(page, "fasilitator")
 
     assert "KK Melati" in page.locator("ul.groups").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
