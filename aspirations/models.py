@@ -17,8 +17,8 @@ from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, OPEN, RANK, ResesR
 from aspirations.topics import PROTECTION_SLUG
 from groups.models import ConstituentGroup, Regency, Subdistrict, Village
 from kk_portal.formats import NOT_FILLED_KEY
-from kk_portal.permissions import GROUP_WRITERS, writable
-from kk_portal.scoping import ScopedQuerySet
+from kk_portal.permissions import GROUP_WRITERS, Rule, writable
+from kk_portal.scoping import Role, ScopedQuerySet
 
 #: Rupiah amounts: 20 digits with 2 decimals hold 10^18 Rupiah, far above the national
 #: budget (APBN 2025: about Rp 3.6 × 10^15).
@@ -144,9 +144,14 @@ class AddressedLevel(models.TextChoices):
 class AspirationQuerySet(ScopedQuerySet):
     group_path = "group"
     regency_path = "group__village__subdistrict__regency"
-    #: "change": edit the aspiration, attach files, move it on its way, correct the stage or
-    #: carry it over (DPRD staff record responses through the reses follow-up instead).
-    write_rules = {"change": GROUP_WRITERS}
+    #: "change": edit the aspiration, attach files, correct the stage or carry it over.
+    #: "move": record a step on its way. DPRD staff may too, for the aspirations they see
+    #: (addressed to their representative or in the district), but only the steps of the
+    #: DPRD's own work (``services.DPRD_STAGES``; issue 13).
+    write_rules = {
+        "change": GROUP_WRITERS,
+        "move": Rule(Role.OFFICER, Role.FACILITATOR, Role.ADMIN, Role.DPRD),
+    }
 
     def dprd_q(self, representative_id):
         """Addressed to the representative, or concerning a village of their district.

@@ -37,6 +37,8 @@ from aspirations.models import (
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
 from aspirations.topics import PROTECTION_SLUG
+from kk_portal.permissions import acting_role
+from kk_portal.scoping import Role
 from kk_portal.zones import local_date, today_in
 
 
@@ -190,6 +192,22 @@ def allowed_targets(aspiration):
         return ()
     forward = tuple(s for s in FORWARD if RANK[s] > RANK[current])
     return (*forward, *CLOSED)
+
+
+#: The steps DPRD staff record themselves: conveyed to the representative (at a reses or
+#: otherwise) and taken into the representative's Pokir (DESIGN.md, "The aspiration's way";
+#: issue 13). Reses responses go through the meeting's follow-up.
+DPRD_STAGES = (Stage.CONVEYED, Stage.POKIR)
+
+
+def targets_for(aspiration, user):
+    """The stages ``user`` may move ``aspiration`` to now: ``allowed_targets``, narrowed to
+    ``DPRD_STAGES`` for DPRD staff (a tuple of ``Stage``, in rank order). Whether the user
+    may move this aspiration at all is its ``"move"`` write rule (``kk_portal.permissions``)."""
+    targets = allowed_targets(aspiration)
+    if acting_role(user) == Role.DPRD:
+        return tuple(stage for stage in targets if stage in DPRD_STAGES)
+    return targets
 
 
 def next_steps(aspiration):

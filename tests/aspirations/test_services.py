@@ -20,6 +20,7 @@ from aspirations.services import (
     aspiration_record_response,
     check_move,
     correction_targets,
+    targets_for,
 )
 from aspirations.stages import CLOSED, DONE, RANK, Stage
 from kk_portal.permissions import can, writable
@@ -428,6 +429,42 @@ def test_aspiration_may_be_moved_by_its_writers_only(world, persona, expected):
 
     assert can(user, "change", aspiration) is expected
     assert writable(user, "change", Aspiration).filter(pk=aspiration.pk).exists() is expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("officer_a1", True),
+        ("officer_a2", False),
+        ("facilitator_b", False),
+        ("programme", False),
+        ("dprd", True),
+        ("dprd_elsewhere", False),
+    ],
+)
+def test_dprd_staff_may_record_steps_of_aspirations_they_see(world, persona, expected):
+    users = {
+        "officer_a1": f.UserFactory(role=Role.OFFICER, group=world.group_a1),
+        "officer_a2": f.UserFactory(role=Role.OFFICER, group=world.group_a2),
+        "facilitator_b": f.UserFactory(role=Role.FACILITATOR, regency=world.regency_b),
+        "programme": f.UserFactory(role=Role.PROGRAMME),
+        "dprd": f.UserFactory(role=Role.DPRD, representative=world.representative),
+        "dprd_elsewhere": f.UserFactory(role=Role.DPRD, representative=f.RepresentativeFactory()),
+    }
+    aspiration = _aspiration(world)
+
+    assert can(users[persona], "move", aspiration) is expected
+    assert can(users[persona], "change", aspiration) is (persona == "officer_a1")
+
+
+def test_dprd_staff_record_only_conveyed_and_pokir(world):
+    aspiration = _aspiration(world)
+    staff = f.UserFactory(role=Role.DPRD, representative=world.representative)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+
+    assert targets_for(aspiration, staff) == (Stage.CONVEYED, Stage.POKIR)
+    assert targets_for(aspiration, officer) == allowed_targets(aspiration)
+    assert Stage.REALISED in targets_for(aspiration, officer)
 
 
 def test_history_records_field_edits(world):
