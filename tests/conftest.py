@@ -6,7 +6,8 @@ fixture returns a logged-in ``Client``; ``world`` holds the rows. ``build_world`
 ``PERSONA_USERS`` make the same for module-wide fixtures (``tests/test_access.py``).
 """
 
-from types import SimpleNamespace
+import sys
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -14,6 +15,43 @@ from django.test import Client
 
 from kk_portal.scoping import Role
 from tests import factories as f
+from tests import system
+
+#: The machine's missing parts (``tests.system``), found once per run.
+MISSING = system.missing_parts()
+
+
+def pytest_configure(config):
+    """With ``CI`` set, a missing part stops the run before any test (exit status 4)."""
+    if MISSING and system.in_ci():
+        lines = "\n".join(system.message(key) for key in MISSING)
+        raise pytest.UsageError(f"CI is set and this machine lacks what the suite needs:\n{lines}")
+
+
+def pytest_report_header(config):
+    return [system.message(key) for key in MISSING]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Repeat the missing parts last, where a reader of the summary sees them."""
+    for key in MISSING:
+        terminalreporter.write_line(system.message(key), yellow=True)
+
+
+@pytest.fixture(autouse=True)
+def _pdf_needs_pango(monkeypatch):
+    """Without Pango, a test that renders a PDF is skipped where WeasyPrint is imported
+    (``reses.pdf``, ``activities.pdf`` import it when called): ``pytest.skip`` raises an
+    exception Django's request handling does not catch, so it reaches the test."""
+    if "pango" not in MISSING:
+        return
+    stub = ModuleType("weasyprint")
+
+    def skip(name):
+        pytest.skip(system.message("pango"))
+
+    stub.__getattr__ = skip
+    monkeypatch.setitem(sys.modules, "weasyprint", stub)
 
 
 @pytest.fixture(scope="session", autouse=True)

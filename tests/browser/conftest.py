@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests import system
+
+CHROMIUM = str(system.CHROMIUM)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -22,7 +24,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium for the session."""
+    """One headless Chromium for the session; without Debian's Chromium the browser tests
+    are skipped, saying how to install it (``tests.system``)."""
+    if "chromium" in system.missing_parts():
+        pytest.skip(system.message("chromium"))
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
     # make between browser steps are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
