@@ -46,6 +46,7 @@ from kk_portal.exports import (
     MONEY,
     NUMBER,
     Column,
+    choice_label,
     export_format,
     export_list,
     export_response,
@@ -124,7 +125,7 @@ def activity_list(request):
 #: Columns of the activity export: one row per activity, counts from the attendance.
 EXPORT_COLUMNS = (
     Column(gettext_lazy("Date"), "held_on", DATE),
-    Column(gettext_lazy("Kind"), lambda a: a.get_kind_display()),
+    Column(gettext_lazy("Kind"), choice_label("kind")),
     Column(gettext_lazy("Topic"), lambda a: a.topic_label),
     Column(gettext_lazy("Host group"), lambda a: a.group.name),
     Column(gettext_lazy("Regency"), lambda a: a.group.village.subdistrict.regency.name),
@@ -324,7 +325,7 @@ def attendance_sheet(request, pk):
 ATTENDANCE_COLUMNS = (
     Column(gettext_lazy("Full name"), str),
     Column(gettext_lazy("Group"), lambda r: r.member.group.name if r.member_id else ""),
-    Column(gettext_lazy("Sex"), lambda r: r.get_sex_display()),
+    Column(gettext_lazy("Sex"), choice_label("sex")),
     Column(gettext_lazy("Poor"), lambda r: yes_no(r.is_poor)),
     Column(gettext_lazy("Has a disability"), lambda r: yes_no(r.has_disability)),
 )
@@ -408,8 +409,8 @@ BUDGET_COLUMNS = (
     Column(gettext_lazy("Group"), lambda b: b.group.name),
     Column(gettext_lazy("Regency"), lambda b: b.group.village.subdistrict.regency.name),
     Column(gettext_lazy("Year"), "year", NUMBER),
-    Column(gettext_lazy("Source"), lambda b: b.get_source_display()),
-    Column(gettext_lazy("Purpose"), lambda b: b.get_purpose_display()),
+    Column(gettext_lazy("Source"), choice_label("source")),
+    Column(gettext_lazy("Purpose"), choice_label("purpose")),
     Column(gettext_lazy("Description"), "description"),
     Column(gettext_lazy("Amount (Rupiah)"), "amount", MONEY),
     Column(gettext_lazy("Women benefiting"), "women", NUMBER),

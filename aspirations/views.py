@@ -26,7 +26,7 @@ from aspirations.models import Aspiration, Attachment, Beneficiary, BudgetOutcom
 from aspirations.pipeline_forms import SameNeedForm
 from aspirations.sipd import sipd_checklist
 from groups.models import ConstituentGroup
-from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, export_list
+from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, choice_label, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
 from kk_portal.forms import (
     create_once,
@@ -234,21 +234,19 @@ EXPORT_COLUMNS = (
     Column(gettext_lazy("Regency"), lambda a: a.village.subdistrict.regency.name),
     Column(gettext_lazy("Topic"), lambda a: a.topic.name),
     Column(gettext_lazy("Urusan code"), lambda a: a.urusan.code if a.urusan else NOT_FILLED, CODE),
-    Column(gettext_lazy("Channel"), lambda a: a.get_channel_display()),
+    Column(gettext_lazy("Channel"), choice_label("channel")),
     Column(gettext_lazy("Raised on"), "raised_on", DATE),
-    Column(gettext_lazy("Stage"), lambda a: a.get_stage_display()),
+    Column(gettext_lazy("Stage"), choice_label("stage")),
     Column(gettext_lazy("Stage changed on"), "stage_changed_on", DATE),
     Column(gettext_lazy("Furthest rank reached"), "furthest_rank", NUMBER),
-    Column(gettext_lazy("Stopped at"), lambda a: a.get_stopped_at_display()),
+    Column(gettext_lazy("Stopped at"), choice_label("stopped_at")),
     *(
         Column(capfirst(b.benefits_label), lambda a, flag=b.flag: yes_no(getattr(a, flag)))
         for b in Beneficiary
     ),
     Column(gettext_lazy("Budget outcomes"), lambda a: len(a.budget_outcomes.all()), NUMBER),
     Column(gettext_lazy("Latest budget: fiscal year"), _latest(lambda o: o.fiscal_year), NUMBER),
-    Column(
-        gettext_lazy("Latest budget: source"), _latest(lambda o: o.get_source_display()), width=20
-    ),
+    Column(gettext_lazy("Latest budget: source"), _latest(choice_label("source")), width=20),
     Column(gettext_lazy("Latest budget: amount (Rp)"), _latest(lambda o: o.amount), MONEY),
     Column(
         gettext_lazy("Latest budget: realised (Rp)"), _latest(lambda o: o.realised_amount), MONEY
@@ -263,7 +261,7 @@ BUDGET_COLUMNS = (
     Column(gettext_lazy("Village code"), lambda o: o.aspiration.village.code, CODE),
     Column(gettext_lazy("Village"), lambda o: o.aspiration.village.name),
     Column(gettext_lazy("Fiscal year"), "fiscal_year", NUMBER),
-    Column(gettext_lazy("Source of funds"), lambda o: o.get_source_display(), width=20),
+    Column(gettext_lazy("Source of funds"), choice_label("source"), width=20),
     Column(gettext_lazy("Amount budgeted (Rp)"), "amount", MONEY),
     Column(gettext_lazy("Amount realised (Rp)"), "realised_amount", MONEY),
     Column(gettext_lazy("Realised on"), "realised_on", DATE),

@@ -37,7 +37,15 @@ from audit.history import record_edits
 from audit.models import Action
 from audit.services import log_case_access, log_export
 from groups.models import ConstituentGroup
-from kk_portal.exports import CODE, DATE, NUMBER, Column, export_format, export_response
+from kk_portal.exports import (
+    CODE,
+    DATE,
+    NUMBER,
+    Column,
+    choice_label,
+    export_format,
+    export_response,
+)
 from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
@@ -205,18 +213,18 @@ def _redacted(case, value):
 CASE_COLUMNS = (
     Column(gettext_lazy("ID"), "pk", NUMBER),
     Column(gettext_lazy("Group"), lambda c: c.group.name),
-    Column(gettext_lazy("Kind"), lambda c: c.get_kind_display()),
-    Column(gettext_lazy("What is needed"), lambda c: c.get_need_display()),
+    Column(gettext_lazy("Kind"), choice_label("kind")),
+    Column(gettext_lazy("What is needed"), choice_label("need")),
     Column(gettext_lazy("Confidential"), lambda c: _("yes") if c.confidential else _("no")),
     Column(gettext_lazy("Opened on"), "opened_on", DATE),
-    Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
-    Column(gettext_lazy("Outcome"), lambda c: c.get_outcome_display()),
+    Column(gettext_lazy("Status"), choice_label("status")),
+    Column(gettext_lazy("Outcome"), choice_label("outcome")),
     Column(gettext_lazy("Closed on"), "closed_on", DATE),
     Column(gettext_lazy("Follow up on"), "follow_up_on", DATE),
     Column(gettext_lazy("Village code"), lambda c: c.person_village.code, CODE),
     Column(gettext_lazy("Village"), lambda c: c.person_village.name),
-    Column(gettext_lazy("Sex"), lambda c: c.get_person_sex_display()),
-    Column(gettext_lazy("Age group"), lambda c: c.get_person_age_group_display()),
+    Column(gettext_lazy("Sex"), choice_label("person_sex")),
+    Column(gettext_lazy("Age group"), choice_label("person_age_group")),
     Column(gettext_lazy("Poor"), lambda c: _("yes") if c.person_is_poor else _("no")),
     Column(
         gettext_lazy("Has a disability"), lambda c: _("yes") if c.person_has_disability else _("no")

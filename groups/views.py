@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from groups.filters import GroupFilter
 from groups.forms import GroupCreateForm, GroupForm
 from groups.models import ConstituentGroup, Village
-from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
+from kk_portal.exports import CODE, DATE, NUMBER, Column, choice_label, export_list
 from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404
@@ -79,7 +79,7 @@ EXPORT_COLUMNS = (
     Column(gettext_lazy("Cohort year"), "cohort_year", NUMBER),
     Column(gettext_lazy("Decree (SK) number"), "decree_number", CODE),
     Column(gettext_lazy("Decree (SK) date"), "decree_date", DATE),
-    Column(gettext_lazy("Status"), lambda g: g.get_status_display()),
+    Column(gettext_lazy("Status"), choice_label("status")),
     Column(gettext_lazy("Status since"), "status_since", DATE),
     Column(gettext_lazy("Members"), "members_count", NUMBER),
     Column(gettext_lazy("Women members"), "women_count", NUMBER),

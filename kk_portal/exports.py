@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -75,6 +76,32 @@ class Column:
         if isinstance(row, dict):
             return row.get(self.value)
         return getattr(row, self.value)
+
+
+def choice_label(path):
+    """A ``Column`` value: the label of a choice field of the row, in the active language.
+
+    ``path`` names the field, through relations with dots (``"stage"``, ``"member.sex"``).
+    The labels are looked up once per model and language, where ``get_FOO_display`` builds
+    the choices and translates them again for every row (issue 14: 8.6 s of a 15.6 s XLSX
+    export of 19,347 aspirations). A value outside the choices is returned as it is, as
+    ``get_FOO_display`` does.
+    """
+    *through, name = path.split(".")
+    tables = {}
+
+    def value(row):
+        for step in through:
+            row = getattr(row, step)
+        key = (type(row), get_language())
+        table = tables.get(key)
+        if table is None:
+            field = row._meta.get_field(name)
+            table = tables[key] = {choice: str(label) for choice, label in field.flatchoices}
+        raw = getattr(row, name)
+        return table.get(raw, raw)
+
+    return value
 
 
 def clean_text(text):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Action
 from audit.services import log_export
 from groups.models import ConstituentGroup
-from kk_portal.exports import CODE, DATE, NUMBER, Column, export_list
+from kk_portal.exports import CODE, DATE, NUMBER, Column, choice_label, export_list
 from kk_portal.formats import yes_no
 from kk_portal.forms import (
     create_once,
@@ -170,14 +170,14 @@ def member_anonymise(request, pk):
 EXPORT_COLUMNS = (
     Column(gettext_lazy("Full name"), "full_name"),
     Column(gettext_lazy("Group"), lambda m: m.group.name),
-    Column(gettext_lazy("Sex"), lambda m: m.get_sex_display()),
+    Column(gettext_lazy("Sex"), choice_label("sex")),
     Column(gettext_lazy("Birth year"), "birth_year", NUMBER),
     Column(gettext_lazy("Birth date"), "birth_date", DATE),
     Column(gettext_lazy("NIK"), "nik", CODE),
     Column(gettext_lazy("Phone"), "phone", CODE),
     Column(gettext_lazy("Poor"), lambda m: yes_no(m.is_poor)),
     Column(gettext_lazy("Has a disability"), lambda m: yes_no(m.has_disability)),
-    Column(gettext_lazy("Position"), lambda m: m.get_position_display()),
+    Column(gettext_lazy("Position"), choice_label("position")),
     Column(gettext_lazy("Address"), "address"),
     Column(gettext_lazy("Joined on"), "joined_on", DATE),
     Column(gettext_lazy("Left on"), "left_on", DATE),
@@ -264,13 +264,13 @@ def role_list(request):
 #: Columns of the public-role export (members' names: logged as a member export).
 ROLE_COLUMNS = (
     Column(gettext_lazy("Full name"), lambda r: r.member.full_name),
-    Column(gettext_lazy("Sex"), lambda r: r.member.get_sex_display()),
+    Column(gettext_lazy("Sex"), choice_label("member.sex")),
     Column(gettext_lazy("Group"), lambda r: r.member.group.name),
-    Column(gettext_lazy("Kind"), lambda r: r.get_kind_display()),
+    Column(gettext_lazy("Kind"), choice_label("kind")),
     Column(gettext_lazy("Description"), "description"),
     Column(gettext_lazy("Party"), "party"),
     Column(gettext_lazy("Election year"), "election_year", NUMBER),
-    Column(gettext_lazy("Result"), lambda r: r.get_result_display() if r.result else ""),
+    Column(gettext_lazy("Result"), choice_label("result")),
     Column(gettext_lazy("Started on"), "started_on", DATE),
     Column(gettext_lazy("Ended on"), "ended_on", DATE),
 )

@@ -20,7 +20,16 @@ from aspirations.attachments import is_photo
 from aspirations.models import Aspiration
 from aspirations.sipd import sipd_missing
 from aspirations.stages import Stage
-from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, export_format, export_response
+from kk_portal.exports import (
+    CODE,
+    DATE,
+    MONEY,
+    NUMBER,
+    Column,
+    choice_label,
+    export_format,
+    export_response,
+)
 from kk_portal.forms import filtered_rows
 from kk_portal.pagination import paginate
 from kk_portal.scoping import get_visible_or_404
@@ -217,7 +226,7 @@ POKIR_COLUMNS = (
     Column(gettext_lazy("Estimated cost (Rp)"), "estimated_cost", MONEY),
     Column(gettext_lazy("Photos"), _photos, NUMBER),
     Column(gettext_lazy("Raised on"), "raised_on", DATE),
-    Column(gettext_lazy("Stage"), lambda a: a.get_stage_display()),
+    Column(gettext_lazy("Stage"), choice_label("stage")),
     Column(gettext_lazy("Missing for SIPD"), _missing),
 )
 

@@ -7,8 +7,22 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
-from kk_portal.exports import CODE, DATE, MONEY, NUMBER, TEXT, Column, write_csv, write_xlsx
+from aspirations.models import Aspiration
+from aspirations.stages import Stage
+from kk_portal.exports import (
+    CODE,
+    DATE,
+    MONEY,
+    NUMBER,
+    TEXT,
+    Column,
+    choice_label,
+    write_csv,
+    write_xlsx,
+)
+from members.models import Member, Sex
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -146,3 +160,30 @@ def test_xlsx_sheets_have_widths_a_frozen_header_a_filter_and_an_about_sheet():
         ["Desa", "Alfa"],
         ["Diekspor", "kini"],
     ]
+
+
+def test_choice_label_gives_the_label_in_the_active_language_like_get_display():
+    stage = choice_label("stage")
+    aspiration = Aspiration(stage=Stage.BUDGETED)
+    member_sex = choice_label("member.sex")
+    row = type("Row", (), {"member": Member(sex=Sex.FEMALE)})()
+
+    assert stage(aspiration) == aspiration.get_stage_display() == "budgeted (APBDes/APBD)"
+    assert member_sex(row) == row.member.get_sex_display()
+    with translation.override("id"):
+        assert stage(aspiration) == aspiration.get_stage_display() == "dianggarkan (APBDes/APBD)"
+    assert stage(Aspiration(stage="unknown")) == "unknown"
+
+
+def test_choice_label_translates_the_choices_once_per_language(monkeypatch):
+    stage = choice_label("stage")
+    field = Aspiration._meta.get_field("stage")
+    built = []
+    flatchoices = type(field).flatchoices
+    monkeypatch.setattr(
+        type(field), "flatchoices", property(lambda f: built.append(1) or flatchoices.fget(f))
+    )
+
+    labels = [stage(Aspiration(stage=value)) for value in [*Stage.values] * 500]
+
+    assert len(labels) == 5500 and len(built) == 1
