@@ -63,6 +63,10 @@ from members.models import (
 )
 from reses.models import ResesMeeting
 
+#: The lookup from an aspiration, a reses meeting or a group to its regency.
+REGENCY = "village__subdistrict__regency"
+#: The lookup from a row of a group's own work (members, activities …) to its regency.
+_HOST_REGENCY = "group__village__subdistrict__regency"
 #: Below this many people a cell is shown as "<5" to those who may not see personal data.
 SMALL_CELL = 5
 #: Who an aspiration benefits, and the bucket of those that name no one.
@@ -74,14 +78,16 @@ BENEFIT_CHOICES = [*Beneficiary.choices, (NOT_FILLED_KEY, NOT_FILLED)]
 
 @dataclass(frozen=True)
 class Filters:
-    """The page's filters. ``region`` is a ``Province`` or ``Regency`` (or ``None``);
-    ``start``/``end`` bound the date raised, both inclusive; the fiscal years of money are the
-    calendar years from ``start`` to ``end``."""
+    """The page's filters. ``region`` is a ``Province``, ``Regency``, ``Subdistrict`` or
+    ``Village`` (or ``None``); ``group`` a ``ConstituentGroup`` (or ``None``), narrowing the
+    region further; ``start``/``end`` bound the date raised, both inclusive; the fiscal years
+    of money are the calendar years from ``start`` to ``end``."""
 
     region: object = None
     start: datetime.date | None = None
     end: datetime.date | None = None
     topic: Topic | None = None
+    group: ConstituentGroup | None = None
 
     @property
     def member_day(self):
@@ -95,17 +101,25 @@ class Filters:
 
 
 class DashboardFilterForm(forms.Form):
-    """Region (a province ``73`` or regency ``73.08`` code), period and topic.
+    """Region (a province ``73``, regency ``73.08``, subdistrict ``73.08.01`` or village
+    ``73.08.01.2001`` code), group (its id, from a drill-down link), period and topic.
 
-    The region is picked from the provinces and regencies where ``user`` sees groups; any
-    other real code typed into the address is accepted and simply gives no rows. An unknown
-    code or an end before the start is a form error with a message, never a server error.
+    The region is picked from the provinces and regencies where ``user`` sees groups; the
+    finer levels come from the dashboard's drill-down links. Whether the user may look there
+    is the view's question (``in_scope``). An unknown code or group, or an end before the
+    start, is a form error with a message, never a server error.
     """
 
     region = forms.CharField(label=_("Region"), required=False, max_length=13)
     start = forms.DateField(label=_("Raised from"), required=False, widget=DateInput)
     end = forms.DateField(label=_("Raised until (inclusive)"), required=False, widget=DateInput)
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=ConstituentGroup.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +138,7 @@ class DashboardFilterForm(forms.Form):
         region = region_by_code(code)
         if region is None:
             raise forms.ValidationError(
-                _("No province or regency has the code %(code)s."), params={"code": code}
+                _("No region has the code %(code)s."), params={"code": code}
             )
         return region
 
@@ -143,14 +157,58 @@ class DashboardFilterForm(forms.Form):
             start=data.get("start"),
             end=data.get("end"),
             topic=data.get("topic"),
+            group=data.get("group"),
         )
+
+
+def in_scope(user, filters):
+    """True when ``user`` sees a group in the filters' region and group (``visible_to``), or
+    no region or group is asked for: a facilitator may not look into another regency."""
+    if filters.region is None and filters.group is None:
+        return True
+    return groups_in_place(ConstituentGroup.objects.visible_to(user), filters).exists()
+
+
+def place_q(filters, regency_path, group_path=None):
+    """``Q`` of rows in the filters' region, through ``regency_path`` from the rows to their
+    regency (``groups.models.region_q``), and in its group through ``group_path`` (the rows'
+    group; ``None`` where rows have no group, e.g. reses meetings, which are then counted in
+    the region only)."""
+    q = region_q(filters.region, regency_path)
+    if filters.group is not None and group_path is not None:
+        q &= Q(**{group_path: filters.group.pk})
+    return q
+
+
+def groups_in_place(groups, filters):
+    """``groups`` (a ``ConstituentGroup`` QuerySet) in the filters' region and group."""
+    return groups.filter(place_q(filters, REGENCY, "pk"))
+
+
+#: The levels of the drill-down, each broken down by the next: the whole country by
+#: province, a province by regency, a regency by subdistrict, a subdistrict by village, a
+#: village by group.
+LEVELS = ("province", "regency", "subdistrict", "village", "group")
+#: The level a region's rows are broken down by.
+_CHILD_LEVEL = {
+    Province: "regency",
+    Regency: "subdistrict",
+    Subdistrict: "village",
+    Village: "group",
+}
+
+
+def area(level, village_path, group_path):
+    """The expression rows are first grouped by for ``per_region`` at ``level``: their
+    group (``group_path``) at the group level, else their village (``village_path``)."""
+    return F(group_path) if level == "group" else F(village_path)
 
 
 def aspirations(user, filters, *, period=True):
     """Aspirations ``user`` sees, in the filters' region and topic and, with ``period``,
     raised in the period. The region is the region of the village the aspiration concerns.
     Each need counts once: linked duplicates are left out (``counted``)."""
-    rows = Aspiration.objects.visible_to(user).counted().filter(region_q(filters.region))
+    rows = Aspiration.objects.visible_to(user).counted().filter(place_q(filters, REGENCY, "group"))
     if filters.topic is not None:
         rows = rows.filter(topic=filters.topic)
     if period and filters.start:
@@ -258,43 +316,50 @@ def within(queryset, rows, path="aspiration"):
 
 
 def per_region(grouped, level, columns, keys=()):
-    """Sum ``columns`` of ``grouped`` per region of ``level`` (``"province"`` or
-    ``"regency"``), in SQL.
+    """Sum ``columns`` of ``grouped`` per region of ``level`` (one of ``LEVELS``), in SQL:
+    ONE query at every level.
 
-    ``grouped`` is a QuerySet of ``values(area=<village id>, *keys).annotate(*columns)``:
-    grouping by the village id first and joining the places after is about twice as fast at
-    national scale as joining two million rows to their regency. Returns rows of
-    ``(code, name, *keys, *sums)`` in order of code.
+    ``grouped`` is a QuerySet of ``values(area=<village id>, *keys).annotate(*columns)``
+    (``area=<group id>`` at the group level, see ``area``): grouping by the village id first
+    and joining the places after is about twice as fast at national scale as joining two
+    million rows to their regency. Returns rows of ``(code, name, *keys, *sums)`` in order of
+    code; a group's code is its id, as text.
     """
     sql, params = grouped.query.sql_with_params()
-    tables = {
-        "village": Village._meta.db_table,
-        "subdistrict": Subdistrict._meta.db_table,
-        "regency": Regency._meta.db_table,
-        "province": Province._meta.db_table,
-    }
-    region = "r" if level == "regency" else "p"
     outer_keys = "".join(f", x.{key}" for key in keys)
     sums = "".join(f", SUM(x.{column})" for column in columns)
+    if level == "group":
+        joins = f"JOIN {ConstituentGroup._meta.db_table} g ON g.id = x.area "
+        code, name = "g.id", "g.name"
+    else:
+        joins = (
+            f"JOIN {Village._meta.db_table} v ON v.id = x.area "
+            f"JOIN {Subdistrict._meta.db_table} s ON s.id = v.subdistrict_id "
+            f"JOIN {Regency._meta.db_table} r ON r.id = s.regency_id "
+            f"JOIN {Province._meta.db_table} p ON p.id = r.province_id "
+        )
+        alias = {"province": "p", "regency": "r", "subdistrict": "s", "village": "v"}[level]
+        code, name = f"{alias}.code", f"{alias}.name"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {region}.code, {region}.name{outer_keys}{sums} FROM ({sql}) x "
-            f"JOIN {tables['village']} v ON v.id = x.area "
-            f"JOIN {tables['subdistrict']} s ON s.id = v.subdistrict_id "
-            f"JOIN {tables['regency']} r ON r.id = s.regency_id "
-            f"JOIN {tables['province']} p ON p.id = r.province_id "
-            f"GROUP BY {region}.code, {region}.name{outer_keys} ORDER BY {region}.code",
+            f"SELECT {code}, {name}{outer_keys}{sums} FROM ({sql}) x {joins}"
+            f"GROUP BY {code}, {name}{outer_keys} ORDER BY {code}",
             params,
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if level == "group":
+        return [(str(row[0]), *row[1:]) for row in rows]
+    return rows
 
 
 def breakdown_by_region(rows, level):
-    """Funnel counts of ``rows`` per ``level`` (``"province"`` or ``"regency"`` of the
-    village concerned), in ONE query: ``[(code, name, counts)]`` with ``counts`` the
-    ``funnel_columns`` dict, sorted by name."""
+    """Funnel counts of ``rows`` per ``level`` (one of ``LEVELS``: the region of the village
+    concerned, or the group that raised it), in ONE query: ``[(code, name, counts)]`` with
+    ``counts`` the ``funnel_columns`` dict, sorted by name."""
     columns = list(funnel_columns())
-    grouped = rows.order_by().values(area=F("village")).annotate(**funnel_columns())
+    grouped = (
+        rows.order_by().values(area=area(level, "village", "group")).annotate(**funnel_columns())
+    )
     result = [
         (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
         for code, name, *sums in per_region(grouped, level, columns)
@@ -531,7 +596,7 @@ def reses_attendance(user, filters):
     The topic filter does not apply to meetings."""
     rows = (
         ResesMeeting.objects.visible_to(user)
-        .filter(region_q(filters.region))
+        .filter(place_q(filters, REGENCY))
         .on_local_days(filters.start or None, filters.end or None)
     )
     counts = rows.order_by().aggregate(
@@ -586,7 +651,7 @@ def _case_columns():
 
 
 def _cases_in(rows, filters):
-    rows = rows.filter(region_q(filters.region, CASE_REGION))
+    rows = rows.filter(place_q(filters, CASE_REGION, "group"))
     if filters.start:
         rows = rows.filter(opened_on__gte=filters.start)
     if filters.end:
@@ -612,12 +677,15 @@ def cases_by_kind(rows):
 
 
 def cases_by_region(rows, level):
-    """``[(code, name, counts)]`` of ``rows`` per ``level`` (``"province"`` or ``"regency"``
-    of the person's village), in ONE query; ``counts`` holds the ``CASE_COLUMNS``."""
+    """``[(code, name, counts)]`` of ``rows`` per ``level`` (one of ``LEVELS``: the region of
+    the person's village, or the case's group), in ONE query; ``counts`` holds the
+    ``CASE_COLUMNS``."""
     columns = _case_columns()
     if rows.query.is_empty():
         return []
-    grouped = rows.order_by().values(area=F("person_village")).annotate(**columns)
+    grouped = (
+        rows.order_by().values(area=area(level, "person_village", "group")).annotate(**columns)
+    )
     return [
         (code, name, dict(zip(columns, sums, strict=True)))
         for code, name, *sums in per_region(grouped, level, list(columns))
@@ -676,17 +744,14 @@ def members_in_scope(user, filters):
         rows = Member.objects.visible_to(user)
     else:
         rows = Member.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
-    return rows.filter(
-        in_group_on_q(filters.member_day),
-        region_q(filters.region, "group__village__subdistrict__regency"),
-    )
+    return rows.filter(in_group_on_q(filters.member_day), place_q(filters, _HOST_REGENCY, "group"))
 
 
 def groups_in_scope(user, filters):
     """Groups ``user`` sees in the filters' region, founded by the day members are counted
     on (or with no founding date known)."""
     founded = Q(founded_on__isnull=True) | Q(founded_on__lte=filters.member_day)
-    return ConstituentGroup.objects.visible_to(user).filter(founded, region_q(filters.region))
+    return groups_in_place(ConstituentGroup.objects.visible_to(user), filters).filter(founded)
 
 
 def suppressed(count, user):
@@ -708,7 +773,7 @@ def member_columns():
 
 
 def members_by_region(user, filters, level):
-    """Groups and members per ``level`` (``"province"`` or ``"regency"``), two queries.
+    """Groups and members per ``level`` (one of ``LEVELS``), two queries.
 
     Returns ``[(code, name, counts)]`` with ``counts`` holding ``groups`` and the
     ``member_columns`` keys, sorted by code.
@@ -717,13 +782,13 @@ def members_by_region(user, filters, level):
     groups = (
         groups_in_scope(user, filters)
         .order_by()
-        .values(area=F("village"))
+        .values(area=area(level, "village", "pk"))
         .annotate(groups=Count("pk"))
     )
     members = (
         members_in_scope(user, filters)
         .order_by()
-        .values(area=F("group__village"))
+        .values(area=area(level, "group__village", "group"))
         .annotate(**member_columns())
     )
     empty = dict.fromkeys(columns, 0)
@@ -765,15 +830,19 @@ def members_by_attribute(user, filters):
 
 
 def region_level(user, filters):
-    """The level regions are broken down by: provinces for a national view (programme staff
-    and administrators without a region filter), regencies otherwise."""
-    national = user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN)
-    return "province" if national and filters.region is None else "regency"
+    """The level (one of ``LEVELS``) regions are broken down by: provinces for a national
+    view (programme staff and administrators without a region filter), regencies for the
+    other scopes without one, the next level below the region asked for, and the group
+    itself when one is."""
+    if filters.group is not None:
+        return "group"
+    if filters.region is None:
+        national = user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN)
+        return "province" if national else "regency"
+    return _CHILD_LEVEL[type(filters.region)]
 
 
 # --- the groups' own work: activities, public roles, budget access ----------------------
-
-_HOST_REGENCY = "group__village__subdistrict__regency"
 
 
 def activities_in_scope(user, filters):
@@ -788,7 +857,7 @@ def activities_in_scope(user, filters):
         rows = Activity.objects.visible_to(user)
     else:
         rows = Activity.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
-    rows = rows.filter(region_q(filters.region, _HOST_REGENCY))
+    rows = rows.filter(place_q(filters, _HOST_REGENCY, "group"))
     if filters.start:
         rows = rows.filter(held_on__gte=filters.start)
     if filters.end:
@@ -833,16 +902,20 @@ def activities_by(user, filters, field_name):
 
 
 def attendance_by_region(user, filters, level):
-    """Activities and their participants by sex, poverty and disability per ``level``
-    (``"province"`` or ``"regency"`` of the host group), TWO queries:
+    """Activities and their participants by sex, poverty and disability per ``level`` (one
+    of ``LEVELS``, of the host group), TWO queries:
     ``[(code, name, counts)]`` sorted by code."""
     rows = activities_in_scope(user, filters)
     columns = list(attendance_columns())
-    activities = rows.order_by().values(area=F("group__village")).annotate(activities=Count("pk"))
+    activities = (
+        rows.order_by()
+        .values(area=area(level, "group__village", "group"))
+        .annotate(activities=Count("pk"))
+    )
     people = (
         Attendance.objects.filter(activity__in=rows.order_by().values("pk"))
         .order_by()
-        .values(area=F("activity__group__village"))
+        .values(area=area(level, "activity__group__village", "activity__group"))
         .annotate(**attendance_columns())
     )
     table = {}
@@ -865,7 +938,7 @@ def roles_in_scope(user, filters):
         rows = PublicRole.objects.filter(
             member__group__in=ConstituentGroup.objects.visible_to(user)
         )
-    return rows.filter(region_q(filters.region, "member__group__village__subdistrict__regency"))
+    return rows.filter(place_q(filters, f"member__{_HOST_REGENCY}", "member__group"))
 
 
 def role_conditions():
@@ -894,13 +967,14 @@ def roles_by_kind(user, filters):
 
 
 def roles_by_region(user, filters, level):
-    """Public roles held on ``filters.member_day`` per ``level``, ONE query."""
+    """Public roles held on ``filters.member_day`` per ``level`` (one of ``LEVELS``), ONE
+    query."""
     columns = list(role_columns())
     grouped = (
         roles_in_scope(user, filters)
         .held_on(filters.member_day)
         .order_by()
-        .values(area=F("member__group__village"))
+        .values(area=area(level, "member__group__village", "member__group"))
         .annotate(**role_columns())
     )
     return [
@@ -965,7 +1039,7 @@ def roles_by_year_end(user, filters):
 def budget_in_scope(user, filters):
     """Budget access of the groups ``user`` sees, in the filters' region and the period's
     years (``Filters.fiscal_years``)."""
-    rows = BudgetAccess.objects.visible_to(user).filter(region_q(filters.region, _HOST_REGENCY))
+    rows = BudgetAccess.objects.visible_to(user).filter(place_q(filters, _HOST_REGENCY, "group"))
     first, last = filters.fiscal_years
     if first:
         rows = rows.filter(year__gte=first)
@@ -1002,7 +1076,7 @@ def practices_in_scope(user, filters):
     """Replicated practices ``user`` sees (``ReplicatedPractice.objects.visible_to``),
     started in the filters' region (the group that started it) and the period's years."""
     rows = ReplicatedPractice.objects.visible_to(user).filter(
-        region_q(filters.region, _HOST_REGENCY)
+        place_q(filters, _HOST_REGENCY, "group")
     )
     first, last = filters.fiscal_years
     if first:
@@ -1013,7 +1087,7 @@ def practices_in_scope(user, filters):
 
 
 def practices_by_region(user, filters, level):
-    """Practices per ``level`` of the group that started them, ONE query:
+    """Practices per ``level`` (one of ``LEVELS``) of the group that started them, ONE query:
     ``[(code, name, {"practices", "taken_up", "adoptions"})]`` in order of code:
     practices started, those some other group took up, and the times groups took them up
     (one group taking up two practices counts twice)."""
@@ -1021,7 +1095,7 @@ def practices_by_region(user, filters, level):
     grouped = (
         practices_in_scope(user, filters)
         .order_by()
-        .values(area=F("group__village"))
+        .values(area=area(level, "group__village", "group"))
         .annotate(
             practices=Count("pk", distinct=True),
             taken_up=Count("pk", filter=Q(adoptions__isnull=False), distinct=True),
