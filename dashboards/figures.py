@@ -61,7 +61,7 @@ from members.models import (
     age_bucket_q,
     in_group_on_q,
 )
-from reses.models import ResesMeeting
+from reses.models import AgendaItem, ResesMeeting
 
 #: The lookup from an aspiration, a reses meeting or a group to its regency.
 REGENCY = "village__subdistrict__regency"
@@ -1106,3 +1106,68 @@ def practices_by_region(user, filters, level):
         (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
         for code, name, *sums in per_region(grouped, level, columns)
     ]
+
+
+# --- home pages ---------------------------------------------------------------------------
+
+
+def moves_this_month(user, today, newest=10):
+    """What changed this month in ``user``'s scope: the moves (timeline events of kind
+    "moved") dated from the first of ``today``'s month (the user's local date) to ``today``,
+    of the aspirations ``user`` sees, in TWO queries.
+
+    Returns ``(first day, [(stage, label, count)], newest moves)``: the counts per stage
+    moved to, in the order of the way, stages nobody moved to left out; the ``newest``
+    latest moves (``AspirationEvent`` with their aspiration and its village), by date then
+    by when they were recorded.
+    """
+    first = today.replace(day=1)
+    moves = AspirationEvent.objects.visible_to(user).filter(
+        kind=EventKind.MOVE, occurred_on__gte=first, occurred_on__lte=today
+    )
+    counts = dict(moves.order_by().values_list("to_stage").annotate(n=Count("pk")))
+    stages = [(stage.value, stage.label, counts[stage.value]) for stage in Stage if stage in counts]
+    latest = moves.select_related("aspiration__village").order_by("-occurred_on", "-pk")[:newest]
+    return first, stages, list(latest)
+
+
+def open_by_stage(user):
+    """The open aspirations ``user`` sees (``Aspiration.objects.open``: neither realised
+    nor closed) per stage, ONE query: ``[(stage, label, count)]`` in the order of the way,
+    stages without any left out. For DPRD staff, the aspirations addressed to their
+    representative or concerning a village of the district."""
+    counts = dict(
+        Aspiration.objects.visible_to(user)
+        .open()
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    return [(stage.value, stage.label, counts[stage.value]) for stage in Stage if stage in counts]
+
+
+def upcoming_meetings(user, now, count=5):
+    """The next ``count`` reses meetings ``user`` sees starting from ``now`` (an aware
+    datetime), soonest first, with their village and regency (whose zone, WITA or WIT,
+    their times are shown in), ONE query."""
+    return list(
+        ResesMeeting.objects.visible_to(user)
+        .filter(starts_at__gte=now)
+        .select_related("village__subdistrict__regency", "representative")
+        .order_by("starts_at", "pk")[:count]
+    )
+
+
+def awaiting_response(user, now, count=10):
+    """Agenda items waiting for the representative's response: accepted items of reses
+    meetings ``user`` sees that have started by ``now`` (held) with no response recorded.
+    ``(total, [AgendaItem])``, the oldest meetings first, TWO queries."""
+    items = AgendaItem.objects.filter(
+        meeting__in=ResesMeeting.objects.visible_to(user).filter(starts_at__lte=now).values("pk"),
+        accepted=True,
+        response="",
+    )
+    listed = items.select_related("aspiration", "meeting__village__subdistrict__regency").order_by(
+        "meeting__starts_at", "meeting", "order", "pk"
+    )[:count]
+    return items.count(), list(listed)

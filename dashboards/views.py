@@ -4,7 +4,11 @@ Home: each role lands where its work is. An officer lands on their group: member
 the latest aspirations, those that wait (not moved for ``settings.STALE_ASPIRATION_DAYS``
 days) and the cases of assistance she follows up whose follow-up is overdue. A facilitator
 lands on the groups of their regency, with their open cases and overdue follow-ups.
-Programme and DPRD staff see the latest aspirations they may read.
+Programme staff and administrators see the dashboard's headline figures and what changed
+this month (moves by stage, the newest moves). DPRD staff see their representative's next
+reses meetings (local times, WITA or WIT), the open aspirations of their scope by stage and
+the agenda items of held meetings still waiting for a response. Everyone else with no group
+or regency sees the latest aspirations they may read, as do these two roles below their own.
 
 Dashboard: one page per role's scope: officers see their group, facilitators their regency,
 DPRD staff their district, programme staff everything (``dashboards.figures`` starts every
@@ -25,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
@@ -123,6 +127,30 @@ def home(request):
         context.update(regency=user.regency, groups=groups)
         return render(request, "home.html", context)
     context.update(latest=aspirations[:LATEST])
+    if user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN):
+        today = today_in(user)
+        first, moved, newest = d.moves_this_month(user, today)
+        context.update(
+            headline=Dashboard(user, d.Filters()).headline(today),
+            month_start=first,
+            moved=moved,
+            moved_total=sum(count for _stage, _label, count in moved),
+            newest_moves=newest,
+        )
+    elif user.role == Role.DPRD and user.representative_id:
+        now = timezone.now()
+        waiting_total, waiting_items = d.awaiting_response(user, now)
+        aspiration_list = reverse("aspirations:list")
+        context.update(
+            representative=user.representative,
+            meetings=d.upcoming_meetings(user, now),
+            open_stages=[
+                (label, count, f"{aspiration_list}?{urlencode({'stage': stage})}")
+                for stage, label, count in d.open_by_stage(user)
+            ],
+            response_total=waiting_total,
+            response_items=waiting_items,
+        )
     return render(request, "home.html", context)
 
 
