@@ -126,16 +126,20 @@ class DashboardFilterForm(forms.Form):
         choices = region_choices(user)
         typed = (self.data.get("region") or "").strip()
         listed = {code for _g, options in choices[1:] for code, _label in options}
+        #: The region typed into the address (from a drill-down link), read once.
+        self.typed_region = region_by_code(typed) if typed else None
         if typed and typed not in listed:
-            # A code from the address that is not offered still shows as chosen.
-            choices.append((typed, typed))
+            # A code from the address that is not offered still shows as chosen, by name.
+            label = self.typed_region.name if self.typed_region is not None else typed
+            choices.append((typed, label))
         self.fields["region"].widget = forms.Select(choices=choices)
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()
         if not code:
             return None
-        region = region_by_code(code)
+        region = self.typed_region if code == (self.data.get("region") or "").strip() else None
+        region = region or region_by_code(code)
         if region is None:
             raise forms.ValidationError(
                 _("No region has the code %(code)s."), params={"code": code}
