@@ -250,3 +250,27 @@ def test_query_count_of_a_level_does_not_grow_with_rows(
     )
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("client", 302),
+        ("officer", 200),
+        ("officer_b", 404),
+        ("facilitator", 200),
+        ("facilitator_b", 404),
+        ("programme", 200),
+        ("dprd", 200),
+        ("admin_client_", 200),
+    ],
+)
+def test_group_dashboard_answers_each_persona_by_their_scope(request, world, persona, status):
+    """The dashboard of group A1 in village A1: open to whoever sees the group (its officer,
+    regency A's facilitator, programme staff, the DPRD staff whose district covers village
+    A1, administrators), 404 to the others; the query string is not in the access matrix."""
+    client = request.getfixturevalue(persona)
+    query = {"region": world.village_a1.code, "group": world.group_a1.pk}
+
+    assert client.get(URL, query).status_code == status
+    assert client.get(f"{URL}export/by_region/", query).status_code == status
