@@ -116,7 +116,7 @@ class DashboardFilterForm(forms.Form):
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
     group = forms.ModelChoiceField(
         label=_("Group"),
-        queryset=ConstituentGroup.objects.all(),
+        queryset=ConstituentGroup.objects.select_related("village"),
         required=False,
         widget=forms.HiddenInput,
     )
@@ -151,6 +151,10 @@ class DashboardFilterForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end of the period is before its start."))
+        group, region = data.get("group"), data.get("region")
+        if group is not None and region is not None and not _code_within(group.village, region):
+            # Another region chosen on a group's dashboard: the region's, not the group's.
+            data["group"] = None
         return data
 
     def filters(self):
@@ -163,6 +167,12 @@ class DashboardFilterForm(forms.Form):
             topic=data.get("topic"),
             group=data.get("group"),
         )
+
+
+def _code_within(place, region):
+    """True when ``place`` (a region) lies in ``region``: Kemendagri codes nest
+    (``73.08.01.2001`` lies in ``73.08``)."""
+    return place.code == region.code or place.code.startswith(f"{region.code}.")
 
 
 def in_scope(user, filters):

@@ -194,6 +194,15 @@ def test_dashboard_of_a_group_in_scope_is_open_to_its_officer(officer, rows):
     assert other.status_code == 404
 
 
+def test_choosing_another_region_on_a_groups_dashboard_leaves_the_group(programme, rows):
+    world = rows
+    # The form keeps the group in a hidden field; the region select now names regency B.
+    response = programme.get(URL, {"region": world.regency_b.code, "group": world.group_a1.pk})
+
+    assert response.context["breadcrumb"][-1][0] == "Kota Beta"
+    assert [row[1].value for row in tables(response)["funnel"].rows][0] == 4
+
+
 def test_an_unknown_group_is_a_form_error(programme, rows):
     response = programme.get(URL, {"group": 999999})
 
