@@ -50,3 +50,32 @@ def test_browser_dprd_home_reads_on_a_360_pixel_phone(phone, shot, world):
     assert "Balai Pertemuan Dusun Karang Bedil" in meeting
     assert [row.split("\t") for row in stages] == [["tercatat", "1"], ["disampaikan", "2"]]
     assert waiting.strip().endswith("1 butir agenda menunggu tanggapan")
+
+
+def test_browser_programme_home_reads_on_a_360_pixel_phone(phone, shot, world):
+    f.UserFactory(username="program", role=Role.PROGRAMME)
+    today = timezone.localdate()
+    for n in range(3):
+        aspiration = f.AspirationFactory(
+            group=world.group_a1,
+            raised_on=today,
+            stage=Stage.CONVEYED,
+            furthest_rank=2,
+            title=f"Sumur bor untuk dusun {n}",
+        )
+        f.AspirationEventFactory(
+            aspiration=aspiration, kind="move", to_stage=Stage.CONVEYED, occurred_on=today
+        )
+    page = phone()
+    sign_in(page, "program")
+
+    shot(page, "home-programme-360")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    tiles = page.locator(".headline .tile b").all_inner_texts()
+    moved = page.locator("#this-month tbody tr").all_inner_texts()
+    newest = page.locator("#this-month .rows li").count()
+
+    assert width == 360
+    assert tiles == ["3", "0", "0", "0"]
+    assert [row.split("\t") for row in moved] == [["disampaikan", "3"]]
+    assert newest == 3

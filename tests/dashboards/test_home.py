@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aspirations.models import EventKind
 from aspirations.stages import Stage
+from dashboards.figures import Filters, headline_windows
 from kk_portal.formats import format_time_in_zone
 from kk_portal.scoping import Role
 from kk_portal.zones import today_in
@@ -86,7 +87,8 @@ def test_home_programme_shows_headline_with_change(programme, world):
     f.AspirationFactory(
         group=world.group_b1, raised_on=today, stage=Stage.BUDGETED, furthest_rank=7
     )
-    f.AspirationFactory(group=world.group_b1, raised_on=today.replace(year=today.year - 1))
+    _current, previous = headline_windows(Filters(), today)
+    f.AspirationFactory(group=world.group_b1, raised_on=previous[0])
 
     response = programme.get(reverse("home"))
 
