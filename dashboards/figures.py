@@ -61,8 +61,12 @@ from members.models import (
     age_bucket_q,
     in_group_on_q,
 )
-from reses.models import ResesMeeting
+from reses.models import AgendaItem, ResesMeeting
 
+#: The lookup from an aspiration, a reses meeting or a group to its regency.
+REGENCY = "village__subdistrict__regency"
+#: The lookup from a row of a group's own work (members, activities …) to its regency.
+_HOST_REGENCY = "group__village__subdistrict__regency"
 #: Below this many people a cell is shown as "<5" to those who may not see personal data.
 SMALL_CELL = 5
 #: Who an aspiration benefits, and the bucket of those that name no one.
@@ -74,14 +78,16 @@ BENEFIT_CHOICES = [*Beneficiary.choices, (NOT_FILLED_KEY, NOT_FILLED)]
 
 @dataclass(frozen=True)
 class Filters:
-    """The page's filters. ``region`` is a ``Province`` or ``Regency`` (or ``None``);
-    ``start``/``end`` bound the date raised, both inclusive; the fiscal years of money are the
-    calendar years from ``start`` to ``end``."""
+    """The page's filters. ``region`` is a ``Province``, ``Regency``, ``Subdistrict`` or
+    ``Village`` (or ``None``); ``group`` a ``ConstituentGroup`` (or ``None``), narrowing the
+    region further; ``start``/``end`` bound the date raised, both inclusive; the fiscal years
+    of money are the calendar years from ``start`` to ``end``."""
 
     region: object = None
     start: datetime.date | None = None
     end: datetime.date | None = None
     topic: Topic | None = None
+    group: ConstituentGroup | None = None
 
     @property
     def member_day(self):
@@ -95,36 +101,48 @@ class Filters:
 
 
 class DashboardFilterForm(forms.Form):
-    """Region (a province ``73`` or regency ``73.08`` code), period and topic.
+    """Region (a province ``73``, regency ``73.08``, subdistrict ``73.08.01`` or village
+    ``73.08.01.2001`` code), group (its id, from a drill-down link), period and topic.
 
-    The region is picked from the provinces and regencies where ``user`` sees groups; any
-    other real code typed into the address is accepted and simply gives no rows. An unknown
-    code or an end before the start is a form error with a message, never a server error.
+    The region is picked from the provinces and regencies where ``user`` sees groups; the
+    finer levels come from the dashboard's drill-down links. Whether the user may look there
+    is the view's question (``in_scope``). An unknown code or group, or an end before the
+    start, is a form error with a message, never a server error.
     """
 
     region = forms.CharField(label=_("Region"), required=False, max_length=13)
     start = forms.DateField(label=_("Raised from"), required=False, widget=DateInput)
     end = forms.DateField(label=_("Raised until (inclusive)"), required=False, widget=DateInput)
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=ConstituentGroup.objects.select_related("village"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         choices = region_choices(user)
         typed = (self.data.get("region") or "").strip()
         listed = {code for _g, options in choices[1:] for code, _label in options}
+        #: The region typed into the address (from a drill-down link), read once.
+        self.typed_region = region_by_code(typed) if typed else None
         if typed and typed not in listed:
-            # A code from the address that is not offered still shows as chosen.
-            choices.append((typed, typed))
+            # A code from the address that is not offered still shows as chosen, by name.
+            label = self.typed_region.name if self.typed_region is not None else typed
+            choices.append((typed, label))
         self.fields["region"].widget = forms.Select(choices=choices)
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()
         if not code:
             return None
-        region = region_by_code(code)
+        region = self.typed_region if code == (self.data.get("region") or "").strip() else None
+        region = region or region_by_code(code)
         if region is None:
             raise forms.ValidationError(
-                _("No province or regency has the code %(code)s."), params={"code": code}
+                _("No region has the code %(code)s."), params={"code": code}
             )
         return region
 
@@ -133,6 +151,10 @@ class DashboardFilterForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end of the period is before its start."))
+        group, region = data.get("group"), data.get("region")
+        if group is not None and region is not None and not _code_within(group.village, region):
+            # Another region chosen on a group's dashboard: the region's, not the group's.
+            data["group"] = None
         return data
 
     def filters(self):
@@ -143,14 +165,64 @@ class DashboardFilterForm(forms.Form):
             start=data.get("start"),
             end=data.get("end"),
             topic=data.get("topic"),
+            group=data.get("group"),
         )
+
+
+def _code_within(place, region):
+    """True when ``place`` (a region) lies in ``region``: Kemendagri codes nest
+    (``73.08.01.2001`` lies in ``73.08``)."""
+    return place.code == region.code or place.code.startswith(f"{region.code}.")
+
+
+def in_scope(user, filters):
+    """True when ``user`` sees a group in the filters' region and group (``visible_to``), or
+    no region or group is asked for: a facilitator may not look into another regency."""
+    if filters.region is None and filters.group is None:
+        return True
+    return groups_in_place(ConstituentGroup.objects.visible_to(user), filters).exists()
+
+
+def place_q(filters, regency_path, group_path=None):
+    """``Q`` of rows in the filters' region, through ``regency_path`` from the rows to their
+    regency (``groups.models.region_q``), and in its group through ``group_path`` (the rows'
+    group; ``None`` where rows have no group, e.g. reses meetings, which are then counted in
+    the region only)."""
+    q = region_q(filters.region, regency_path)
+    if filters.group is not None and group_path is not None:
+        q &= Q(**{group_path: filters.group.pk})
+    return q
+
+
+def groups_in_place(groups, filters):
+    """``groups`` (a ``ConstituentGroup`` QuerySet) in the filters' region and group."""
+    return groups.filter(place_q(filters, REGENCY, "pk"))
+
+
+#: The levels of the drill-down, each broken down by the next: the whole country by
+#: province, a province by regency, a regency by subdistrict, a subdistrict by village, a
+#: village by group.
+LEVELS = ("province", "regency", "subdistrict", "village", "group")
+#: The level a region's rows are broken down by.
+_CHILD_LEVEL = {
+    Province: "regency",
+    Regency: "subdistrict",
+    Subdistrict: "village",
+    Village: "group",
+}
+
+
+def area(level, village_path, group_path):
+    """The expression rows are first grouped by for ``per_region`` at ``level``: their
+    group (``group_path``) at the group level, else their village (``village_path``)."""
+    return F(group_path) if level == "group" else F(village_path)
 
 
 def aspirations(user, filters, *, period=True):
     """Aspirations ``user`` sees, in the filters' region and topic and, with ``period``,
     raised in the period. The region is the region of the village the aspiration concerns.
     Each need counts once: linked duplicates are left out (``counted``)."""
-    rows = Aspiration.objects.visible_to(user).counted().filter(region_q(filters.region))
+    rows = Aspiration.objects.visible_to(user).counted().filter(place_q(filters, REGENCY, "group"))
     if filters.topic is not None:
         rows = rows.filter(topic=filters.topic)
     if period and filters.start:
@@ -258,43 +330,50 @@ def within(queryset, rows, path="aspiration"):
 
 
 def per_region(grouped, level, columns, keys=()):
-    """Sum ``columns`` of ``grouped`` per region of ``level`` (``"province"`` or
-    ``"regency"``), in SQL.
+    """Sum ``columns`` of ``grouped`` per region of ``level`` (one of ``LEVELS``), in SQL:
+    ONE query at every level.
 
-    ``grouped`` is a QuerySet of ``values(area=<village id>, *keys).annotate(*columns)``:
-    grouping by the village id first and joining the places after is about twice as fast at
-    national scale as joining two million rows to their regency. Returns rows of
-    ``(code, name, *keys, *sums)`` in order of code.
+    ``grouped`` is a QuerySet of ``values(area=<village id>, *keys).annotate(*columns)``
+    (``area=<group id>`` at the group level, see ``area``): grouping by the village id first
+    and joining the places after is about twice as fast at national scale as joining two
+    million rows to their regency. Returns rows of ``(code, name, *keys, *sums)`` in order of
+    code; a group's code is its id, as text.
     """
     sql, params = grouped.query.sql_with_params()
-    tables = {
-        "village": Village._meta.db_table,
-        "subdistrict": Subdistrict._meta.db_table,
-        "regency": Regency._meta.db_table,
-        "province": Province._meta.db_table,
-    }
-    region = "r" if level == "regency" else "p"
     outer_keys = "".join(f", x.{key}" for key in keys)
     sums = "".join(f", SUM(x.{column})" for column in columns)
+    if level == "group":
+        joins = f"JOIN {ConstituentGroup._meta.db_table} g ON g.id = x.area "
+        code, name = "g.id", "g.name"
+    else:
+        joins = (
+            f"JOIN {Village._meta.db_table} v ON v.id = x.area "
+            f"JOIN {Subdistrict._meta.db_table} s ON s.id = v.subdistrict_id "
+            f"JOIN {Regency._meta.db_table} r ON r.id = s.regency_id "
+            f"JOIN {Province._meta.db_table} p ON p.id = r.province_id "
+        )
+        alias = {"province": "p", "regency": "r", "subdistrict": "s", "village": "v"}[level]
+        code, name = f"{alias}.code", f"{alias}.name"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {region}.code, {region}.name{outer_keys}{sums} FROM ({sql}) x "
-            f"JOIN {tables['village']} v ON v.id = x.area "
-            f"JOIN {tables['subdistrict']} s ON s.id = v.subdistrict_id "
-            f"JOIN {tables['regency']} r ON r.id = s.regency_id "
-            f"JOIN {tables['province']} p ON p.id = r.province_id "
-            f"GROUP BY {region}.code, {region}.name{outer_keys} ORDER BY {region}.code",
+            f"SELECT {code}, {name}{outer_keys}{sums} FROM ({sql}) x {joins}"
+            f"GROUP BY {code}, {name}{outer_keys} ORDER BY {code}",
             params,
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if level == "group":
+        return [(str(row[0]), *row[1:]) for row in rows]
+    return rows
 
 
 def breakdown_by_region(rows, level):
-    """Funnel counts of ``rows`` per ``level`` (``"province"`` or ``"regency"`` of the
-    village concerned), in ONE query: ``[(code, name, counts)]`` with ``counts`` the
-    ``funnel_columns`` dict, sorted by name."""
+    """Funnel counts of ``rows`` per ``level`` (one of ``LEVELS``: the region of the village
+    concerned, or the group that raised it), in ONE query: ``[(code, name, counts)]`` with
+    ``counts`` the ``funnel_columns`` dict, sorted by name."""
     columns = list(funnel_columns())
-    grouped = rows.order_by().values(area=F("village")).annotate(**funnel_columns())
+    grouped = (
+        rows.order_by().values(area=area(level, "village", "group")).annotate(**funnel_columns())
+    )
     result = [
         (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
         for code, name, *sums in per_region(grouped, level, columns)
@@ -531,7 +610,7 @@ def reses_attendance(user, filters):
     The topic filter does not apply to meetings."""
     rows = (
         ResesMeeting.objects.visible_to(user)
-        .filter(region_q(filters.region))
+        .filter(place_q(filters, REGENCY))
         .on_local_days(filters.start or None, filters.end or None)
     )
     counts = rows.order_by().aggregate(
@@ -586,7 +665,7 @@ def _case_columns():
 
 
 def _cases_in(rows, filters):
-    rows = rows.filter(region_q(filters.region, CASE_REGION))
+    rows = rows.filter(place_q(filters, CASE_REGION, "group"))
     if filters.start:
         rows = rows.filter(opened_on__gte=filters.start)
     if filters.end:
@@ -612,12 +691,15 @@ def cases_by_kind(rows):
 
 
 def cases_by_region(rows, level):
-    """``[(code, name, counts)]`` of ``rows`` per ``level`` (``"province"`` or ``"regency"``
-    of the person's village), in ONE query; ``counts`` holds the ``CASE_COLUMNS``."""
+    """``[(code, name, counts)]`` of ``rows`` per ``level`` (one of ``LEVELS``: the region of
+    the person's village, or the case's group), in ONE query; ``counts`` holds the
+    ``CASE_COLUMNS``."""
     columns = _case_columns()
     if rows.query.is_empty():
         return []
-    grouped = rows.order_by().values(area=F("person_village")).annotate(**columns)
+    grouped = (
+        rows.order_by().values(area=area(level, "person_village", "group")).annotate(**columns)
+    )
     return [
         (code, name, dict(zip(columns, sums, strict=True)))
         for code, name, *sums in per_region(grouped, level, list(columns))
@@ -676,17 +758,14 @@ def members_in_scope(user, filters):
         rows = Member.objects.visible_to(user)
     else:
         rows = Member.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
-    return rows.filter(
-        in_group_on_q(filters.member_day),
-        region_q(filters.region, "group__village__subdistrict__regency"),
-    )
+    return rows.filter(in_group_on_q(filters.member_day), place_q(filters, _HOST_REGENCY, "group"))
 
 
 def groups_in_scope(user, filters):
     """Groups ``user`` sees in the filters' region, founded by the day members are counted
     on (or with no founding date known)."""
     founded = Q(founded_on__isnull=True) | Q(founded_on__lte=filters.member_day)
-    return ConstituentGroup.objects.visible_to(user).filter(founded, region_q(filters.region))
+    return groups_in_place(ConstituentGroup.objects.visible_to(user), filters).filter(founded)
 
 
 def suppressed(count, user):
@@ -708,7 +787,7 @@ def member_columns():
 
 
 def members_by_region(user, filters, level):
-    """Groups and members per ``level`` (``"province"`` or ``"regency"``), two queries.
+    """Groups and members per ``level`` (one of ``LEVELS``), two queries.
 
     Returns ``[(code, name, counts)]`` with ``counts`` holding ``groups`` and the
     ``member_columns`` keys, sorted by code.
@@ -717,13 +796,13 @@ def members_by_region(user, filters, level):
     groups = (
         groups_in_scope(user, filters)
         .order_by()
-        .values(area=F("village"))
+        .values(area=area(level, "village", "pk"))
         .annotate(groups=Count("pk"))
     )
     members = (
         members_in_scope(user, filters)
         .order_by()
-        .values(area=F("group__village"))
+        .values(area=area(level, "group__village", "group"))
         .annotate(**member_columns())
     )
     empty = dict.fromkeys(columns, 0)
@@ -765,15 +844,19 @@ def members_by_attribute(user, filters):
 
 
 def region_level(user, filters):
-    """The level regions are broken down by: provinces for a national view (programme staff
-    and administrators without a region filter), regencies otherwise."""
-    national = user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN)
-    return "province" if national and filters.region is None else "regency"
+    """The level (one of ``LEVELS``) regions are broken down by: provinces for a national
+    view (programme staff and administrators without a region filter), regencies for the
+    other scopes without one, the next level below the region asked for, and the group
+    itself when one is."""
+    if filters.group is not None:
+        return "group"
+    if filters.region is None:
+        national = user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN)
+        return "province" if national else "regency"
+    return _CHILD_LEVEL[type(filters.region)]
 
 
 # --- the groups' own work: activities, public roles, budget access ----------------------
-
-_HOST_REGENCY = "group__village__subdistrict__regency"
 
 
 def activities_in_scope(user, filters):
@@ -788,7 +871,7 @@ def activities_in_scope(user, filters):
         rows = Activity.objects.visible_to(user)
     else:
         rows = Activity.objects.filter(group__in=ConstituentGroup.objects.visible_to(user))
-    rows = rows.filter(region_q(filters.region, _HOST_REGENCY))
+    rows = rows.filter(place_q(filters, _HOST_REGENCY, "group"))
     if filters.start:
         rows = rows.filter(held_on__gte=filters.start)
     if filters.end:
@@ -833,16 +916,20 @@ def activities_by(user, filters, field_name):
 
 
 def attendance_by_region(user, filters, level):
-    """Activities and their participants by sex, poverty and disability per ``level``
-    (``"province"`` or ``"regency"`` of the host group), TWO queries:
+    """Activities and their participants by sex, poverty and disability per ``level`` (one
+    of ``LEVELS``, of the host group), TWO queries:
     ``[(code, name, counts)]`` sorted by code."""
     rows = activities_in_scope(user, filters)
     columns = list(attendance_columns())
-    activities = rows.order_by().values(area=F("group__village")).annotate(activities=Count("pk"))
+    activities = (
+        rows.order_by()
+        .values(area=area(level, "group__village", "group"))
+        .annotate(activities=Count("pk"))
+    )
     people = (
         Attendance.objects.filter(activity__in=rows.order_by().values("pk"))
         .order_by()
-        .values(area=F("activity__group__village"))
+        .values(area=area(level, "activity__group__village", "activity__group"))
         .annotate(**attendance_columns())
     )
     table = {}
@@ -865,7 +952,7 @@ def roles_in_scope(user, filters):
         rows = PublicRole.objects.filter(
             member__group__in=ConstituentGroup.objects.visible_to(user)
         )
-    return rows.filter(region_q(filters.region, "member__group__village__subdistrict__regency"))
+    return rows.filter(place_q(filters, f"member__{_HOST_REGENCY}", "member__group"))
 
 
 def role_conditions():
@@ -894,13 +981,14 @@ def roles_by_kind(user, filters):
 
 
 def roles_by_region(user, filters, level):
-    """Public roles held on ``filters.member_day`` per ``level``, ONE query."""
+    """Public roles held on ``filters.member_day`` per ``level`` (one of ``LEVELS``), ONE
+    query."""
     columns = list(role_columns())
     grouped = (
         roles_in_scope(user, filters)
         .held_on(filters.member_day)
         .order_by()
-        .values(area=F("member__group__village"))
+        .values(area=area(level, "member__group__village", "member__group"))
         .annotate(**role_columns())
     )
     return [
@@ -965,7 +1053,7 @@ def roles_by_year_end(user, filters):
 def budget_in_scope(user, filters):
     """Budget access of the groups ``user`` sees, in the filters' region and the period's
     years (``Filters.fiscal_years``)."""
-    rows = BudgetAccess.objects.visible_to(user).filter(region_q(filters.region, _HOST_REGENCY))
+    rows = BudgetAccess.objects.visible_to(user).filter(place_q(filters, _HOST_REGENCY, "group"))
     first, last = filters.fiscal_years
     if first:
         rows = rows.filter(year__gte=first)
@@ -1002,7 +1090,7 @@ def practices_in_scope(user, filters):
     """Replicated practices ``user`` sees (``ReplicatedPractice.objects.visible_to``),
     started in the filters' region (the group that started it) and the period's years."""
     rows = ReplicatedPractice.objects.visible_to(user).filter(
-        region_q(filters.region, _HOST_REGENCY)
+        place_q(filters, _HOST_REGENCY, "group")
     )
     first, last = filters.fiscal_years
     if first:
@@ -1013,7 +1101,7 @@ def practices_in_scope(user, filters):
 
 
 def practices_by_region(user, filters, level):
-    """Practices per ``level`` of the group that started them, ONE query:
+    """Practices per ``level`` (one of ``LEVELS``) of the group that started them, ONE query:
     ``[(code, name, {"practices", "taken_up", "adoptions"})]`` in order of code:
     practices started, those some other group took up, and the times groups took them up
     (one group taking up two practices counts twice)."""
@@ -1021,7 +1109,7 @@ def practices_by_region(user, filters, level):
     grouped = (
         practices_in_scope(user, filters)
         .order_by()
-        .values(area=F("group__village"))
+        .values(area=area(level, "group__village", "group"))
         .annotate(
             practices=Count("pk", distinct=True),
             taken_up=Count("pk", filter=Q(adoptions__isnull=False), distinct=True),
@@ -1032,3 +1120,68 @@ def practices_by_region(user, filters, level):
         (code, name, dict(zip(columns, (int(v) for v in sums), strict=True)))
         for code, name, *sums in per_region(grouped, level, columns)
     ]
+
+
+# --- home pages ---------------------------------------------------------------------------
+
+
+def moves_this_month(user, today, newest=10):
+    """What changed this month in ``user``'s scope: the moves (timeline events of kind
+    "moved") dated from the first of ``today``'s month (the user's local date) to ``today``,
+    of the aspirations ``user`` sees, in TWO queries.
+
+    Returns ``(first day, [(stage, label, count)], newest moves)``: the counts per stage
+    moved to, in the order of the way, stages nobody moved to left out; the ``newest``
+    latest moves (``AspirationEvent`` with their aspiration and its village), by date then
+    by when they were recorded.
+    """
+    first = today.replace(day=1)
+    moves = AspirationEvent.objects.visible_to(user).filter(
+        kind=EventKind.MOVE, occurred_on__gte=first, occurred_on__lte=today
+    )
+    counts = dict(moves.order_by().values_list("to_stage").annotate(n=Count("pk")))
+    stages = [(stage.value, stage.label, counts[stage.value]) for stage in Stage if stage in counts]
+    latest = moves.select_related("aspiration__village").order_by("-occurred_on", "-pk")[:newest]
+    return first, stages, list(latest)
+
+
+def open_by_stage(user):
+    """The open aspirations ``user`` sees (``Aspiration.objects.open``: neither realised
+    nor closed) per stage, ONE query: ``[(stage, label, count)]`` in the order of the way,
+    stages without any left out. For DPRD staff, the aspirations addressed to their
+    representative or concerning a village of the district."""
+    counts = dict(
+        Aspiration.objects.visible_to(user)
+        .open()
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    return [(stage.value, stage.label, counts[stage.value]) for stage in Stage if stage in counts]
+
+
+def upcoming_meetings(user, now, count=5):
+    """The next ``count`` reses meetings ``user`` sees starting from ``now`` (an aware
+    datetime), soonest first, with their village and regency (whose zone, WITA or WIT,
+    their times are shown in), ONE query."""
+    return list(
+        ResesMeeting.objects.visible_to(user)
+        .filter(starts_at__gte=now)
+        .select_related("village__subdistrict__regency", "representative")
+        .order_by("starts_at", "pk")[:count]
+    )
+
+
+def awaiting_response(user, now, count=10):
+    """Agenda items waiting for the representative's response: accepted items of reses
+    meetings ``user`` sees that have started by ``now`` (held) with no response recorded.
+    ``(total, [AgendaItem])``, the oldest meetings first, TWO queries."""
+    items = AgendaItem.objects.filter(
+        meeting__in=ResesMeeting.objects.visible_to(user).filter(starts_at__lte=now).values("pk"),
+        accepted=True,
+        response="",
+    )
+    listed = items.select_related("aspiration", "meeting__village__subdistrict__regency").order_by(
+        "meeting__starts_at", "meeting", "order", "pk"
+    )[:count]
+    return items.count(), list(listed)

@@ -171,7 +171,9 @@ def usable(user, filters):
     are keys of the cells."""
     whole_start = filters.start is None or (filters.start.month, filters.start.day) == (1, 1)
     whole_end = filters.end is None or (filters.end.month, filters.end.day) == (12, 31)
-    return whole_start and whole_end and Aspiration.objects.scope_q(user) == Q()
+    # The cells are per regency: a subdistrict, village or group is counted from the rows.
+    coarse = filters.group is None and isinstance(filters.region, Province | Regency | None)
+    return coarse and whole_start and whole_end and Aspiration.objects.scope_q(user) == Q()
 
 
 def _regencies(region):
@@ -305,9 +307,10 @@ def programme_cached(user, filters, name, compute):
     if ConstituentGroup.objects.scope_q(user) != Q():
         return compute()
     region = getattr(filters.region, "code", "")
+    group = getattr(filters.group, "pk", "")
     topic = getattr(filters.topic, "pk", "")
     key = (
-        f"dashboard:{name}:{region}:{topic}:{filters.start}:{filters.end}:"
+        f"dashboard:{name}:{region}:{group}:{topic}:{filters.start}:{filters.end}:"
         f"{timezone.localdate()}:{translation.get_language()}"
     )
     return cache.get_or_set(key, compute, PROGRAMME_CACHE_SECONDS)

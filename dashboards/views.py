@@ -4,7 +4,11 @@ Home: each role lands where its work is. An officer lands on their group: member
 the latest aspirations, those that wait (not moved for ``settings.STALE_ASPIRATION_DAYS``
 days) and the cases of assistance she follows up whose follow-up is overdue. A facilitator
 lands on the groups of their regency, with their open cases and overdue follow-ups.
-Programme and DPRD staff see the latest aspirations they may read.
+Programme staff and administrators see the dashboard's headline figures and what changed
+this month (moves by stage, the newest moves). DPRD staff see their representative's next
+reses meetings (local times, WITA or WIT), the open aspirations of their scope by stage and
+the agenda items of held meetings still waiting for a response. Everyone else with no group
+or regency sees the latest aspirations they may read, as do these two roles below their own.
 
 Dashboard: one page per role's scope: officers see their group, facilitators their regency,
 DPRD staff their district, programme staff everything (``dashboards.figures`` starts every
@@ -25,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
@@ -36,7 +40,7 @@ from assistance.models import Kind as CaseKind
 from dashboards import figures as d
 from dashboards import summaries
 from dashboards.charts import bar_chart
-from groups.models import ConstituentGroup, Province
+from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, export_format, export_response
 from kk_portal.formats import NOT_FILLED_KEY, format_number, format_rupiah
 from kk_portal.scoping import Role
@@ -123,6 +127,30 @@ def home(request):
         context.update(regency=user.regency, groups=groups)
         return render(request, "home.html", context)
     context.update(latest=aspirations[:LATEST])
+    if user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN):
+        today = today_in(user)
+        first, moved, newest = d.moves_this_month(user, today)
+        context.update(
+            headline=Dashboard(user, d.Filters()).headline(today),
+            month_start=first,
+            moved=moved,
+            moved_total=sum(count for _stage, _label, count in moved),
+            newest_moves=newest,
+        )
+    elif user.role == Role.DPRD and user.representative_id:
+        now = timezone.now()
+        waiting_total, waiting_items = d.awaiting_response(user, now)
+        aspiration_list = reverse("aspirations:list")
+        context.update(
+            representative=user.representative,
+            meetings=d.upcoming_meetings(user, now),
+            open_stages=[
+                (label, count, f"{aspiration_list}?{urlencode({'stage': stage})}")
+                for stage, label, count in d.open_by_stage(user)
+            ],
+            response_total=waiting_total,
+            response_items=waiting_items,
+        )
     return render(request, "home.html", context)
 
 
@@ -225,9 +253,7 @@ class Dashboard:
         if not count or not self.aspiration_links:
             return ""
         # The figures count each need once (``Aspiration.objects.counted``); so does the list.
-        params = {"counted": "1"}
-        if self.filters.region is not None:
-            params["region"] = self.filters.region.code
+        params = {"counted": "1", **self._place()}
         if self.filters.topic is not None:
             params["topic"] = self.filters.topic.pk
         if self.filters.start:
@@ -237,9 +263,35 @@ class Dashboard:
         params.update(conditions)
         return f"{reverse('aspirations:list')}?{urlencode(params)}"
 
-    def region_url(self, code):
-        """This dashboard with the page's period and topic in the region ``code``."""
-        params = {"region": code}
+    def _place(self):
+        """The page's region code and group id as list filters (``region``, ``group``)."""
+        params = {}
+        if self.filters.region is not None:
+            params["region"] = self.filters.region.code
+        if self.filters.group is not None:
+            params["group"] = self.filters.group.pk
+        return params
+
+    def row_place(self, code):
+        """The list filter of a row of a region table at ``self.level``: ``{"group": id}``
+        at the group level, else ``{"region": code}``."""
+        return {"group": code} if self.level == "group" else {"region": code}
+
+    def drill_url(self, code):
+        """This dashboard one level down: in the region ``code`` of a row at ``self.level``
+        (a group's id at the group level, within the page's region), with the page's period
+        and topic; ``""`` on a group's own dashboard, the bottom of the drill-down."""
+        if self.filters.group is not None:
+            return ""
+        if self.level == "group":
+            params = {"region": self.filters.region.code, "group": code}
+        else:
+            params = {"region": code}
+        return self.dashboard_url(params)
+
+    def dashboard_url(self, params):
+        """This dashboard with ``params`` (region, group) and the page's period and topic."""
+        params = dict(params)
         if self.filters.topic is not None:
             params["topic"] = self.filters.topic.pk
         if self.filters.start:
@@ -247,6 +299,31 @@ class Dashboard:
         if self.filters.end:
             params["end"] = self.filters.end.isoformat()
         return f"{reverse('dashboard:index')}?{urlencode(params)}"
+
+    def breadcrumb(self, root):
+        """The way back up from the page's region and group: ``[(label, url)]`` from the
+        user's whole scope (labelled ``root``) down to the page's place, whose url is ``""``.
+        Levels above ``self.user``'s own regency are left out (a facilitator's scope starts
+        there). At most four queries, one per level above the page's."""
+        places = []
+        place = self.filters.group or self.filters.region
+        while place is not None:
+            places.append(place)
+            place = _parent(place)
+        places.reverse()
+        own = getattr(self.user, "regency_id", None)
+        if own is not None and any(isinstance(p, Regency) and p.pk == own for p in places):
+            places = places[[isinstance(p, Regency) for p in places].index(True) + 1 :]
+        crumbs = [(root, reverse("dashboard:index"))]
+        for place in places:
+            if isinstance(place, ConstituentGroup):
+                params = {"region": place.village.code, "group": place.pk}
+            else:
+                params = {"region": place.code}
+            crumbs.append((place.name, self.dashboard_url(params)))
+        if len(crumbs) > 1:
+            crumbs[-1] = (crumbs[-1][0], "")
+        return crumbs
 
     def headline(self, today):
         """The headline figures (``figures.headlines``) as ``{"current", "previous",
@@ -270,16 +347,25 @@ class Dashboard:
     def member_url(self, count, **conditions):
         """The member list of those in their group on the period's last day, with
         ``conditions``, for officers and facilitators (whose scope is one group or one
-        regency, so no region is needed)."""
-        if not count or not self.member_links:
+        regency, so no region is needed; the list filters by group but not by subdistrict
+        or village, so those give no link)."""
+        if not count or not self.member_links or self._finer_than_a_list():
             return ""
         day = self.filters.member_day.isoformat()
-        return f"{reverse('members:list')}?{urlencode({'active_on': day, **conditions})}"
+        params = {"active_on": day, **conditions}
+        if self.filters.group is not None:
+            params["group"] = self.filters.group.pk
+        return f"{reverse('members:list')}?{urlencode(params)}"
+
+    def _finer_than_a_list(self):
+        """True on a subdistrict's or village's dashboard, which the member and case lists
+        cannot filter by."""
+        return self.filters.group is None and isinstance(self.filters.region, Subdistrict | Village)
 
     def meeting_url(self, count):
         """The reses meeting list with the page's period and regency (its filter knows no
         province, so a province filter gives no link)."""
-        if not count or isinstance(self.filters.region, Province):
+        if not count or isinstance(self.filters.region, Province | Subdistrict | Village):
             return ""
         params = {}
         if self.filters.region is not None:
@@ -293,9 +379,11 @@ class Dashboard:
     def case_url(self, count, **conditions):
         """The case list with the page's period and ``conditions``, for officers and
         facilitators (who see the cases they count); ``""`` for 0 and for others."""
-        if not count or not self.member_links:
+        if not count or not self.member_links or self._finer_than_a_list():
             return ""
         params = {}
+        if self.filters.group is not None:
+            params["group"] = self.filters.group.pk
         if self.filters.start:
             params["opened_from"] = self.filters.start.isoformat()
         if self.filters.end:
@@ -304,9 +392,7 @@ class Dashboard:
         return f"{reverse('assistance:list')}?{urlencode(params)}"
 
     def _region_period(self, start="start", end="end"):
-        params = {}
-        if self.filters.region is not None:
-            params["region"] = self.filters.region.code
+        params = self._place()
         if self.filters.start:
             params[start] = self.filters.start.isoformat()
         if self.filters.end:
@@ -325,7 +411,8 @@ class Dashboard:
         """The attendance list (one row per person per activity, as the people counts)
         with the page's region and period and ``conditions``, for officers and
         facilitators."""
-        if not count or not self.member_links:
+        # The attendance list has no group filter.
+        if not count or not self.member_links or "group" in {**self._place(), **conditions}:
             return ""
         params = {**self._region_period(), **conditions}
         return f"{reverse('activities:attendance_list')}?{urlencode(params)}"
@@ -338,8 +425,7 @@ class Dashboard:
             return ""
         params = {"held_on": self.filters.member_day.isoformat(), **conditions}
         params = {name: value for name, value in params.items() if value is not None}
-        if self.filters.region is not None:
-            params["region"] = self.filters.region.code
+        params.update(self._place())
         return f"{reverse('members:role_list')}?{urlencode(params)}"
 
     def budget_url(self, count, **conditions):
@@ -355,9 +441,7 @@ class Dashboard:
         if not count:
             return ""
         first, last = self.filters.fiscal_years
-        params = {}
-        if self.filters.region is not None:
-            params["region"] = self.filters.region.code
+        params = self._place()
         if first:
             params["year_min"] = first
         if last:
@@ -455,25 +539,29 @@ class Dashboard:
             "channel": (_("By channel"), _("Channel")),
             "province": (_("By province"), _("Province")),
             "regency": (_("By regency"), _("Regency")),
+            "subdistrict": (_("By subdistrict"), _("Subdistrict")),
+            "village": (_("By village"), _("Village")),
+            "group": (_("By group"), _("Group")),
         }
         keys = [key for key, _label, _rank in FUNNEL_STEPS] + [s.value for s in CLOSED]
         headers = [label for _key, label, _rank in FUNNEL_STEPS] + [s.label for s in CLOSED]
-        param = {"province": "region", "regency": "region"}.get(by, by)
+        by_region = by in d.LEVELS
         rows = []
         bars = []
-        if by in ("province", "regency"):
-            groups = (
-                summaries.breakdown_by_region(self.filters, by)
-                if self.from_summary
-                else d.breakdown_by_region(self.rows, by)
-            )
+        if by_region and self.from_summary and by in ("province", "regency"):
+            groups = summaries.breakdown_by_region(self.filters, by)
+        elif by_region:
+            groups = d.breakdown_by_region(self.rows, by)
         else:
             groups = self.cube.breakdown(by)
         for key, label, counts in groups:
-            # A province opens the dashboard of that province, by regency.
-            row = [Cell(label, TEXT, url=self.region_url(key) if by == "province" else "")]
+            # A region opens its own dashboard, one level down.
+            row = [Cell(label, TEXT, url=self.drill_url(key) if by_region else "")]
             for column in keys:
-                condition = {param: "null" if key == NOT_FILLED_KEY else key}
+                if by_region:
+                    condition = self.row_place(key)
+                else:
+                    condition = {by: "null" if key == NOT_FILLED_KEY else key}
                 if column in {s.value for s in CLOSED}:
                     condition["stage"] = column
                 elif column != "recorded":
@@ -612,7 +700,7 @@ class Dashboard:
             )
             rows.append(
                 [
-                    Cell(name, TEXT),
+                    Cell(name, TEXT, url=self.drill_url(code)),
                     Cell(code, CODE),
                     Cell(counts["groups"]),
                     members,
@@ -626,11 +714,16 @@ class Dashboard:
                 ]
             )
             bars.append((name, women_share, "bar-women"))
+        titles = {
+            "province": _("Groups and members by province"),
+            "regency": _("Groups and members by regency"),
+            "subdistrict": _("Groups and members by subdistrict"),
+            "village": _("Groups and members by village"),
+            "group": _("Groups and members by group"),
+        }
         return Table(
             "members_region",
-            _("Groups and members by province")
-            if self.level == "province"
-            else _("Groups and members by regency"),
+            titles[self.level],
             [
                 _("Region"),
                 _("Code"),
@@ -717,17 +810,22 @@ class Dashboard:
     def cases_by_region(self):
         rows = [
             [
-                Cell(name, TEXT),
+                Cell(name, TEXT, url=self.drill_url(code)),
                 Cell(code, CODE),
                 *(self.people(counts[column]) for column, _label in d.CASE_COLUMNS),
             ]
             for code, name, counts in d.cases_by_region(self.case_rows, self.level)
         ]
+        titles = {
+            "province": _("Cases of assistance by province"),
+            "regency": _("Cases of assistance by regency"),
+            "subdistrict": _("Cases of assistance by subdistrict"),
+            "village": _("Cases of assistance by village"),
+            "group": _("Cases of assistance by group"),
+        }
         return Table(
             "cases_region",
-            _("Cases of assistance by province")
-            if self.level == "province"
-            else _("Cases of assistance by regency"),
+            titles[self.level],
             [_("Region"), _("Code"), *(label for _key, label in d.CASE_COLUMNS)],
             rows,
             note=_("Counted where the person helped lives."),
@@ -813,13 +911,13 @@ class Dashboard:
     def activities_region(self):
         rows = [
             [
-                Cell(name, TEXT),
+                Cell(name, TEXT, url=self.drill_url(code)),
                 Cell(code, CODE),
                 Cell(
                     counts["activities"],
-                    url=self.activity_url(counts["activities"], region=code),
+                    url=self.activity_url(counts["activities"], **self.row_place(code)),
                 ),
-                *self._attendance_cells(counts, region=code),
+                *self._attendance_cells(counts, **self.row_place(code)),
             ]
             for code, name, counts in d.attendance_by_region(self.user, self.filters, self.level)
         ]
@@ -865,7 +963,11 @@ class Dashboard:
 
     def roles_region(self):
         rows = [
-            [Cell(name, TEXT), Cell(code, CODE), *self._role_cells(counts, region=code)]
+            [
+                Cell(name, TEXT, url=self.drill_url(code)),
+                Cell(code, CODE),
+                *self._role_cells(counts, **self.row_place(code)),
+            ]
             for code, name, counts in d.roles_by_region(self.user, self.filters, self.level)
         ]
         return Table(
@@ -936,15 +1038,17 @@ class Dashboard:
     def practices_region(self):
         rows = [
             [
-                Cell(name, TEXT),
+                Cell(name, TEXT, url=self.drill_url(code)),
                 Cell(code, CODE),
                 Cell(
                     counts["practices"],
-                    url=self.practice_url(counts["practices"], region=code),
+                    url=self.practice_url(counts["practices"], **self.row_place(code)),
                 ),
                 Cell(
                     counts["taken_up"],
-                    url=self.practice_url(counts["taken_up"], region=code, taken_up="true"),
+                    url=self.practice_url(
+                        counts["taken_up"], **self.row_place(code), taken_up="true"
+                    ),
                 ),
                 Cell(counts["adoptions"]),
             ]
@@ -1040,6 +1144,14 @@ class Dashboard:
     )
 
 
+def _parent(place):
+    """The region ``place`` (a group or region) lies in; ``None`` above a province."""
+    for attribute in ("village", "subdistrict", "regency", "province"):
+        if hasattr(place, f"{attribute}_id"):
+            return getattr(place, attribute)
+    return None
+
+
 def _share(part, whole):
     """``part`` as a percentage of ``whole`` (a float), ``None`` when ``whole`` is 0."""
     return round(100 * part / whole, 1) if whole else None
@@ -1055,13 +1167,16 @@ def dashboard(request):
     form = _filter_form(request)
     tables = []
     headline = None
+    scope = _scope_label(request.user)
+    breadcrumb = []
     if form.is_bound and not form.is_valid():
         filters = None
     else:
-        filters = form.filters() if form.is_bound else d.Filters()
+        filters = _filters_in_scope(request.user, form)
         board = Dashboard(request.user, filters)
         tables = [board.table(key) for key in Dashboard.TABLES]
         headline = board.headline(today_in(request.user))
+        breadcrumb = board.breadcrumb(scope)
     return render(
         request,
         "dashboard/index.html",
@@ -1070,9 +1185,19 @@ def dashboard(request):
             "headline": headline,
             "tables": tables,
             "query": _query_without(request.GET, "format"),
-            "scope": _scope_label(request.user),
+            "scope": scope,
+            "breadcrumb": breadcrumb,
         },
     )
+
+
+def _filters_in_scope(user, form):
+    """The ``Filters`` of a valid (or unbound) form; raises ``Http404`` when they name a
+    region or group where ``user`` sees no group (``figures.in_scope``)."""
+    filters = form.filters() if form.is_bound else d.Filters()
+    if not d.in_scope(user, filters):
+        raise Http404
+    return filters
 
 
 def _scope_label(user):
@@ -1103,7 +1228,7 @@ def export_table(request, key):
     if form.is_bound and not form.is_valid():
         messages = [str(m) for errors in form.errors.values() for m in errors]
         return HttpResponseBadRequest(" ".join(messages), content_type="text/plain; charset=utf-8")
-    filters = form.filters() if form.is_bound else d.Filters()
+    filters = _filters_in_scope(request.user, form)
     table = Dashboard(request.user, filters).table(key)
     columns = [
         Column(str(header), _cell_getter(index), _export_kind(table, index))

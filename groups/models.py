@@ -346,23 +346,33 @@ class ConstituentGroup(models.Model):
 
 
 def region_by_code(code):
-    """The ``Province`` (``73``) or ``Regency`` (``73.08``) with Kemendagri ``code``, or
-    ``None`` when no region has it."""
+    """The ``Province`` (``73``), ``Regency`` (``73.08``), ``Subdistrict`` (``73.08.01``) or
+    ``Village`` (``73.08.01.2001``) with Kemendagri ``code``, or ``None`` when no region has
+    it."""
     code = (code or "").strip()
     if not code:
         return None
-    model = Regency if "." in code else Province
-    return model.objects.filter(code=code).first()
+    models_by_dots = (Province, Regency, Subdistrict, Village)
+    dots = code.count(".")
+    if dots >= len(models_by_dots):
+        return None
+    return models_by_dots[dots].objects.filter(code=code).first()
 
 
 def region_q(region, prefix="village__subdistrict__regency"):
-    """``Q`` of rows in ``region`` (a ``Province``, a ``Regency`` or ``None`` for everywhere)
-    through the lookup ``prefix`` from the rows to their regency."""
+    """``Q`` of rows in ``region`` (a ``Province``, ``Regency``, ``Subdistrict``, ``Village``
+    or ``None`` for everywhere) through the lookup ``prefix`` from the rows to their regency
+    (``…__subdistrict__regency``: the subdistrict and village are the steps before it)."""
     if region is None:
         return Q()
     if isinstance(region, Province):
         return Q(**{f"{prefix}__province": region.pk})
-    return Q(**{prefix: region.pk})
+    if isinstance(region, Regency):
+        return Q(**{prefix: region.pk})
+    path = prefix.removesuffix("__regency")
+    if isinstance(region, Village):
+        path = path.removesuffix("subdistrict").removesuffix("__") or "pk"
+    return Q(**{path: region.pk})
 
 
 def region_choices(user):

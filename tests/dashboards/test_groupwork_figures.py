@@ -70,7 +70,11 @@ def test_programme_sees_counts_with_small_cells_suppressed_and_no_links(programm
     assert [row[2].text for row in table.rows] == ["2", "1"]
     assert table.rows[0][3].text == "5"
     assert table.rows[0][4].text == "<5"
-    assert all(not cell.url for row in table.rows for cell in row)
+    # Only the region's name links, to its own dashboard a level down; no count links.
+    assert all(not cell.url for row in table.rows for cell in row[1:])
+    assert [row[0].url for row in table.rows] == [
+        f"/dashboard/?region={row[1].value}" for row in table.rows
+    ]
 
 
 def test_women_in_public_roles_by_kind_held_today(facilitator, work):

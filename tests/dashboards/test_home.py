@@ -1,11 +1,23 @@
-"""Home pages: an officer lands on their group, a facilitator on their regency's groups."""
+"""Home pages: an officer lands on their group, a facilitator on their regency's groups,
+programme staff on the headline figures and this month's moves, DPRD staff on their
+representative's next reses, open aspirations and agenda items waiting for a response; the
+menu links the admin for staff."""
 
 import datetime
+import re
 
 import factory
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from aspirations.models import EventKind
 from aspirations.stages import Stage
+from dashboards.figures import Filters, headline_windows
+from kk_portal.formats import format_time_in_zone
+from kk_portal.scoping import Role
+from kk_portal.zones import today_in
+from reses.models import AgendaItem
 from tests import factories as f
 from tests.helpers import same_queries_with_more_rows
 
@@ -58,3 +70,229 @@ def test_home_facilitator_same_query_count_with_more_groups(
     )
 
     assert len(response.context["groups"]) == 12
+
+
+# --- programme staff: headline figures and what changed this month ------------------------
+
+
+def _moved(aspiration, stage, day):
+    return f.AspirationEventFactory(
+        aspiration=aspiration, kind=EventKind.MOVE, to_stage=stage, occurred_on=day
+    )
+
+
+def test_home_programme_shows_headline_with_change(programme, world):
+    today = today_in(programme.user)
+    f.AspirationFactory.create_batch(3, group=world.group_a1, raised_on=today)
+    f.AspirationFactory(
+        group=world.group_b1, raised_on=today, stage=Stage.BUDGETED, furthest_rank=7
+    )
+    _current, previous = headline_windows(Filters(), today)
+    f.AspirationFactory(group=world.group_b1, raised_on=previous[0])
+
+    response = programme.get(reverse("home"))
+
+    figures = response.context["headline"]["figures"]
+    assert [(fig["value"], fig["change"]) for fig in figures] == [
+        (4, 3),
+        (1, 1),
+        (1, 1),
+        (0, None),
+    ]
+    tiles = re.findall(r'<a class="tile"[^>]*><b>([^<]*)</b>', response.text)
+    assert tiles == ["4", "1", "1", "0"]
+
+
+def test_home_programme_counts_moves_of_this_month_by_stage(programme, world):
+    today = today_in(programme.user)
+    first = today.replace(day=1)
+    a1 = f.AspirationFactory(group=world.group_a1, title="Air bersih Alfa")
+    b1 = f.AspirationFactory(group=world.group_b1, title="Jalan Beta")
+    old = f.AspirationFactory(group=world.group_a2, title="Pindah bulan lalu")
+    _moved(a1, Stage.CONVEYED, first)
+    _moved(a1, Stage.POKIR, today)
+    _moved(b1, Stage.CONVEYED, today)
+    _moved(old, Stage.CONVEYED, first - datetime.timedelta(days=1))
+    f.AspirationEventFactory(aspiration=b1, kind=EventKind.NOTE, occurred_on=today)
+
+    response = programme.get(reverse("home"))
+
+    assert [(stage, count) for stage, _label, count in response.context["moved"]] == [
+        (Stage.CONVEYED, 2),
+        (Stage.POKIR, 1),
+    ]
+    assert response.context["moved_total"] == 3
+    newest = [move.aspiration.title for move in response.context["newest_moves"]]
+    assert sorted(newest[:2]) == ["Air bersih Alfa", "Jalan Beta"]
+    assert newest[2] == "Air bersih Alfa"
+    assert "Pindah bulan lalu" not in newest
+    assert "3 pindah tahap tercatat bulan ini." in response.text
+
+
+@pytest.mark.parametrize("persona", ["programme", "dprd"])
+def test_home_of_programme_and_dprd_same_query_count_with_more_rows(
+    request, world, persona, django_assert_num_queries
+):
+    client = request.getfixturevalue(persona)
+    today = today_in(client.user)
+    soon = timezone.now() + datetime.timedelta(days=3)
+    held = timezone.now() - datetime.timedelta(days=3)
+
+    def add_rows():
+        for _n in range(3):
+            aspiration = f.AspirationFactory(
+                group=world.group_a1, raised_on=today, stage=Stage.CONVEYED, furthest_rank=2
+            )
+            _moved(aspiration, Stage.CONVEYED, today)
+            f.ResesMeetingFactory(
+                representative=world.representative, village=world.village_a1, starts_at=soon
+            )
+            meeting = f.ResesMeetingFactory(
+                representative=world.representative, village=world.village_a1, starts_at=held
+            )
+            f.AgendaItemFactory(meeting=meeting, aspiration=aspiration)
+
+    add_rows()
+    same_queries_with_more_rows(client, reverse("home"), add_rows, django_assert_num_queries)
+
+
+# --- DPRD staff: next reses, open aspirations by stage, items waiting for a response -------
+
+
+def test_home_dprd_lists_next_reses_in_the_villages_zone(dprd, world):
+    now = timezone.now()
+    other = f.RepresentativeFactory(district=world.district, full_name="Orang Lain")
+    later = f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=now + datetime.timedelta(days=9),
+        venue="Balai Dusun Dua",
+    )
+    sooner = f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=now + datetime.timedelta(days=2),
+        venue="Masjid Raya",
+    )
+    f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=now - datetime.timedelta(days=2),
+        venue="Sudah lewat",
+    )
+    f.ResesMeetingFactory(
+        representative=other, village=world.village_a1, starts_at=now, venue="Wakil lain"
+    )
+
+    response = dprd.get(reverse("home"))
+
+    assert response.context["meetings"] == [sooner, later]
+    local = format_time_in_zone(sooner.starts_at, "Asia/Makassar")
+    assert local.endswith(" WITA")
+    assert f"{local}</a>" in response.text
+    assert "Masjid Raya · Desa Alfa Satu" in response.text
+    assert "Sudah lewat" not in response.text
+    assert "Wakil lain" not in response.text
+
+
+def test_home_dprd_shows_wit_for_a_meeting_in_kota_ambon(dprd, world):
+    district = f.ElectoralDistrictFactory(regency=world.regency_b, name="BETA 1")
+    f.DistrictVillageFactory(district=district, village=world.village_b1)
+    representative = f.RepresentativeFactory(district=district)
+    staff = f.UserFactory(role=Role.DPRD, representative=representative)
+    meeting = f.ResesMeetingFactory(
+        representative=representative,
+        village=world.village_b1,
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    dprd.force_login(staff)
+
+    response = dprd.get(reverse("home"))
+
+    local = format_time_in_zone(meeting.starts_at, "Asia/Jayapura")
+    assert local.endswith(" WIT")
+    assert f"{local}</a>" in response.text
+
+
+def test_home_dprd_counts_open_aspirations_by_stage_linked_to_the_list(dprd, world):
+    f.AspirationFactory.create_batch(2, group=world.group_a1, stage=Stage.RECORDED)
+    f.AspirationFactory(group=world.group_a1, stage=Stage.POKIR, furthest_rank=5)
+    f.AspirationFactory(group=world.group_a1, stage=Stage.REALISED, furthest_rank=8)
+    f.AspirationFactory(group=world.group_a1, stage=Stage.WITHDRAWN)
+    # Addressed to the representative from outside the district.
+    f.AspirationFactory(
+        group=world.group_a2,
+        stage=Stage.POKIR,
+        furthest_rank=5,
+        representative=world.representative,
+    )
+    # Neither in the district nor addressed to them.
+    f.AspirationFactory(group=world.group_a2, stage=Stage.RECORDED)
+
+    response = dprd.get(reverse("home"))
+
+    stages = [(label, count) for label, count, _url in response.context["open_stages"]]
+    assert stages == [(Stage.RECORDED.label, 2), (Stage.POKIR.label, 2)]
+    for _label, count, url in response.context["open_stages"]:
+        assert dprd.get(url).context["page_obj"].paginator.count == count
+        assert f'<a href="{url.replace("&", "&amp;")}">{count}</a>' in response.text
+
+
+def test_home_dprd_lists_agenda_items_waiting_for_a_response(dprd, world):
+    now = timezone.now()
+    held = f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=now - datetime.timedelta(days=5),
+    )
+    coming = f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=now + datetime.timedelta(days=5),
+    )
+    waiting = f.AspirationFactory(group=world.group_a1, title="Menunggu jawaban")
+    f.AgendaItemFactory(meeting=held, aspiration=waiting)
+    f.AgendaItemFactory(
+        meeting=held,
+        aspiration=f.AspirationFactory(group=world.group_a1, title="Sudah dijawab"),
+        response=AgendaItem.Response.ANSWERED,
+    )
+    f.AgendaItemFactory(
+        meeting=held,
+        aspiration=f.AspirationFactory(group=world.group_a1, title="Ditolak staf"),
+        accepted=False,
+    )
+    f.AgendaItemFactory(
+        meeting=coming, aspiration=f.AspirationFactory(group=world.group_a1, title="Belum rapat")
+    )
+
+    response = dprd.get(reverse("home"))
+
+    assert response.context["response_total"] == 1
+    assert [item.aspiration.title for item in response.context["response_items"]] == [
+        "Menunggu jawaban"
+    ]
+    section = response.text.split('id="awaiting-response"')[1].split("</details>")[0]
+    assert "1 butir agenda menunggu tanggapan" in section
+    assert "Menunggu jawaban" in section
+    for title in ("Sudah dijawab", "Ditolak staf", "Belum rapat"):
+        assert title not in section
+
+
+# --- the admin link ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("officer", False),
+        ("facilitator", False),
+        ("programme", False),
+        ("dprd", False),
+        ("admin_client_", True),
+    ],
+)
+def test_menu_links_the_admin_only_for_staff(request, world, persona, shown):
+    response = request.getfixturevalue(persona).get(reverse("home"))
+
+    assert ('href="/admin/"' in response.text) is shown
