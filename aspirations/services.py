@@ -500,7 +500,10 @@ def aspirations_move_bulk(aspirations, *, to, actor, occurred_on, document_refer
     after ``occurred_on`` (``check_move``'s rules) says nothing against the others; refusing
     the whole batch would make the user find it, untick it and send again. The refused
     rows come back by title with the reason, so none is skipped silently. An unexpected
-    error (not a ``ValidationError``) still undoes the whole batch.
+    error (not a ``ValidationError``) still undoes the whole batch. A stage that needs more
+    than a date and a document (a forum, a budget, a reason) is refused on every row, by
+    ``aspiration_move``'s own checks. Raises ``ValueError`` for a ``to`` that is no
+    ``Stage`` or an id that is no number.
     """
     wanted = {row.pk if isinstance(row, Aspiration) else int(row) for row in aspirations}
     rows = list(
