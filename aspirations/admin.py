@@ -114,6 +114,8 @@ class MusrenbangForumAdmin(admin.ModelAdmin):
     list_filter = ["level", "fiscal_year", "regency"]
     search_fields = ["village__name", "subdistrict__name", "regency__name"]
     autocomplete_fields = ["village", "subdistrict", "regency"]
+    # Who recorded the forum decides who may edit it on the site; it is not re-assigned here.
+    readonly_fields = ["created_by"]
 
 
 @admin.register(BudgetOutcome)

@@ -218,3 +218,41 @@ def _row_or_none(queryset, pk):
     if not str(pk or "").isdigit():
         return None
     return queryset.filter(pk=pk).first()
+
+
+class AspirationIdsField(forms.Field):
+    """The ids of the aspirations ticked on the list (checkboxes named after the field), as
+    a sorted list of ``int``; the list page draws the checkboxes itself."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Tick the aspirations to record first."),
+        "invalid": _("The selection could not be read; tick the aspirations again."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            return sorted({int(pk) for pk in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BulkPokirForm(forms.Form):
+    """Record "taken into Pokir" for the aspirations ticked on the list: one date (in each
+    group's zone), one document number (the Pokir document) and an optional note, passed to
+    ``services.aspirations_move_bulk``, which says which rows may move."""
+
+    aspiration = AspirationIdsField()
+    occurred_on = forms.DateField(
+        label=_("taken into Pokir on"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    document_reference = forms.CharField(
+        label=_("Pokir document number"),
+        max_length=200,
+        help_text=_("Recorded on each aspiration's timeline."),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

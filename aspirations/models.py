@@ -148,9 +148,14 @@ class AspirationQuerySet(ScopedQuerySet):
     #: "move": record a step on its way. DPRD staff may too, for the aspirations they see
     #: (addressed to their representative or in the district), but only the steps of the
     #: DPRD's own work (``services.DPRD_STAGES``; issue 13).
+    #: "move_many": record one step for many aspirations at once from the list (one date and
+    #: one document, e.g. the Pokir document): the staff who follow many groups —
+    #: facilitators, administrators and DPRD staff. Officers move their group's aspirations
+    #: one by one. Each row moved must also be ``"move"``-able by the user.
     write_rules = {
         "change": GROUP_WRITERS,
         "move": Rule(Role.OFFICER, Role.FACILITATOR, Role.ADMIN, Role.DPRD),
+        "move_many": Rule(Role.FACILITATOR, Role.ADMIN, Role.DPRD),
     }
 
     def dprd_q(self, representative_id):
@@ -546,6 +551,16 @@ class AspirationEvent(models.Model):
 
 class MusrenbangForumQuerySet(ScopedQuerySet):
     regency_path = "regency"
+    write_rules = {
+        # "edit": correct a forum's details: the officer who recorded it, the facilitators
+        # of its regency, administrators (DESIGN.md, "Who may see what").
+        "edit": Rule(
+            Role.OFFICER,
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={Role.OFFICER: lambda user: Q(created_by=user.pk)},
+        ),
+    }
 
     def officer_q(self, group_id):
         village = ConstituentGroup.objects.filter(pk=group_id).values("village")
@@ -623,6 +638,17 @@ class MusrenbangForum(models.Model):
     attendance_female = models.PositiveIntegerField(_("women attending"), default=0)
     attendance_male = models.PositiveIntegerField(_("men attending"), default=0)
     note = models.TextField(_("note"), blank=True)
+    #: Who recorded the forum (empty for forums recorded before this was kept): that
+    #: officer may edit it (the ``"edit"`` write rule).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     # A second tap on "Save" finds the forum the first one made (kk_portal.forms).
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 

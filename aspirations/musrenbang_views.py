@@ -2,7 +2,9 @@
 
 Every page starts from ``MusrenbangForum.objects.visible_to``; officers create forums for
 their own village or subdistrict, facilitators for their regency (the ``"hold_musrenbang"``
-write rules of the places, ``MusrenbangForumQuerySet.levels_creatable_by``).
+write rules of the places, ``MusrenbangForumQuerySet.levels_creatable_by``). A forum is
+edited by the officer who recorded it, its regency's facilitators and administrators (the
+``"edit"`` write rule of ``MusrenbangForum``).
 """
 
 from django.contrib import messages
@@ -15,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aspirations.models import AspirationEvent, MusrenbangForum
-from aspirations.pipeline_forms import MusrenbangForumCreateForm
+from aspirations.pipeline_forms import MusrenbangForumCreateForm, MusrenbangForumForm
 from kk_portal.forms import create_once
+from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.sorting import SortKey, sort_rows
 
@@ -87,6 +90,7 @@ def musrenbang_create(request):
         def create(data):
             forum = form.save(commit=False)
             forum.submission_token = data["submission_token"]
+            forum.created_by = request.user
             forum.save()
             return forum
 
@@ -119,5 +123,24 @@ def musrenbang_detail(request, pk):
     return render(
         request,
         "musrenbang/forum_detail.html",
-        {"forum": forum, "events": events},
+        {"forum": forum, "events": events, "can_edit": can(request.user, "edit", forum)},
     )
+
+
+@login_required
+def musrenbang_edit(request, pk):
+    """Correct a forum's level, area, date, year, attendance or note (``MusrenbangForumForm``);
+    404 outside the user's scope, 403 for those who see it but may not edit it."""
+    forum = get_writable_or_404(
+        MusrenbangForum.objects.select_related("village", "subdistrict", "regency"),
+        request.user,
+        "edit",
+        readers_get=403,
+        pk=pk,
+    )
+    form = MusrenbangForumForm(request.POST or None, instance=forum, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Musrenbang forum saved."))
+        return redirect("aspirations:musrenbang_detail", pk=forum.pk)
+    return render(request, "musrenbang/forum_form.html", {"form": form, "forum": forum})

@@ -194,9 +194,14 @@ class MusrenbangForumForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        forum = self.instance
+        levels = MusrenbangForum.objects.levels_creatable_by(user)
+        if forum.pk and forum.level not in levels:
+            # Editing (the "edit" write rule decided who may): the forum keeps its level
+            # and area even for an editor who could not create one there (administrators).
+            levels = (*levels, forum.level)
         self.fields["level"].choices = [
-            (level, MusrenbangForum.Level(level).label)
-            for level in MusrenbangForum.objects.levels_creatable_by(user)
+            (level, MusrenbangForum.Level(level).label) for level in levels
         ]
         self.fields["held_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         #: An officer's forum is in their group's own village or subdistrict: no choice.
@@ -205,17 +210,19 @@ class MusrenbangForumForm(forms.ModelForm):
             del self.fields["village"]
             del self.fields["subdistrict"]
             group = user.group
-            self.instance.village = group.village
-            self.instance.subdistrict = group.village.subdistrict
-            self.instance.regency = group.village.subdistrict.regency
+            forum.village = group.village
+            forum.subdistrict = group.village.subdistrict
+            forum.regency = group.village.subdistrict.regency
         else:
-            self.instance.regency = user.regency
-            self.fields["village"].queryset = writable(user, "hold_musrenbang", Village).order_by(
-                "name"
-            )
-            self.fields["subdistrict"].queryset = writable(
-                user, "hold_musrenbang", Subdistrict
-            ).order_by("name")
+            if user.regency_id or not forum.pk:
+                forum.regency = user.regency
+            villages = writable(user, "hold_musrenbang", Village)
+            subdistricts = writable(user, "hold_musrenbang", Subdistrict)
+            if forum.pk:
+                villages = villages | Village.objects.filter(pk=forum.village_id)
+                subdistricts = subdistricts | Subdistrict.objects.filter(pk=forum.subdistrict_id)
+            self.fields["village"].queryset = villages.order_by("name")
+            self.fields["subdistrict"].queryset = subdistricts.order_by("name")
             self.fields["village"].help_text = _("For a Musrenbang desa.")
             self.fields["subdistrict"].help_text = _("For a Musrenbang kecamatan.")
 

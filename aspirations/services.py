@@ -21,6 +21,7 @@ Decisions:
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,7 +38,7 @@ from aspirations.models import (
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
 from aspirations.topics import PROTECTION_SLUG
-from kk_portal.permissions import acting_role
+from kk_portal.permissions import acting_role, writable
 from kk_portal.scoping import Role
 from kk_portal.zones import local_date, today_in
 
@@ -468,6 +469,74 @@ def _save_stage(aspiration):
     aspiration.save(
         update_fields=["stage", "stage_changed_on", "furthest_rank", "stopped_at", "updated_at"]
     )
+
+
+@dataclass
+class BulkMoveResult:
+    """What ``aspirations_move_bulk`` did: ``moved``, the aspirations moved (refreshed, by
+    title); ``refused``, ``(aspiration, reason)`` pairs for the rows that could not move,
+    each reason the sentence ``check_move``/``aspiration_move`` gave; ``ignored``, how many
+    of the ids given were not the user's to move (outside ``writable(actor, "move", …)``
+    or missing: never named, as the user may not see them)."""
+
+    moved: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
+    ignored: int = 0
+
+
+def aspirations_move_bulk(aspirations, *, to, actor, occurred_on, document_reference, note=""):
+    """Move each of ``aspirations`` (rows or ids) to stage ``to`` through ``aspiration_move``,
+    all with the one ``occurred_on`` (a ``date`` in each group's zone), ``document_reference``
+    (e.g. the Pokir document's number) and ``note``, in one transaction; returns a
+    ``BulkMoveResult``.
+
+    Only rows ``actor`` may ``"move"`` (``kk_portal.permissions.writable``) are touched: any
+    other id (a tampered form) is counted in ``ignored`` and left alone. A row moves only
+    to a stage among ``targets_for(row, actor)``.
+
+    The valid rows move and the others are reported, rather than all or nothing: each
+    aspiration has its own timeline, and the document is true for every row it lists. A row
+    another person already moved past ``to``, a closed one, or one whose last move is dated
+    after ``occurred_on`` (``check_move``'s rules) says nothing against the others; refusing
+    the whole batch would make the user find it, untick it and send again. The refused
+    rows come back by title with the reason, so none is skipped silently. An unexpected
+    error (not a ``ValidationError``) still undoes the whole batch. A stage that needs more
+    than a date and a document (a forum, a budget, a reason) is refused on every row, by
+    ``aspiration_move``'s own checks. Raises ``ValueError`` for a ``to`` that is no
+    ``Stage`` or an id that is no number.
+    """
+    wanted = {row.pk if isinstance(row, Aspiration) else int(row) for row in aspirations}
+    rows = list(
+        writable(actor, "move", Aspiration)
+        .filter(pk__in=wanted)
+        .select_related("village__subdistrict__regency")
+        .order_by("title", "pk")
+    )
+    result = BulkMoveResult(ignored=len(wanted) - len(rows))
+    to = Stage(to)
+    with transaction.atomic():
+        for row in rows:
+            try:
+                if to not in targets_for(row, actor):
+                    check_move(row, to)
+                    raise ValidationError(
+                        {"to": _("Your role does not record this step: %(to)s.") % {"to": to.label}}
+                    )
+                # aspiration_move's own atomic block is a savepoint here: a refused row
+                # leaves nothing behind and the batch goes on.
+                aspiration_move(
+                    row,
+                    to=to,
+                    actor=actor,
+                    occurred_on=occurred_on,
+                    document_reference=document_reference,
+                    note=note,
+                )
+            except ValidationError as error:
+                result.refused.append((row, " ".join(error.messages)))
+            else:
+                result.moved.append(row)
+    return result
 
 
 def correction_targets(aspiration):

@@ -8,6 +8,7 @@ app_name = "aspirations"
 urlpatterns = [
     path("", views.aspiration_list, name="list"),
     path("export/", views.aspiration_export, name="export"),
+    path("pokir/", views.aspiration_move_bulk, name="move_bulk"),
     path("new/", views.aspiration_create, name="create"),
     path("<int:pk>/", views.aspiration_detail, name="detail"),
     path("<int:pk>/edit/", views.aspiration_edit, name="edit"),
@@ -36,4 +37,5 @@ urlpatterns = [
     path("musrenbang/", musrenbang_views.musrenbang_list, name="musrenbang_list"),
     path("musrenbang/new/", musrenbang_views.musrenbang_create, name="musrenbang_create"),
     path("musrenbang/<int:pk>/", musrenbang_views.musrenbang_detail, name="musrenbang_detail"),
+    path("musrenbang/<int:pk>/edit/", musrenbang_views.musrenbang_edit, name="musrenbang_edit"),
 ]

@@ -9,22 +9,25 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from aspirations import services
 from aspirations.attachments import attachment_store, is_photo
 from aspirations.filters import AspirationFilter
-from aspirations.forms import AspirationCreateForm, AspirationForm
+from aspirations.forms import AspirationCreateForm, AspirationForm, BulkPokirForm
 from aspirations.models import Aspiration, Attachment, Beneficiary, BudgetOutcome
 from aspirations.pipeline_forms import SameNeedForm
 from aspirations.sipd import sipd_checklist
+from aspirations.stages import Stage
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, choice_label, export_list
 from kk_portal.formats import NOT_FILLED, yes_no
@@ -61,26 +64,108 @@ SORT_KEYS = {
 @login_required
 def aspiration_list(request):
     """List the aspirations the user sees, filtered (``AspirationFilter``), sorted
-    (``SORT_KEYS``, newest first by default) and paginated."""
-    aspirations = Aspiration.objects.visible_to(request.user).select_related(
-        "group", "village", "topic"
-    )
-    filterset = AspirationFilter(request.GET, queryset=aspirations, user=request.user)
+    (``SORT_KEYS``, newest first by default) and paginated; with checkboxes and the
+    "taken into Pokir" form for those who may move many at once (``"move_many"``)."""
+    return _list_page(request)
+
+
+def _list_page(request, bulk_form=None):
+    """The list page of ``aspiration_list``; ``bulk_form`` is a bound ``BulkPokirForm`` to
+    show again with its errors and its ticks (``aspiration_move_bulk``)."""
+    user = request.user
+    aspirations = Aspiration.objects.visible_to(user).select_related("group", "village", "topic")
+    filterset = AspirationFilter(request.GET, queryset=aspirations, user=user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
     rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-raised_on")
     unfiltered = filterset.is_valid() and not any(filterset.form.cleaned_data.values())
+    page_obj = paginate(request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None)
+    bulk_move = can(user, "move_many", Aspiration)
+    if bulk_move:
+        bulk_form = bulk_form or BulkPokirForm()
+        _mark_pokir_rows(user, list(page_obj), bulk_form)
     return render(
         request,
         "aspirations/aspiration_list.html",
         {
             "filter": filterset,
             "sort": sort,
-            "page_obj": paginate(
-                request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None
-            ),
-            "can_add": writable(request.user, "change", ConstituentGroup).exists(),
+            "page_obj": page_obj,
+            "can_add": writable(user, "change", ConstituentGroup).exists(),
+            "bulk_move": bulk_move,
+            "bulk_form": bulk_form,
         },
     )
+
+
+def _mark_pokir_rows(user, rows, bulk_form):
+    """Set ``bulk_movable`` (a checkbox is drawn: the user may move the row, and Pokir is
+    among its targets) and ``bulk_checked`` (ticked in the form sent) on each row of the
+    page; one query for the whole page."""
+    movable = set(
+        writable(user, "move_many", Aspiration)
+        .filter(pk__in=[row.pk for row in rows])
+        .values_list("pk", flat=True)
+    )
+    ticked = set(bulk_form.data.getlist("aspiration")) if bulk_form.is_bound else set()
+    for row in rows:
+        row.bulk_movable = row.pk in movable and Stage.POKIR in services.targets_for(row, user)
+        row.bulk_checked = str(row.pk) in ticked
+
+
+@login_required
+@require_POST
+def aspiration_move_bulk(request):
+    """Record "taken into Pokir" for the aspirations ticked on the list, with one date and
+    document number (``services.aspirations_move_bulk``), then back to the list with its
+    filters (the form's query string) and a message counting what moved and naming what
+    did not. 403 for those without ``"move_many"``; an invalid form shows the list again."""
+    if not can(request.user, "move_many", Aspiration):
+        raise PermissionDenied
+    form = BulkPokirForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, bulk_form=form)
+    data = form.cleaned_data
+    result = services.aspirations_move_bulk(
+        data["aspiration"],
+        to=Stage.POKIR,
+        actor=request.user,
+        occurred_on=data["occurred_on"],
+        document_reference=data["document_reference"],
+        note=data["note"],
+    )
+    _report_bulk_move(request, result)
+    query = request.GET.urlencode()
+    return redirect(reverse("aspirations:list") + (f"?{query}" if query else ""))
+
+
+def _report_bulk_move(request, result):
+    """One message: how many moved; how many did not, each by title with the reason; how
+    many ticked ids were not the user's. A warning when some did not, an error when none
+    moved."""
+    moved = len(result.moved)
+    text = ngettext(
+        "%(count)s aspiration taken into Pokir", "%(count)s aspirations taken into Pokir", moved
+    ) % {"count": moved}
+    if result.refused:
+        text += "; " + ngettext(
+            "%(count)s not: %(rows)s", "%(count)s not: %(rows)s", len(result.refused)
+        ) % {
+            "count": len(result.refused),
+            "rows": "; ".join(f"{row.title} ({reason})" for row, reason in result.refused),
+        }
+    text += "."
+    if result.ignored:
+        text += " " + ngettext(
+            "%(count)s ticked aspiration is not yours to move and was left alone.",
+            "%(count)s ticked aspirations are not yours to move and were left alone.",
+            result.ignored,
+        ) % {"count": result.ignored}
+    if not moved:
+        messages.error(request, text)
+    elif result.refused or result.ignored:
+        messages.warning(request, text)
+    else:
+        messages.success(request, text)
 
 
 @login_required

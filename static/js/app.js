@@ -13,3 +13,12 @@ document.addEventListener("click", function (event) {
   var b = event.target.closest("[data-confirm]");
   if (b && !window.confirm(b.dataset.confirm)) { event.preventDefault(); }
 });
+/* A "select all" box (shown only with this script) ticks every box of its name in its form. */
+document.querySelectorAll("[data-select-all]").forEach(function (box) {
+  box.closest("label").hidden = false;
+  box.addEventListener("change", function () {
+    box.form.querySelectorAll('input[name="' + box.dataset.selectAll + '"]').forEach(function (b) {
+      b.checked = box.checked;
+    });
+  });
+});

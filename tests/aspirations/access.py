@@ -3,7 +3,8 @@
 Aspirations of group A1 in village A1: its officers, the regency's facilitator, programme
 staff and the DPRD staff of village A1's district read them; only the group's writers
 change them. On the aspiration's way, readers get 403 ("your role does not allow this"),
-outsiders 404. Musrenbang forums are recorded by officers and facilitators only.
+outsiders 404. Musrenbang forums are recorded by officers and facilitators only, and edited
+by the officer who recorded them, the regency's facilitators and administrators.
 """
 
 from tests.access import Access, admin_pages
@@ -17,6 +18,12 @@ ACCESS = {
     "aspirations:export": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST
+    ),
+    # Bulk "taken into Pokir" from the list: facilitators, DPRD staff, administrators
+    # ("move_many"); an empty POST shows the list again with "tick the aspirations".
+    "aspirations:move_bulk": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  403  403  200  200  403  200  200",  # POST
     ),
     "aspirations:create": Access(
         "302  200  200  200  200  404  404  200",  # GET
@@ -87,6 +94,12 @@ ACCESS = {
     "aspirations:musrenbang_detail": Access(
         "302  200  404  200  404  200  200  200",  # GET
         "302  200  404  200  404  200  200  200",  # POST
+        args=("forum",),
+    ),
+    # The matrix's forum was recorded by nobody: officers who see it read it only (403).
+    "aspirations:musrenbang_edit": Access(
+        "302  403  404  200  404  403  403  200",  # GET
+        "302  403  404  200  404  403  403  200",  # POST
         args=("forum",),
     ),
     **admin_pages("aspirations.Urusan"),

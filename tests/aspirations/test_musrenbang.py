@@ -248,3 +248,118 @@ def test_musrenbang_create_form_carries_a_token(officer):
     response = officer.get(reverse("aspirations:musrenbang_create"))
 
     assert 'name="submission_token"' in response.text
+
+
+# Editing a forum: its recorder, the regency's facilitators, administrators.
+
+
+@pytest.fixture
+def officers_forum(officer, world):
+    """A Musrenbang desa of village A1 recorded by the officer of group A1 (31 women)."""
+    officer.post(reverse("aspirations:musrenbang_create"), _forum_data(level="desa"))
+    return MusrenbangForum.objects.get()
+
+
+def _edit_data(forum, **changes):
+    data = {
+        "level": forum.level,
+        "held_on": forum.held_on.isoformat(),
+        "fiscal_year": str(forum.fiscal_year),
+        "attendance_female": "40",
+        "attendance_male": str(forum.attendance_male),
+        "note": "Jumlah peserta dikoreksi.",
+    }
+    if forum.village_id:
+        data["village"] = str(forum.village_id)
+    if forum.subdistrict_id:
+        data["subdistrict"] = str(forum.subdistrict_id)
+    data.update(changes)
+    return data
+
+
+def test_musrenbang_create_records_who_created_it(officers_forum, officer):
+    assert officers_forum.created_by == officer.user
+
+
+@pytest.mark.parametrize("persona", ["officer", "facilitator", "admin_client_"])
+def test_musrenbang_edit_by_creator_facilitator_and_admin(request, officers_forum, persona):
+    client = request.getfixturevalue(persona)
+    detail_url = reverse("aspirations:musrenbang_detail", args=[officers_forum.pk])
+    edit_url = reverse("aspirations:musrenbang_edit", args=[officers_forum.pk])
+
+    detail = client.get(detail_url)
+    form = client.get(edit_url)
+    response = client.post(edit_url, _edit_data(officers_forum))
+
+    assert f'href="{edit_url}">Edit</a>' in detail.text
+    assert "Edit Musrenbang forum" in form.text
+    assert 'name="attendance_female" value="31"' in form.text
+    assert response["Location"] == detail_url
+    officers_forum.refresh_from_db()
+    assert (
+        officers_forum.level,
+        officers_forum.village.name,
+        officers_forum.regency.name,
+        officers_forum.attendance_female,
+        officers_forum.note,
+    ) == (Level.DESA, "Desa Alfa Satu", "Kabupaten Alfa", 40, "Jumlah peserta dikoreksi.")
+    assert "40 women, 17 men" in client.get(detail_url).text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("officer_same_group", 403), ("dprd", 403), ("programme", 403), ("facilitator_b", 404)],
+)
+def test_musrenbang_edit_refused_to_others(request, officers_forum, persona, status):
+    client = request.getfixturevalue(persona)
+    edit_url = reverse("aspirations:musrenbang_edit", args=[officers_forum.pk])
+
+    detail = client.get(reverse("aspirations:musrenbang_detail", args=[officers_forum.pk]))
+    get = client.get(edit_url)
+    post = client.post(edit_url, _edit_data(officers_forum))
+
+    assert (get.status_code, post.status_code) == (status, status)
+    assert edit_url not in detail.text
+    officers_forum.refresh_from_db()
+    assert officers_forum.attendance_female == 31
+
+
+def test_musrenbang_edit_facilitator_moves_forum_to_another_village(facilitator, world):
+    forum = f.MusrenbangForumFactory(village=world.village_a1)
+
+    facilitator.post(
+        reverse("aspirations:musrenbang_edit", args=[forum.pk]),
+        _edit_data(forum, village=str(world.village_a2.pk)),
+    )
+
+    forum.refresh_from_db()
+    assert forum.village == world.village_a2
+
+
+def test_musrenbang_edit_facilitator_cannot_pick_a_village_of_another_regency(facilitator, world):
+    forum = f.MusrenbangForumFactory(village=world.village_a1)
+
+    response = facilitator.post(
+        reverse("aspirations:musrenbang_edit", args=[forum.pk]),
+        _edit_data(forum, village=str(world.village_b1.pk)),
+    )
+
+    assert "Select a valid choice" in response.text
+    forum.refresh_from_db()
+    assert forum.village == world.village_a1
+
+
+def test_musrenbang_edit_admin_keeps_a_regency_forum(admin_client_, world):
+    forum = f.MusrenbangForumFactory(level=Level.KABKOTA, village=None, regency=world.regency_a)
+
+    admin_client_.post(
+        reverse("aspirations:musrenbang_edit", args=[forum.pk]),
+        _edit_data(forum, fiscal_year="2027"),
+    )
+
+    forum.refresh_from_db()
+    assert (forum.level, forum.regency, forum.fiscal_year) == (
+        Level.KABKOTA,
+        world.regency_a,
+        2027,
+    )
