@@ -45,7 +45,8 @@ STAGE_FIELDS = {
     Stage.NOT_ACCOMMODATED: ("reason",),
     Stage.WITHDRAWN: ("reason",),
 }
-#: What every move asks for, in the order shown (the stage's own fields come after the date).
+#: What every move asks for; the order of the fields in ``MoveForm`` puts the stage's own
+#: fields between the date and the note.
 COMMON_FIELDS = ("occurred_on", "note", "document_reference", "attachment")
 #: The new forum's fields on a Musrenbang stage's form (``services.NEW_FORUM_FIELDS``).
 NEW_FORUM_INPUTS = tuple(f"forum_{name}" for name in NEW_FORUM_FIELDS)

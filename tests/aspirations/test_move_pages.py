@@ -358,3 +358,23 @@ def test_detail_shows_dprd_staff_their_move_buttons_only(dprd, aspiration):
     assert "?to=musrenbang_desa" not in page
     assert reverse("aspirations:edit", args=[aspiration.pk]) not in page
     assert reverse("aspirations:correct", args=[aspiration.pk]) not in page
+
+
+def test_dprd_staff_past_their_steps_are_told_there_is_nothing_to_record(dprd, aspiration):
+    _at(aspiration, Stage.PLANNED, 6)
+
+    page = dprd.get(_url(aspiration)).content.decode()
+
+    assert "Tidak ada langkah yang dapat Anda catat untuk aspirasi ini sekarang." in page
+    assert "stage-picker" not in page
+
+
+@pytest.mark.parametrize("stage", ["conveyed", "musrenbang_desa", "budgeted", "realised"])
+def test_each_stage_form_renders_in_english(officer, aspiration, stage, english):
+    _at(aspiration, Stage.RECORDED, 1)
+
+    response = officer.get(_url(aspiration), {"to": stage})
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert response.context["form"].stage == stage
