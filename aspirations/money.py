@@ -92,10 +92,12 @@ def _checked(amount):
         _refuse(FORMAT_HINT, "format")
     if amount < 0:
         _refuse(_("The amount cannot be negative."), "negative")
-    if amount != amount.quantize(Decimal("0.01")):
-        _refuse(_("Rupiah amounts have at most 2 decimals (sen)."), "decimals")
+    # Before quantizing: an amount of more than 26 digits does not fit the decimal
+    # context's 28 digits with its 2 decimals, and quantize raises InvalidOperation.
     if amount >= Decimal(10) ** MAX_WHOLE_DIGITS:
         _refuse(_("This amount is too large."), "too_large")
+    if amount != amount.quantize(Decimal("0.01")):
+        _refuse(_("Rupiah amounts have at most 2 decimals (sen)."), "decimals")
     return amount.quantize(Decimal("0.01"))
 
 

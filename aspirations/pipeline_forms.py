@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from aspirations.attachments import ACCEPT, check_upload
 from aspirations.models import Aspiration, AspirationEvent, FundSource, MusrenbangForum, Urusan
 from aspirations.money import MoneyField
-from aspirations.services import allowed_targets, correction_targets
+from aspirations.services import (
+    FORUM_LEVELS,
+    NEW_FORUM_FIELDS,
+    correction_targets,
+    new_forum_for,
+    targets_for,
+)
+from aspirations.stages import Stage
 from groups.models import Subdistrict, Village
 from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.permissions import writable
@@ -19,7 +26,8 @@ from kk_portal.permissions import writable
 #: Reses meetings (``reses``, an app above this one, reached through the relation).
 ResesMeeting = AspirationEvent._meta.get_field("reses_meeting").related_model
 
-#: Which stage needs which part of the move form (``static/js/move_form.js`` hides the rest).
+#: What a move to each stage asks for besides ``COMMON_FIELDS`` (DESIGN.md, "The
+#: aspiration's way"): the forum it happened in, the money, the evidence or the reason.
 BUDGET_FIELDS = (
     "amount",
     "fiscal_year",
@@ -27,7 +35,21 @@ BUDGET_FIELDS = (
     "implementing_urusan",
     "implementing_agency",
 )
-REALISED_FIELDS = ("realised_amount", "evidence")
+STAGE_FIELDS = {
+    Stage.CONVEYED: ("reses_meeting",),
+    Stage.MUSRENBANG_DESA: ("musrenbang_forum",),
+    Stage.MUSRENBANG_KECAMATAN: ("musrenbang_forum",),
+    Stage.MUSRENBANG_KABKOTA: ("musrenbang_forum",),
+    Stage.BUDGETED: BUDGET_FIELDS,
+    Stage.REALISED: ("realised_amount", "evidence"),
+    Stage.NOT_ACCOMMODATED: ("reason",),
+    Stage.WITHDRAWN: ("reason",),
+}
+#: What every move asks for; the order of the fields in ``MoveForm`` puts the stage's own
+#: fields between the date and the note.
+COMMON_FIELDS = ("occurred_on", "note", "document_reference", "attachment")
+#: The new forum's fields on a Musrenbang stage's form (``services.NEW_FORUM_FIELDS``).
+NEW_FORUM_INPUTS = tuple(f"forum_{name}" for name in NEW_FORUM_FIELDS)
 
 
 def forums_for(user, aspiration):
@@ -56,38 +78,51 @@ def meetings_for(user, aspiration):
 
 
 class MoveForm(forms.Form):
-    """One move of one aspiration: target stage, real-world date, forum, note and money."""
+    """One move of one aspiration to one stage, with only the fields that stage needs.
 
-    to = forms.ChoiceField(label=_("New stage"))
+    The stage is ``to``, a hidden field: posted, or ``initial["to"]`` on the first visit
+    (the next-step buttons' ``?to=``). ``stage`` is that ``Stage`` when the user may record
+    it (``services.targets_for``), else ``None``: the form then holds only ``to``, and the
+    page offers ``targets`` to choose from. A Musrenbang stage's form also holds the fields
+    of a new forum (``NEW_FORUM_INPUTS``) where the user may hold one there
+    (``services.new_forum_for``), used when no listed forum is chosen.
+    """
+
+    to = forms.ChoiceField(
+        label=_("New stage"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose a stage from the list."),
+            "invalid_choice": _("Choose a stage from the list."),
+        },
+    )
     occurred_on = forms.DateField(
         label=_("Date it happened"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the aspiration was not accommodated."),
     )
     musrenbang_forum = forms.ModelChoiceField(
         label=_("Musrenbang forum"), queryset=MusrenbangForum.objects.none(), required=False
     )
+    forum_held_on = forms.DateField(
+        label=_("Date the forum was held"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    forum_fiscal_year = forms.IntegerField(
+        label=_("fiscal year planned for"), required=False, min_value=2000, max_value=2100
+    )
+    forum_attendance_female = forms.IntegerField(
+        label=_("women attending"), required=False, min_value=0, max_value=100_000
+    )
+    forum_attendance_male = forms.IntegerField(
+        label=_("men attending"), required=False, min_value=0, max_value=100_000
+    )
     reses_meeting = forms.ModelChoiceField(
-        label=_("Reses meeting"), queryset=ResesMeeting.objects.none(), required=False
-    )
-    document_reference = forms.CharField(
-        label=_("Document reference"),
+        label=_("At a reses"),
+        queryset=ResesMeeting.objects.none(),
         required=False,
-        max_length=200,
-        help_text=_("For example the number of the minutes, decree or budget document."),
-    )
-    attachment = forms.FileField(
-        label=_("Attach a document or photo"),
-        required=False,
-        help_text=_("A PDF or a photo (JPEG, PNG, WebP, HEIC), at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        empty_label=_("not at a reses"),
+        help_text=_("The reses meeting where it was conveyed, if it was."),
     )
     amount = MoneyField(label=_("Amount budgeted (Rp)"), required=False)
     fiscal_year = forms.IntegerField(
@@ -113,14 +148,49 @@ class MoveForm(forms.Form):
         max_length=300,
         help_text=_("For example a handover report (BAST) number or where the photos are."),
     )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    document_reference = forms.CharField(
+        label=_("Document reference"),
+        required=False,
+        max_length=200,
+        help_text=_("For example the number of the minutes, decree or budget document."),
+    )
+    attachment = forms.FileField(
+        label=_("Attach a document or photo"),
+        required=False,
+        help_text=_("A PDF or a photo (JPEG, PNG, WebP, HEIC), at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
 
     def __init__(self, *args, aspiration, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [("", "---------")] + [
-            (stage.value, stage.label) for stage in allowed_targets(aspiration)
-        ]
-        self.fields["musrenbang_forum"].queryset = forums_for(user, aspiration)
-        self.fields["reses_meeting"].queryset = meetings_for(user, aspiration)
+        self.targets = targets_for(aspiration, user)
+        self.fields["to"].choices = [(stage.value, stage.label) for stage in self.targets]
+        chosen = self.data.get("to") if self.is_bound else self.initial.get("to")
+        self.stage = Stage(chosen) if chosen in self.targets else None
+        self.new_forum = new_forum_for(aspiration, self.stage, user) if self.stage else None
+        keep = {"to"}
+        if self.stage is not None:
+            keep.update(COMMON_FIELDS, STAGE_FIELDS.get(self.stage, ()))
+        if self.new_forum is not None:
+            keep.update(NEW_FORUM_INPUTS)
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "musrenbang_forum" in self.fields:
+            field = self.fields["musrenbang_forum"]
+            field.queryset = forums_for(user, aspiration).filter(level=FORUM_LEVELS[self.stage])
+            if self.stage == Stage.MUSRENBANG_KECAMATAN:
+                field.help_text = _("Required: the forum where it was discussed.")
+        if "reses_meeting" in self.fields:
+            self.fields["reses_meeting"].queryset = meetings_for(user, aspiration)
+        if self.stage == Stage.NOT_ACCOMMODATED:
+            self.fields["reason"].help_text = _("Required: why it was not accommodated.")
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -128,17 +198,57 @@ class MoveForm(forms.Form):
             check_upload(upload)
         return upload
 
-    def stage_groups(self):
-        """Field groups for the template: (stages that need them or ``""``, bound fields)."""
-        common = [
-            name for name in self.fields if name not in (*BUDGET_FIELDS, *REALISED_FIELDS, "reason")
-        ]
-        return [
-            ("", [self[name] for name in common]),
-            ("not_accommodated withdrawn", [self["reason"]]),
-            ("budgeted", [self[name] for name in BUDGET_FIELDS]),
-            ("realised", [self[name] for name in REALISED_FIELDS]),
-        ]
+    def clean(self):
+        cleaned = super().clean()
+        self.adds_forum = self.new_forum is not None and any(
+            str(self.data.get(name, "")).strip() for name in NEW_FORUM_INPUTS
+        )
+        if not self.adds_forum:
+            return cleaned
+        if cleaned.get("musrenbang_forum") is not None:
+            self.add_error(
+                "musrenbang_forum",
+                _("Choose a forum from the list or add the forum below, not both."),
+            )
+        for name, message in (
+            ("forum_held_on", _("Enter the date the forum was held.")),
+            ("forum_fiscal_year", _("Enter the fiscal year the forum planned for.")),
+        ):
+            if cleaned.get(name) is None and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def stage_fields(self):
+        """The visible fields in order, without the new forum's (``forum_fields``)."""
+        return [field for field in self.visible_fields() if field.name not in NEW_FORUM_INPUTS]
+
+    def forum_fields(self):
+        """The new forum's bound fields (``[]`` where the user may not add one here)."""
+        return [self[name] for name in NEW_FORUM_INPUTS if name in self.fields]
+
+    def shows_new_forum(self):
+        """Whether the new forum's part opens at once: something was typed in it, or no
+        forum of this level is listed yet."""
+        return bool(self.forum_fields()) and (
+            any(self.data.get(name) or self[name].errors for name in NEW_FORUM_INPUTS)
+            or not self.fields["musrenbang_forum"].queryset.exists()
+        )
+
+    def move_arguments(self):
+        """The keyword arguments of ``services.aspiration_move`` from the cleaned data
+        (without ``actor``)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("attachment", *NEW_FORUM_INPUTS)
+        }
+
+    def new_forum_arguments(self):
+        """The new forum's fields for ``services.aspiration_move_at_new_forum``, or
+        ``None`` when a listed forum (or none) is used."""
+        if not self.adds_forum:
+            return None
+        return {name: self.cleaned_data.get(f"forum_{name}") for name in NEW_FORUM_FIELDS}
 
 
 class CorrectionForm(forms.Form):

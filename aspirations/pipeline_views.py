@@ -1,8 +1,9 @@
 """Pages of the aspiration's way: move, correct, carry over, and "where is it stuck".
 
-Who may act is the ``"change"`` rule of ``Aspiration`` (``kk_portal.permissions``); which
-move is allowed is ``services.check_move``. Aspirations outside the user's scope answer 404;
-in scope but read-only (programme staff, DPRD staff) answer 403.
+Who may act is the ``"move"`` rule of ``Aspiration`` for a move (DPRD staff too, for their
+steps: ``services.targets_for``) and its ``"change"`` rule for the rest
+(``kk_portal.permissions``); which move is allowed is ``services.check_move``. Aspirations
+outside the user's scope answer 404; in scope but read-only answer 403.
 """
 
 from django.contrib import messages
@@ -30,42 +31,66 @@ STUCK_PREVIEW = 5
 STUCK_PER_PAGE = 25
 
 
-def _movable_aspiration(request, pk):
+def _movable_aspiration(request, pk, action="change"):
     return get_writable_or_404(
-        Aspiration.objects.select_related("group__village__subdistrict__regency", "village"),
+        Aspiration.objects.select_related(
+            "group__village__subdistrict__regency", "village__subdistrict__regency"
+        ),
         request.user,
-        "change",
+        action,
         readers_get=403,
         pk=pk,
     )
 
 
-def _stage_page(request, aspiration, form, *, mode, write, done, checklist=()):
+def _add_errors(form, error):
+    """Put a service's ``ValidationError`` beside the fields it names; messages about a
+    field the form does not show (or hides) go above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = form.fields.get(name)
+        form.add_error(name if field is not None and not field.widget.is_hidden else None, errors)
+
+
+def _stage_page(request, aspiration, form, *, mode, write, done, context=None):
     """The move and correction pages: on a valid POST, ``write(cleaned_data)`` (one service
     call); a ``ValidationError`` it raises goes beside the fields and nothing is saved; on
     success the message ``done`` (with ``%(stage)s``, the new stage) and back to the
-    aspiration."""
+    aspiration. ``context`` adds to the template's."""
     if request.method == "POST" and form.is_valid():
         try:
             write(form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, done % {"stage": Stage(aspiration.stage).label})
             return redirect(aspiration)
     return render(
         request,
         "aspirations/move_form.html",
-        {"aspiration": aspiration, "form": form, "mode": mode, "checklist": checklist},
+        {"aspiration": aspiration, "form": form, "mode": mode, **(context or {})},
     )
 
 
-def _move_with_attachment(aspiration, upload, **move):
-    """``services.aspiration_move`` and the event's attachment, all or nothing."""
+def _record_move(aspiration, form, actor):
+    """The move of ``form`` (a valid ``MoveForm``): ``services.aspiration_move``, or
+    ``services.aspiration_move_at_new_forum`` when a new forum was typed, and the event's
+    attachment, all or nothing."""
+    move = form.move_arguments()
+    forum = form.new_forum_arguments()
+    upload = form.cleaned_data.get("attachment")
     with transaction.atomic():
-        event = services.aspiration_move(aspiration, **move)
+        if forum is None:
+            event = services.aspiration_move(aspiration, actor=actor, **move)
+        else:
+            move.pop("musrenbang_forum", None)
+            event = services.aspiration_move_at_new_forum(
+                aspiration, actor=actor, forum=forum, **move
+            )
         if upload:
-            attachment = attachment_store(aspiration=aspiration, upload=upload, actor=move["actor"])
+            attachment = attachment_store(aspiration=aspiration, upload=upload, actor=actor)
             attachment.event = event
             attachment.save(update_fields=["event"])
     return event
@@ -73,8 +98,14 @@ def _move_with_attachment(aspiration, upload, **move):
 
 @login_required
 def aspiration_move_view(request, pk):
-    """Record a move of one aspiration (one mobile page; money fields for ``budgeted``)."""
-    aspiration = _movable_aspiration(request, pk)
+    """Record a move of one aspiration to one stage (one mobile page).
+
+    Without a stage (``?to=``, or ``to`` posted) the page lists the stages the user may
+    record (``services.targets_for``: the ``"move"`` rule lets DPRD staff record conveyed
+    and Pokir), one button each; with one, the form asks only what that stage needs
+    (``MoveForm``). ``?forum=`` preselects a Musrenbang forum.
+    """
+    aspiration = _movable_aspiration(request, pk, "move")
     initial = {"occurred_on": today_in(aspiration.group)}
     if request.GET.get("forum", "").isdigit():
         initial["musrenbang_forum"] = request.GET["forum"]
@@ -92,18 +123,16 @@ def aspiration_move_view(request, pk):
         aspiration,
         form,
         mode="move",
-        write=lambda data: _move_with_attachment(
-            aspiration,
-            data["attachment"],
-            actor=request.user,
-            **{name: value for name, value in data.items() if name != "attachment"},
-        ),
+        write=lambda data: _record_move(aspiration, form, request.user),
         done=_("Moved to “%(stage)s”."),
-        checklist=(
-            sipd_checklist(aspiration, list(aspiration.attachments.all()))
-            if Stage.POKIR in services.allowed_targets(aspiration)
-            else ()
-        ),
+        context={
+            "next_steps": services.next_steps(aspiration, request.user),
+            "checklist": (
+                sipd_checklist(aspiration, list(aspiration.attachments.all()))
+                if form.stage == Stage.POKIR
+                else ()
+            ),
+        },
     )
 
 

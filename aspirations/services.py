@@ -23,17 +23,19 @@ Decisions:
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from aspirations.models import (
+    FORUM_AREAS,
     Aspiration,
     AspirationEvent,
     Beneficiary,
     BudgetOutcome,
     EventKind,
+    MusrenbangForum,
 )
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
@@ -211,11 +213,14 @@ def targets_for(aspiration, user):
     return targets
 
 
-def next_steps(aspiration):
+def next_steps(aspiration, user=None):
     """The usual next steps of ``aspiration``: the allowed forward stages of the next rank
     that has one (both rank-5 stages after Musrenbang kecamatan), in rank order; ``()``
-    for a realised or closed aspiration. The detail page offers each as one button."""
-    forward = [stage for stage in allowed_targets(aspiration) if stage in RANK]
+    for a realised or closed aspiration. With ``user``, among the stages that user may
+    record (``targets_for``: DPRD staff get conveyed, then Pokir). The detail page offers
+    each as one button."""
+    targets = allowed_targets(aspiration) if user is None else targets_for(aspiration, user)
+    forward = [stage for stage in targets if stage in RANK]
     if not forward:
         return ()
     nearest = RANK[forward[0]]
@@ -461,6 +466,84 @@ def aspiration_move(
         _changed(locked.pk)
     aspiration.refresh_from_db()
     return event
+
+
+#: The level of the Musrenbang forum where each Musrenbang stage happens.
+FORUM_LEVELS = {
+    Stage.MUSRENBANG_DESA: MusrenbangForum.Level.DESA,
+    Stage.MUSRENBANG_KECAMATAN: MusrenbangForum.Level.KECAMATAN,
+    Stage.MUSRENBANG_KABKOTA: MusrenbangForum.Level.KABKOTA,
+}
+#: What the person recording a move types about a new forum; the rest follows the move.
+NEW_FORUM_FIELDS = ("held_on", "fiscal_year", "attendance_female", "attendance_male")
+
+
+def new_forum_for(aspiration, to, user):
+    """An unsaved ``MusrenbangForum`` where ``aspiration``'s move to the Musrenbang stage
+    ``to`` happened: the stage's level (``FORUM_LEVELS``) in the aspiration's village
+    (desa), its subdistrict (kecamatan) or its regency (kabupaten/kota), as
+    ``MusrenbangForumForm`` places them. ``None`` when ``to`` is no Musrenbang stage or
+    ``user`` may not hold a forum of that level there (the ``"hold_musrenbang"`` write rule
+    of the place, ``models.FORUM_AREAS``; one query)."""
+    level = FORUM_LEVELS.get(to)
+    if level is None:
+        return None
+    village = aspiration.village
+    subdistrict = village.subdistrict
+    area = {
+        MusrenbangForum.Level.DESA: village,
+        MusrenbangForum.Level.KECAMATAN: subdistrict,
+        MusrenbangForum.Level.KABKOTA: subdistrict.regency,
+    }[level]
+    if not writable(user, "hold_musrenbang", FORUM_AREAS[level]).filter(pk=area.pk).exists():
+        return None
+    return MusrenbangForum(
+        level=level,
+        village=village if level == MusrenbangForum.Level.DESA else None,
+        subdistrict=subdistrict if level != MusrenbangForum.Level.KABKOTA else None,
+        regency=subdistrict.regency,
+    )
+
+
+def aspiration_move_at_new_forum(aspiration, *, to, actor, forum, **move):
+    """Record a new Musrenbang forum and ``aspiration``'s move to the Musrenbang stage
+    ``to`` at it, in one transaction: a refused move leaves no forum behind.
+
+    ``forum`` is a dict of the forum's ``NEW_FORUM_FIELDS``: ``held_on`` (a ``date``),
+    ``fiscal_year`` (planned for), ``attendance_female`` and ``attendance_male`` (counts,
+    0 when left out); its level and place come from ``new_forum_for``. ``move`` holds the
+    other keyword arguments of ``aspiration_move`` (``occurred_on``, ``note`` …). Raises
+    ``ValidationError`` and writes nothing when refused: ``musrenbang_forum`` when
+    ``actor`` may not hold that forum there, ``forum_<field>`` for a field of the forum,
+    otherwise as ``aspiration_move``. Returns the move's ``AspirationEvent``, whose
+    ``musrenbang_forum`` is the new forum.
+    """
+    unknown = set(forum) - set(NEW_FORUM_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a field of a new forum: {sorted(unknown)}.")
+    new = new_forum_for(aspiration, to, actor)
+    if new is None:
+        raise ValidationError(
+            {
+                "musrenbang_forum": _(
+                    "You cannot record a forum of this level here: choose one from the list."
+                )
+            }
+        )
+    for name, value in forum.items():
+        setattr(new, name, 0 if value is None and name.startswith("attendance") else value)
+    try:
+        new.full_clean(exclude=["submission_token"])
+    except ValidationError as error:
+        raise ValidationError(
+            {
+                "musrenbang_forum" if name == NON_FIELD_ERRORS else f"forum_{name}": messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from None
+    with transaction.atomic():
+        new.save()
+        return aspiration_move(aspiration, to=to, actor=actor, musrenbang_forum=new, **move)
 
 
 def _save_stage(aspiration):

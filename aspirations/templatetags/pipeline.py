@@ -99,15 +99,15 @@ def _shown(value):
 
 
 @register.simple_tag
-def move_actions(aspiration):
-    """Which steps ``aspiration``'s way allows now: a move (and its usual next stages,
-    ``services.next_steps``, one button each), a correction, a carry-over, and
-    showing or hiding it on the public tracker (never for the protection topic unless it
-    is to be hidden). For a user who may change it (``{% can "change" aspiration %}``,
-    checked by the page)."""
+def move_actions(aspiration, user):
+    """Which steps ``aspiration``'s way allows ``user`` now: a move (the stages of
+    ``services.targets_for``, and the usual next ones, ``services.next_steps``, one button
+    each), a correction, a carry-over, and showing or hiding it on the public tracker
+    (never for the protection topic unless it is to be hidden). Whether the user may move
+    (``{% can "move" aspiration %}``) or change it (``"change"``) is checked by the page."""
     return {
-        "can_move": bool(services.allowed_targets(aspiration)),
-        "next_steps": services.next_steps(aspiration),
+        "can_move": bool(services.targets_for(aspiration, user)),
+        "next_steps": services.next_steps(aspiration, user),
         "can_correct": bool(services.correction_targets(aspiration)),
         "can_carry_over": services.can_carry_over(aspiration),
         "can_publish": aspiration.is_public or aspiration.topic.slug != PROTECTION_SLUG,

@@ -2,9 +2,10 @@
 
 Aspirations of group A1 in village A1: its officers, the regency's facilitator, programme
 staff and the DPRD staff of village A1's district read them; only the group's writers
-change them. On the aspiration's way, readers get 403 ("your role does not allow this"),
-outsiders 404. Musrenbang forums are recorded by officers and facilitators only, and edited
-by the officer who recorded them, the regency's facilitators and administrators.
+change them, and DPRD staff may move them too (conveyed, Pokir). On the aspiration's way,
+readers get 403 ("your role does not allow this"), outsiders 404. Musrenbang forums are
+recorded by officers and facilitators only, and edited by the officer who recorded them, the
+regency's facilitators and administrators.
 """
 
 from tests.access import Access, admin_pages
@@ -49,9 +50,10 @@ ACCESS = {
         "302  405  405  405  405  405  405  405",  # POST
         args=("attachment",),
     ),
+    # DPRD staff record conveyed and Pokir for the aspirations they see (services.targets_for).
     "aspirations:move": Access(
-        "302  200  404  200  404  403  403  200",  # GET
-        "302  200  404  200  404  403  403  200",  # POST
+        "302  200  404  200  404  403  200  200",  # GET
+        "302  200  404  200  404  403  200  200",  # POST
         args=("aspiration",),
     ),
     "aspirations:correct": Access(

@@ -57,6 +57,9 @@ def test_parse_rupiah_keeps_sen_exactly():
         ("1.500,", "Write the amount in figures"),
         ("1 500 000", "Write the amount in figures"),
         ("1.000.000.000.000.000.000", "This amount is too large."),
+        # Past the decimal context's 28 digits with the 2 decimals (27 digits typed).
+        ("1" * 27, "This amount is too large."),
+        ("9" * 40, "This amount is too large."),
         ("1e6", "Write the amount in figures"),
     ],
 )

@@ -35,28 +35,31 @@ def _post_move(client, aspiration, **data):
     return client.post(_move_url(aspiration), payload)
 
 
-def test_move_form_offers_only_allowed_targets(officer, world):
+def test_move_page_without_stage_offers_allowed_targets_as_buttons(officer, world):
     aspiration = f.AspirationFactory(
         group=world.group_a1, stage=Stage.MUSRENBANG_KABKOTA, furthest_rank=5
     )
 
-    form = officer.get(_move_url(aspiration)).context["form"]
+    response = officer.get(_move_url(aspiration))
 
-    assert [value for value, _ in form.fields["to"].choices] == [
-        "",
-        "planned",
-        "budgeted",
-        "realised",
-        "not_accommodated",
-        "withdrawn",
-    ]
+    page = response.content.decode()
+    assert response.context["form"].targets == (
+        Stage.PLANNED,
+        Stage.BUDGETED,
+        Stage.REALISED,
+        Stage.NOT_ACCOMMODATED,
+        Stage.WITHDRAWN,
+    )
+    assert '<a class="button primary" href="?to=planned">planned (RKPDes/RKPD)</a>' in page
+    assert '<a class="button" href="?to=withdrawn">withdrawn</a>' in page
+    assert 'name="occurred_on"' not in page
 
 
 def test_move_form_defaults_date_to_today_in_group_zone(officer, aspiration):
-    response = officer.get(_move_url(aspiration))
+    response = officer.get(_move_url(aspiration), {"to": "conveyed"})
 
     assert f'value="{today_in(aspiration.group).isoformat()}"' in response.content.decode()
-    assert "js/move_form.js" in response.content.decode()
+    assert "<script" not in response.content.decode().split("<main")[1].split("</main>")[0]
 
 
 def test_move_post_budgeted_with_indonesian_amount(officer, aspiration):
@@ -122,7 +125,8 @@ def test_move_post_backwards_refused(officer, world):
 
     response = _post_move(officer, aspiration, to="conveyed")
 
-    assert "Select a valid choice." in response.content.decode()
+    assert response.context["form"].errors == {"to": ["Choose a stage from the list."]}
+    assert "Choose a stage from the list." in response.content.decode()
     aspiration.refresh_from_db()
     assert aspiration.stage == Stage.PLANNED
 
@@ -158,12 +162,12 @@ def test_move_form_preselects_forum_after_quick_create(officer, aspiration, worl
             "fiscal_year": "2025",
             "attendance_female": "30",
             "attendance_male": "12",
-            "next": _move_url(aspiration),
+            "next": f"{_move_url(aspiration)}?to=musrenbang_desa",
         },
     )
 
     forum = world.village_a1.subdistrict.regency.musrenbang_forums.get()
-    assert response["Location"] == f"{_move_url(aspiration)}?forum={forum.pk}"
+    assert response["Location"] == f"{_move_url(aspiration)}?to=musrenbang_desa&forum={forum.pk}"
     form = officer.get(response["Location"]).context["form"]
     assert str(form["musrenbang_forum"].value()) == str(forum.pk)
 
@@ -250,9 +254,9 @@ def test_carry_over_post_refused_to_others(request, world, persona, status):
 
 @pytest.mark.parametrize(
     ("persona", "sees_actions"),
-    [("officer", True), ("facilitator", True), ("programme", False), ("dprd", False)],
+    [("officer", True), ("facilitator", True), ("programme", False), ("dprd", True)],
 )
-def test_detail_offers_moves_to_writers_only(request, aspiration, persona, sees_actions):
+def test_detail_offers_moves_to_those_who_may_move(request, aspiration, persona, sees_actions):
     client = request.getfixturevalue(persona)
 
     page = client.get(aspiration.get_absolute_url()).content.decode()

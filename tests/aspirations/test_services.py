@@ -10,16 +10,26 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
 
-from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, EventKind, FundSource
+from aspirations.models import (
+    Aspiration,
+    AspirationEvent,
+    BudgetOutcome,
+    EventKind,
+    FundSource,
+    MusrenbangForum,
+)
 from aspirations.services import (
     allowed_targets,
     aspiration_carry_over,
     aspiration_correct,
     aspiration_create,
     aspiration_move,
+    aspiration_move_at_new_forum,
     aspiration_record_response,
     check_move,
     correction_targets,
+    new_forum_for,
+    next_steps,
     targets_for,
 )
 from aspirations.stages import CLOSED, DONE, RANK, Stage
@@ -465,6 +475,126 @@ def test_dprd_staff_record_only_conveyed_and_pokir(world):
     assert targets_for(aspiration, staff) == (Stage.CONVEYED, Stage.POKIR)
     assert targets_for(aspiration, officer) == allowed_targets(aspiration)
     assert Stage.REALISED in targets_for(aspiration, officer)
+
+
+def test_next_steps_for_dprd_staff_are_their_own_steps(world):
+    staff = f.UserFactory(role=Role.DPRD, representative=world.representative)
+
+    assert next_steps(_aspiration(world), staff) == (Stage.CONVEYED,)
+    assert next_steps(_aspiration(world, Stage.CONVEYED), staff) == (Stage.POKIR,)
+    assert next_steps(_aspiration(world, Stage.POKIR), staff) == ()
+    assert next_steps(_aspiration(world, Stage.CONVEYED)) == (Stage.MUSRENBANG_DESA,)
+
+
+def test_new_forum_for_follows_the_stage_and_the_aspirations_place(world):
+    aspiration = _aspiration(world)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+    facilitator = f.UserFactory(role=Role.FACILITATOR, regency=world.regency_a)
+    facilitator_b = f.UserFactory(role=Role.FACILITATOR, regency=world.regency_b)
+
+    desa = new_forum_for(aspiration, Stage.MUSRENBANG_DESA, officer)
+    kecamatan = new_forum_for(aspiration, Stage.MUSRENBANG_KECAMATAN, officer)
+    kabkota = new_forum_for(aspiration, Stage.MUSRENBANG_KABKOTA, facilitator)
+
+    assert (desa.level, desa.village, desa.subdistrict, desa.regency) == (
+        "desa",
+        world.village_a1,
+        world.village_a1.subdistrict,
+        world.regency_a,
+    )
+    assert (kecamatan.level, kecamatan.village, kecamatan.subdistrict) == (
+        "kecamatan",
+        None,
+        world.village_a1.subdistrict,
+    )
+    assert (kabkota.level, kabkota.village, kabkota.subdistrict, kabkota.regency) == (
+        "kabkota",
+        None,
+        None,
+        world.regency_a,
+    )
+    # Officers hold no Musrenbang kabupaten/kota; nobody holds a forum outside their area.
+    assert new_forum_for(aspiration, Stage.MUSRENBANG_KABKOTA, officer) is None
+    assert new_forum_for(aspiration, Stage.MUSRENBANG_DESA, facilitator_b) is None
+    assert new_forum_for(aspiration, Stage.CONVEYED, officer) is None
+
+
+NEW_FORUM = {"held_on": DAY, "fiscal_year": 2025, "attendance_female": 31, "attendance_male": None}
+
+
+def test_move_at_new_forum_records_the_forum_and_the_move(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_DESA)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+
+    event = aspiration_move_at_new_forum(
+        aspiration,
+        to=Stage.MUSRENBANG_KECAMATAN,
+        actor=officer,
+        forum=NEW_FORUM,
+        occurred_on=DAY,
+        note="Dibahas di kecamatan.",
+    )
+
+    forum = MusrenbangForum.objects.get()
+    assert event.musrenbang_forum == forum
+    assert (forum.level, forum.subdistrict, forum.held_on, forum.fiscal_year) == (
+        "kecamatan",
+        world.village_a1.subdistrict,
+        DAY,
+        2025,
+    )
+    assert (forum.attendance_female, forum.attendance_male) == (31, 0)
+    aspiration.refresh_from_db()
+    assert (aspiration.stage, aspiration.stage_changed_on) == (Stage.MUSRENBANG_KECAMATAN, DAY)
+
+
+def test_move_at_new_forum_refused_leaves_no_forum(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_DESA)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+
+    with pytest.raises(ValidationError) as refused:
+        aspiration_move_at_new_forum(
+            aspiration,
+            to=Stage.MUSRENBANG_KECAMATAN,
+            actor=officer,
+            forum=NEW_FORUM,
+            occurred_on=datetime.date(2999, 1, 1),
+        )
+
+    assert refused.value.message_dict == {"occurred_on": ["Tanggal tidak boleh setelah hari ini."]}
+    assert not MusrenbangForum.objects.exists()
+    assert not aspiration.events.exists()
+
+
+def test_move_at_new_forum_refuses_a_forum_the_user_may_not_hold(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_KECAMATAN)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+
+    with pytest.raises(ValidationError) as refused:
+        aspiration_move_at_new_forum(
+            aspiration, to=Stage.MUSRENBANG_KABKOTA, actor=officer, forum=NEW_FORUM, occurred_on=DAY
+        )
+
+    assert list(refused.value.message_dict) == ["musrenbang_forum"]
+    assert not MusrenbangForum.objects.exists()
+
+
+def test_move_at_new_forum_keys_forum_errors_by_the_forum_field(world):
+    aspiration = _aspiration(world)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+
+    with pytest.raises(ValidationError) as refused:
+        aspiration_move_at_new_forum(
+            aspiration,
+            to=Stage.MUSRENBANG_DESA,
+            actor=officer,
+            forum={**NEW_FORUM, "held_on": None},
+            occurred_on=DAY,
+        )
+
+    assert list(refused.value.message_dict) == ["forum_held_on"]
+    assert not MusrenbangForum.objects.exists()
+    assert not aspiration.events.exists()
 
 
 def test_history_records_field_edits(world):

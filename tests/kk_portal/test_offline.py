@@ -56,7 +56,7 @@ def test_offline_page_in_english(officer, english):
 
 
 def test_scripts_stay_under_30_kb_compressed(anonymous):
-    names = ["js/app.js", "js/offline.js", "js/move_form.js"]
+    names = ["js/app.js", "js/offline.js"]
     scripts = [open(finders.find(name), "rb").read() for name in names]
     scripts.append(anonymous.get("/sw.js").content)
 
