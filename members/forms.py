@@ -276,14 +276,9 @@ class AnonymiseForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: the member asked for it, or withdrew consent."),
+        error_messages={"required": _("Write why the member's data is erased.")},
     )
     confirm = forms.BooleanField(
         label=_("I understand that the name, NIK, phone and address are removed for good"),
         required=True,
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Write why the member's data is erased."))
-        return reason
