@@ -23,6 +23,11 @@ class Action(models.TextChoices):
     MEMBER_ANONYMISE = "member_anon", _("anonymised a member")
 
 
+#: The actions whose ``object_id`` is a case of assistance, and those whose is a member.
+CASE_ACTIONS = (Action.CASE_VIEW, Action.CASE_PRINT, Action.CASE_DOCUMENT)
+MEMBER_ACTIONS = (Action.MEMBER_DATA, Action.MEMBER_ANONYMISE)
+
+
 class AccessLogQuerySet(ScopedQuerySet):
     """Facilitators read their regency's rows, administrators all; nobody else any."""
 
@@ -97,3 +102,13 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def case_pk(self):
+        """The id of the case of assistance the entry is about, or ``None``."""
+        return self.object_id if self.action in CASE_ACTIONS else None
+
+    @property
+    def member_pk(self):
+        """The id of the member the entry is about, or ``None``."""
+        return self.object_id if self.action in MEMBER_ACTIONS else None

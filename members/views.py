@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
@@ -182,6 +183,7 @@ def _member_data_page(request, member, form, status=200):
     return render(request, "members/member_data.html", context, status=status)
 
 
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
 @login_required
 @require_GET
 def member_data(request, pk):
@@ -196,6 +198,7 @@ def member_data(request, pk):
     return _member_data_page(request, member, AnonymiseForm())
 
 
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
 @login_required
 @require_GET
 def member_data_json(request, pk):
@@ -215,6 +218,7 @@ def member_data_json(request, pk):
     return response
 
 
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
 @login_required
 @require_GET
 def member_data_pdf_download(request, pk):

@@ -342,3 +342,10 @@ def test_privacy_page_in_english(anonymous):
 
     assert "Who sees it" in page
     assert "How long" in page
+
+
+@pytest.mark.parametrize("name", ["data", "data_json", "data_pdf"])
+def test_personal_data_is_never_cached(officer, member, name):
+    response = officer.get(reverse(f"members:{name}", args=[member.pk]))
+
+    assert "no-store" in response["Cache-Control"]
