@@ -29,6 +29,10 @@ def member_anonymise(member, *, user, reason):
         return log_member_anonymised(user, member, reason)
 
 
+#: Members read at once by ``members_anonymise_departed``.
+RETENTION_BATCH = 500
+
+
 def members_anonymise_departed(today, *, days=None, dry_run=False):
     """Anonymise the members who left more than ``days`` days (default
     ``settings.MEMBER_RETENTION_DAYS``) before the ``date`` ``today`` and are not yet
@@ -46,13 +50,16 @@ def members_anonymise_departed(today, *, days=None, dry_run=False):
     if dry_run:
         return departed.count()
     reason = _("Retention period ended: left more than %(days)d days ago.") % {"days": days}
-    count = 0
-    for member in departed.select_related("group__village__subdistrict__regency").iterator():
-        with transaction.atomic():
-            member.anonymise()
-            log_member_anonymised(None, member, reason)
-        count += 1
-    return count
+    # The ids first: rows are written while the list is read, which an open cursor on
+    # SQLite would not survive.
+    pks = list(departed.values_list("pk", flat=True))
+    rows = Member.objects.select_related("group__village__subdistrict__regency")
+    for start in range(0, len(pks), RETENTION_BATCH):
+        for member in rows.filter(pk__in=pks[start : start + RETENTION_BATCH]):
+            with transaction.atomic():
+                member.anonymise()
+                log_member_anonymised(None, member, reason)
+    return len(pks)
 
 
 def officer_term_start(group, *, member, position, started_on):

@@ -1,5 +1,6 @@
-"""Member pages: list, create, detail, edit, leave and anonymise; officer terms; public
-roles (list, export, record, edit).
+"""Member pages: list, create, detail, edit, leave; the member's personal data (page, JSON,
+PDF) and its erasure by anonymisation; officer terms; public roles (list, export, record,
+edit).
 
 Every view starts from ``Member.objects.visible_to(user)``; roles that see no members'
 personal data (programme and DPRD staff) get 404 on every member page, as outsiders do.
@@ -157,10 +158,7 @@ def member_edit(request, pk):
 def member_leave(request, pk):
     """Mark a member as left today (group's date); the row is kept for the counts."""
     member = get_writable_or_404(
-        Member.objects.select_related("group__village__subdistrict__regency"),
-        request.user,
-        "change",
-        pk=pk,
+        Member.objects.select_related("group"), request.user, "change", pk=pk
     )
     try:
         member.leave(today_in(member.group))
@@ -171,7 +169,7 @@ def member_leave(request, pk):
     return redirect(member)
 
 
-def _member_data_page(request, member, form, status=200):
+def _member_data_page(request, member, form):
     """The member's personal-data page (``members/member_data.html``) with ``form``, the
     anonymisation form."""
     context = {
@@ -180,15 +178,15 @@ def _member_data_page(request, member, form, status=200):
         "held": member_held(member, request.user),
         "retention_days": settings.MEMBER_RETENTION_DAYS,
     }
-    return render(request, "members/member_data.html", context, status=status)
+    return render(request, "members/member_data.html", context)
 
 
 @never_cache  # personal data: never kept by a shared phone's browser or a proxy
 @login_required
 @require_GET
 def member_data(request, pk):
-    """ "Data pribadi anggota": what is held about the member, her copy (JSON, PDF), the link
-    to correct it and the form to erase it; for those who may change the member."""
+    """The page "Data pribadi anggota": what is held about the member, her copy (JSON, PDF),
+    the link to correct it and the form to erase it; for those who may change the member."""
     member = get_writable_or_404(
         Member.objects.select_related("group__village__subdistrict__regency"),
         request.user,

@@ -349,3 +349,15 @@ def test_personal_data_is_never_cached(officer, member, name):
     response = officer.get(reverse(f"members:{name}", args=[member.pk]))
 
     assert "no-store" in response["Cache-Control"]
+
+
+def test_retention_reads_the_members_in_batches(world, monkeypatch):
+    monkeypatch.setattr("members.services.RETENTION_BATCH", 1)
+    first, second = _left(world, 900, "Satu Pergi"), _left(world, 1000, "Dua Pergi")
+
+    count = members_anonymise_departed(timezone.localdate(), days=730)
+
+    assert count == 2
+    assert list(
+        Member.objects.filter(pk__in=[first.pk, second.pk]).values_list("full_name", flat=True)
+    ) == ["", ""]
