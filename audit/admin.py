@@ -7,7 +7,7 @@ from audit.models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "role", "action", "object_id", "scope", "rows"]
+    list_display = ["at", "username", "role", "action", "object_id", "scope", "rows", "reason"]
     list_filter = ["action", "role", "regency"]
     search_fields = ["username"]
     date_hierarchy = "at"

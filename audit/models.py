@@ -19,6 +19,13 @@ class Action(models.TextChoices):
     CASE_EXPORT = "case_export", _("exported cases of assistance")
     MEMBER_EXPORT = "member_export", _("exported members")
     ATTENDANCE_EXPORT = "attend_export", _("exported an attendance list")
+    MEMBER_DATA = "member_data", _("exported a member's personal data for them")
+    MEMBER_ANONYMISE = "member_anon", _("anonymised a member")
+
+
+#: The actions whose ``object_id`` is a case of assistance, and those whose is a member.
+CASE_ACTIONS = (Action.CASE_VIEW, Action.CASE_PRINT, Action.CASE_DOCUMENT)
+MEMBER_ACTIONS = (Action.MEMBER_DATA, Action.MEMBER_ANONYMISE)
 
 
 class AccessLogQuerySet(ScopedQuerySet):
@@ -38,7 +45,8 @@ class AccessLog(models.Model):
     ``regency`` (and ``group``, where one) of the data decides who may read the row; for an
     export, ``scope`` says in words what the user's scope was, ``filters`` the list's
     filters (free-text searches masked) and ``rows`` how many rows the file held. ``object_id``
-    is the case's id for a view. ``username`` and ``role`` are copied so the row keeps its
+    is the case's id for a view, the member's for a member's data or anonymisation, whose
+    ``reason`` is kept here. ``username`` and ``role`` are copied so the row keeps its
     meaning if the account changes.
     """
 
@@ -73,6 +81,8 @@ class AccessLog(models.Model):
     scope = models.CharField(_("scope"), max_length=300, blank=True)
     filters = models.CharField(_("filters"), max_length=500, blank=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    # Why a member was anonymised: kept here, since the member's row keeps nothing of her.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -92,3 +102,13 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.username} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def case_pk(self):
+        """The id of the case of assistance the entry is about, or ``None``."""
+        return self.object_id if self.action in CASE_ACTIONS else None
+
+    @property
+    def member_pk(self):
+        """The id of the member the entry is about, or ``None``."""
+        return self.object_id if self.action in MEMBER_ACTIONS else None

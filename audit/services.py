@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from audit.models import AccessLog
+from audit.models import AccessLog, Action
 from kk_portal.scoping import Role
 
 #: List parameters that carry free text (a name or phone searched): logged as ``*``.
@@ -46,19 +46,39 @@ def scope_of(user):
     return None, None, _("All regions")
 
 
+#: The name the access log keeps for anonymisations made by the retention command.
+RETENTION_USERNAME = "anonymise_departed"
+
+
 def access_log_add(
-    *, user, action, group=None, regency=None, object_id=None, rows=None, scope="", filters=""
+    *,
+    user,
+    action,
+    group=None,
+    regency=None,
+    object_id=None,
+    rows=None,
+    scope="",
+    filters="",
+    reason="",
 ):
     """Add one ``AccessLog`` row: ``user`` did ``action`` (an ``audit.models.Action``) now.
 
     ``group``/``regency`` are those of the data (they decide who reads the row);
     ``object_id`` the record viewed; ``rows`` the number of rows exported; ``scope`` and
-    ``filters`` describe an export (see ``scope_of`` and ``filters_text``). Returns the row.
+    ``filters`` describe an export (see ``scope_of`` and ``filters_text``); ``reason`` why
+    (an anonymisation). ``user`` is ``None`` for the retention command, logged by the name
+    ``RETENTION_USERNAME``. Returns the row.
     """
+    if user is None:
+        username, role = RETENTION_USERNAME, ""
+    else:
+        username = user.get_username()
+        role = "admin" if user.is_superuser else user.role
     return AccessLog.objects.create(
         user=user,
-        username=user.get_username(),
-        role="admin" if user.is_superuser else user.role,
+        username=username,
+        role=role,
         action=action,
         group=group,
         regency=regency if regency is not None else getattr(group, "regency", None),
@@ -66,6 +86,33 @@ def access_log_add(
         rows=rows,
         scope=scope[:300],
         filters=filters,
+        reason=reason[:300],
+    )
+
+
+def log_member_data(request, member, file_format):
+    """Log that the request's user exported ``member``'s personal data for her, as
+    ``file_format`` (``"json"`` or ``"pdf"``). Returns the ``AccessLog`` row."""
+    return access_log_add(
+        user=request.user,
+        action=Action.MEMBER_DATA,
+        group=member.group,
+        object_id=member.pk,
+        scope=str(member.group),
+        filters=f"format={file_format}",
+    )
+
+
+def log_member_anonymised(user, member, reason):
+    """Log that ``user`` (``None``: the retention command) anonymised ``member`` for
+    ``reason`` (text). Returns the ``AccessLog`` row."""
+    return access_log_add(
+        user=user,
+        action=Action.MEMBER_ANONYMISE,
+        group=member.group,
+        object_id=member.pk,
+        scope=str(member.group),
+        reason=reason,
     )
 
 

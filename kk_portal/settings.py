@@ -261,6 +261,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Aspirations that have not moved for this many days are shown as waiting.
 STALE_ASPIRATION_DAYS = env_int("STALE_ASPIRATION_DAYS", 60, minimum=1)
 
+# Members who left are anonymised this many days after leaving (UU PDP 27/2022:
+# personal data no longer needed is erased, art. 43-44); `manage.py anonymise_departed`.
+MEMBER_RETENTION_DAYS = env_int("MEMBER_RETENTION_DAYS", 730, minimum=1)
+
 # Django's built-in Content Security Policy: no inline script or style.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -4,13 +4,14 @@ only as strings, so that the core imports no app."""
 from django.contrib import admin
 from django.urls import include, path
 
-from kk_portal import offline
+from kk_portal import offline, privacy
 
 urlpatterns = [
     path("", include("dashboards.home_urls")),
     path("sw.js", offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("offline/", offline.offline_help, name="offline_help"),
+    path("privasi/", privacy.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/officers/", include("kk_portal.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from kk_portal.forms import DateInput, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.zones import today_in
-from members.models import CANDIDACIES, Member, OfficerTerm, PublicRole, Sex
+from members.models import (
+    CANDIDACIES,
+    DEFAULT_CONSENT_PURPOSE,
+    Member,
+    OfficerTerm,
+    PublicRole,
+    Sex,
+)
 from members.text import clean_name, normalise_nik, normalise_phone
 
 #: The oldest birth year accepted as plausible.
@@ -56,6 +63,7 @@ class MemberForm(forms.ModelForm):
             "has_disability",
             "joined_on",
             "left_on",
+            "consent_purpose",
         ]
         widgets = {
             "sex": forms.RadioSelect,
@@ -79,6 +87,8 @@ class MemberForm(forms.ModelForm):
         if self.instance.consent_given_on:
             # Consent is withdrawn by anonymising, not by unticking a box.
             del self.fields["consent"]
+        # Left empty, the purpose is the default one the member is told (DEFAULT_CONSENT_PURPOSE).
+        self.fields["consent_purpose"].required = False
         self.fields["full_name"].help_text = _("As the person writes it, with titles.")
         self.fields["phone"].help_text = _("For example 0812-3456-7890.")
 
@@ -87,6 +97,10 @@ class MemberForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Write the member's name."))
         return name
+
+    def clean_consent_purpose(self):
+        purpose = " ".join((self.cleaned_data.get("consent_purpose") or "").split())
+        return purpose or DEFAULT_CONSENT_PURPOSE
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone"))
@@ -252,3 +266,19 @@ class PublicRoleForm(forms.ModelForm):
 
 class PublicRoleCreateForm(SubmissionTokenMixin, PublicRoleForm):
     """``PublicRoleForm`` with the hidden token that makes a double tap record one role."""
+
+
+class AnonymiseForm(forms.Form):
+    """Erase a member's personal data: why (kept in the access log) and a ticked box."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the member asked for it, or withdrew consent."),
+        error_messages={"required": _("Write why the member's data is erased.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the name, NIK, phone and address are removed for good"),
+        required=True,
+    )

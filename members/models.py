@@ -67,6 +67,13 @@ def age_bucket_q(key, today=None):
     raise ValueError(f"Unknown age bucket {key!r}")
 
 
+#: The purpose members consent to by default (stored as text, in Indonesian, as the member is
+#: told it; UU PDP 27/2022 art. 20-22: consent is given for a stated purpose).
+DEFAULT_CONSENT_PURPOSE = (
+    "Keanggotaan kelompok konstituen dan penyampaian aspirasi kelompok kepada DPRD dan pemerintah"
+)
+
+
 class MemberQuerySet(ScopedQuerySet):
     group_path = "group"
     regency_path = "group__village__subdistrict__regency"
@@ -162,6 +169,12 @@ class Member(models.Model):
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_purpose = models.CharField(
+        _("purpose of the consent"),
+        max_length=300,
+        default=DEFAULT_CONSENT_PURPOSE,
+        help_text=_("What the member agreed that the group uses their data for."),
+    )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,12 +1,65 @@
-"""Writes that keep a rule of members' officer terms and public roles."""
+"""Writes that keep a rule of members: anonymisation (on request and after the retention
+period), officer terms and public roles."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import log_member_anonymised
 from members.models import Member, OfficerTerm, PublicRole
+
+
+def member_anonymise(member, *, user, reason):
+    """Erase ``member``'s personal data at her request or on withdrawn consent
+    (``Member.anonymise``; UU PDP 27/2022 art. 8 and 9), by ``user``, and keep ``reason``
+    (text) in the access log, not in the member's row. Returns the ``AccessLog`` row.
+
+    Raises ``ValidationError`` when the member is already anonymised or no reason is given.
+    """
+    reason = (reason or "").strip()
+    if member.is_anonymised:
+        raise ValidationError(_("This member has already been anonymised."))
+    if not reason:
+        raise ValidationError(_("Write why the member's data is erased."))
+    with transaction.atomic():
+        member.anonymise()
+        return log_member_anonymised(user, member, reason)
+
+
+#: Members read at once by ``members_anonymise_departed``.
+RETENTION_BATCH = 500
+
+
+def members_anonymise_departed(today, *, days=None, dry_run=False):
+    """Anonymise the members who left more than ``days`` days (default
+    ``settings.MEMBER_RETENTION_DAYS``) before the ``date`` ``today`` and are not yet
+    anonymised; each is written to the access log with the retention period as the reason.
+    Returns how many members were (or, with ``dry_run``, would be) anonymised; running it
+    again the same day finds none.
+
+    The retention rule of UU PDP 27/2022 art. 43(1)(a) and 44(1)(a): personal data no longer
+    needed for its purpose, or whose retention period has ended, is erased. The member's
+    sex, poverty, disability, position and dates stay, so past years' counts stay right.
+    """
+    days = settings.MEMBER_RETENTION_DAYS if days is None else days
+    cutoff = today - datetime.timedelta(days=days)
+    departed = Member.objects.filter(left_on__lt=cutoff, anonymised_at__isnull=True)
+    if dry_run:
+        return departed.count()
+    reason = _("Retention period ended: left more than %(days)d days ago.") % {"days": days}
+    # The ids first: rows are written while the list is read, which an open cursor on
+    # SQLite would not survive.
+    pks = list(departed.values_list("pk", flat=True))
+    rows = Member.objects.select_related("group__village__subdistrict__regency")
+    for start in range(0, len(pks), RETENTION_BATCH):
+        for member in rows.filter(pk__in=pks[start : start + RETENTION_BATCH]):
+            with transaction.atomic():
+                member.anonymise()
+                log_member_anonymised(None, member, reason)
+    return len(pks)
 
 
 def officer_term_start(group, *, member, position, started_on):

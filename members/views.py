@@ -1,21 +1,27 @@
-"""Member pages: list, create, detail, edit, leave and anonymise; officer terms; public
-roles (list, export, record, edit).
+"""Member pages: list, create, detail, edit, leave; the member's personal data (page, JSON,
+PDF) and its erasure by anonymisation; officer terms; public roles (list, export, record,
+edit).
 
 Every view starts from ``Member.objects.visible_to(user)``; roles that see no members'
 personal data (programme and DPRD staff) get 404 on every member page, as outsiders do.
 """
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, override
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
-from audit.services import log_export
+from audit.services import log_export, log_member_data
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, NUMBER, Column, choice_label, export_list
 from kk_portal.formats import yes_no
@@ -31,8 +37,10 @@ from kk_portal.permissions import get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
+from members import services
 from members.filters import MemberFilter, PublicRoleFilter
 from members.forms import (
+    AnonymiseForm,
     MemberCreateForm,
     MemberForm,
     OfficerTermEndForm,
@@ -41,7 +49,13 @@ from members.forms import (
     PublicRoleForm,
 )
 from members.models import Member, OfficerTerm, PublicRole
-from members.services import officer_term_end, officer_term_start, public_role_add
+from members.pdf import member_data_pdf
+from members.personal_data import member_held, member_personal_data
+from members.services import (
+    officer_term_end,
+    officer_term_start,
+    public_role_add,
+)
 
 #: The member list's sorts (within one group or regency).
 MEMBER_SORT_KEYS = {
@@ -155,15 +169,105 @@ def member_leave(request, pk):
     return redirect(member)
 
 
+def _member_data_page(request, member, form):
+    """The member's personal-data page (``members/member_data.html``) with ``form``, the
+    anonymisation form."""
+    context = {
+        "member": member,
+        "form": form,
+        "held": member_held(member, request.user),
+        "retention_days": settings.MEMBER_RETENTION_DAYS,
+    }
+    return render(request, "members/member_data.html", context)
+
+
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
+@login_required
+@require_GET
+def member_data(request, pk):
+    """The page "Data pribadi anggota": what is held about the member, her copy (JSON, PDF),
+    the link to correct it and the form to erase it; for those who may change the member."""
+    member = get_writable_or_404(
+        Member.objects.select_related("group__village__subdistrict__regency"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    return _member_data_page(request, member, AnonymiseForm())
+
+
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
+@login_required
+@require_GET
+def member_data_json(request, pk):
+    """The member's personal data as a JSON file (``member_personal_data``); logged."""
+    member = get_writable_or_404(
+        Member.objects.select_related("group__village__subdistrict__regency"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    data = member_personal_data(member, request.user)
+    log_member_data(request, member, "json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="data-pribadi-{member.pk}.json"'
+    return response
+
+
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
+@login_required
+@require_GET
+def member_data_pdf_download(request, pk):
+    """The member's personal data as an A4 PDF in Indonesian: what is held, why, since when
+    and who may see it; logged."""
+    member = get_writable_or_404(
+        Member.objects.select_related("group__village__subdistrict__regency"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    with override("id"):
+        context = {
+            "member": member,
+            "held": member_held(member, request.user),
+            "retention_days": settings.MEMBER_RETENTION_DAYS,
+            "now": timezone.now(),
+            "tz": member.group.time_zone,
+        }
+        pdf = member_data_pdf(context, request)
+    log_member_data(request, member, "pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="data-pribadi-{member.pk}.pdf"'
+    return response
+
+
 @login_required
 @require_POST
 def member_anonymise(request, pk):
-    """Consent withdrawn: clear the member's personal fields (``Member.anonymise``)."""
-    member = get_writable_or_404(Member, request.user, "change", pk=pk)
-    if not member.is_anonymised:
-        member.anonymise()
-        messages.success(request, _("The member's personal data has been removed."))
-    return redirect(member)
+    """Erase the member's personal data (``services.member_anonymise``) on a confirmed form
+    with a reason, which the access log keeps; an anonymised member is refused with a
+    message, a form without reason or confirmation shows the data page again."""
+    member = get_writable_or_404(
+        Member.objects.select_related("group__village__subdistrict__regency"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    if member.is_anonymised:
+        messages.error(request, _("This member has already been anonymised."))
+        return redirect(member)
+    form = AnonymiseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_anonymise(member, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(request, _("The member's personal data has been removed."))
+            return redirect(member)
+    return _member_data_page(request, member, form)
 
 
 #: Columns of the member list export.

@@ -576,7 +576,10 @@ def test_member_anonymised_her_case_names_her_once_and_keeps_its_own_consent(off
     case = f.AssistanceCaseFactory(
         group=world.group_a1, member=member, person_name="", description="Butuh KTP."
     )
-    officer.post(reverse("members:anonymise", args=[member.pk]))
+    officer.post(
+        reverse("members:anonymise", args=[member.pk]),
+        {"reason": "Persetujuan ditarik", "confirm": "on"},
+    )
 
     page = officer.get(case.get_absolute_url()).text
 

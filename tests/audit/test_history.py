@@ -88,7 +88,10 @@ def test_member_made_before_history_first_edit_shows_old_and_new(officer, world)
 
 def test_member_anonymised_history_keeps_no_old_values(officer, member):
     officer.post(reverse("members:edit", args=[member.pk]), _member_form(member, consent="on"))
-    officer.post(reverse("members:anonymise", args=[member.pk]))
+    officer.post(
+        reverse("members:anonymise", args=[member.pk]),
+        {"reason": "Persetujuan ditarik", "confirm": "on"},
+    )
 
     page = officer.get(reverse("members:detail", args=[member.pk])).text
 

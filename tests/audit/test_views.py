@@ -67,3 +67,19 @@ def test_access_log_admin_cannot_add_change_or_delete(admin_client_, entries):
     assert (edited.status_code, deleted.status_code, added.status_code) == (403, 403, 403)
     in_regency.refresh_from_db()
     assert (in_regency.scope, AccessLog.objects.count()) == ("KK Mawar", 3)
+
+
+def test_access_log_page_links_member_entries_to_the_member_with_the_reason(facilitator, world):
+    member = f.MemberFactory(group=world.group_a1)
+    f.AccessLogFactory(
+        regency=world.regency_a,
+        action=Action.MEMBER_ANONYMISE,
+        object_id=member.pk,
+        reason="Anggota meminta datanya dihapus",
+    )
+
+    page = facilitator.get(reverse("audit:access_log")).text
+
+    assert reverse("members:detail", args=[member.pk]) in page
+    assert reverse("assistance:detail", args=[member.pk]) not in page
+    assert "alasan: Anggota meminta datanya dihapus" in page

@@ -35,6 +35,7 @@ ACCESS = {
     "service_worker": same_for_all(200, 405),
     "manifest": same_for_all(200, 405),
     "offline_help": same_for_all(200, 405),
+    "privacy": same_for_all(200, 405),
     "logout": Access(
         "405  405  405  405  405  405  405  405",  # GET
         "302  302  302  302  302  302  302  302",  # POST

@@ -35,9 +35,26 @@ ACCESS = {
         "302  302  404  302  404  404  404  302",  # POST
         args=("member",),
     ),
+    # An empty POST (no reason, box not ticked) shows the data page again with its errors.
     "members:anonymise": Access(
         "302  405  405  405  405  405  405  405",  # GET
-        "302  302  404  302  404  404  404  302",  # POST
+        "302  200  404  200  404  404  404  200",  # POST
+        args=("member",),
+    ),
+    # A member's own data (UU PDP): those who may change the member.
+    "members:data": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+        args=("member",),
+    ),
+    "members:data_json": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+        args=("member",),
+    ),
+    "members:data_pdf": Access(
+        "302  200  404  200  404  404  404  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
         args=("member",),
     ),
     "members:officer_start": Access(

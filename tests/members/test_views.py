@@ -376,7 +376,10 @@ def test_member_anonymise_clears_personal_fields_keeps_counts(officer, world):
         is_poor=True,
     )
 
-    officer.post(reverse("members:anonymise", args=[member.pk]))
+    officer.post(
+        reverse("members:anonymise", args=[member.pk]),
+        {"reason": "Diminta anggota", "confirm": "on"},
+    )
 
     member.refresh_from_db()
     assert (member.full_name, member.nik, member.phone) == ("", None, "")

@@ -1,0 +1,15 @@
+"""A member's copy of her personal data as an A4 PDF, rendered by WeasyPrint from an HTML
+template with ``static/css/print.css`` (as ``reses/pdf.py`` does for the agenda pack)."""
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+
+def member_data_pdf(context, request):
+    """Bytes of the PDF; ``context`` as for ``members/data_pdf.html``."""
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("members/data_pdf.html", context, request=request)
+    stylesheet = CSS(filename=finders.find("css/print.css"))
+    # No base URL: the copy links nothing, so WeasyPrint fetches nothing over the network.
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
