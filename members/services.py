@@ -40,8 +40,9 @@ def members_anonymise_departed(today, *, days=None, dry_run=False):
     Returns how many members were (or, with ``dry_run``, would be) anonymised; running it
     again the same day finds none.
 
-    The retention rule of UU PDP 27/2022 art. 43(1)(a) and 44(1)(a): personal data no longer
-    needed for its purpose, or whose retention period has ended, is erased. The member's
+    The retention rule of UU PDP 27/2022: processing ends when the retention period is
+    reached (Pasal 42(1)(a)), and data no longer needed for its purpose is erased (Pasal
+    43(1)(a)) or, its retention over, destroyed (Pasal 44(1)(a)). The member's
     sex, poverty, disability, position and dates stay, so past years' counts stay right.
     """
     days = settings.MEMBER_RETENTION_DAYS if days is None else days
