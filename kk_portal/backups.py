@@ -234,6 +234,8 @@ def create_backup(output, *, using="default"):
         with tarfile.open(partial, "w:gz") as tar:
             for name in (MANIFEST, part, MEDIA):
                 tar.add(work / name, arcname=name)
+        # Personal data (NIK, cases of violence): readable by the owner only.
+        partial.chmod(0o600)
         os.replace(partial, path)
     return path, manifest
 

@@ -174,6 +174,7 @@ def test_backup_restored_into_an_empty_database_holds_every_row_and_file(scratch
 
     assert result.returncode == 0, result.stderr
     assert f"Backup written: {archive}" in printed
+    assert archive.stat().st_mode & 0o777 == 0o600
     assert manifest["rows"] == expected
     assert manifest["created_at"].endswith("+00:00")
     assert manifest["created_at_local"].endswith("+08:00")  # WITA, TIME_ZONE
