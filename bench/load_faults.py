@@ -66,45 +66,52 @@ TIMEOUT = 30
 
 
 class FormFields(HTMLParser):
-    """The fields of the page's form holding ``submission_token``, as the browser would
-    send them untouched: ``{name: value}`` (a select's selected or first option)."""
+    """The fields of a page's forms as a person would send them: ``forms`` is a list of
+    ``{name: value}``, a select at its selected option (a required one left at "- choose -"
+    at its first real option); ``options`` holds each select's option values."""
 
     def __init__(self):
         super().__init__()
-        self.forms, self._form, self._select = [], None, None
-        self.options = {}
+        self.forms, self.options = [], {}
+        self._form = self._select = None
+        self._required, self._selected = False, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
             self._form = {}
             self.forms.append(self._form)
-        elif self._form is None or "name" not in attrs and tag != "option":
+        elif self._form is None:
             return
-        elif tag == "input":
+        elif tag == "input" and "name" in attrs:
             kind = attrs.get("type", "text")
             if kind in {"checkbox", "radio"} and "checked" not in attrs:
                 return
             if kind not in {"submit", "file", "button"}:
                 self._form[attrs["name"]] = attrs.get("value", "on" if kind == "checkbox" else "")
-        elif tag == "textarea":
+        elif tag == "textarea" and "name" in attrs:
             self._form[attrs["name"]] = ""
-        elif tag == "select":
-            self._select = attrs["name"]
+        elif tag == "select" and "name" in attrs:
+            self._select, self._required, self._selected = attrs["name"], "required" in attrs, None
             self.options[self._select] = []
-        if tag == "option" and self._select:
-            value = attrs.get("value", "")
-            self.options[self._select].append(value)
-            if "selected" in attrs or self._select not in self._form:
-                self._form[self._select] = value
+        elif tag == "option" and self._select:
+            self.options[self._select].append(attrs.get("value", ""))
+            if "selected" in attrs:
+                self._selected = attrs.get("value", "")
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "select" and self._select:
+            options = self.options[self._select]
+            value = self._selected if self._selected is not None else next(iter(options), "")
+            if self._required and not value:
+                value = next((option for option in options if option), "")
+            self._form[self._select] = value
             self._select = None
         elif tag == "form":
             self._form = None
 
     def creation_form(self):
+        """The form holding a ``submission_token`` (a create form)."""
         return next(form for form in self.forms if "submission_token" in form)
 
 
@@ -450,7 +457,9 @@ def run_load(args, url, driver_url, process):
         fields.feed(page.decode())
         form = {"fields": fields.creation_form(), "topic_options": fields.options["topic"]}
         creators.append((client, form, index))
-    print(f"{url}: {len(readers)} readers and {len(creators)} creators signed in; running.")
+    print(f"{url}: {len(readers)} readers and {len(creators)} creators signed in; pages read:")
+    for username, kept in paths.items():
+        print(f"  {username}: {' '.join(kept)}")
     workers_before = workers_of(process)
     run = Run(args.duration)
     for client, *_rest in readers + creators:
