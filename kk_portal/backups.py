@@ -45,6 +45,17 @@ from django.utils import timezone
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media.tar"
+#: What ``restore_backup`` reads from a manifest.
+MANIFEST_KEYS = {
+    "format",
+    "parts",
+    "database",
+    "created_at_local",
+    "time_zone",
+    "media",
+    "migrations",
+    "rows",
+}
 #: The database part's file name per ``connection.vendor``.
 DATABASE_PARTS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 #: Rows ``migrate`` writes by itself: a database holding only these counts as empty.
@@ -260,17 +271,24 @@ def open_archive(archive, work):
         ) from None
     try:
         manifest = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
+        found = manifest.get("format")
+    except (OSError, ValueError, AttributeError):
+        manifest, found = None, None
+    if manifest is not None and found != FORMAT:
+        raise BackupError(
+            f"{archive} is in format {found!r}; this version reads format {FORMAT}. "
+            "Nothing was restored."
+        )
+    try:
         parts = manifest["parts"]
-    except (OSError, ValueError, KeyError, TypeError):
+        database_part = DATABASE_PARTS[manifest["database"]["vendor"]]
+        if not MANIFEST_KEYS <= manifest.keys():
+            raise KeyError(MANIFEST_KEYS - manifest.keys())
+    except (KeyError, TypeError, AttributeError):
         raise BackupError(
             f"{archive} has no readable {MANIFEST}: it is not a KK Portal backup. "
             "Nothing was restored."
         ) from None
-    if manifest.get("format") != FORMAT:
-        raise BackupError(
-            f"{archive} is in format {manifest.get('format')!r}; this version reads format "
-            f"{FORMAT}. Nothing was restored."
-        )
     present = {p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()}
     extra = sorted(present - set(parts) - {MANIFEST})
     if extra:
@@ -292,7 +310,7 @@ def open_archive(archive, work):
                 f"{expected.get('sha256')}): the archive was altered or damaged. "
                 "Nothing was restored."
             )
-    if MEDIA not in parts or not any(n in parts for n in DATABASE_PARTS.values()):
+    if MEDIA not in parts or database_part not in parts:
         raise BackupError(f"{archive} lacks its database or media part. Nothing was restored.")
     return manifest
 
@@ -344,8 +362,8 @@ def restore_postgresql(connection, dump):
 
 
 def restore_sqlite(connection, copy):
-    """Replace the SQLite database of ``connection`` by the file ``copy``, page by page
-    through the online backup API (in one step: readers see the old or the new database)."""
+    """Replace the SQLite database of ``connection`` by the file ``copy`` through the online
+    backup API, all pages in one step under SQLite's lock."""
     name = str(connection.settings_dict["NAME"])
     if name == ":memory:" or name.startswith("file::memory:"):
         raise BackupError("Cannot restore into an in-memory SQLite database.")

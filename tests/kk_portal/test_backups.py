@@ -254,12 +254,7 @@ def test_an_altered_archive_is_refused_before_anything_changes(scratch, media, t
 
 
 def test_a_truncated_archive_is_refused_with_a_non_zero_exit(media, tmp_path):
-    archive = tmp_path / "good.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
-        data = os.urandom(200_000)
-        member = tarfile.TarInfo(backups.MEDIA)
-        member.size = len(data)
-        tar.addfile(member, io.BytesIO(data))
+    archive = archive_of(tmp_path / "good.tar.gz", {backups.MEDIA: os.urandom(200_000)})
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
 
@@ -288,3 +283,28 @@ def test_an_archive_with_a_file_its_manifest_does_not_list_is_refused(scratch, m
 
     with pytest.raises(CommandError, match=r"does not list \(evil.sh\)"):
         call_command("restore", str(tmp_path / "extra.tar.gz"), stdout=io.StringIO())
+
+
+def archive_of(path, members):
+    """A .tar.gz at ``path`` holding ``members`` (``{name: bytes}``)."""
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    "members, message",
+    [
+        ({backups.MEDIA: b""}, "has no readable manifest.json: it is not a KK Portal backup"),
+        ({"manifest.json": b'{"format": 2}'}, "is in format 2; this version reads format 1"),
+        ({"manifest.json": b'{"format": 1, "parts": {}}'}, "has no readable manifest.json"),
+    ],
+)
+def test_an_archive_without_a_manifest_of_this_format_is_refused(media, tmp_path, members, message):
+    archive = archive_of(tmp_path / "odd.tar.gz", members)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(archive), stdout=io.StringIO())
