@@ -223,6 +223,28 @@ def test_restore_refuses_a_database_that_holds_rows(scratch, media, tmp_path):
         call_command("restore", str(archive), stdout=io.StringIO())
 
 
+def test_restore_with_force_replaces_the_database_and_moves_the_media_aside(
+    scratch, media, tmp_path
+):
+    rows = fill()
+    archive, _printed = backup(tmp_path)
+    before = orm_counts()
+    later = f.AspirationFactory(group=rows["aspiration"].group, title="Dicatat sesudah backup")
+    (media / "later.txt").write_bytes(b"after the backup")
+
+    out = io.StringIO()
+    call_command("restore", str(archive), force=True, stdout=out)
+
+    assert orm_counts() == before
+    assert not type(later).objects.filter(pk=later.pk).exists()
+    assert not (media / "later.txt").exists()
+    for name, content in rows["media"].items():
+        assert (media / name).read_bytes() == content
+    (aside,) = media.parent.glob("media.before-restore-*")
+    assert (aside / "later.txt").read_bytes() == b"after the backup"
+    assert f"the files that were there are in {aside}" in out.getvalue()
+
+
 def rebuilt(archive, target, change):
     """A copy of ``archive`` with its members passed through ``change(name, bytes)``."""
     with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as copy:
