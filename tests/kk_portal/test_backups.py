@@ -18,6 +18,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
@@ -116,8 +117,6 @@ class Scratch:
     def connect(self):
         if self.vendor == "sqlite":
             return sqlite3.connect(self.path)
-        import psycopg
-
         return psycopg.connect(self.url.replace("postgres://", "postgresql://", 1))
 
     def query(self, sql, *params):
