@@ -329,3 +329,22 @@ def test_an_archive_without_a_manifest_of_this_format_is_refused(media, tmp_path
 
     with pytest.raises(CommandError, match=message):
         call_command("restore", str(archive), stdout=io.StringIO())
+
+
+def test_an_archive_of_a_newer_version_is_refused(scratch, media, tmp_path):
+    fill()
+    archive, _printed = backup(tmp_path)
+    before = orm_counts()
+
+    def add_a_migration(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["aspirations"].append("9999_from_the_future")
+        return json.dumps(manifest).encode()
+
+    newer = rebuilt(archive, tmp_path / "newer.tar.gz", add_a_migration)
+
+    with pytest.raises(CommandError, match=r"newer version .*aspirations\.9999_from_the_future"):
+        call_command("restore", str(newer), force=True, stdout=io.StringIO())
+    assert orm_counts() == before
