@@ -29,7 +29,8 @@ session="$(awk '$6 == "sessionid" {print $7}' "$jar")"
 if [ -z "$session" ]; then echo "Could not sign in as $user at $base" >&2; exit 1; fi
 headers="{\"Cookie\": \"sessionid=$session; csrftoken=$csrf\"}"
 
-for path in /dashboard/ /aspirations/new/ /aspirations/ /groups/ /reses/ /members/; do
+# LIGHTHOUSE_PATHS replaces the pages measured (space-separated paths, e.g. a move form).
+for path in ${LIGHTHOUSE_PATHS:-/ /dashboard/ /aspirations/new/ /aspirations/ /groups/ /reses/ /members/}; do
     name="$(echo "$path" | tr '/' '_')"
     status="$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$base$path")"
     if [ "$status" != 200 ]; then echo "$path: $status for $user (not one of this user's pages)"; continue; fi
