@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -47,3 +48,21 @@ class RegencyTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreForSignedInMiddleware:
+    """Send ``Cache-Control: no-store`` (with Django's other never-cache headers) on every
+    response to a signed-in user, so that a shared phone's browser or a proxy keeps no copy
+    of pages with personal data. Static files never reach this middleware (WhiteNoise
+    answers them first) and stay cacheable; pages for visitors who are not signed in (the
+    public tracker, the sign-in page) keep their own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -28,6 +28,11 @@ class UserQuerySet(ScopedQuerySet):
             Role.ADMIN,
             where={Role.FACILITATOR: _officers_with_group, Role.ADMIN: _officers_with_group},
         ),
+        # Lift a lockout after failed sign-ins (``kk_portal.lockout``): a facilitator the
+        # officers of their regency, an administrator any account.
+        "unlock": Rule(
+            Role.FACILITATOR, Role.ADMIN, where={Role.FACILITATOR: _officers_with_group}
+        ),
     }
 
     def officer_q(self, group_id):

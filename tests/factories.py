@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from axes.models import AccessAttempt
 from django.utils import timezone
 
 from activities.models import (
@@ -332,6 +333,23 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     role = factory.LazyAttribute(lambda o: o.user.role)
     action = Action.MEMBER_EXPORT
     rows = 3
+
+
+class AccessAttemptFactory(factory.django.DjangoModelFactory):
+    """django-axes' record of failed sign-ins to one user name from one address."""
+
+    class Meta:
+        model = AccessAttempt
+
+    username = "tebakan"
+    ip_address = "10.0.0.1"
+    user_agent = "Mozilla/5.0"
+    get_data = ""
+    post_data = "username=tebakan"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+    failures_since_start = 2
+    attempt_time = factory.LazyFunction(timezone.now)
 
 
 class OfficerTermFactory(factory.django.DjangoModelFactory):

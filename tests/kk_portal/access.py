@@ -29,6 +29,13 @@ ACCESS = {
         "302  404  404  302  404  404  404  302",  # POST
         args=("officer_account",),
     ),
+    # Facilitators unlock the officers of their regency after failed sign-ins, administrators
+    # any account.
+    "officers:unlock": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  404  404  302  404  404  404  302",  # POST
+        args=("officer_account",),
+    ),
     "login": same_for_all(200),
     # The installable web app: the service worker, the manifest and the page saying what
     # the phone keeps are the same for everyone (the drafts are the browser's own).
@@ -77,6 +84,9 @@ ACCESS = {
     "admin:auth_user_password_change": admin_only(args=("officer_account",)),
     **admin_pages("auth.Group"),
     **admin_pages("kk_portal.User"),
+    # Failed sign-ins counting towards a lock: listed, and deleted to unlock, never added
+    # (every field is read only: an empty POST saves nothing and goes back to the list).
+    **admin_pages("axes.AccessAttempt", add=403, change_post=302),
     # Django's read-only password widget reads a variable its admin page does not pass.
     "admin:kk_portal_user_change": admin_only(args=("kk_portal.User",), djangos_templates=True),
 }

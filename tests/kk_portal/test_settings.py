@@ -35,6 +35,10 @@ def run(code_or_args, **env):
         "ALLOWED_HOSTS",
         "SECURE_",
         "CACHE_",
+        "EMAIL_",
+        "DEFAULT_FROM_EMAIL",
+        "LOGIN_",
+        "TRUSTED_PROXIES",
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(configured)}
     clean.update(DJANGO_SETTINGS_MODULE="kk_portal.settings", **env)
@@ -158,10 +162,21 @@ def test_settings_database_url_postgres_uses_psycopg():
 
 
 def test_settings_check_deploy_is_clean_in_production():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        EMAIL_URL="smtp+tls://kk:rahasia@mail.example.org:587",
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_settings_check_deploy_without_email_silences_only_the_mailer_check():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_settings_csp_forbids_inline_code():
