@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kk_portal.account_forms import OfficerCreateForm
 from kk_portal.accounts import account_unlock, officer_set_active
@@ -29,6 +29,13 @@ SORT_KEYS = {
     "group": SortKey(gettext_lazy("Group"), ("group__name", "username", "pk")),
     "username": SortKey(gettext_lazy("Username"), ("username", "pk")),
 }
+
+
+@login_required
+@require_safe
+def account(request):
+    """The signed-in user's own account: who they are, and the way to a new password."""
+    return render(request, "accounts/account.html")
 
 
 def _may_manage(user):

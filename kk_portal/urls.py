@@ -4,7 +4,7 @@ only as strings, so that the core imports no app."""
 from django.contrib import admin
 from django.urls import include, path
 
-from kk_portal import offline
+from kk_portal import account_views, offline
 
 urlpatterns = [
     path("", include("dashboards.home_urls")),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("offline/", offline.offline_help, name="offline_help"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/me/", account_views.account, name="account"),
     path("accounts/officers/", include("kk_portal.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -46,16 +46,18 @@ ACCESS = {
         "405  405  405  405  405  405  405  405",  # GET
         "302  302  302  302  302  302  302  302",  # POST
     ),
-    # Django's password pages, drawn by the admin's registration templates.
+    # Everyone's own account page, and Django's password change in this site's templates.
+    "account": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+    ),
     "password_change": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST
-        djangos_templates=True,
     ),
     "password_change_done": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  405  405  405  405  405  405  405",  # POST
-        djangos_templates=True,
     ),
     "password_reset": same_for_all(200, djangos_templates=True),
     "password_reset_done": same_for_all(200, 405, djangos_templates=True),
