@@ -10,7 +10,9 @@ rule of ``kk_portal.models.UserQuerySet``).
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +38,18 @@ SORT_KEYS = {
 def account(request):
     """The signed-in user's own account: who they are, and the way to a new password."""
     return render(request, "accounts/account.html")
+
+
+_password_reset_by_email = PasswordResetView.as_view()
+
+
+def password_reset(request):
+    """Django's password reset by e-mail when e-mail is configured
+    (``settings.EMAIL_CONFIGURED``); otherwise a page saying that no e-mail can be sent and
+    that the facilitator sets a new password, for GET and POST alike."""
+    if settings.EMAIL_CONFIGURED:
+        return _password_reset_by_email(request)
+    return render(request, "registration/password_reset_unavailable.html")
 
 
 def _may_manage(user):

@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/me/", account_views.account, name="account"),
     path("accounts/officers/", include("kk_portal.account_urls")),
+    # Before Django's own, which it replaces: it says when no e-mail can be sent.
+    path("accounts/password_reset/", account_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboards.urls")),

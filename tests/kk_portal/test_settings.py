@@ -72,6 +72,11 @@ DATABASE_CACHE = {
         ({"DEBUG": "1", "SECURE_SSL_REDIRECT": "sometimes"}, "SECURE_SSL_REDIRECT must be"),
         ({"DEBUG": "1", "CACHE_URL": "memcached://h:11211"}, "CACHE_URL must be db://"),
         ({"DEBUG": "1", "CACHE_URL": "redis://"}, "CACHE_URL must be db://"),
+        ({"DEBUG": "1", "EMAIL_URL": "mailgun://key@x"}, "EMAIL_URL must be smtp+tls://"),
+        ({"DEBUG": "1", "EMAIL_URL": "smtp://h:port"}, "EMAIL_URL has a port that is not"),
+        ({"DEBUG": "1", "EMAIL_HOST": "h", "EMAIL_PORT": "x"}, "EMAIL_PORT must be a whole"),
+        ({"DEBUG": "1", "EMAIL_HOST": "h", "EMAIL_USE_TLS": "?"}, "EMAIL_USE_TLS must be"),
+        ({"DEBUG": "1", "LOGIN_FAILURES_PER_ACCOUNT": "0"}, "LOGIN_FAILURES_PER_ACCOUNT must"),
     ],
 )
 def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):
@@ -197,3 +202,43 @@ def test_custom_user_model_in_first_migration():
 
     assert settings.AUTH_USER_MODEL == "kk_portal.User"
     assert "user" in {getattr(op, "name", "").lower() for op in first.operations}
+
+
+MAILER = (
+    IMPORT_SETTINGS + "; m = settings.MAILERS['default']; o = m.get('OPTIONS', {}); "
+    "print(settings.EMAIL_CONFIGURED, m['BACKEND'].rsplit('.', 2)[-2], "
+    "o.get('host'), o.get('port'), o.get('username'), o.get('password'), "
+    "o.get('use_tls'), o.get('use_ssl'), settings.DEFAULT_FROM_EMAIL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "printed"),
+    [
+        ({}, "False dummy None None None None None None KK Portal <noreply@localhost>"),
+        (
+            {"EMAIL_URL": "smtp+tls://kk%40example.org:r%2Fahasia@mail.example.org:2525"},
+            "True smtp mail.example.org 2525 kk@example.org r/ahasia True False",
+        ),
+        (
+            {"EMAIL_URL": "smtps://kk:rahasia@mail.example.org"},
+            "True smtp mail.example.org 465 kk rahasia False True",
+        ),
+        (
+            {
+                "EMAIL_HOST": "mail.example.org",
+                "EMAIL_HOST_USER": "kk",
+                "EMAIL_HOST_PASSWORD": "rahasia",
+                "DEFAULT_FROM_EMAIL": "KK Portal <kk@example.org>",
+            },
+            "True smtp mail.example.org 587 kk rahasia True None KK Portal <kk@example.org>",
+        ),
+        ({"EMAIL_URL": "console://"}, "True console None None None None None None"),
+    ],
+    ids=["none", "url tls", "url ssl", "host", "console"],
+)
+def test_settings_email_from_the_environment(env, printed):
+    result = run(MAILER, DEBUG="1", **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(printed)
