@@ -7,10 +7,10 @@ other role, and any officer outside the facilitator's regency, gets 404 (the ``"
 rule of ``kk_portal.models.UserQuerySet``).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import PasswordResetView
 from django.http import Http404
