@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
+from django_otp import user_has_device
 
 from kk_portal.account_forms import OfficerCreateForm
 from kk_portal.accounts import account_unlock, officer_set_active
@@ -36,8 +37,10 @@ SORT_KEYS = {
 @login_required
 @require_safe
 def account(request):
-    """The signed-in user's own account: who they are, and the way to a new password."""
-    return render(request, "accounts/account.html")
+    """The signed-in user's own account: who they are, the way to a new password, and
+    whether the second factor is on (``kk_portal.second_factor``)."""
+    context = {"second_factor_on": user_has_device(request.user, confirmed=True)}
+    return render(request, "accounts/account.html", context)
 
 
 _password_reset_by_email = PasswordResetView.as_view()

@@ -227,6 +227,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kk_portal.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -306,6 +310,11 @@ AXES_VERBOSE = False
 # count towards a lock, listed in the admin by ``kk_portal.admin``.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
+
+# The second factor (``kk_portal.second_factor``): six-digit TOTP codes from an
+# authenticator app, named "KK Portal" there; the admin never shows a device's secret.
+OTP_TOTP_ISSUER = "KK Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 EMAIL_CONFIGURED, _mailer = env_email()
 MAILERS = {"default": _mailer}

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from axes.models import AccessAttempt
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activities.models import (
     Activity,
@@ -350,6 +351,18 @@ class AccessAttemptFactory(factory.django.DjangoModelFactory):
     path_info = "/accounts/login/"
     failures_since_start = 2
     attempt_time = factory.LazyFunction(timezone.now)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app of a user (django-otp), with a fixed test key."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Aplikasi autentikator"
+    key = "3132333435363738393031323334353637383930"
+    confirmed = True
 
 
 class OfficerTermFactory(factory.django.DjangoModelFactory):

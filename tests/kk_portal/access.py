@@ -51,6 +51,13 @@ ACCESS = {
         "302  200  200  200  200  200  200  200",  # GET
         "302  405  405  405  405  405  405  405",  # POST
     ),
+    # The code of the second factor: a user without an authenticator is sent to set one
+    # up; programme staff and administrators (both factors given) back to where they were.
+    "second_factor": same_for_all(302, 302),
+    "second_factor_enrol": Access(
+        "302  200  200  200  200  302  200  302",  # GET
+        "302  200  200  200  200  302  200  302",  # POST
+    ),
     "password_change": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST
@@ -89,6 +96,10 @@ ACCESS = {
     # Failed sign-ins counting towards a lock: listed, and deleted to unlock, never added
     # (every field is read only: an empty POST saves nothing and goes back to the list).
     **admin_pages("axes.AccessAttempt", add=403, change_post=302),
+    # Authenticator apps: an administrator removes a lost one; their secrets are never shown.
+    **admin_pages("otp_totp.TOTPDevice"),
+    "admin:otp_totp_totpdevice_config": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
+    "admin:otp_totp_totpdevice_qrcode": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
     # Django's read-only password widget reads a variable its admin page does not pass.
     "admin:kk_portal_user_change": admin_only(args=("kk_portal.User",), djangos_templates=True),
 }
