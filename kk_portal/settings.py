@@ -91,6 +91,7 @@ def env_database(name="DATABASE_URL"):
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
+            "CONN_HEALTH_CHECKS": True,
         }
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -232,6 +233,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's /healthz needs no host check, HTTPS, session or sign-in.
+    "kk_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -248,6 +251,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "kk_portal.middleware.RegencyTimezoneMiddleware",
     "kk_portal.middleware.NoStoreForSignedInMiddleware",
+    "kk_portal.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -325,6 +329,9 @@ if not EMAIL_CONFIGURED:
     SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KK Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: Who gets an e-mail for each server error (Django's ``mail_admins``), comma-separated
+#: addresses; needs e-mail configured.
+ADMINS = env_list("ADMINS", [])
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 AUTH_PASSWORD_VALIDATORS = [

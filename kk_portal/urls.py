@@ -33,3 +33,6 @@ urlpatterns = [
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments
 # go through the scoped view ``aspirations:attachment``.
+
+# An unreachable database answers 503 "try again" even where it fails outside a view.
+handler500 = "kk_portal.health.server_error"

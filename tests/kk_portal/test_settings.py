@@ -39,6 +39,7 @@ def run(code_or_args, **env):
         "DEFAULT_FROM_EMAIL",
         "LOGIN_",
         "TRUSTED_PROXIES",
+        "ADMINS",
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(configured)}
     clean.update(DJANGO_SETTINGS_MODULE="kk_portal.settings", **env)
@@ -242,3 +243,24 @@ def test_settings_email_from_the_environment(env, printed):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith(printed)
+
+
+@pytest.mark.parametrize("url", ["postgres://kk@db.internal:5432/kk_portal", ""])
+def test_settings_connections_are_checked_before_reuse(url):
+    result = run(
+        IMPORT_SETTINGS + "; print(settings.DATABASES['default']['CONN_HEALTH_CHECKS'])",
+        DEBUG="1",
+        DATABASE_URL=url,
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_settings_error_mails_go_to_the_admins_of_the_environment():
+    result = run(
+        IMPORT_SETTINGS + "; print(settings.ADMINS)",
+        DEBUG="1",
+        ADMINS="ops@example.org, Budi <budi@example.org>",
+    )
+
+    assert result.stdout.strip() == "['ops@example.org', 'Budi <budi@example.org>']"
