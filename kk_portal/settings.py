@@ -11,7 +11,8 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``LOGIN_FAILURES_PER_ACCOUNT``, ``LOGIN_FAILURES_PER_ADDRESS``, ``LOGIN_LOCKOUT_MINUTES`` and
 ``TRUSTED_PROXIES``, and the e-mail of password resets ``EMAIL_URL`` (or ``EMAIL_HOST``,
 ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``) and
-``DEFAULT_FROM_EMAIL`` (see ``env_email``).
+``DEFAULT_FROM_EMAIL`` (see ``env_email``), and ``ADMINS`` (comma-separated addresses that
+get an e-mail for each server error).
 """
 
 import os
