@@ -12,6 +12,7 @@ any account there too, or any address in the admin (django-axes' "access attempt
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
@@ -30,6 +31,15 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
     address's count is shifted down by the difference of the two limits, so that it reaches
     the account limit exactly at ``LOGIN_FAILURES_PER_ADDRESS`` failures.
     """
+
+    def reset_user_attempts(self, request, credentials=None):
+        """After a successful sign-in, forget the failures of that user name only. Axes
+        would also forget every failure from the address, whatever the name: an attacker
+        signing in to their own account between guesses would then clear the count of the
+        account they are guessing."""
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
     def get_failures(self, request, credentials=None):
         by_account, by_address = (

@@ -105,6 +105,20 @@ def test_a_successful_sign_in_forgets_earlier_failures(world, officer_a1_account
     assert response.status_code == 200
 
 
+def test_signing_in_to_another_account_does_not_forget_the_guesses(world, officer_a1_account):
+    f.UserFactory(username="penebak", role=Role.OFFICER, group=world.group_a2)
+    client = Client()
+    fail(client, "ketua-mawar", 4)
+    client.post(
+        reverse("login"), {"username": "penebak", "password": "rahasia-123"}, REMOTE_ADDR="10.0.0.1"
+    )
+    client.post(reverse("logout"))
+
+    response = fail(client, "ketua-mawar", 1)
+
+    assert response.status_code == 429
+
+
 def test_facilitator_sees_the_lock_and_unlocks_the_officer(facilitator, world, officer_a1_account):
     fail(Client(), "ketua-mawar", 5)
 
