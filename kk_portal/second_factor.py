@@ -86,6 +86,16 @@ def _confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
+def _unconfirmed_device(user):
+    """The user's authenticator being set up: the oldest unconfirmed one, made when there is
+    none. Two pages opened at once may make two; the oldest is then always the one shown
+    and confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name=_("Authenticator app"))
+    return device
+
+
 @login_required
 def second_factor(request):
     """Ask the signed-in user for the code of their authenticator app, then go on to
@@ -124,18 +134,14 @@ def secret_text(device):
 @login_required
 def second_factor_enrol(request):
     """Set up the authenticator app: a QR code and the secret as text, confirmed by the
-    first code it shows. One unconfirmed device per user is kept until confirmed, so that
-    reloading the page keeps the same secret. Already set up: back to the account page."""
+    first code it shows. The unconfirmed device is kept until confirmed, so that reloading
+    the page keeps the same secret. Already set up: back to the account page."""
     if user_has_device(request.user, confirmed=True):
         if request.user.is_verified():
             messages.info(request, _("The second factor is already on for your account."))
             return redirect("account")
         return redirect("second_factor")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user,
-        confirmed=False,
-        defaults={"name": _("Authenticator app")},
-    )
+    device = _unconfirmed_device(request.user)
     form = CodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True

@@ -172,3 +172,16 @@ def test_signing_out_stays_open_before_the_code(programme_account):
     response = client.post(reverse("logout"))
 
     assert response["Location"] == reverse("login")
+
+
+def test_two_set_up_pages_opened_at_once_confirm_the_oldest_device(programme_account):
+    client, _ = password_sign_in("staf-program")
+    TOTPDevice.objects.create(user=programme_account, confirmed=False, name="kedua")
+    oldest = TOTPDevice.objects.filter(user=programme_account).order_by("pk").first()
+
+    page = client.get(reverse("second_factor_enrol"))
+    client.post(reverse("second_factor_enrol"), {"code": code(oldest)})
+
+    oldest.refresh_from_db()
+    assert page.status_code == 200
+    assert oldest.confirmed is True
