@@ -88,12 +88,12 @@ def _confirmed_device(user):
 
 def _unconfirmed_device(user):
     """The user's authenticator being set up: the oldest unconfirmed one, made when there is
-    none. Two pages opened at once may make two; the oldest is then always the one shown
-    and confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, confirmed=False, name=_("Authenticator app"))
-    return device
+    none. Two pages opened at once may make two; each then reads the oldest again, so that
+    both show, and the code confirms, the same one."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk")
+    if not pending.exists():
+        TOTPDevice.objects.create(user=user, confirmed=False, name=_("Authenticator app"))
+    return pending.first()
 
 
 @login_required
