@@ -375,6 +375,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Shared phones: a session ends after this many idle minutes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Requests that only read the session do not write it back (``kk_portal/sessions.py``).
+SESSION_ENGINE = "kk_portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Aspirations that have not moved for this many days are shown as waiting.
