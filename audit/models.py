@@ -1,4 +1,5 @@
-"""The access log: who saw a confidential case, and who downloaded personal data.
+"""The access log: who saw a confidential case, who downloaded personal data, and every
+sign-in, failed sign-in and lockout (``audit.signals``).
 
 Rows are only ever added (``audit.services.access_log_add``), in the request that showed or
 exported the data; nothing in the product changes or deletes them (the admin is read only).
@@ -21,11 +22,16 @@ class Action(models.TextChoices):
     ATTENDANCE_EXPORT = "attend_export", _("exported an attendance list")
     MEMBER_DATA = "member_data", _("exported a member's personal data for them")
     MEMBER_ANONYMISE = "member_anon", _("anonymised a member")
+    SIGN_IN = "sign_in", _("signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
+    LOCKED_OUT = "locked_out", _("was locked out after failed sign-ins")
 
 
 #: The actions whose ``object_id`` is a case of assistance, and those whose is a member.
 CASE_ACTIONS = (Action.CASE_VIEW, Action.CASE_PRINT, Action.CASE_DOCUMENT)
 MEMBER_ACTIONS = (Action.MEMBER_DATA, Action.MEMBER_ANONYMISE)
+#: The actions about signing in, as opposed to seeing or exporting data.
+SIGN_IN_ACTIONS = (Action.SIGN_IN, Action.SIGN_IN_FAILED, Action.LOCKED_OUT)
 
 
 class AccessLogQuerySet(ScopedQuerySet):
@@ -37,9 +43,18 @@ class AccessLogQuerySet(ScopedQuerySet):
     def officer_q(self, group_id):
         return None
 
+    def data_access(self):
+        """The rows of views and exports of personal data (no sign-ins)."""
+        return self.exclude(action__in=SIGN_IN_ACTIONS)
+
+    def sign_ins(self):
+        """The rows of sign-ins, failed sign-ins and lockouts."""
+        return self.filter(action__in=SIGN_IN_ACTIONS)
+
 
 class AccessLog(models.Model):
-    """One view of a confidential case or one export of personal data.
+    """One view of a confidential case, one export of personal data, or one sign-in, failed
+    sign-in or lockout.
 
     ``user`` did ``action`` at ``at`` (stored in UTC, shown in the reader's zone). The
     ``regency`` (and ``group``, where one) of the data decides who may read the row; for an
@@ -47,7 +62,9 @@ class AccessLog(models.Model):
     filters (free-text searches masked) and ``rows`` how many rows the file held. ``object_id``
     is the case's id for a view, the member's for a member's data or anonymisation, whose
     ``reason`` is kept here. ``username`` and ``role`` are copied so the row keeps its
-    meaning if the account changes.
+    meaning if the account changes. For a sign-in, ``address`` is the client's IP address;
+    a failed sign-in keeps the user name as typed, with ``user`` empty when no account has
+    it.
     """
 
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -83,6 +100,7 @@ class AccessLog(models.Model):
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     # Why a member was anonymised: kept here, since the member's row keeps nothing of her.
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 

@@ -1,14 +1,17 @@
 """Writing the access log: the only code that adds ``AccessLog`` rows.
 
 Called by the views that show a confidential case or export personal data, inside the
-request that does it, so that a logged row and the data shown go together.
+request that does it, so that a logged row and the data shown go together; and by the
+receivers of Django's and django-axes' sign-in signals (``audit.signals``).
 """
 
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from audit.models import AccessLog, Action
+from kk_portal.lockout import client_address
 from kk_portal.scoping import Role
 
 #: List parameters that carry free text (a name or phone searched): logged as ``*``.
@@ -61,23 +64,27 @@ def access_log_add(
     scope="",
     filters="",
     reason="",
+    username=None,
+    address=None,
 ):
     """Add one ``AccessLog`` row: ``user`` did ``action`` (an ``audit.models.Action``) now.
 
     ``group``/``regency`` are those of the data (they decide who reads the row);
     ``object_id`` the record viewed; ``rows`` the number of rows exported; ``scope`` and
     ``filters`` describe an export (see ``scope_of`` and ``filters_text``); ``reason`` why
-    (an anonymisation). ``user`` is ``None`` for the retention command, logged by the name
-    ``RETENTION_USERNAME``. Returns the row.
+    (an anonymisation). ``user`` is ``None`` for a failed sign-in to a user name no account
+    has (``username`` then says what was typed) and for the retention command (logged by
+    the name ``RETENTION_USERNAME``). ``address`` is the client's IP address. Returns the
+    row.
     """
     if user is None:
-        username, role = RETENTION_USERNAME, ""
+        username, role = username or RETENTION_USERNAME, ""
     else:
         username = user.get_username()
         role = "admin" if user.is_superuser else user.role
     return AccessLog.objects.create(
         user=user,
-        username=username,
+        username=username[:150],
         role=role,
         action=action,
         group=group,
@@ -87,6 +94,7 @@ def access_log_add(
         scope=scope[:300],
         filters=filters,
         reason=reason[:300],
+        address=address,
     )
 
 
@@ -144,4 +152,43 @@ def log_case_access(request, case, action):
         regency=case.group.regency,
         object_id=case.pk,
         scope=str(case.group),
+    )
+
+
+def _typed_username(credentials_or_name):
+    """A user name as typed, safe to store: NUL and other control characters removed (they
+    break PostgreSQL text and the log's page)."""
+    name = credentials_or_name or ""
+    return "".join(ch for ch in str(name) if ch.isprintable())[:150]
+
+
+def log_sign_in(request, user, action):
+    """Log ``action`` (an ``audit.models.SIGN_IN_ACTIONS`` one) of ``user`` through
+    ``request``, with the user's scope (the facilitators of their group's regency, or of
+    their own regency, read the row) and the client's address. Returns the ``AccessLog``
+    row."""
+    group, regency, label = scope_of(user)
+    return access_log_add(
+        user=user,
+        action=action,
+        group=group,
+        regency=regency,
+        scope=label,
+        address=client_address(request) if request is not None else None,
+    )
+
+
+def log_sign_in_refused(request, username, action):
+    """Log a failed sign-in or a lockout (``Action.SIGN_IN_FAILED``, ``Action.LOCKED_OUT``)
+    for the user name typed: under its account's scope when one has it (its facilitators
+    read the row), else for administrators only. Returns the ``AccessLog`` row."""
+    typed = _typed_username(username)
+    user = get_user_model()._default_manager.filter(username=typed).first() if typed else None
+    if user is not None:
+        return log_sign_in(request, user, action)
+    return access_log_add(
+        user=None,
+        username=typed,
+        action=action,
+        address=client_address(request) if request is not None else None,
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("new/", account_views.officer_create, name="create"),
     path("<int:pk>/password/", account_views.officer_password, name="password"),
     path("<int:pk>/active/", account_views.officer_active, name="active"),
+    path("<int:pk>/unlock/", account_views.officer_unlock, name="unlock"),
 ]

@@ -1,23 +1,28 @@
 """A facilitator manages the officer accounts of their regency's groups.
 
 Officers change hands: the facilitator creates an account, deactivates it when the person
-leaves office, and sets a new password when one is forgotten — no e-mail involved. Every
+leaves office, sets a new password when one is forgotten — no e-mail involved — and
+unlocks an account locked after failed sign-ins (the ``"unlock"`` rule). Every
 other role, and any officer outside the facilitator's regency, gets 404 (the ``"manage"``
 rule of ``kk_portal.models.UserQuerySet``).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetView
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django_otp import user_has_device
 
 from kk_portal.account_forms import OfficerCreateForm
-from kk_portal.accounts import officer_set_active
+from kk_portal.accounts import account_unlock, officer_set_active
+from kk_portal.lockout import locked_usernames
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.sorting import SortKey, sort_rows
@@ -27,6 +32,27 @@ SORT_KEYS = {
     "group": SortKey(gettext_lazy("Group"), ("group__name", "username", "pk")),
     "username": SortKey(gettext_lazy("Username"), ("username", "pk")),
 }
+
+
+@login_required
+@require_safe
+def account(request):
+    """The signed-in user's own account: who they are, the way to a new password, and
+    whether the second factor is on (``kk_portal.second_factor``)."""
+    context = {"second_factor_on": user_has_device(request.user, confirmed=True)}
+    return render(request, "accounts/account.html", context)
+
+
+_password_reset_by_email = PasswordResetView.as_view()
+
+
+def password_reset(request):
+    """Django's password reset by e-mail when e-mail is configured
+    (``settings.EMAIL_CONFIGURED``); otherwise a page saying that no e-mail can be sent and
+    that the facilitator sets a new password, for GET and POST alike."""
+    if settings.EMAIL_CONFIGURED:
+        return _password_reset_by_email(request)
+    return render(request, "registration/password_reset_unavailable.html")
 
 
 def _may_manage(user):
@@ -41,6 +67,9 @@ def officer_list(request):
     officers = writable(request.user, "manage", get_user_model()).select_related("group")
     officers, sort = sort_rows(request, officers, SORT_KEYS, "group")
     page = paginate(request, officers)
+    locked = locked_usernames(officer.username for officer in page)
+    for officer in page:
+        officer.locked_out = officer.username in locked
     return render(request, "accounts/officer_list.html", {"page_obj": page, "sort": sort})
 
 
@@ -89,4 +118,17 @@ def officer_active(request, pk):
         messages.success(
             request, _("%(username)s can no longer sign in.") % {"username": officer.username}
         )
+    return redirect("officers:list")
+
+
+@login_required
+@require_POST
+def officer_unlock(request, pk):
+    """Unlock an account locked after too many failed sign-ins (``kk_portal.lockout``)."""
+    officer = get_writable_or_404(get_user_model(), request.user, "unlock", pk=pk)
+    account_unlock(user=officer)
+    messages.success(
+        request,
+        _("%(username)s can try to sign in again now.") % {"username": officer.username},
+    )
     return redirect("officers:list")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.permissions import Rule
+from kk_portal.permissions import Rule, acting_role
 from kk_portal.scoping import Role, ScopedQuerySet
 from kk_portal.zones import DEFAULT_ZONE
 
@@ -27,6 +27,11 @@ class UserQuerySet(ScopedQuerySet):
             Role.FACILITATOR,
             Role.ADMIN,
             where={Role.FACILITATOR: _officers_with_group, Role.ADMIN: _officers_with_group},
+        ),
+        # Lift a lockout after failed sign-ins (``kk_portal.lockout``): a facilitator the
+        # officers of their regency, an administrator any account.
+        "unlock": Rule(
+            Role.FACILITATOR, Role.ADMIN, where={Role.FACILITATOR: _officers_with_group}
         ),
     }
 
@@ -109,6 +114,14 @@ class User(AbstractUser):
             field, message = needs[self.role]
             if getattr(self, f"{field}_id") is None:
                 raise ValidationError({field: message})
+
+    @property
+    def second_factor_required(self):
+        """Whether the user must sign in with a TOTP code after the password: programme
+        staff and administrators, who see every region (DESIGN.md, "Who may see what").
+        Others may turn it on from their account page; once on, it is asked of them too
+        (``kk_portal.second_factor``)."""
+        return acting_role(self) in {Role.PROGRAMME, Role.ADMIN}
 
     @property
     def time_zone(self):

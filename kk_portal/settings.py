@@ -7,11 +7,18 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``DEBUG`` (``true``/``false``), ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``
 (comma-separated), ``SECURE_SSL_REDIRECT`` (defaults to ``not DEBUG``),
 ``STALE_ASPIRATION_DAYS`` (whole days, default 60), ``SESSION_IDLE_MINUTES`` and
-``CACHE_URL`` (the cache every worker shares; see ``env_cache``).
+``CACHE_URL`` (the cache every worker shares; see ``env_cache``), the sign-in limits
+``LOGIN_FAILURES_PER_ACCOUNT``, ``LOGIN_FAILURES_PER_ADDRESS``, ``LOGIN_LOCKOUT_MINUTES`` and
+``TRUSTED_PROXIES``, and the e-mail of password resets ``EMAIL_URL`` (or ``EMAIL_HOST``,
+``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``) and
+``DEFAULT_FROM_EMAIL`` (see ``env_email``), and ``ADMINS`` (comma-separated addresses that
+get an e-mail for each server error).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -85,6 +92,7 @@ def env_database(name="DATABASE_URL"):
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": SQLITE_OPTIONS,
+            "CONN_HEALTH_CHECKS": True,
         }
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -134,6 +142,60 @@ def env_cache(name="CACHE_URL"):
     )
 
 
+#: ``EMAIL_URL`` schemes: SMTP with STARTTLS, SMTP over SSL, plain SMTP, the console.
+EMAIL_SCHEMES = {"smtp+tls": "tls", "smtps": "ssl", "smtp": None}
+
+
+def env_email():
+    """``(configured, mailer)``: whether e-mail can be sent, and ``MAILERS["default"]``.
+
+    ``EMAIL_URL`` (``smtp+tls://user:password@host:587``, ``smtps://…:465``, ``smtp://…:25``
+    or ``console://``, which prints the mail) wins; else ``EMAIL_HOST`` with ``EMAIL_PORT``
+    (default 587), ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD`` and ``EMAIL_USE_TLS``
+    (default on). With neither, mail goes nowhere and ``configured`` is false: the
+    password-reset page then says that no e-mail can be sent and sends the user to their
+    facilitator. Raises ``ImproperlyConfigured`` naming the variable for a malformed value.
+    """
+    raw = os.environ.get("EMAIL_URL", "").strip()
+    host = os.environ.get("EMAIL_HOST", "").strip()
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    if raw:
+        parts = urlsplit(raw)
+        if parts.scheme == "console":
+            return True, {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if parts.scheme not in EMAIL_SCHEMES or not parts.hostname:
+            raise ImproperlyConfigured(
+                "EMAIL_URL must be smtp+tls://, smtps://, smtp://user:password@host:port "
+                f"or console://, not {raw.split('://', 1)[0]!r}."
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+        secure = EMAIL_SCHEMES[parts.scheme]
+        options = {
+            "host": parts.hostname,
+            "port": port or {"tls": 587, "ssl": 465}.get(secure, 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": secure == "tls",
+            "use_ssl": secure == "ssl",
+            "timeout": 10,
+        }
+        return True, {"BACKEND": smtp, "OPTIONS": options}
+    if host:
+        options = {
+            "host": host,
+            "port": env_int("EMAIL_PORT", 587, minimum=1),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 10,
+        }
+        return True, {"BACKEND": smtp, "OPTIONS": options}
+    return False, {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -166,9 +228,14 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's /healthz needs no host check, HTTPS, session or sign-in.
+    "kk_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -177,11 +244,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kk_portal.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "kk_portal.middleware.RegencyTimezoneMiddleware",
+    "kk_portal.middleware.NoStoreForSignedInMiddleware",
+    "kk_portal.health.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kk_portal.urls"
@@ -215,6 +288,52 @@ AUTH_USER_MODEL = "kk_portal.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in attempts go through django-axes first: a locked-out account or address is refused
+# before its password is checked (``kk_portal/lockout.py``).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+#: Failed sign-ins to one account, and from one address (many phones share a carrier's
+#: address), within ``LOGIN_LOCKOUT_MINUTES`` that lock it for that long.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+#: Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the
+#: connection's address is the client's).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_HANDLER = "kk_portal.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "kk_portal.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "kk_portal.lockout.lockout_response"
+AXES_VERBOSE = False
+# The audit log keeps every sign-in (``audit.signals``); axes keeps only the attempts that
+# count towards a lock, listed in the admin by ``kk_portal.admin``.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+
+# The second factor (``kk_portal.second_factor``): six-digit TOTP codes from an
+# authenticator app, named "KK Portal" there; the admin never shows a device's secret.
+OTP_TOTP_ISSUER = "KK Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+EMAIL_CONFIGURED, _mailer = env_email()
+MAILERS = {"default": _mailer}
+if not EMAIL_CONFIGURED:
+    # Running without e-mail is a supported choice: facilitators set new passwords, and the
+    # password-reset page says that no e-mail is sent. ``check --deploy`` would call the
+    # mailer that sends nothing an error.
+    SILENCED_SYSTEM_CHECKS = ["mail.E001"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KK Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: Who gets an e-mail for each server error (Django's ``mail_admins``), comma-separated
+#: addresses; needs e-mail configured.
+ADMINS = env_list("ADMINS", [])
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -256,6 +375,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Shared phones: a session ends after this many idle minutes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Requests that only read the session do not write it back (``kk_portal/sessions.py``).
+SESSION_ENGINE = "kk_portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Aspirations that have not moved for this many days are shown as waiting.

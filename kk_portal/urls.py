@@ -4,7 +4,7 @@ only as strings, so that the core imports no app."""
 from django.contrib import admin
 from django.urls import include, path
 
-from kk_portal import offline, privacy
+from kk_portal import account_views, offline, privacy, second_factor
 
 urlpatterns = [
     path("", include("dashboards.home_urls")),
@@ -13,7 +13,12 @@ urlpatterns = [
     path("offline/", offline.offline_help, name="offline_help"),
     path("privasi/", privacy.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/me/", account_views.account, name="account"),
+    path("accounts/code/", second_factor.second_factor, name="second_factor"),
+    path("accounts/code/setup/", second_factor.second_factor_enrol, name="second_factor_enrol"),
     path("accounts/officers/", include("kk_portal.account_urls")),
+    # Before Django's own, which it replaces: it says when no e-mail can be sent.
+    path("accounts/password_reset/", account_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboards.urls")),
@@ -29,3 +34,6 @@ urlpatterns = [
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments
 # go through the scoped view ``aspirations:attachment``.
+
+# An unreachable database answers 503 "try again" even where it fails outside a view.
+handler500 = "kk_portal.health.server_error"

@@ -12,6 +12,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from kk_portal.scoping import Role
 from tests import factories as f
@@ -162,11 +163,24 @@ PERSONA_USERS = {
 
 
 def client_for(user):
-    """A test ``Client`` signed in as ``user`` (``client.user`` is the user)."""
+    """A test ``Client`` signed in as ``user`` (``client.user`` is the user), with both
+    factors when the user needs a second one (``second_factor_verified``)."""
     client = Client()
     client.force_login(user)
     client.user = user
+    if user.second_factor_required:
+        second_factor_verified(client, user)
     return client
+
+
+def second_factor_verified(client, user):
+    """Mark ``client``'s session as having given ``user``'s TOTP code (a confirmed device
+    is made when the user has none), as ``django_otp.login`` does after a right code."""
+    device = f.TOTPDeviceFactory(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 @pytest.fixture

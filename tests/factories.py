@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import factory
+from axes.models import AccessAttempt
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activities.models import (
     Activity,
@@ -332,6 +334,35 @@ class AccessLogFactory(factory.django.DjangoModelFactory):
     role = factory.LazyAttribute(lambda o: o.user.role)
     action = Action.MEMBER_EXPORT
     rows = 3
+
+
+class AccessAttemptFactory(factory.django.DjangoModelFactory):
+    """django-axes' record of failed sign-ins to one user name from one address."""
+
+    class Meta:
+        model = AccessAttempt
+
+    username = "tebakan"
+    ip_address = "10.0.0.1"
+    user_agent = "Mozilla/5.0"
+    get_data = ""
+    post_data = "username=tebakan"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+    failures_since_start = 2
+    attempt_time = factory.LazyFunction(timezone.now)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app of a user (django-otp), with a fixed test key."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Aplikasi autentikator"
+    key = "3132333435363738393031323334353637383930"
+    confirmed = True
 
 
 class OfficerTermFactory(factory.django.DjangoModelFactory):

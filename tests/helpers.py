@@ -8,6 +8,7 @@ import uuid
 import openpyxl
 from django import forms
 from django.db import IntegrityError, connection, transaction
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 
@@ -92,3 +93,14 @@ def same_queries_with_more_rows(client, url, add_rows, django_assert_num_queries
     add_rows()
     with django_assert_num_queries(len(one_row.captured_queries)):
         return client.get(url)
+
+
+def sign_in(username, password):
+    """A new ``Client`` signed in with ``username`` and ``password`` through every
+    authentication backend, or ``None`` when they are refused. ``Client.login`` alone calls
+    ``authenticate()`` without a request, which django-axes refuses; a request is passed."""
+    client = Client()
+    request = RequestFactory().post("/accounts/login/")
+    if client.login(request=request, username=username, password=password):
+        return client
+    return None

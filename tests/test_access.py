@@ -91,6 +91,8 @@ def build_rows(world):
         handlers=[get_user_model().objects.get(username="pengurus-a1")],
     )
     f.AccessLogFactory(regency=world.regency_a, object_id=case.pk)
+    f.AccessAttemptFactory()
+    f.TOTPDeviceFactory()
     member = f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar")
     world.group_a1.decree_scan = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")
     world.group_a1.save()

@@ -150,7 +150,7 @@ def test_attendance_export_lists_people_and_is_logged(facilitator, world):
         ["Pak Kades", "", "male", "no", "no"],
         ["Yohana Mambrasar", "KK Mawar", "female", "yes", "no"],
     ]
-    log = AccessLog.objects.get()
+    log = AccessLog.objects.data_access().get()
     assert (log.action, log.rows) == (Action.ATTENDANCE_EXPORT, 2)
 
 

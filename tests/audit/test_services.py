@@ -19,7 +19,7 @@ def test_member_export_logged_with_scope_filters_and_rows(officer, world):
 
     officer.get(reverse("members:export") + "?sex=F&q=Yohana&format=csv&page=2")
 
-    entry = AccessLog.objects.get()
+    entry = AccessLog.objects.data_access().get()
     assert (entry.user, entry.action, entry.rows, entry.scope, entry.filters) == (
         officer.user,
         Action.MEMBER_EXPORT,

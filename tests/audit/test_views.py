@@ -66,7 +66,7 @@ def test_access_log_admin_cannot_add_change_or_delete(admin_client_, entries):
     assert view.status_code == 200
     assert (edited.status_code, deleted.status_code, added.status_code) == (403, 403, 403)
     in_regency.refresh_from_db()
-    assert (in_regency.scope, AccessLog.objects.count()) == ("KK Mawar", 3)
+    assert (in_regency.scope, AccessLog.objects.data_access().count()) == ("KK Mawar", 3)
 
 
 def test_access_log_page_links_member_entries_to_the_member_with_the_reason(facilitator, world):

@@ -287,14 +287,17 @@ def test_entries_kept_when_the_session_ended_are_sent_after_signing_in_again(pho
     page.locator("#net .waiting").wait_for(state="hidden")
 
 
-def test_a_draft_the_account_may_no_longer_send_is_kept_with_a_message(phone, officer):
+def test_a_draft_the_account_may_no_longer_send_is_kept_with_a_message(phone, officer, world):
     page = phone(service_workers="allow")
     _sign_in(page)
     page.context.set_offline(True)
     _add_member(page, "Wa Ode Sitti")
     page.locator(".notice.saved").wait_for()
-    # Meanwhile the account was made programme staff, who write no group's members.
-    type(officer).objects.filter(pk=officer.pk).update(role=Role.PROGRAMME, group=None)
+    # Meanwhile the account was made DPRD staff, who write no group's members (programme
+    # staff would first be asked for their second factor).
+    type(officer).objects.filter(pk=officer.pk).update(
+        role=Role.DPRD, group=None, representative=world.representative
+    )
 
     page.context.set_offline(False)
     page.goto("/offline/")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from aspirations.services import aspiration_move
 from aspirations.stages import Stage
 from tests import factories as f
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -134,11 +135,7 @@ def test_browser_staff_scorecard_links_meetings_by_term_year_on_a_phone(phone, s
             representative=world.representative, village=world.village_a1, starts_at=starts_at
         )
     page = phone()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "program-staf")
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, "program-staf")
 
     page.goto(reverse("tracker:staff_representative", args=[world.representative.pk]))
     text = page.locator("main").inner_text()

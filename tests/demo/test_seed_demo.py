@@ -22,6 +22,7 @@ from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member
 from reses.models import AgendaItem, ElectoralDistrict, Representative, ResesMeeting
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_seed_demo_representatives_for_every_district(demo):
     assert set(Representative.objects.values_list("term_start", "term_end")) == {(2024, 2029)}
 
 
-def test_seed_demo_one_user_per_role(demo, client):
+def test_seed_demo_one_user_per_role(demo):
     users = {u.username: u for u in User.objects.all()}
     officer, officer_2 = users["demo-pengurus"], users["demo-pengurus-2"]
 
@@ -170,7 +171,7 @@ def test_seed_demo_one_user_per_role(demo, client):
     assert users["demo-admin"].is_superuser and users["demo-admin"].role == Role.ADMIN
     assert Aspiration.objects.visible_to(users["demo-dprd"]).exists()
     assert Aspiration.objects.visible_to(officer).exists()
-    assert client.login(username="demo-dprd", password="rahasia-demo")
+    assert sign_in(username="demo-dprd", password="rahasia-demo")
     assert "demo-fasilitator" in demo and "rahasia-demo" in demo
 
 

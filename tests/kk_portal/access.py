@@ -29,6 +29,13 @@ ACCESS = {
         "302  404  404  302  404  404  404  302",  # POST
         args=("officer_account",),
     ),
+    # Facilitators unlock the officers of their regency after failed sign-ins, administrators
+    # any account.
+    "officers:unlock": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  404  404  302  404  404  404  302",  # POST
+        args=("officer_account",),
+    ),
     "login": same_for_all(200),
     # The installable web app: the service worker, the manifest and the page saying what
     # the phone keeps are the same for everyone (the drafts are the browser's own).
@@ -40,23 +47,32 @@ ACCESS = {
         "405  405  405  405  405  405  405  405",  # GET
         "302  302  302  302  302  302  302  302",  # POST
     ),
-    # Django's password pages, drawn by the admin's registration templates.
+    # Everyone's own account page, and Django's password change in this site's templates.
+    "account": Access(
+        "302  200  200  200  200  200  200  200",  # GET
+        "302  405  405  405  405  405  405  405",  # POST
+    ),
+    # The code of the second factor: a user without an authenticator is sent to set one
+    # up; programme staff and administrators (both factors given) back to where they were.
+    "second_factor": same_for_all(302, 302),
+    "second_factor_enrol": Access(
+        "302  200  200  200  200  302  200  302",  # GET
+        "302  200  200  200  200  302  200  302",  # POST
+    ),
     "password_change": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST
-        djangos_templates=True,
     ),
     "password_change_done": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  405  405  405  405  405  405  405",  # POST
-        djangos_templates=True,
     ),
-    "password_reset": same_for_all(200, djangos_templates=True),
-    "password_reset_done": same_for_all(200, 405, djangos_templates=True),
-    "password_reset_confirm": same_for_all(
-        200, args=("MQ", "set-password"), djangos_templates=True
-    ),
-    "password_reset_complete": same_for_all(200, 405, djangos_templates=True),
+    # Password reset by e-mail, or the page saying that no e-mail can be sent (the suite
+    # runs without e-mail configured).
+    "password_reset": same_for_all(200),
+    "password_reset_done": same_for_all(200, 405),
+    "password_reset_confirm": same_for_all(200, args=("MQ", "set-password")),
+    "password_reset_complete": same_for_all(200, 405),
     # The admin site: administrators only; everyone else is sent to its sign-in page.
     "admin:index": admin_only(),
     "admin:login": Access(
@@ -78,6 +94,13 @@ ACCESS = {
     "admin:auth_user_password_change": admin_only(args=("officer_account",)),
     **admin_pages("auth.Group"),
     **admin_pages("kk_portal.User"),
+    # Failed sign-ins counting towards a lock: listed, and deleted to unlock, never added
+    # (every field is read only: an empty POST saves nothing and goes back to the list).
+    **admin_pages("axes.AccessAttempt", add=403, change_post=302),
+    # Authenticator apps: an administrator removes a lost one; their secrets are never shown.
+    **admin_pages("otp_totp.TOTPDevice"),
+    "admin:otp_totp_totpdevice_config": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
+    "admin:otp_totp_totpdevice_qrcode": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
     # Django's read-only password widget reads a variable its admin page does not pass.
     "admin:kk_portal_user_change": admin_only(args=("kk_portal.User",), djangos_templates=True),
 }

@@ -8,7 +8,7 @@ from django.urls import reverse
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from tests import factories as f
-from tests.helpers import same_queries_with_more_rows
+from tests.helpers import same_queries_with_more_rows, sign_in
 from tests.kk_portal.access import ACCESS
 
 ROLES = ["officer", "officer_b", "facilitator", "facilitator_b", "programme", "dprd"]
@@ -57,7 +57,7 @@ def test_officer_create_by_facilitator_can_sign_in(facilitator, world):
     user = User.objects.get(username="sekretaris-melati")
     assert response.status_code == 302
     assert (user.role, user.group, user.first_name) == (Role.OFFICER, world.group_a2, "Sumiyati")
-    assert Client().login(username="sekretaris-melati", password="Kelompok-Melati-2024")
+    assert sign_in(username="sekretaris-melati", password="Kelompok-Melati-2024")
 
 
 def test_officer_create_other_regency_group_is_error(facilitator, world):
@@ -100,7 +100,7 @@ def test_officer_deactivated_cannot_sign_in_and_session_ends(facilitator, office
     facilitator.post(reverse("officers:active", args=[officer_a1_account.pk]), {"active": "0"})
 
     assert session.get(reverse("home")).status_code == 302
-    assert not Client().login(username="ketua-mawar", password="rahasia-123")
+    assert not sign_in(username="ketua-mawar", password="rahasia-123")
 
 
 def test_officer_password_reset_by_facilitator(facilitator, officer_a1_account):
@@ -110,8 +110,8 @@ def test_officer_password_reset_by_facilitator(facilitator, officer_a1_account):
     )
 
     assert response.status_code == 302
-    assert Client().login(username="ketua-mawar", password="Sandi-Baru-Mawar-9")
-    assert not Client().login(username="ketua-mawar", password="rahasia-123")
+    assert sign_in(username="ketua-mawar", password="Sandi-Baru-Mawar-9")
+    assert not sign_in(username="ketua-mawar", password="rahasia-123")
 
 
 def test_officer_password_reset_other_regency_404(facilitator_b, officer_a1_account):
@@ -121,7 +121,7 @@ def test_officer_password_reset_other_regency_404(facilitator_b, officer_a1_acco
     )
 
     assert response.status_code == 404
-    assert Client().login(username="ketua-mawar", password="rahasia-123")
+    assert sign_in(username="ketua-mawar", password="rahasia-123")
 
 
 def test_officer_accounts_never_reach_non_officers(facilitator, world):

@@ -35,6 +35,11 @@ def run(code_or_args, **env):
         "ALLOWED_HOSTS",
         "SECURE_",
         "CACHE_",
+        "EMAIL_",
+        "DEFAULT_FROM_EMAIL",
+        "LOGIN_",
+        "TRUSTED_PROXIES",
+        "ADMINS",
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(configured)}
     clean.update(DJANGO_SETTINGS_MODULE="kk_portal.settings", **env)
@@ -68,6 +73,11 @@ DATABASE_CACHE = {
         ({"DEBUG": "1", "SECURE_SSL_REDIRECT": "sometimes"}, "SECURE_SSL_REDIRECT must be"),
         ({"DEBUG": "1", "CACHE_URL": "memcached://h:11211"}, "CACHE_URL must be db://"),
         ({"DEBUG": "1", "CACHE_URL": "redis://"}, "CACHE_URL must be db://"),
+        ({"DEBUG": "1", "EMAIL_URL": "mailgun://key@x"}, "EMAIL_URL must be smtp+tls://"),
+        ({"DEBUG": "1", "EMAIL_URL": "smtp://h:port"}, "EMAIL_URL has a port that is not"),
+        ({"DEBUG": "1", "EMAIL_HOST": "h", "EMAIL_PORT": "x"}, "EMAIL_PORT must be a whole"),
+        ({"DEBUG": "1", "EMAIL_HOST": "h", "EMAIL_USE_TLS": "?"}, "EMAIL_USE_TLS must be"),
+        ({"DEBUG": "1", "LOGIN_FAILURES_PER_ACCOUNT": "0"}, "LOGIN_FAILURES_PER_ACCOUNT must"),
     ],
 )
 def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):
@@ -158,10 +168,21 @@ def test_settings_database_url_postgres_uses_psycopg():
 
 
 def test_settings_check_deploy_is_clean_in_production():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        EMAIL_URL="smtp+tls://kk:rahasia@mail.example.org:587",
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_settings_check_deploy_without_email_silences_only_the_mailer_check():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_settings_csp_forbids_inline_code():
@@ -182,3 +203,64 @@ def test_custom_user_model_in_first_migration():
 
     assert settings.AUTH_USER_MODEL == "kk_portal.User"
     assert "user" in {getattr(op, "name", "").lower() for op in first.operations}
+
+
+MAILER = (
+    IMPORT_SETTINGS + "; m = settings.MAILERS['default']; o = m.get('OPTIONS', {}); "
+    "print(settings.EMAIL_CONFIGURED, m['BACKEND'].rsplit('.', 2)[-2], "
+    "o.get('host'), o.get('port'), o.get('username'), o.get('password'), "
+    "o.get('use_tls'), o.get('use_ssl'), settings.DEFAULT_FROM_EMAIL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "printed"),
+    [
+        ({}, "False dummy None None None None None None KK Portal <noreply@localhost>"),
+        (
+            {"EMAIL_URL": "smtp+tls://kk%40example.org:r%2Fahasia@mail.example.org:2525"},
+            "True smtp mail.example.org 2525 kk@example.org r/ahasia True False",
+        ),
+        (
+            {"EMAIL_URL": "smtps://kk:rahasia@mail.example.org"},
+            "True smtp mail.example.org 465 kk rahasia False True",
+        ),
+        (
+            {
+                "EMAIL_HOST": "mail.example.org",
+                "EMAIL_HOST_USER": "kk",
+                "EMAIL_HOST_PASSWORD": "rahasia",
+                "DEFAULT_FROM_EMAIL": "KK Portal <kk@example.org>",
+            },
+            "True smtp mail.example.org 587 kk rahasia True None KK Portal <kk@example.org>",
+        ),
+        ({"EMAIL_URL": "console://"}, "True console None None None None None None"),
+    ],
+    ids=["none", "url tls", "url ssl", "host", "console"],
+)
+def test_settings_email_from_the_environment(env, printed):
+    result = run(MAILER, DEBUG="1", **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(printed)
+
+
+@pytest.mark.parametrize("url", ["postgres://kk@db.internal:5432/kk_portal", ""])
+def test_settings_connections_are_checked_before_reuse(url):
+    result = run(
+        IMPORT_SETTINGS + "; print(settings.DATABASES['default']['CONN_HEALTH_CHECKS'])",
+        DEBUG="1",
+        DATABASE_URL=url,
+    )
+
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_settings_error_mails_go_to_the_admins_of_the_environment():
+    result = run(
+        IMPORT_SETTINGS + "; print(settings.ADMINS)",
+        DEBUG="1",
+        ADMINS="ops@example.org, Budi <budi@example.org>",
+    )
+
+    assert result.stdout.strip() == "['ops@example.org', 'Budi <budi@example.org>']"
