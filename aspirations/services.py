@@ -236,6 +236,8 @@ def check_move(aspiration, to, *, occurred_on=None, reses_meeting=None, musrenba
 
     - not after today in the zone of the aspiration's village (its regency's, WITA or WIT);
     - a move at a ``reses_meeting`` not before the meeting's day (in the meeting's zone);
+    - a move at a ``musrenbang_forum`` not before the day the forum was held (so a forum
+      recorded with its move cannot be in the future either);
     - ``realised`` not before 1 January of the latest budget's fiscal year;
     - ``musrenbang_kecamatan`` needs its ``musrenbang_forum`` (the subdistrict's forum is
       where the step happens; DESIGN.md, "The aspiration's way").
@@ -282,6 +284,14 @@ def _check_move_details(aspiration, to, occurred_on, reses_meeting, musrenbang_f
                     "j F Y",
                 )
             }
+        elif (
+            musrenbang_forum is not None
+            and musrenbang_forum.held_on
+            and occurred_on < musrenbang_forum.held_on
+        ):
+            errors["occurred_on"] = _(
+                "The date cannot be before the Musrenbang forum was held (%(date)s)."
+            ) % {"date": date_format(musrenbang_forum.held_on, "j F Y")}
         elif to == Stage.REALISED:
             budget = aspiration.budget_outcomes.order_by("-fiscal_year", "-pk").first()
             if budget is not None and occurred_on < datetime.date(budget.fiscal_year, 1, 1):
@@ -333,7 +343,9 @@ def _check_date(aspiration, occurred_on, *, not_before=None, before_message=None
         raise ValidationError({"occurred_on": message % {"date": date_format(not_before, "j F Y")}})
 
 
-def _check_budget(amount, fiscal_year, fund_source):
+def _check_budget(amount, fiscal_year, fund_source, raised_on):
+    """The budget fields of a move to budgeted; a budget of a fiscal year before the year
+    the aspiration was raised (``raised_on``, a date) cannot be its outcome."""
     errors = {}
     if amount is None:
         errors["amount"] = _("A budgeted aspiration needs the amount in Rupiah.")
@@ -343,6 +355,10 @@ def _check_budget(amount, fiscal_year, fund_source):
         errors["fiscal_year"] = _("Enter the fiscal year of the budget.")
     elif not 2000 <= fiscal_year <= 2100:
         errors["fiscal_year"] = _("Enter a fiscal year between 2000 and 2100.")
+    elif fiscal_year < raised_on.year:
+        errors["fiscal_year"] = _(
+            "The fiscal year cannot be before the aspiration was raised (%(year)s)."
+        ) % {"year": raised_on.year}
     if not fund_source:
         errors["fund_source"] = _("Choose the source of funds.")
     if errors:
@@ -407,7 +423,7 @@ def aspiration_move(
             ),
         )
         if to == Stage.BUDGETED:
-            _check_budget(amount, fiscal_year, fund_source)
+            _check_budget(amount, fiscal_year, fund_source, locked.raised_on)
         if to == Stage.NOT_ACCOMMODATED and not reason.strip():
             raise ValidationError({"reason": _("Say why it was not accommodated.")})
         budget = None
@@ -532,6 +548,8 @@ def aspiration_move_at_new_forum(aspiration, *, to, actor, forum, **move):
         )
     for name, value in forum.items():
         setattr(new, name, 0 if value is None and name.startswith("attendance") else value)
+    # Its recorder may edit it later (the forum's "edit" rule), as for one made on its page.
+    new.created_by = actor
     try:
         new.full_clean(exclude=["submission_token"])
     except ValidationError as error:

@@ -278,7 +278,7 @@ def test_detail_timeline_query_count_constant(officer, world):
     few = f.AspirationFactory(group=world.group_a1, stage=Stage.RECORDED)
     many = f.AspirationFactory(group=world.group_a1, stage=Stage.RECORDED)
     aspiration_move(few, to=Stage.CONVEYED, actor=officer.user, occurred_on=DAY)
-    forum = f.MusrenbangForumFactory(village=world.village_a1)
+    forum = f.MusrenbangForumFactory(village=world.village_a1, held_on=DAY)
     for stage in (Stage.CONVEYED, Stage.MUSRENBANG_DESA, Stage.PLANNED):
         aspiration_move(many, to=stage, actor=officer.user, occurred_on=DAY, musrenbang_forum=forum)
 

@@ -66,7 +66,11 @@ def _aspiration(world, stage=Stage.RECORDED, **extra):
 def _kecamatan_forum(aspiration):
     subdistrict = aspiration.village.subdistrict
     return f.MusrenbangForumFactory(
-        level="kecamatan", village=None, subdistrict=subdistrict, regency=subdistrict.regency
+        level="kecamatan",
+        village=None,
+        subdistrict=subdistrict,
+        regency=subdistrict.regency,
+        held_on=DAY,
     )
 
 
@@ -544,6 +548,8 @@ def test_move_at_new_forum_records_the_forum_and_the_move(world):
         2025,
     )
     assert (forum.attendance_female, forum.attendance_male) == (31, 0)
+    assert forum.created_by == officer
+    assert can(officer, "edit", forum)
     aspiration.refresh_from_db()
     assert (aspiration.stage, aspiration.stage_changed_on) == (Stage.MUSRENBANG_KECAMATAN, DAY)
 
@@ -733,6 +739,60 @@ def test_realised_cannot_be_dated_before_the_budget_fiscal_year_begins(world):
         aspiration, to=Stage.REALISED, actor=None, occurred_on=datetime.date(2025, 1, 1)
     )
     assert aspiration.stage == Stage.REALISED
+
+
+def test_move_at_a_forum_cannot_be_dated_before_the_forum_was_held(world):
+    aspiration = _aspiration(world)
+    forum = f.MusrenbangForumFactory(village=aspiration.village)  # held 20 January 2025
+
+    errors = _refused_in_indonesian(
+        aspiration,
+        to=Stage.MUSRENBANG_DESA,
+        occurred_on=datetime.date(2025, 1, 19),
+        musrenbang_forum=forum,
+    )
+
+    assert errors == {
+        "occurred_on": ["Tanggal tidak boleh sebelum forum Musrenbang diadakan (20 Januari 2025)."]
+    }
+    aspiration_move(
+        aspiration,
+        to=Stage.MUSRENBANG_DESA,
+        actor=None,
+        occurred_on=datetime.date(2025, 1, 20),
+        musrenbang_forum=forum,
+    )
+    assert aspiration.stage == Stage.MUSRENBANG_DESA
+
+
+def test_a_new_forum_held_after_its_move_or_in_the_future_is_refused(world):
+    aspiration = _aspiration(world, Stage.MUSRENBANG_DESA)
+    officer = f.UserFactory(role=Role.OFFICER, group=world.group_a1)
+    next_year = today_in(aspiration.group) + datetime.timedelta(days=200)
+
+    for held_on in (DAY + datetime.timedelta(days=1), next_year):
+        with pytest.raises(ValidationError) as refused:
+            aspiration_move_at_new_forum(
+                aspiration,
+                to=Stage.MUSRENBANG_KECAMATAN,
+                actor=officer,
+                forum={**NEW_FORUM, "held_on": held_on},
+                occurred_on=DAY,
+            )
+        assert list(refused.value.message_dict) == ["occurred_on"]
+    assert not MusrenbangForum.objects.exists()
+
+
+def test_budget_fiscal_year_cannot_be_before_the_aspiration_was_raised(world):
+    aspiration = _aspiration(world, Stage.PLANNED, raised_on=datetime.date(2021, 4, 17))
+
+    errors = _refused_in_indonesian(
+        aspiration, to=Stage.BUDGETED, occurred_on=DAY, **{**BUDGET, "fiscal_year": 2019}
+    )
+
+    assert errors == {
+        "fiscal_year": ["Tahun anggaran tidak boleh sebelum aspirasi diusulkan (2021)."]
+    }
 
 
 def test_musrenbang_kecamatan_move_needs_a_forum(world):
