@@ -146,7 +146,12 @@ def activity_export(request):
         request.GET, queryset=visible_activities(request.user), user=request.user
     )
     return export_list(
-        request, filterset, EXPORT_COLUMNS, filename="kegiatan", title=_("Activities")
+        request,
+        filterset,
+        EXPORT_COLUMNS,
+        filename="kegiatan",
+        title=_("Activities"),
+        sort=(ACTIVITY_SORT_KEYS, "-held_on"),
     )
 
 
@@ -425,7 +430,12 @@ def budget_export(request):
         request.GET, queryset=_budget_rows(request.user), user=request.user
     )
     return export_list(
-        request, filterset, BUDGET_COLUMNS, filename="akses-anggaran", title=_("Budget access")
+        request,
+        filterset,
+        BUDGET_COLUMNS,
+        filename="akses-anggaran",
+        title=_("Budget access"),
+        sort=(BUDGET_SORT_KEYS, "-year"),
     )
 
 

@@ -397,4 +397,5 @@ def aspiration_export(request):
         filename="aspirasi",
         title=_("Aspirations"),
         sheets=_budget_sheet,
+        sort=(SORT_KEYS, "-raised_on"),
     )

@@ -151,6 +151,9 @@ class DashboardFilterForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end of the period is before its start."))
+        elif start and not end and start > timezone.localdate():
+            # Without an end the period runs to today (WITA, the site's zone).
+            self.add_error("start", _("The start of the period is after today."))
         group, region = data.get("group"), data.get("region")
         if group is not None and region is not None and not _code_within(group.village, region):
             # Another region chosen on a group's dashboard: the region's, not the group's.

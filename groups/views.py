@@ -90,7 +90,14 @@ EXPORT_COLUMNS = (
 def group_export(request):
     """The group list as XLSX (default) or CSV: the list's scope and filters exactly."""
     filterset = GroupFilter(request.GET, queryset=_groups(request.user), user=request.user)
-    return export_list(request, filterset, EXPORT_COLUMNS, filename="kelompok", title=_("Groups"))
+    return export_list(
+        request,
+        filterset,
+        EXPORT_COLUMNS,
+        filename="kelompok",
+        title=_("Groups"),
+        sort=(SORT_KEYS, "name"),
+    )
 
 
 @login_required

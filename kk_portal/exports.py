@@ -38,6 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from kk_portal.formats import format_time_in_zone, yes_no
+from kk_portal.sorting import sort_rows
 
 TEXT = "text"
 CODE = "code"
@@ -269,14 +270,16 @@ def export_response(rows, columns, *, filename, fmt="xlsx", title=None, about=()
     )
 
 
-def export_about(request, *, title, filters=()):
+def export_about(request, *, title, filters=(), order=None):
     """The "About" sheet's rows: what was exported (``title``), each filter used
-    (``[(label, value)]``, only those with a value) and when, in the user's zone
-    (``2 Desember 2026 15.50 WITA``)."""
+    (``[(label, value)]``, only those with a value), the rows' ``order`` (text) if given,
+    and when, in the user's zone (``2 Desember 2026 15.50 WITA``)."""
     rows = [(_("Export"), title)]
     rows += [(label, value) for label, value in filters if value not in (None, "", [])]
     if len(rows) == 1:
         rows.append((_("Filters"), _("none (every row the user sees)")))
+    if order:
+        rows.append((_("Sorted by"), order))
     zone = getattr(request.user, "time_zone", None) or timezone.get_current_timezone_name()
     rows.append((_("Exported at"), format_time_in_zone(timezone.now(), zone)))
     return rows
@@ -303,20 +306,27 @@ def filters_used(form):
     return used
 
 
-def export_list(request, filterset, columns, *, filename, title, sheets=()):
+def export_list(request, filterset, columns, *, filename, title, sheets=(), sort=None):
     """A list page's rows as a download: XLSX, or CSV with ``?format=csv``.
 
     ``filterset`` is the list's ``django_filters.FilterSet`` bound to ``request.GET`` over
     rows from ``visible_to``, so the file holds exactly the list's scope and filters; an
     invalid filter (such as a tampered id of another scope's row) gives a file without rows,
     never the unfiltered ones. ``sheets`` is a callable taking the filtered rows and giving
-    further XLSX sheets (``write_xlsx``). The XLSX's "About" sheet lists the filters used.
+    further XLSX sheets (``write_xlsx``). ``sort`` is the list's ``(keys, default)`` of
+    ``kk_portal.sorting.sort_rows``: the file's rows then come in the page's order. The
+    XLSX's "About" sheet lists the filters used and the order.
     """
     valid = filterset.is_valid()
     rows = filterset.qs if valid else filterset.queryset.none()
     fmt = export_format(request)
+    order = None
+    if sort is not None:
+        rows, sorting = sort_rows(request, rows, *sort)
+        direction = _("descending") if sorting.descending else _("ascending")
+        order = f"{sorting.keys[sorting.name].label} ({direction})"
     about = export_about(
-        request, title=title, filters=filters_used(filterset.form) if valid else ()
+        request, title=title, filters=filters_used(filterset.form) if valid else (), order=order
     )
     return export_response(
         rows.iterator(chunk_size=2000),

@@ -297,7 +297,14 @@ def member_export(request):
     filterset = MemberFilter(request.GET, queryset=rows, user=request.user)
     exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     log_export(request, Action.MEMBER_EXPORT, exported.count(), filterset=filterset)
-    return export_list(request, filterset, EXPORT_COLUMNS, filename="anggota", title=_("Members"))
+    return export_list(
+        request,
+        filterset,
+        EXPORT_COLUMNS,
+        filename="anggota",
+        title=_("Members"),
+        sort=(MEMBER_SORT_KEYS, "name"),
+    )
 
 
 @login_required
@@ -389,7 +396,12 @@ def role_export(request):
     exported = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     log_export(request, Action.MEMBER_EXPORT, exported.count(), filterset=filterset)
     return export_list(
-        request, filterset, ROLE_COLUMNS, filename="peran-publik", title=_("Public roles")
+        request,
+        filterset,
+        ROLE_COLUMNS,
+        filename="peran-publik",
+        title=_("Public roles"),
+        sort=(ROLE_SORT_KEYS, "-started"),
     )
 
 

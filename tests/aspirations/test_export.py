@@ -107,3 +107,18 @@ def test_aspiration_export_csv_has_the_latest_budget(facilitator, world):
     rows = csv_rows(facilitator.get(ASPIRATIONS, {"format": "csv"}))
 
     assert rows[1][-6:] == ["1", "2025", "APBDes (village budget)", "617666666.66", "", ""]
+
+
+def test_aspiration_export_comes_in_the_list_order_and_says_it(facilitator, world):
+    for title in ("Sumur bor", "Balai warga", "Kartu BPJS"):
+        f.AspirationFactory(group=world.group_a1, title=title)
+    params = {"sort": "title"}
+
+    page = facilitator.get("/aspirations/", params)
+    book = xlsx_book(facilitator.get(ASPIRATIONS, params))
+
+    listed = [a.title for a in page.context["page_obj"]]
+    exported = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert listed == exported == ["Balai warga", "Kartu BPJS", "Sumur bor"]
+    about = {row[0]: row[1] for row in book.worksheets[-1].iter_rows(values_only=True)}
+    assert about["Sorted by"] == "Title (ascending)"

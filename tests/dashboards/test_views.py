@@ -129,6 +129,7 @@ def test_dashboard_filters_by_region_and_topic(programme, world):
     "params",
     [
         {"start": "2024-09-01", "end": "2024-08-01"},
+        {"start": "2999-01-01"},
         {"region": "99.99"},
         {"start": "31-31-2024"},
         {"topic": "999999"},
