@@ -235,7 +235,8 @@ GUARDS = {
     "cases_kind": Guard(rows_add_up=True),
     "cases_region": Guard(first=2, rows_add_up=True),
     "cases_year": Guard(rows_add_up=True),
-    "cases_violence": Guard(first=3),
+    # Cases of violence are published only per regency and year: no total to subtract from.
+    "cases_violence": Guard(first=3, additive=False),
     "activities_kind": Guard(first=2),
     "activities_topic": Guard(first=2),
     "activities_region": Guard(first=3),
