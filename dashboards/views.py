@@ -268,6 +268,14 @@ class Table:
     protected: bool = False
 
     @property
+    def protection_note(self):
+        """What "<5" and "·" mean, under a table where cells are hidden."""
+        return _(
+            "To protect the people counted, counts of 1 to 4 show as %(small)s, and cells "
+            "that would let one work them out show as %(complement)s."
+        ) % {"small": suppression.SMALL, "complement": suppression.COMPLEMENT}
+
+    @property
     def phone_hidden(self):
         """How many columns a phone does not show."""
         return max(len(self.headers) - self.phone_columns, 0)
