@@ -401,21 +401,28 @@ class Dashboard:
 
     def headline(self, today):
         """The headline figures (``figures.headlines``) as ``{"current", "previous",
-        "figures": [{"label", "value", "change", "url"}]}``, ``change`` the difference from
-        the previous window (``None`` when both are 0)."""
+        "figures": [{"label", "value", "text", "change", "url"}]}``, ``change`` the difference
+        from the previous window (``None`` when both are 0); for programme and DPRD staff a
+        small count reads "<5" (``value`` ``None``) and a change touching one is ``None``."""
         (current, previous), rows = d.headlines(self.user, self.filters, today)
         figures = []
         for key, label, now, before in rows:
             period = {"raised_from": current[0].isoformat(), "raised_to": current[1].isoformat()}
             condition = {} if key == "recorded" else {"reached": key}
-            figures.append(
-                {
-                    "label": label,
-                    "value": now,
-                    "change": None if not (now or before) else now - before,
-                    "url": self.aspiration_url(now, **period, **condition),
-                }
-            )
+            figure = {
+                "label": label,
+                "value": now,
+                "text": format_number(now),
+                "change": None if not (now or before) else now - before,
+                "url": self.aspiration_url(now, **period, **condition),
+            }
+            # The small-cell rule: a small count is hidden, and so is the change that would
+            # give it (or the previous window's) away.
+            if not self.exact and suppression.is_small(now):
+                figure.update(value=None, text=suppression.SMALL, url="")
+            if not self.exact and (suppression.is_small(now) or suppression.is_small(before)):
+                figure["change"] = None
+            figures.append(figure)
         return {"current": current, "previous": previous, "figures": figures}
 
     def member_url(self, count, **conditions):

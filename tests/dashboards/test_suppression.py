@@ -14,6 +14,7 @@ from django.urls import reverse
 from assistance.models import Kind, Need, Outcome, Status
 from dashboards import suppression
 from dashboards.views import GUARDS, Dashboard
+from kk_portal.zones import today_in
 from tests import factories as f
 from tests.helpers import csv_rows
 
@@ -158,6 +159,18 @@ def test_a_small_count_is_hidden_at_every_drill_down_level(programme, small_worl
     province = next(t for t in programme.get(URL).context["tables"] if t.key == "members_region")
     # Sulawesi Selatan's 9 women hidden with Maluku's 2: its total is the page's.
     assert [row[4].text for row in province.rows] == ["·", "<5"]
+
+
+def test_headline_hides_small_counts_and_their_change(programme, dprd, world):
+    today = today_in(programme.user)
+    f.AspirationFactory.create_batch(3, group=world.group_a1, raised_on=today)
+
+    for client in (programme, dprd):
+        recorded = client.get(URL).context["headline"]["figures"][0]
+        assert (recorded["text"], recorded["change"], recorded["url"]) == ("<5", None, "")
+    f.AspirationFactory.create_batch(3, group=world.group_a1, raised_on=today)
+    recorded = programme.get(URL).context["headline"]["figures"][0]
+    assert (recorded["text"], recorded["change"]) == ("6", 6)
 
 
 def test_facilitator_sees_her_regency_exactly(facilitator, small_world):
