@@ -5,7 +5,7 @@ Every function here returns plain numbers; views turn them into tables, charts a
 The rules a figure shares with its drill-down list live with the rows they count: the funnel
 steps and beneficiaries on ``Aspiration``'s QuerySet (``reached``, ``benefiting``), the age
 buckets and "in the group on a day" on ``Member``'s (``aged``, ``in_group_on``), the "not
-filled" bucket in ``kk_portal.formats``. The small-cell rule (``suppressed``) is here.
+filled" bucket in ``kk_portal.formats``. The small-cell rule is in ``suppression``.
 
 Query counts do not grow with rows: each figure is one or two grouped queries.
 """
@@ -67,8 +67,6 @@ from reses.models import AgendaItem, ResesMeeting
 REGENCY = "village__subdistrict__regency"
 #: The lookup from a row of a group's own work (members, activities …) to its regency.
 _HOST_REGENCY = "group__village__subdistrict__regency"
-#: Below this many people a cell is shown as "<5" to those who may not see personal data.
-SMALL_CELL = 5
 #: Who an aspiration benefits, and the bucket of those that name no one.
 BENEFIT_CHOICES = [*Beneficiary.choices, (NOT_FILLED_KEY, NOT_FILLED)]
 
@@ -755,7 +753,8 @@ def members_in_scope(user, filters):
     THE rule for member aggregates: those who may see members' personal data count
     ``Member.objects.visible_to(user)``; programme and DPRD staff, who see aggregates only,
     count the members of the groups they see (``ConstituentGroup.objects.visible_to``) and get
-    their small cells suppressed (``suppressed``). The topic does not apply to members.
+    their small cells suppressed (``suppression``, applied by the views). The topic does not
+    apply to members.
     """
     if sees_personal_data(user):
         rows = Member.objects.visible_to(user)
@@ -769,12 +768,6 @@ def groups_in_scope(user, filters):
     on (or with no founding date known)."""
     founded = Q(founded_on__isnull=True) | Q(founded_on__lte=filters.member_day)
     return groups_in_place(ConstituentGroup.objects.visible_to(user), filters).filter(founded)
-
-
-def suppressed(count, user):
-    """``True`` when a count of people must be shown as "<5": for viewers who may not see
-    members' personal data, a cell of 1 to 4 people. Zero identifies no one."""
-    return 0 < count < SMALL_CELL and not sees_personal_data(user)
 
 
 def member_columns():

@@ -38,7 +38,7 @@ from aspirations.stages import CLOSED, FUNNEL_STEPS, Stage
 from assistance.models import AssistanceCase
 from assistance.models import Kind as CaseKind
 from dashboards import figures as d
-from dashboards import summaries
+from dashboards import summaries, suppression
 from dashboards.charts import bar_chart
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, export_format, export_response
@@ -163,12 +163,21 @@ class Cell:
     value: object
     kind: str = NUMBER
     url: str = ""
+    #: A small count (``suppression.SMALL``), or a cell hidden so that none can be derived
+    #: (``suppression.COMPLEMENT``).
     suppressed: bool = False
+    complement: bool = False
+
+    @property
+    def hidden(self):
+        return self.suppressed or self.complement
 
     @property
     def text(self):
         if self.suppressed:
-            return "<5"
+            return suppression.SMALL
+        if self.complement:
+            return suppression.COMPLEMENT
         if self.kind == MONEY:
             return format_rupiah(self.value)
         if self.kind == NUMBER:
@@ -179,11 +188,66 @@ class Cell:
 
     @property
     def export_value(self):
-        return "<5" if self.suppressed else self.value
+        return self.text if self.hidden else self.value
 
     @property
     def numeric(self):
         return self.kind in (NUMBER, MONEY, PERCENT)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Which cells of a table count people or their aspirations, for the small-cell rule
+    (``suppression``): the ``NUMBER`` cells from column ``first`` on, except ``skip``, in
+    the ``rows`` given (``None``: all). ``additive``: each column's cells add up to a total
+    the reader knows (the funnel, a total row, the region's row one level up).
+    ``rows_add_up``: in each row the first protected cell is the sum of the others, or the
+    last one is (a total column). ``shares``: ``(percent, numerator, denominator)`` columns,
+    a share hidden with either of its counts (``denominator`` may be ``None``)."""
+
+    first: int = 1
+    skip: tuple = ()
+    rows: tuple | None = None
+    additive: bool = True
+    rows_add_up: bool = False
+    shares: tuple = ()
+
+
+#: The tables counting people or their aspirations, and how their cells add up. Money,
+#: durations, groups, activities and practices are not counts of people.
+GUARDS = {
+    "funnel": Guard(additive=False, shares=((2, 1, None),)),
+    "trend": Guard(),
+    "closed": Guard(),
+    "by_topic": Guard(),
+    "by_urusan": Guard(),
+    "by_channel": Guard(),
+    "by_region": Guard(),
+    # An aspiration may benefit several groups of people: the rows do not add up.
+    "beneficiaries": Guard(additive=False),
+    # The meetings (first and last rows) are not people; attendance by sex, poverty and
+    # disability overlap.
+    "reses": Guard(rows=(1, 2, 3, 4), additive=False),
+    "members_region": Guard(first=3, shares=((5, 4, 3), (7, 6, 3), (10, 9, 8))),
+    "members_age": Guard(),
+    "members_sex": Guard(),
+    "members_disability": Guard(),
+    "cases_kind": Guard(rows_add_up=True),
+    "cases_region": Guard(first=2, rows_add_up=True),
+    "cases_year": Guard(rows_add_up=True),
+    # Cases of violence are published only per regency and year: no total to subtract from.
+    "cases_violence": Guard(first=3, additive=False),
+    "activities_kind": Guard(first=2),
+    "activities_topic": Guard(first=2),
+    "activities_region": Guard(first=3),
+    "roles_kind": Guard(),
+    "roles_region": Guard(first=2),
+    "roles_year": Guard(),
+    # Roles held at each year's end are counted again every year: the years do not add up.
+    "roles_year_end": Guard(additive=False),
+    "budget_source": Guard(first=3),
+    "budget_purpose": Guard(first=3),
+}
 
 
 @dataclass
@@ -200,6 +264,16 @@ class Table:
     #: Columns shown on a phone (under 600 px), the label's included; the rest from 600 px
     #: and in the download.
     phone_columns: int = 3
+    #: Some cells are hidden by the small-cell rule (``Dashboard.protect``).
+    protected: bool = False
+
+    @property
+    def protection_note(self):
+        """What "<5" and "·" mean, under a table where cells are hidden."""
+        return _(
+            "To protect the people counted, counts of 1 to 4 show as %(small)s, and cells "
+            "that would let one work them out show as %(complement)s."
+        ) % {"small": suppression.SMALL, "complement": suppression.COMPLEMENT}
 
     @property
     def phone_hidden(self):
@@ -327,21 +401,28 @@ class Dashboard:
 
     def headline(self, today):
         """The headline figures (``figures.headlines``) as ``{"current", "previous",
-        "figures": [{"label", "value", "change", "url"}]}``, ``change`` the difference from
-        the previous window (``None`` when both are 0)."""
+        "figures": [{"label", "value", "text", "change", "url"}]}``, ``change`` the difference
+        from the previous window (``None`` when both are 0); for programme and DPRD staff a
+        small count reads "<5" (``value`` ``None``) and a change touching one is ``None``."""
         (current, previous), rows = d.headlines(self.user, self.filters, today)
         figures = []
         for key, label, now, before in rows:
             period = {"raised_from": current[0].isoformat(), "raised_to": current[1].isoformat()}
             condition = {} if key == "recorded" else {"reached": key}
-            figures.append(
-                {
-                    "label": label,
-                    "value": now,
-                    "change": None if not (now or before) else now - before,
-                    "url": self.aspiration_url(now, **period, **condition),
-                }
-            )
+            figure = {
+                "label": label,
+                "value": now,
+                "text": format_number(now),
+                "change": None if not (now or before) else now - before,
+                "url": self.aspiration_url(now, **period, **condition),
+            }
+            # The small-cell rule: a small count is hidden, and so is the change that would
+            # give it (or the previous window's) away.
+            if not self.exact and suppression.is_small(now):
+                figure.update(value=None, text=suppression.SMALL, url="")
+            if not self.exact and (suppression.is_small(now) or suppression.is_small(before)):
+                figure["change"] = None
+            figures.append(figure)
         return {"current": current, "previous": previous, "figures": figures}
 
     def member_url(self, count, **conditions):
@@ -450,9 +531,7 @@ class Dashboard:
         return f"{reverse(url_name)}?{urlencode(params)}"
 
     def people(self, count, url=""):
-        """A cell counting people, suppressed for small counts where personal data is hidden."""
-        if d.suppressed(count, self.user):
-            return Cell(None, suppressed=True)
+        """A cell counting people; ``table`` hides it where the rule says (``protect``)."""
         return Cell(count, url=url)
 
     # Tables ------------------------------------------------------------------------------
@@ -689,15 +768,9 @@ class Dashboard:
                 self.member_url(counts["women_chairs"], sex="F", position="chair"),
             )
             members = self.people(counts["members"], self.member_url(counts["members"]))
-            women_share = None if women.suppressed else _share(counts["women"], counts["members"])
-            poor_share = (
-                None if poor.suppressed else _share(counts["poor_women"], counts["members"])
-            )
-            chair_share = (
-                None
-                if women_chairs.suppressed
-                else _share(counts["women_chairs"], counts["chairs"])
-            )
+            women_share = _share(counts["women"], counts["members"])
+            poor_share = _share(counts["poor_women"], counts["members"])
+            chair_share = _share(counts["women_chairs"], counts["chairs"])
             rows.append(
                 [
                     Cell(name, TEXT, url=self.drill_url(code)),
@@ -1108,7 +1181,45 @@ class Dashboard:
             raise Http404
         table = builders[key]()
         table.key = key
+        if key in GUARDS and not self.exact:
+            self.protect(table, GUARDS[key])
         return table
+
+    @cached_property
+    def exact(self):
+        """True when the user may see members' rows, and so every count exactly."""
+        return d.sees_personal_data(self.user)
+
+    def protect(self, table, guard):
+        """Hide the small counts of ``table`` and the cells that would let one work them out
+        (``suppression.protect``), their links and the shares built on them, in place. The
+        chart is left out when a cell is hidden: its bars would show the values."""
+        rows = range(len(table.rows)) if guard.rows is None else guard.rows
+        columns = [
+            index
+            for index in range(guard.first, len(table.headers))
+            if index not in guard.skip and all(table.rows[r][index].kind == NUMBER for r in rows)
+        ]
+        values = {(r, c): table.rows[r][c].value or 0 for r in rows for c in columns}
+        relations = []
+        if guard.additive:
+            relations += [[(r, c) for r in rows] for c in columns]
+        if guard.rows_add_up:
+            relations += [[(r, c) for c in columns] for r in rows]
+        small, complements = suppression.protect(values, relations)
+        for r, c in small | complements:
+            cell = table.rows[r][c]
+            cell.value, cell.url = None, ""
+            cell.suppressed = (r, c) in small
+            cell.complement = (r, c) in complements
+        for r in rows:
+            row = table.rows[r]
+            for percent, numerator, denominator in guard.shares:
+                if row[numerator].hidden or (denominator is not None and row[denominator].hidden):
+                    row[percent] = Cell(None, PERCENT)
+        if small:
+            table.protected = True
+            table.chart = ""
 
     TABLES = (
         "funnel",

@@ -120,6 +120,13 @@ def build_world():
 
 
 @pytest.fixture
+def counts_shown(monkeypatch):
+    """No count is small (``dashboards.suppression.MIN_CELL`` of 1): for tests of what a
+    figure counts, whose few rows would otherwise be hidden from programme and DPRD staff."""
+    monkeypatch.setattr("dashboards.suppression.MIN_CELL", 1)
+
+
+@pytest.fixture
 def english(settings):
     """Pages in English, the source language, so that labels compare as written in the code
     (``pytestmark = pytest.mark.usefixtures("english")``)."""

@@ -76,6 +76,7 @@ def test_browser_programme_home_reads_on_a_360_pixel_phone(phone, shot, world):
     newest = page.locator("#this-month .rows li").count()
 
     assert width == 360
-    assert tiles == ["3", "0", "0", "0"]
+    # Three aspirations are a small count: hidden from programme staff.
+    assert tiles == ["<5", "0", "0", "0"]
     assert [row.split("\t") for row in moved] == [["disampaikan", "3"]]
     assert newest == 3

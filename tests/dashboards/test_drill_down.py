@@ -43,6 +43,7 @@ def rows(world):
     return world
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_programme_drills_from_province_to_group(programme, rows):
     world = rows
     regency = world.regency_a
@@ -194,6 +195,7 @@ def test_dashboard_of_a_group_in_scope_is_open_to_its_officer(officer, rows):
     assert other.status_code == 404
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_choosing_another_region_on_a_groups_dashboard_leaves_the_group(programme, rows):
     world = rows
     # The form keeps the group in a hidden field; the region select now names regency B.

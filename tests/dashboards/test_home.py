@@ -81,6 +81,7 @@ def _moved(aspiration, stage, day):
     )
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_home_programme_shows_headline_with_change(programme, world):
     today = today_in(programme.user)
     f.AspirationFactory.create_batch(3, group=world.group_a1, raised_on=today)

@@ -54,6 +54,7 @@ def _query_count(client):
     return len(queries)
 
 
+@pytest.mark.usefixtures("counts_shown")
 @pytest.mark.parametrize(
     ("persona", "recorded"),
     [
@@ -75,6 +76,7 @@ def test_dashboard_funnel_counts_only_the_roles_scope(request, world, persona, r
     assert "Aspiration funnel" in response.text or "Corong" in response.text
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_dashboard_funnel_counts_cumulatively_by_furthest_rank(programme, world):
     for rank, stage in [
         (1, Stage.RECORDED),
@@ -103,6 +105,7 @@ def test_dashboard_funnel_counts_cumulatively_by_furthest_rank(programme, world)
     assert closed["not filled"] == [0, 1]
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_dashboard_period_includes_the_end_day(programme, world):
     f.AspirationFactory(group=world.group_a1, raised_on=datetime.date(2024, 8, 31))
     f.AspirationFactory(group=world.group_a1, raised_on=datetime.date(2024, 9, 1))
@@ -113,6 +116,7 @@ def test_dashboard_period_includes_the_end_day(programme, world):
     assert funnel_counts(response)[0] == 1
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_dashboard_filters_by_region_and_topic(programme, world):
     aspirations_in(world)
     other = f.TopicFactory(slug="health", name="Kesehatan")
@@ -410,6 +414,7 @@ def test_dashboard_region_choices_only_in_scope(facilitator, programme, world):
     assert world.regency_b.name in everything
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_dashboard_filters_by_a_whole_province(programme, world):
     aspirations_in(world)
     response = programme.get(URL, {"region": world.regency_b.province.code})
