@@ -1,8 +1,11 @@
 """Form pieces shared by the apps' forms and list filters."""
 
+import unicodedata
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, transaction
 from django.forms.renderers import TemplatesSetting
 from django.http import Http404, JsonResponse
@@ -31,7 +34,48 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class SubmissionTokenMixin(forms.Form):
+#: The largest whole number a form field takes where it sets no smaller maximum: the largest
+#: PostgreSQL ``integer``, the column of every count, year and order number.
+MAX_INTEGER = 2_147_483_647
+#: Control characters a text may hold (tab, line feed, carriage return); any other (ESC,
+#: BEL, NUL …) is refused: invisible on the page, it breaks the XLSX and PDF exports.
+ALLOWED_CONTROL_CHARACTERS = frozenset("\t\n\r")
+
+
+def refuse_control_characters(value):
+    """Raise ``ValidationError`` (code ``"control_character"``) if the text ``value`` holds
+    a control character other than tab and line breaks."""
+    if any(
+        unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROL_CHARACTERS
+        for char in str(value)
+    ):
+        raise ValidationError(
+            _("Remove the invisible control characters from this text (pasted ones, such as ESC)."),
+            code="control_character",
+        )
+
+
+class InputRulesMixin:
+    """The input rules every form of the site follows, put on its fields when it is made:
+    a text field refuses control characters (``refuse_control_characters``; passwords are
+    taken as typed); a whole-number field without a maximum gets ``MAX_INTEGER``, shown to
+    the phone as the input's ``max`` and in the message, so a value the database cannot hold
+    is a message beside the field, not a server error. Put it first among a form's bases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                field.validators.append(refuse_control_characters)
+            elif isinstance(field, forms.IntegerField) and field.max_value is None:
+                field.max_value = MAX_INTEGER
+                field.validators.append(MaxValueValidator(MAX_INTEGER))
+                field.widget.attrs["max"] = MAX_INTEGER
+
+
+class SubmissionTokenMixin(InputRulesMixin, forms.Form):
     """Adds a hidden ``submission_token`` (a uuid4) to a create form.
 
     The token travels with the form; the create service stores it in the row's unique
@@ -133,7 +177,7 @@ def date_range_form(start, end):
     (names of two date fields) make a range: an end before the start is an error beside
     ``end``, as on the dashboard (``dashboards.figures.DashboardFilterForm``)."""
 
-    class DateRangeForm(forms.Form):
+    class DateRangeForm(InputRulesMixin, forms.Form):
         def clean(self):
             data = super().clean()
             if data.get(start) and data.get(end) and data[end] < data[start]:
