@@ -1,5 +1,6 @@
 """Form pieces shared by the apps' forms and list filters."""
 
+import copy
 import unicodedata
 import uuid
 
@@ -109,13 +110,18 @@ def create_once(request, form, model, create, *, scoped_fields=()):
     second tap on "Simpan", or two taps racing: the loser's ``IntegrityError`` on the unique
     token finds the winner's row); or ``(None, False)`` when the form is invalid, its errors
     to show. A row made before is found before the form is validated, so that the second
-    tap is not refused for a duplicate the first tap made. ``scoped_fields`` are passed to
+    tap is not refused for a duplicate the first tap made. A unique value taken by another
+    request at the same moment (``IntegrityError`` without the token's row) is answered as
+    a refused form: it is validated again, and its own unique check finds the other row.
+    ``scoped_fields`` are passed to
     ``refuse_foreign_choices``: a tampered id there answers 404.
     """
     token = request.POST.get("submission_token")
     row = submitted_before(model, token)
     if row is not None:
         return row, False
+    # A form's clean may add or remove fields; the check after a lost race starts afresh.
+    fields = copy.deepcopy(form.fields)
     refuse_foreign_choices(form, scoped_fields)
     if not form.is_valid():
         return None, False
@@ -124,9 +130,16 @@ def create_once(request, form, model, create, *, scoped_fields=()):
             return create(form.cleaned_data), True
     except IntegrityError:
         row = submitted_before(model, form.cleaned_data["submission_token"])
-        if row is None:
+        if row is not None:
+            return row, False
+        # Another request took a unique value (a NIK …) between this form's checks and its
+        # write: checked again, the form's own check now finds that row and says so beside
+        # its field. A constraint no form checks stays an error.
+        form.fields = fields
+        form.full_clean()
+        if form.is_valid():
             raise
-        return row, False
+        return None, False
 
 
 def wants_json(request):
