@@ -4,6 +4,7 @@ import copy
 import unicodedata
 import uuid
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -74,6 +75,19 @@ class InputRulesMixin:
                 field.max_value = MAX_INTEGER
                 field.validators.append(MaxValueValidator(MAX_INTEGER))
                 field.widget.attrs["max"] = MAX_INTEGER
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A list filter on a year (a year column or ``…__year`` of a date): a whole number
+    from 1 to 9999, the years a date can hold; another number is a message beside the
+    filter instead of a server error (``datetime.date`` refuses it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 class SubmissionTokenMixin(InputRulesMixin, forms.Form):
