@@ -6,10 +6,10 @@ Nothing may answer a server error, and a refused form (an answer of 200 with a f
 message, or 4xx) may write no row. The fields come from the page itself: each ``<form>`` of
 its HTML, GET forms as filters, POST forms posted with their own values and one field at a
 time replaced. Hostile values are rotated over the fields and personas (each field of a
-page gets one value per persona, a different one for each) to keep the sweep under a minute on SQLite. Text with a NUL byte is
-refused by PostgreSQL but stored by SQLite, so every query of the sweep refuses it as
-PostgreSQL would. Rows and personas are those of the access matrix (``tests/test_access.py``),
-each persona's requests in a savepoint rolled back after them.
+page gets one value per persona, a different one for each) to keep the sweep under a
+minute on SQLite. Text with a NUL byte is refused by PostgreSQL but stored by SQLite, so
+every query of the sweep refuses it as PostgreSQL would. Rows and personas are those of the
+access matrix (``tests/test_access.py``), each persona's requests in a savepoint rolled back after them.
 """
 
 import copy
