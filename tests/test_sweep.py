@@ -9,7 +9,8 @@ time replaced. Hostile values are rotated over the fields and personas (each fie
 page gets one value per persona, a different one for each) to keep the sweep under a
 minute on SQLite. Text with a NUL byte is refused by PostgreSQL but stored by SQLite, so
 every query of the sweep refuses it as PostgreSQL would. Rows and personas are those of the
-access matrix (``tests/test_access.py``), each persona's requests in a savepoint rolled back after them.
+access matrix (``tests/test_access.py``), each persona's requests in a savepoint rolled back
+after them.
 """
 
 import copy
