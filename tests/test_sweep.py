@@ -58,6 +58,12 @@ SKIPPED = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Stored files served whole: no input; the access matrix's files are gone after the
+    # first test of the module (the media directory is made per test).
+    "aspirations:attachment",
+    "aspirations:attachment_thumbnail",
+    "assistance:document",
+    "assistance:document_thumbnail",
 }
 #: Rows a request may write whatever its form says: the session, and the access log of
 #: personal data shown (``audit``).
@@ -174,15 +180,20 @@ def _status(response):
     return repr(response) if isinstance(response, _Failed) else str(response.status_code)
 
 
-def _sweep_get(client, url, forms, seed):
+def _sweep_get(client, url, page, forms, seed):
     """GET ``url`` with each filter field of its GET forms set to a hostile value, then all
-    at once, and the page numbers of ``ALWAYS``; returns the failures seen."""
+    of them at once with the page numbers and sort of ``ALWAYS``; a file (an export, a PDF)
+    is asked for once, with those of ``ALWAYS``. Returns the failures seen."""
+    names = sorted({name for method, _, fields in forms if method == "get" for name in fields})
+    everything = {name: HOSTILE[(seed + n) % len(HOSTILE)] for n, name in enumerate(names)}
+    asks = [{name: value[0] for name, value in ALWAYS.items()}]
+    if forms_of(page) or page["Content-Type"].startswith("text/html"):
+        asks = [{name: HOSTILE[(seed * 3 + n) % len(HOSTILE)]} for n, name in enumerate(names)]
+        asks += [
+            {**everything, **{name: value[0] for name, value in ALWAYS.items()}},
+            {**everything, **{name: value[-1] for name, value in ALWAYS.items()}},
+        ]
     failures = []
-    names = {name for method, _, fields in forms if method == "get" for name in fields}
-    asks = [{name: value} for name, values in ALWAYS.items() for value in values]
-    for n, name in enumerate(sorted(names)):
-        asks.append({name: HOSTILE[(seed * 3 + n) % len(HOSTILE)]})
-    asks.append({name: HOSTILE[(seed + n) % len(HOSTILE)] for n, name in enumerate(names)})
     for query in asks:
         response = _ask(client, "get", f"{url}?{urlencode(query)}")
         if response.status_code >= 500:
@@ -232,9 +243,11 @@ def test_no_server_error_and_no_write_on_hostile_input(matrix, name):  # noqa: F
                 if page.status_code >= 500:
                     failures.append(f"{persona}: GET {url} → {_status(page)}")
                 forms = forms_of(page) if page.status_code == 200 else []
-                failures += [
-                    f"{persona}: {failure}" for failure in _sweep_get(client, url, forms, seed)
-                ]
+                if page.status_code < 500:
+                    failures += [
+                        f"{persona}: {failure}"
+                        for failure in _sweep_get(client, url, page, forms, seed)
+                    ]
                 failures += [
                     f"{persona}: {failure}" for failure in _sweep_post(client, url, forms, seed)
                 ]

@@ -174,7 +174,7 @@ def test_attachments_photo_over_40_megapixels_refused_before_decoding():
         check_upload(SimpleUploadedFile("peta.png", data, "image/png"))
 
     assert refused.value.messages == [
-        "peta.png is too large: 13300 × 13300 pixels, at most 40 megapixels."
+        "peta.png terlalu besar: 13300 × 13300 piksel, paling banyak 40 megapiksel."
     ]
 
 
