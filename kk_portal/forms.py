@@ -6,9 +6,10 @@ import uuid
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.renderers import TemplatesSetting
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -66,15 +67,26 @@ class InputRulesMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and not isinstance(
                 field.widget, forms.PasswordInput
             ):
                 field.validators.append(refuse_control_characters)
             elif isinstance(field, forms.IntegerField) and field.max_value is None:
-                field.max_value = MAX_INTEGER
-                field.validators.append(MaxValueValidator(MAX_INTEGER))
-                field.widget.attrs["max"] = MAX_INTEGER
+                field.max_value = self._largest_integer(name)
+                field.validators.append(MaxValueValidator(field.max_value))
+                field.widget.attrs["max"] = field.max_value
+
+    def _largest_integer(self, name):
+        """``MAX_INTEGER``, or less for a model form's field of a smaller PostgreSQL column
+        (``smallint``: 32767), whatever database runs the tests."""
+        meta = getattr(self, "_meta", None)
+        try:
+            column = meta.model._meta.get_field(name).get_internal_type()
+        except (AttributeError, FieldDoesNotExist):
+            return MAX_INTEGER
+        limits = BaseDatabaseOperations.integer_field_ranges.get(column, (None, MAX_INTEGER))
+        return min(MAX_INTEGER, limits[1])
 
 
 class YearFilter(django_filters.NumberFilter):

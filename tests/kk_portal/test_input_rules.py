@@ -5,10 +5,12 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from activities.forms import BudgetAccessForm
 from aspirations.models import Aspiration
 from kk_portal.forms import MAX_INTEGER, InputRulesMixin
 from tests.aspirations.conftest import topic  # noqa: F401 (the fixture)
 from tests.aspirations.test_attachments import _data
+from tests.conftest import PERSONA_USERS
 
 
 class _Form(InputRulesMixin, forms.Form):
@@ -62,3 +64,11 @@ def test_aspiration_title_with_escape_refused_and_nothing_saved(officer, world, 
     assert response.status_code == 200
     assert not Aspiration.objects.exists()
     assert "Hapus karakter kontrol tak terlihat" in response.text
+
+
+def test_model_form_whole_number_of_a_smallint_column_at_most_32767(world):
+    user = PERSONA_USERS["facilitator"](world)
+    form = BudgetAccessForm({"year": "32768"}, user=user)
+
+    assert 'max="32767"' in str(form["year"])
+    assert "Pastikan nilai ini lebih kecil dari atau sama dengan 32767." in form.errors["year"]
