@@ -201,6 +201,10 @@ def _sweep_get(client, url, page, forms, seed):
     return failures
 
 
+#: How many hostile posts each URL got, so that a sweep that found no form shows.
+POSTED = {}
+
+
 def _sweep_post(client, url, forms, seed):
     """POST each POST form of the page with one field at a time set to a hostile value;
     a refused post must write no row. Returns the failures."""
@@ -217,6 +221,7 @@ def _sweep_post(client, url, forms, seed):
                 data = {**base, name: value}
                 with transaction.atomic(), CaptureQueriesContext(connection) as queries:
                     response = _ask(client, "post", target, data)
+                    POSTED[url] = POSTED.get(url, 0) + 1
                     transaction.set_rollback(True)
                 if response.status_code >= 500:
                     failures.append(f"POST {target} {name}={value!r:.60} → {_status(response)}")
@@ -255,3 +260,5 @@ def test_no_server_error_and_no_write_on_hostile_input(matrix, name):  # noqa: F
             client.cookies = cookies
 
     assert failures == []
+    if name.endswith("create"):
+        assert POSTED.get(url, 0) >= 5, f"{name}: the sweep found no form to post"
