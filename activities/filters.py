@@ -17,7 +17,7 @@ from activities.models import (
     ReplicatedPractice,
 )
 from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
-from kk_portal.forms import DateInput, date_range_form
+from kk_portal.forms import DateInput, YearFilter, date_range_form
 from members.models import Sex
 
 _REGENCY = "group__village__subdistrict__regency"
@@ -119,13 +119,9 @@ class BudgetAccessFilter(_RegionMixin, django_filters.FilterSet):
 
     source = django_filters.ChoiceFilter(label=_("Source"), choices=BudgetSource.choices)
     purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=BudgetPurpose.choices)
-    year = django_filters.NumberFilter(label=_("Year"))
-    year_min = django_filters.NumberFilter(
-        label=_("From year"), field_name="year", lookup_expr="gte"
-    )
-    year_max = django_filters.NumberFilter(
-        label=_("Until year"), field_name="year", lookup_expr="lte"
-    )
+    year = YearFilter(label=_("Year"))
+    year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_max = YearFilter(label=_("Until year"), field_name="year", lookup_expr="lte")
     group = django_filters.ModelChoiceFilter(
         label=_("Group"), queryset=ConstituentGroup.objects.none()
     )
@@ -149,12 +145,8 @@ class PracticeFilter(django_filters.FilterSet):
         label=_("Group"), queryset=ConstituentGroup.objects.none(), method="filter_group"
     )
     region = django_filters.CharFilter(label=_("Region"), method="filter_region")
-    year_min = django_filters.NumberFilter(
-        label=_("From year"), field_name="started_on__year", lookup_expr="gte"
-    )
-    year_max = django_filters.NumberFilter(
-        label=_("Until year"), field_name="started_on__year", lookup_expr="lte"
-    )
+    year_min = YearFilter(label=_("From year"), field_name="started_on__year", lookup_expr="gte")
+    year_max = YearFilter(label=_("Until year"), field_name="started_on__year", lookup_expr="lte")
     taken_up = django_filters.BooleanFilter(
         label=_("Taken up by other groups"), method="filter_taken_up"
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityTopic, BudgetAccess, ReplicatedPractice
 from aspirations.money import MoneyField
 from groups.models import ConstituentGroup
-from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.zones import today_in
 from members.models import Member, Sex
@@ -23,7 +23,7 @@ def _host_choices(user):
     )
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(InputRulesMixin, forms.ModelForm):
     """An activity: the host group (fixed for an officer: their group), the other groups
     taking part (groups of the regencies of the groups the user writes for), kind, topic
     (free text required for "other"), date (not before 2000), place and people."""
@@ -91,7 +91,7 @@ class ActivityCreateForm(SubmissionTokenMixin, ActivityForm):
     """``ActivityForm`` with the hidden token that makes a double tap record one activity."""
 
 
-class AttendanceMembersForm(forms.Form):
+class AttendanceMembersForm(InputRulesMixin, forms.Form):
     """Tick the members present: members of the groups taking part who were in their group
     on the day, not listed yet."""
 
@@ -116,7 +116,7 @@ class AttendanceMembersForm(forms.Form):
         self.fields["members"].label_from_instance = lambda m: f"{m} ({m.group})"
 
 
-class AttendanceGuestForm(forms.Form):
+class AttendanceGuestForm(InputRulesMixin, forms.Form):
     """A non-member present: name, sex, poor, disability."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
@@ -129,7 +129,7 @@ class AttendanceGuestForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class BudgetAccessForm(forms.ModelForm):
+class BudgetAccessForm(InputRulesMixin, forms.ModelForm):
     """Money a group obtained: the amount typed the Indonesian way (``1.500.000``), a year
     from 2000 to this year (the group's), beneficiaries by sex."""
 

@@ -32,6 +32,10 @@ WEB_QUALITY = 80
 THUMB_QUALITY = 70
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 DOCUMENT_EXTENSIONS = {".pdf"}
+#: Most pixels a photo may have (40 megapixels, above any phone camera). Checked from the
+#: header before decoding: a small file can declare a huge image (a 21 KB PNG of
+#: 13,300 × 13,300 px decodes to 0.5 GB).
+MAX_PIXELS = 40_000_000
 #: What the file picker offers (the server checks again).
 ACCEPT = ",".join(sorted(PHOTO_EXTENSIONS | DOCUMENT_EXTENSIONS)) + ",image/*,application/pdf"
 
@@ -60,7 +64,7 @@ def check_upload(upload):
             raise ValidationError(_("%(name)s is not a readable PDF.") % {"name": name})
     else:
         try:
-            with Image.open(upload) as image:
+            with _open_photo(upload) as image:
                 image.verify()
         except (
             UnidentifiedImageError,
@@ -71,6 +75,24 @@ def check_upload(upload):
         ):
             raise ValidationError(_("%(name)s is not a readable photo.") % {"name": name}) from None
     upload.seek(0)
+
+
+class TooManyPixels(ValidationError):
+    """A photo whose header declares more than ``MAX_PIXELS`` pixels."""
+
+
+def _open_photo(upload):
+    """``Image.open(upload)`` (header only, nothing decoded), refusing an image of more than
+    ``MAX_PIXELS`` pixels with ``TooManyPixels`` naming the upload."""
+    image = Image.open(upload)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        image.close()
+        raise TooManyPixels(
+            _("%(name)s is too large: %(width)s × %(height)s pixels, at most 40 megapixels.")
+            % {"name": upload.name, "width": width, "height": height}
+        )
+    return image
 
 
 def _jpeg(image, longest_side, quality):
@@ -98,7 +120,7 @@ def store_upload(instance, upload):
         instance.content_type = "application/pdf"
         instance.file.save(f"{stem}.pdf", ContentFile(data), save=False)
     else:
-        with Image.open(upload) as opened:
+        with _open_photo(upload) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
         data = _jpeg(image, WEB_SIZE, WEB_QUALITY)
         instance.content_type = "image/jpeg"

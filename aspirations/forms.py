@@ -13,7 +13,7 @@ from aspirations.money import MoneyField
 from aspirations.services import check_raised_on
 from aspirations.topics import PROTECTION_SLUG
 from groups.models import ConstituentGroup, Village
-from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 
 
@@ -59,7 +59,7 @@ def check_no_personal_numbers(text, field):
 SIPD_FIELDS = ("hamlet", "volume", "volume_unit", "estimated_cost")
 
 
-class AspirationForm(forms.ModelForm):
+class AspirationForm(InputRulesMixin, forms.ModelForm):
     """Log or edit an aspiration for a group ``user`` writes for.
 
     An officer's group is fixed; a facilitator picks one of their regency's groups. The
@@ -239,7 +239,7 @@ class AspirationIdsField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class BulkPokirForm(forms.Form):
+class BulkPokirForm(InputRulesMixin, forms.Form):
     """Record "taken into Pokir" for the aspirations ticked on the list: one date (in each
     group's zone), one document number (the Pokir document) and an optional note, passed to
     ``services.aspirations_move_bulk``, which says which rows may move."""

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,9 +28,15 @@ FORUMS_PER_PAGE = 25
 
 
 def _safe_next(request):
+    """The ``next`` parameter if it is a path of this site (one leading "/", not "//" nor
+    "/\\"), else "". Used as a URL only, never reversed as a view name by ``redirect()``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return ""
@@ -101,7 +108,7 @@ def musrenbang_create(request):
             forum = get_visible_or_404(MusrenbangForum, request.user, pk=forum.pk)
             if next_url:
                 separator = "&" if "?" in next_url else "?"
-                return redirect(f"{next_url}{separator}forum={forum.pk}")
+                return HttpResponseRedirect(f"{next_url}{separator}forum={forum.pk}")
             return redirect("aspirations:musrenbang_detail", pk=forum.pk)
     return render(request, "musrenbang/forum_form.html", {"form": form, "next": next_url})
 

@@ -20,7 +20,7 @@ from aspirations.services import (
 )
 from aspirations.stages import Stage
 from groups.models import Subdistrict, Village
-from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 
 #: Reses meetings (``reses``, an app above this one, reached through the relation).
@@ -77,7 +77,7 @@ def meetings_for(user, aspiration):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(InputRulesMixin, forms.Form):
     """One move of one aspiration to one stage, with only the fields that stage needs.
 
     The stage is ``to``, a hidden field: posted, or ``initial["to"]`` on the first visit
@@ -251,7 +251,7 @@ class MoveForm(forms.Form):
         return {name: self.cleaned_data.get(f"forum_{name}") for name in NEW_FORUM_FIELDS}
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(InputRulesMixin, forms.Form):
     """Set an aspiration back (or reopen it), with the reason: its own timeline event."""
 
     to = forms.ChoiceField(label=_("Correct stage to"))
@@ -274,7 +274,7 @@ class CorrectionForm(forms.Form):
         ]
 
 
-class MusrenbangForumForm(forms.ModelForm):
+class MusrenbangForumForm(InputRulesMixin, forms.ModelForm):
     """A Musrenbang forum in the user's own area.
 
     The levels and places offered are those the ``"hold_musrenbang"`` write rules of the
@@ -366,7 +366,7 @@ class MusrenbangForumCreateForm(SubmissionTokenMixin, MusrenbangForumForm):
     """``MusrenbangForumForm`` with the hidden submission token that stops double taps."""
 
 
-class SameNeedForm(forms.Form):
+class SameNeedForm(InputRulesMixin, forms.Form):
     """Pick the aspiration that ``aspiration`` repeats, among its probable duplicates the
     user sees (``AspirationQuerySet.similar_to``: same village and topic, open, similar
     title); ``suggestions`` is that ``[(aspiration, similarity 0-1)]`` list. Any other id is

@@ -19,7 +19,7 @@ from assistance.models import (
 )
 from assistance.services import CLOSING_OUTCOMES, handler_candidates
 from groups.models import ConstituentGroup, Village
-from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.scoping import Role
 from members.models import Member, Sex
@@ -57,7 +57,7 @@ def member_choice_label(member):
     return " · ".join(parts)
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(InputRulesMixin, forms.Form):
     """The person helped: a member of the group, or a person entered for the case."""
 
     person_phone = forms.CharField(
@@ -293,7 +293,7 @@ STEP_FIELDS = {
 }
 
 
-class StepForm(forms.Form):
+class StepForm(InputRulesMixin, forms.Form):
     """One step of a case; ``kind`` (a ``StepKind`` of ``STEP_FIELDS``) decides its fields."""
 
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput)
@@ -341,7 +341,7 @@ class StepForm(forms.Form):
             self.fields["note"].label = _("Why the case is reopened")
 
 
-class HandlersForm(forms.Form):
+class HandlersForm(InputRulesMixin, forms.Form):
     """The officers who handle a case: active officers of its group."""
 
     handlers = OfficerChoiceField(
@@ -356,7 +356,7 @@ class HandlersForm(forms.Form):
         self.fields["handlers"].queryset = handler_candidates(case.group).select_related("group")
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(InputRulesMixin, forms.Form):
     """Withdrawal of consent: the date, and a tick that says it is understood."""
 
     occurred_on = forms.DateField(label=_("Consent withdrawn on"), widget=DateInput)

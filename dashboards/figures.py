@@ -50,7 +50,7 @@ from groups.models import (
     region_q,
 )
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
-from kk_portal.forms import DateInput
+from kk_portal.forms import DateInput, InputRulesMixin
 from kk_portal.scoping import Role
 from members.models import (
     AGE_BUCKETS,
@@ -98,7 +98,7 @@ class Filters:
         return (self.start.year if self.start else None, self.end.year if self.end else None)
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(InputRulesMixin, forms.Form):
     """Region (a province ``73``, regency ``73.08``, subdistrict ``73.08.01`` or village
     ``73.08.01.2001`` code), group (its id, from a drill-down link), period and topic.
 

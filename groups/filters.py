@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
+from kk_portal.forms import YearFilter
 
 
 class GroupFilter(django_filters.FilterSet):
@@ -14,7 +15,7 @@ class GroupFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or village"), method="filter_text")
     region = django_filters.CharFilter(label=_("Region"), method="filter_region")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ConstituentGroup.Status.choices)
-    cohort_year = django_filters.NumberFilter(label=_("Cohort year"))
+    cohort_year = YearFilter(label=_("Cohort year"))
 
     class Meta:
         model = ConstituentGroup

@@ -5,7 +5,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup, Village
-from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import can, writable
 from kk_portal.zones import today_in
 
@@ -15,7 +15,7 @@ MAX_SCAN_BYTES = 5 * 1024 * 1024
 _SCAN_MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(InputRulesMixin, forms.ModelForm):
     """Edit a group's profile. ``village`` and ``cohort_year`` decide who sees the group:
     offered only to users with the ``"change_scope"`` rule (and on creation, where the
     villages are those the user may ``"found_group"`` in; a tampered id is a 404 upstream).

@@ -6,6 +6,7 @@ village ``73.08.01.2001``.
 """
 
 import os
+import re
 import uuid
 
 from django.db import models
@@ -345,12 +346,16 @@ class ConstituentGroup(models.Model):
         return self.village.subdistrict.regency.time_zone
 
 
+#: A Kemendagri region code: groups of digits joined by dots.
+REGION_CODE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+
+
 def region_by_code(code):
     """The ``Province`` (``73``), ``Regency`` (``73.08``), ``Subdistrict`` (``73.08.01``) or
     ``Village`` (``73.08.01.2001``) with Kemendagri ``code``, or ``None`` when no region has
-    it."""
+    it, or for anything that is not digits and dots (a NUL byte would fail in PostgreSQL)."""
     code = (code or "").strip()
-    if not code:
+    if not REGION_CODE.fullmatch(code):
         return None
     models_by_dots = (Province, Regency, Subdistrict, Village)
     dots = code.count(".")

@@ -4,11 +4,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from kk_portal.forms import InputRulesMixin
 from kk_portal.permissions import writable
 from kk_portal.scoping import Role
 
 
-class OfficerCreateForm(BaseUserCreationForm):
+class OfficerCreateForm(InputRulesMixin, BaseUserCreationForm):
     """A new officer account for one of the facilitator's groups, with a first password the
     facilitator hands over in person. ``first_name`` holds the whole name."""
 

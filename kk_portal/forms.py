@@ -1,9 +1,15 @@
 """Form pieces shared by the apps' forms and list filters."""
 
+import copy
+import unicodedata
 import uuid
 
+import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.renderers import TemplatesSetting
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +37,72 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class SubmissionTokenMixin(forms.Form):
+#: The largest whole number a form field takes where it sets no smaller maximum: the largest
+#: PostgreSQL ``integer``, the column of every count, year and order number.
+MAX_INTEGER = 2_147_483_647
+#: Control characters a text may hold (tab, line feed, carriage return); any other (ESC,
+#: BEL, NUL …) is refused: invisible on the page, it breaks the XLSX and PDF exports.
+ALLOWED_CONTROL_CHARACTERS = frozenset("\t\n\r")
+
+
+def refuse_control_characters(value):
+    """Raise ``ValidationError`` (code ``"control_character"``) if the text ``value`` holds
+    a control character other than tab and line breaks."""
+    if any(
+        unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROL_CHARACTERS
+        for char in str(value)
+    ):
+        raise ValidationError(
+            _("Remove the invisible control characters from this text (pasted ones, such as ESC)."),
+            code="control_character",
+        )
+
+
+class InputRulesMixin:
+    """The input rules every form of the site follows, put on its fields when it is made:
+    a text field refuses control characters (``refuse_control_characters``; passwords are
+    taken as typed); a whole-number field without a maximum gets ``MAX_INTEGER``, shown to
+    the phone as the input's ``max`` and in the message, so a value the database cannot hold
+    is a message beside the field, not a server error. Put it first among a form's bases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                field.validators.append(refuse_control_characters)
+            elif isinstance(field, forms.IntegerField) and field.max_value is None:
+                field.max_value = self._largest_integer(name)
+                field.validators.append(MaxValueValidator(field.max_value))
+                field.widget.attrs["max"] = field.max_value
+
+    def _largest_integer(self, name):
+        """``MAX_INTEGER``, or less for a model form's field of a smaller PostgreSQL column
+        (``smallint``: 32767), whatever database runs the tests."""
+        meta = getattr(self, "_meta", None)
+        try:
+            column = meta.model._meta.get_field(name).get_internal_type()
+        except (AttributeError, FieldDoesNotExist):
+            return MAX_INTEGER
+        limits = BaseDatabaseOperations.integer_field_ranges.get(column, (None, MAX_INTEGER))
+        return min(MAX_INTEGER, limits[1])
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A list filter on a year (a year column or ``…__year`` of a date): a whole number
+    from 1 to 9999, the years a date can hold; another number is a message beside the
+    filter instead of a server error (``datetime.date`` refuses it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class SubmissionTokenMixin(InputRulesMixin, forms.Form):
     """Adds a hidden ``submission_token`` (a uuid4) to a create form.
 
     The token travels with the form; the create service stores it in the row's unique
@@ -65,13 +136,18 @@ def create_once(request, form, model, create, *, scoped_fields=()):
     second tap on "Simpan", or two taps racing: the loser's ``IntegrityError`` on the unique
     token finds the winner's row); or ``(None, False)`` when the form is invalid, its errors
     to show. A row made before is found before the form is validated, so that the second
-    tap is not refused for a duplicate the first tap made. ``scoped_fields`` are passed to
+    tap is not refused for a duplicate the first tap made. A unique value taken by another
+    request at the same moment (``IntegrityError`` without the token's row) is answered as
+    a refused form: it is validated again, and its own unique check finds the other row.
+    ``scoped_fields`` are passed to
     ``refuse_foreign_choices``: a tampered id there answers 404.
     """
     token = request.POST.get("submission_token")
     row = submitted_before(model, token)
     if row is not None:
         return row, False
+    # A form's clean may add or remove fields; the check after a lost race starts afresh.
+    fields = copy.deepcopy(form.fields)
     refuse_foreign_choices(form, scoped_fields)
     if not form.is_valid():
         return None, False
@@ -80,9 +156,16 @@ def create_once(request, form, model, create, *, scoped_fields=()):
             return create(form.cleaned_data), True
     except IntegrityError:
         row = submitted_before(model, form.cleaned_data["submission_token"])
-        if row is None:
+        if row is not None:
+            return row, False
+        # Another request took a unique value (a NIK …) between this form's checks and its
+        # write: checked again, the form's own check now finds that row and says so beside
+        # its field. A constraint no form checks stays an error.
+        form.fields = fields
+        form.full_clean()
+        if form.is_valid():
             raise
-        return row, False
+        return None, False
 
 
 def wants_json(request):
@@ -133,7 +216,7 @@ def date_range_form(start, end):
     (names of two date fields) make a range: an end before the start is an error beside
     ``end``, as on the dashboard (``dashboards.figures.DashboardFilterForm``)."""
 
-    class DateRangeForm(forms.Form):
+    class DateRangeForm(InputRulesMixin, forms.Form):
         def clean(self):
             data = super().clean()
             if data.get(start) and data.get(end) and data[end] < data[start]:

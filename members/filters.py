@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
+from kk_portal.forms import YearFilter
 from members.models import AGE_BUCKETS, Member, PublicRole, PublicRoleKind, Sex
 from members.text import normalise_phone
 
@@ -97,7 +98,7 @@ class PublicRoleFilter(django_filters.FilterSet):
     )
     poor = django_filters.BooleanFilter(label=_("Poor"), field_name="member__is_poor")
     held_on = django_filters.DateFilter(label=_("Held on"), method="filter_held_on")
-    year = django_filters.NumberFilter(label=_("Started in"), field_name="started_on__year")
+    year = YearFilter(label=_("Started in"), field_name="started_on__year")
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
 
     class Meta:

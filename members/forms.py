@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.forms import DateInput, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.zones import today_in
 from members.models import (
@@ -21,7 +21,7 @@ from members.text import clean_name, normalise_nik, normalise_phone
 EARLIEST_BIRTH_YEAR = 1900
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(InputRulesMixin, forms.ModelForm):
     """Edit a member. ``user`` decides the group choices: an officer's group is fixed; a
     facilitator picks one of their regency's groups (a tampered group id is a form error).
 
@@ -171,7 +171,7 @@ class MemberCreateForm(SubmissionTokenMixin, MemberForm):
         return cleaned
 
 
-class OfficerTermForm(forms.Form):
+class OfficerTermForm(InputRulesMixin, forms.Form):
     """Start an officer term in ``group``: one of its active members, a position, a start
     date (the group's local date, not in the future)."""
 
@@ -196,7 +196,7 @@ class OfficerTermForm(forms.Form):
         return day
 
 
-class OfficerTermEndForm(forms.Form):
+class OfficerTermEndForm(InputRulesMixin, forms.Form):
     """End an officer term on a date, not before its start nor in the future."""
 
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput)
@@ -215,7 +215,7 @@ class OfficerTermEndForm(forms.Form):
         return day
 
 
-class PublicRoleForm(forms.ModelForm):
+class PublicRoleForm(InputRulesMixin, forms.ModelForm):
     """A member's public role. A candidacy needs its party and election year; an end
     before the start is refused; the result is only for candidacies."""
 
@@ -268,7 +268,7 @@ class PublicRoleCreateForm(SubmissionTokenMixin, PublicRoleForm):
     """``PublicRoleForm`` with the hidden token that makes a double tap record one role."""
 
 
-class AnonymiseForm(forms.Form):
+class AnonymiseForm(InputRulesMixin, forms.Form):
     """Erase a member's personal data: why (kept in the access log) and a ticked box."""
 
     reason = forms.CharField(

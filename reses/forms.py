@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aspirations.models import Aspiration, Topic
 from groups.models import ConstituentGroup, Village
-from kk_portal.forms import SubmissionTokenMixin
+from kk_portal.forms import InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.zones import local_datetime, zone_label, zone_of
 from reses.models import (
@@ -56,7 +56,7 @@ class RepresentativeChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} — {obj.district.name} ({obj.party})"
 
 
-class ResesMeetingForm(NoColonLabelsMixin, forms.ModelForm):
+class ResesMeetingForm(InputRulesMixin, NoColonLabelsMixin, forms.ModelForm):
     """A meeting with its date and times typed as local values of the village's regency.
 
     ``starts_at``/``ends_at`` here are times of day; with ``date`` they become aware datetimes
@@ -175,7 +175,7 @@ class ResesMeetingCreateForm(SubmissionTokenMixin, ResesMeetingForm):
     """A new meeting; its hidden submission token stops a double tap making two."""
 
 
-class AgendaAddForm(NoColonLabelsMixin, forms.Form):
+class AgendaAddForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
     """Aspirations picked for the agenda; each must concern a village of the district."""
 
     aspirations = forms.ModelMultipleChoiceField(
@@ -198,7 +198,7 @@ class AgendaAddForm(NoColonLabelsMixin, forms.Form):
         return chosen
 
 
-class CandidateFilterForm(NoColonLabelsMixin, forms.Form):
+class CandidateFilterForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
     """Narrow the agenda builder's candidates to one village and/or topic of the district."""
 
     village = VillageChoiceField(
@@ -222,7 +222,7 @@ class CandidateFilterForm(NoColonLabelsMixin, forms.Form):
         return candidates
 
 
-class AgendaItemOrderForm(forms.ModelForm):
+class AgendaItemOrderForm(InputRulesMixin, forms.ModelForm):
     """Order and acceptance of one agenda item, in the staff's agenda builder."""
 
     class Meta:
@@ -237,6 +237,10 @@ class BaseAgendaOrderFormSet(forms.BaseModelFormSet):
 
     def clean(self):
         super().clean()
+        # The page sends one form per item already there (no blank ones); other counts in the
+        # management form (a negative INITIAL_FORMS …) are a tampered or stale post.
+        if self.initial_form_count() != self.total_form_count():
+            raise ValidationError(_("The agenda has changed; reload the page and try again."))
         for form in self.deleted_forms:
             if form.instance.response:
                 raise ValidationError(
@@ -253,11 +257,12 @@ AgendaOrderFormSet = forms.modelformset_factory(
     form=AgendaItemOrderForm,
     formset=BaseAgendaOrderFormSet,
     extra=0,
+    edit_only=True,
     can_delete=True,
 )
 
 
-class AttendanceForm(NoColonLabelsMixin, forms.Form):
+class AttendanceForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
     """Attendance counts of people; the poor and disabled are part of the women and men."""
 
     attendance_female = forms.IntegerField(label=_("Women attending"), min_value=0)
@@ -280,7 +285,7 @@ class AttendanceForm(NoColonLabelsMixin, forms.Form):
         return data
 
 
-class ResponseForm(NoColonLabelsMixin, forms.Form):
+class ResponseForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
     """The representative's response to one agenda item, with a note."""
 
     response = forms.ChoiceField(

@@ -2,13 +2,18 @@
 "saved" message while a file is missing."""
 
 import io
+import struct
 import uuid
+import zlib
 
 import pillow_heif
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from aspirations.attachments import check_upload
 from aspirations.models import Aspiration, Attachment
 from tests import factories as f
 
@@ -142,3 +147,36 @@ def test_attachment_detail_page_links_through_scoped_view(officer, world):
 
     assert f'href="/aspirations/attachments/{attachment.pk}/"' in response.text
     assert "/media/" not in response.text
+
+
+def _png_declaring(width, height):
+    """A valid 1-bit grey PNG of ``width`` × ``height`` px, all black: a few KB that would
+    decode to ``width × height`` pixels."""
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + (width + 7) // 8)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def test_attachments_photo_over_40_megapixels_refused_before_decoding():
+    data = _png_declaring(13_300, 13_300)
+    assert len(data) < 100_000
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(SimpleUploadedFile("peta.png", data, "image/png"))
+
+    assert refused.value.messages == [
+        "peta.png terlalu besar: 13300 × 13300 piksel, paling banyak 40 megapiksel."
+    ]
+
+
+def test_attachments_photo_of_40_megapixels_accepted():
+    check_upload(SimpleUploadedFile("peta.png", _png_declaring(8000, 5000), "image/png"))

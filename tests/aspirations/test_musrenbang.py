@@ -363,3 +363,25 @@ def test_musrenbang_edit_admin_keeps_a_regency_forum(admin_client_, world):
         world.regency_a,
         2027,
     )
+
+
+@pytest.mark.parametrize(
+    "next_value", ["aspirations:musrenbang_list", "musrenbang", "//evil.example/", "/\\evil"]
+)
+def test_musrenbang_create_next_outside_the_site_paths_ignored(officer, next_value):
+    response = officer.post(
+        reverse("aspirations:musrenbang_create"), _forum_data(level="desa", next=next_value)
+    )
+
+    forum = MusrenbangForum.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("aspirations:musrenbang_detail", args=[forum.pk])
+
+
+def test_musrenbang_create_next_path_of_the_site_followed(officer):
+    response = officer.post(
+        reverse("aspirations:musrenbang_create"), _forum_data(level="desa", next="/aspirations/")
+    )
+
+    forum = MusrenbangForum.objects.get()
+    assert response["Location"] == f"/aspirations/?forum={forum.pk}"

@@ -3,7 +3,14 @@ writes a bad row straight through the ORM and expects the database to refuse it.
 
 import pytest
 
-from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
+from groups.models import (
+    ConstituentGroup,
+    Province,
+    Regency,
+    Subdistrict,
+    Village,
+    region_by_code,
+)
 from tests import factories as f
 from tests.helpers import refused
 
@@ -95,3 +102,15 @@ def test_group_cohort_year_refused_when_implausible():
     group = f.ConstituentGroupFactory()
 
     assert refused(lambda: ConstituentGroup.objects.filter(pk=group.pk).update(cohort_year=1014))
+
+
+def test_region_by_code_finds_the_region_of_a_code(world):
+    assert region_by_code(f" {world.regency_a.code} ") == world.regency_a
+
+
+@pytest.mark.parametrize("code", ["81\x00", "81.01'--", "<script>", "81..01", "٨١"])
+def test_region_by_code_not_a_code_is_no_region_without_a_query(
+    world, django_assert_num_queries, code
+):
+    with django_assert_num_queries(0):
+        assert region_by_code(code) is None

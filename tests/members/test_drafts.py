@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kk_portal import forms as kk_forms
+from members import forms as member_forms
 from members.models import Member
 from tests import factories as f
 from tests.conftest import PERSONA_USERS, build_world, client_for
@@ -117,3 +118,50 @@ def test_two_tabs_sending_one_draft_at_once_make_one_member(transactional_db, mo
     assert Member.objects.count() == 1
     assert sorted(a.status_code for a in answers) == [200, 201]
     assert {a.json()["url"] for a in answers} == {member.get_absolute_url()}
+
+
+def test_two_officers_registering_one_nik_at_once_one_gets_the_fields_message(
+    transactional_db, monkeypatch
+):
+    """Two create forms with different submission tokens and one NIK pass their checks at
+    once (the barrier holds them after the token look-up); the database's unique NIK
+    refuses the second write, and that form answers with the NIK's message, not a 500.
+    PostgreSQL only, as above."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    world = build_world()
+    user = PERSONA_USERS["officer"](world)
+    tabs = [client_for(user), client_for(user)]
+    barrier = threading.Barrier(2, timeout=10)
+    waited = threading.local()
+    real_clean = member_forms.MemberForm.clean_nik
+
+    def clean_nik_then_wait(form):
+        nik = real_clean(form)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait()
+        return nik
+
+    monkeypatch.setattr(member_forms.MemberForm, "clean_nik", clean_nik_then_wait)
+    answers = [None, None]
+    nik = "7308011708800001"
+
+    def send(n):
+        try:
+            answers[n] = tabs[n].post(
+                reverse("members:create"), _member_data(nik=nik), headers=JSON
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Member.objects.filter(nik=nik).count() == 1
+    assert sorted(a.status_code for a in answers) == [201, 400]
+    refused = next(a for a in answers if a.status_code == 400)
+    assert refused.json()["errors"]["nik"] == ["Anggota dengan NIK ini sudah terdaftar."]

@@ -136,3 +136,13 @@ def test_ending_a_term_before_its_start_is_a_field_error(officer, world):
     assert response.context["form"].errors == {
         "ended_on": ["The end date is before the start date."]
     }
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "0", "2025.5"])
+def test_role_list_year_no_date_can_hold_is_the_filters_message(facilitator, world, year):
+    f.PublicRoleFactory(member=f.MemberFactory(group=world.group_a1))
+
+    page = facilitator.get(reverse("members:role_list"), {"year": year})
+
+    assert page.status_code == 200
+    assert page.context["filter"].form.errors["year"]

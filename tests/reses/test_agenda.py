@@ -497,3 +497,24 @@ def test_agenda_add_refuses_aspiration_raised_after_meeting(dprd, world, july_me
     assert response.status_code == 400
     assert not AgendaItem.objects.exists()
     assert "“Baru”" in response.context["add_form"].errors["aspirations"][0]
+
+
+@pytest.mark.parametrize("initial", ["-1", "99999999999999999999", "x"])
+def test_agenda_order_tampered_management_form_refused(dprd, meeting, aspiration_a1, initial):
+    item = f.AgendaItemFactory(meeting=meeting, aspiration=aspiration_a1, order=1)
+
+    response = dprd.post(
+        reverse("reses:agenda_build", args=[meeting.pk]),
+        {
+            "save_order": "1",
+            "items-TOTAL_FORMS": "2",
+            "items-INITIAL_FORMS": initial,
+            "items-0-id": item.pk,
+            "items-0-order": "5",
+            "items-1-id": "",
+            "items-1-order": "6",
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(AgendaItem.objects.values_list("order", flat=True)) == [1]

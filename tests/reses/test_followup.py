@@ -176,3 +176,16 @@ def test_detail_shows_attendance_and_responses(officer, meeting, items):
 
     assert "dimasukkan ke Pokir – Masuk" in response.text
     assert response.context["meeting"].attendance_total == 37
+
+
+def test_followup_attendance_beyond_the_database_integer_refused(dprd, meeting, items):
+    url = reverse("reses:meeting_followup", args=[meeting.pk])
+
+    response = dprd.post(url, _post_data(items, [""] * 4, attendance_female="2147483648"))
+
+    assert response.status_code == 400
+    assert ResesMeeting.objects.get().attendance_female is None
+    assert response.context["attendance"].errors["attendance_female"] == [
+        "Pastikan nilai ini lebih kecil dari atau sama dengan 2147483647."
+    ]
+    assert 'max="2147483647"' in dprd.get(url).text
