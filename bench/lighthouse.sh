@@ -15,24 +15,18 @@ user="${2:-demo-program}"
 password="${DEMO_PASSWORD:-kkportal-demo}"
 lh="${LIGHTHOUSE_DIR:-/tmp/lh}/node_modules/.bin/lighthouse"
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
-jar="$(mktemp)"
 out="$(mktemp -d)"
-trap 'rm -rf "$jar" "$out"' EXIT
+trap 'rm -rf "$out"' EXIT
 
-# Sign in as a browser would: the login form's CSRF token, then the session cookie.
-curl -s -c "$jar" -b "$jar" "$base/accounts/login/" -o /dev/null
-csrf="$(awk '$6 == "csrftoken" {print $7}' "$jar")"
-curl -s -c "$jar" -b "$jar" -o /dev/null -H "Referer: $base/accounts/login/" \
-    --data-urlencode "csrfmiddlewaretoken=$csrf" --data-urlencode "username=$user" \
-    --data-urlencode "password=$password" "$base/accounts/login/"
-session="$(awk '$6 == "sessionid" {print $7}' "$jar")"
+# Sign in (password, and the TOTP code where the role needs one): bench/sign_in.py.
+read -r session csrf < <(uv run python "$(dirname "$0")/sign_in.py" "$base" "$user")
 if [ -z "$session" ]; then echo "Could not sign in as $user at $base" >&2; exit 1; fi
 headers="{\"Cookie\": \"sessionid=$session; csrftoken=$csrf\"}"
 
 # LIGHTHOUSE_PATHS replaces the pages measured (space-separated paths, e.g. a move form).
 for path in ${LIGHTHOUSE_PATHS:-/ /dashboard/ /aspirations/new/ /aspirations/ /groups/ /reses/ /members/}; do
     name="$(echo "$path" | tr '/' '_')"
-    status="$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$base$path")"
+    status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sessionid=$session" "$base$path")"
     if [ "$status" != 200 ]; then echo "$path: $status for $user (not one of this user's pages)"; continue; fi
     "$lh" "$base$path" --quiet --only-categories=accessibility --form-factor=mobile \
         --chrome-flags="--headless --no-sandbox --disable-gpu" \

@@ -2,7 +2,8 @@
 
 Run: ``uv run python bench/page_height.py [BASE_URL] [USER]`` (defaults
 ``http://127.0.0.1:8000`` and ``demo-program``, password ``kkportal-demo`` or
-``$DEMO_PASSWORD``) against ``bin/demo``. Signs in with Debian's Chromium (Playwright), opens
+``$DEMO_PASSWORD``) against ``bin/demo``. Signs in (``bench/sign_in.py``, with the TOTP code
+where the role needs one), then with Debian's Chromium (Playwright) opens
 the dashboard and the lists and prints, per page, the document's scroll height and whether
 anything is wider than the viewport (a sideways scroll of the whole page). Writes full-page
 screenshots to ``test-artifacts/height-<page>.png``.
@@ -10,9 +11,11 @@ screenshots to ``test-artifacts/height-<page>.png``.
 
 import os
 import sys
+import urllib.parse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from sign_in import sign_in
 
 PAGES = {
     "dashboard": "/dashboard/",
@@ -33,10 +36,12 @@ def main():
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 360, "height": 740}, locale="id-ID")
-        page.goto(base + "/accounts/login/")
-        page.fill("input[name=username]", user)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        # The password and, for programme staff and administrators, the TOTP code.
+        session, _csrf = sign_in(base, user, password)
+        host = urllib.parse.urlparse(base).hostname
+        page.context.add_cookies(
+            [{"name": "sessionid", "value": session, "domain": host, "path": "/"}]
+        )
         for name, path in PAGES.items():
             page.goto(base + path)
             height, width = page.evaluate(
