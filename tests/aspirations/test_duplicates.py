@@ -215,7 +215,9 @@ def test_linked_duplicates_count_once_in_funnel_money_and_summaries(
     assert cube.funnel().steps[0][3] == 1
 
 
-def test_dashboard_funnel_links_to_the_list_of_each_need_once(programme, world, topic, existing):
+def test_dashboard_funnel_links_to_the_list_of_each_need_once(
+    programme, world, topic, existing, counts_shown
+):
     again = f.AspirationFactory(group=world.group_a1, title="Jalan tani dusun 2", topic=topic)
     services.aspiration_link_duplicate(again, same_as=existing, actor=None)
 

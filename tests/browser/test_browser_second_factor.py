@@ -36,7 +36,7 @@ def test_browser_programme_staff_set_up_the_app_then_give_the_code(phone, shot, 
     assert qr["width"] >= 200 and qr["x"] + qr["width"] <= 360
     assert width <= 360
     assert "Faktor kedua aktif" in turned_on
-    assert page.locator("a", has_text="Dasbor").count() == 1
+    assert page.locator("nav.menu a", has_text="Dasbor").count() == 1
 
 
 def test_browser_lockout_page_says_when_to_retry(phone, shot, world):
