@@ -13,33 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aspirations.models import AspirationEvent, MusrenbangForum
 from aspirations.pipeline_forms import MusrenbangForumCreateForm, MusrenbangForumForm
-from kk_portal.forms import create_once
+from kk_portal.forms import create_once, next_path
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.sorting import SortKey, sort_rows
 
 FORUMS_PER_PAGE = 25
-
-
-def _safe_next(request):
-    """The ``next`` parameter if it is a path of this site (one leading "/", not "//" nor
-    "/\\"), else "". Used as a URL only, never reversed as a view name by ``redirect()``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target.startswith("/")
-        and not target.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return ""
 
 
 #: The forum list's sorts (``forum_sort_*`` indexes).
@@ -90,7 +74,7 @@ def musrenbang_create(request):
     """
     if not MusrenbangForum.objects.levels_creatable_by(request.user):
         raise PermissionDenied
-    next_url = _safe_next(request)
+    next_url = next_path(request)
     form = MusrenbangForumCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
 

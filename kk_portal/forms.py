@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.renderers import TemplatesSetting
 from django.http import Http404, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -237,3 +238,20 @@ def filtered_rows(filterset):
     if filterset.is_valid():
         return filterset.qs
     return filterset.queryset.none()
+
+
+def next_path(request):
+    """The ``next`` parameter (POST, else GET) if it is a path of this site (one leading
+    "/", not "//" nor "/\\"), else ``""``. Callers redirect to it as a URL, never through
+    ``redirect()``'s reversing of view names, so ``next=musrenbang`` cannot raise
+    ``NoReverseMatch`` (issue 15)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return ""

@@ -19,12 +19,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kk_portal.forms import next_path
 
 #: URL names a signed-in user who still owes a code may open: the code pages, signing
 #: out, the language switch and the files the phone keeps (``kk_portal.offline``).
@@ -76,10 +77,9 @@ class CodeForm(forms.Form):
 
 
 def _next_page(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "home"
+    """Where to go once the code is given: ``next`` if it is a path of this site, else
+    home (always a URL, never a view name)."""
+    return next_path(request) or reverse("home")
 
 
 def _confirmed_device(user):

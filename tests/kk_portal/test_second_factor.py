@@ -134,6 +134,16 @@ def test_code_page_goes_on_only_to_this_sites_pages(programme_account):
     assert response["Location"] == reverse("home")
 
 
+@pytest.mark.parametrize("target", ["musrenbang", "dashboard:index", "//jahat.example/"])
+def test_code_page_never_reverses_next_as_a_view_name(programme_account, target):
+    device = f.TOTPDeviceFactory(user=programme_account)
+    client, _ = password_sign_in("staf-program")
+
+    response = client.post(reverse("second_factor"), {"code": code(device), "next": target})
+
+    assert (response.status_code, response["Location"]) == (302, reverse("home"))
+
+
 def test_officer_signs_in_without_a_code_and_may_turn_it_on(officer_account):
     client, response = password_sign_in("ketua-mawar")
     account = client.get(reverse("account"))
