@@ -11,8 +11,9 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``LOGIN_FAILURES_PER_ACCOUNT``, ``LOGIN_FAILURES_PER_ADDRESS``, ``LOGIN_LOCKOUT_MINUTES`` and
 ``TRUSTED_PROXIES``, and the e-mail of password resets ``EMAIL_URL`` (or ``EMAIL_HOST``,
 ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``) and
-``DEFAULT_FROM_EMAIL`` (see ``env_email``), and ``ADMINS`` (comma-separated addresses that
-get an e-mail for each server error).
+``DEFAULT_FROM_EMAIL`` (see ``env_email``), ``ADMINS`` (comma-separated addresses that
+get an e-mail for each server error and each background task that fails for good), and
+``TASKS_IMMEDIATE`` (run background tasks in the request instead of ``db_worker``).
 """
 
 import os
@@ -231,6 +232,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +285,20 @@ FORM_RENDERER = "kk_portal.forms.FormRenderer"
 
 DATABASES = {"default": env_database()}
 CACHES = {"default": env_cache()}
+
+#: Work that should not run in a request (notifications, imports, reminders) is queued in the
+#: database and run by ``manage.py db_worker`` (django-tasks-db). ``TASKS_IMMEDIATE=true``
+#: runs each task at once in the process that queues it, for a machine without a worker.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kk_portal.User"
 LOGIN_URL = "login"

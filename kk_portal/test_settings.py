@@ -8,6 +8,8 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("CACHE_URL", "locmem://")
+# Tasks run in the request that queues them; the tests of the worker switch to the database.
+os.environ.setdefault("TASKS_IMMEDIATE", "true")
 
 from kk_portal.settings import *  # noqa: E402,F403
 

@@ -7,6 +7,7 @@ import factory
 from axes.models import AccessAttempt
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from activities.models import (
     Activity,
@@ -351,6 +352,21 @@ class AccessAttemptFactory(factory.django.DjangoModelFactory):
     path_info = "/accounts/login/"
     failures_since_start = 2
     attempt_time = factory.LazyFunction(timezone.now)
+
+
+class DBTaskResultFactory(factory.django.DjangoModelFactory):
+    """A background task that failed (django-tasks-db), as the admin's "Task results" show it."""
+
+    class Meta:
+        model = DBTaskResult
+
+    task_path = "tests.kk_portal.test_tasks.flaky"
+    args_kwargs = factory.LazyFunction(lambda: {"args": [], "kwargs": {}})
+    backend_name = "default"
+    run_after = factory.LazyFunction(get_date_max)
+    status = "FAILED"
+    exception_class_path = "builtins.ConnectionError"
+    traceback = "ConnectionError: SMS gateway down"
 
 
 class TOTPDeviceFactory(factory.django.DjangoModelFactory):

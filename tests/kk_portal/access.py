@@ -101,6 +101,8 @@ ACCESS = {
     **admin_pages("otp_totp.TOTPDevice"),
     "admin:otp_totp_totpdevice_config": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
     "admin:otp_totp_totpdevice_qrcode": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
+    # Background tasks and their errors: read only (django-tasks-db's admin).
+    **admin_pages("django_tasks_database.DBTaskResult", add=403, change_post=403, delete=403),
     # Django's read-only password widget reads a variable its admin page does not pass.
     "admin:kk_portal_user_change": admin_only(args=("kk_portal.User",), djangos_templates=True),
 }
