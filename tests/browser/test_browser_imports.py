@@ -68,3 +68,32 @@ def test_browser_facilitator_uploads_previews_chooses_and_confirms(phone, shot, 
         ("Yohanis Wenda", ""),
         ("Yohanis Wenda", ""),
     ]
+
+
+def test_browser_progress_bar_follows_a_running_preview_and_the_page_shows_it_when_done(
+    phone, shot, world
+):
+    user = f.UserFactory(
+        username="fasilitator-alfa", role=Role.FACILITATOR, regency=world.regency_a
+    )
+    job = f.ImportJobFactory(
+        created_by=user,
+        regency=world.regency_a,
+        group=world.group_a1,
+        status="previewing",
+        total=20000,
+        done=4000,
+    )
+
+    page = phone()
+    sign_in(page, "fasilitator-alfa")
+    page.goto(job.get_absolute_url())
+    assert page.locator("progress").get_attribute("value") == "4000"
+    shot(page, "imports-05-progress")
+    type(job).objects.filter(pk=job.pk).update(done=12000)
+    page.wait_for_selector(".progress-text:text('12000 dari 20000 baris dibaca')")
+    assert page.locator("progress").evaluate("bar => bar.value") == 12000
+    type(job).objects.filter(pk=job.pk).update(status="previewed", done=20000, created=20000)
+
+    page.wait_for_selector("p.summary")
+    assert page.locator("p.summary").inner_text().startswith("Pratinjau: 20000 akan dibuat")

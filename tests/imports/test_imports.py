@@ -537,3 +537,66 @@ def test_the_uploaders_list_shows_their_imports_only(facilitator, world):
 
     assert "kk-mawar.csv" in page.text
     assert "milik-orang-lain.csv" not in page.text
+
+
+@pytest.mark.parametrize("typed", ["+62 812-3456-7890", "6281234567890", "0812 3456 7890"])
+def test_the_member_form_stores_each_form_of_a_phone_number_alike(officer, typed):
+    from members.forms import MemberForm
+
+    data = {
+        "full_name": "Sumiyati",
+        "sex": "F",
+        "phone": typed,
+        "position": "member",
+        "consent": "on",
+    }
+    form = MemberForm(data, user=officer.user)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+6281234567890"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment_create_each_member_once_on_postgresql(world):
+    import threading
+
+    from django.db import connection, connections
+
+    from imports import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time; the row lock needs PostgreSQL")
+    user = f.UserFactory(username="fasilitator-alfa", role="facilitator", regency=world.regency_a)
+    lines = [["nama", "jenis_kelamin", "tahun_lahir"]] + [
+        [f"Anggota {n}", "P", "1980"] for n in range(50)
+    ]
+    jobs = []
+    for _ in range(2):
+        job = f.ImportJobFactory(
+            created_by=user,
+            regency=world.regency_a,
+            group=world.group_a1,
+            file=csv_file(lines),
+            status="previewing",
+        )
+        services.import_job_preview(job)
+        assert services.import_job_start(job)
+        jobs.append(job)
+    barrier = threading.Barrier(2)
+
+    def run(job):
+        barrier.wait()
+        try:
+            services.import_job_confirm(job.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    created = sorted(ImportJob.objects.values_list("created", "unchanged"))
+    assert created == [(0, 50), (50, 0)]
+    assert Member.objects.count() == 50
