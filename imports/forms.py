@@ -4,6 +4,7 @@ and its date format."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from activities.models import Activity
 from groups.models import ConstituentGroup, Regency
 from imports.models import ImportJob
 from kk_portal.forms import InputRulesMixin
@@ -14,8 +15,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class UploadForm(InputRulesMixin, forms.Form):
-    """Choose a group (every row goes there) or a regency (each row names its group) among
-    those ``user`` writes for, an ``.xlsx`` or ``.csv`` file and the file's date format;
+    """Choose, for members, a group (every row goes there) or a regency (each row names its
+    group) among those ``user`` writes for, or, for attendance, an activity they record
+    attendance of, an ``.xlsx`` or ``.csv`` file and the file's date format;
     the uploader confirms the members' consent to be registered."""
 
     kind = forms.ChoiceField(label=_("What is imported"), choices=ImportJob.Kind.choices)
@@ -26,6 +28,9 @@ class UploadForm(InputRulesMixin, forms.Form):
         label=_("Or into the regency (each row names its group)"),
         queryset=Regency.objects.none(),
         required=False,
+    )
+    activity = forms.ModelChoiceField(
+        label=_("Attendance of the activity"), queryset=Activity.objects.none(), required=False
     )
     file = forms.FileField(
         label=_("File"), help_text=_(".xlsx or .csv (UTF-8, separated by commas or semicolons).")
@@ -45,6 +50,9 @@ class UploadForm(InputRulesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         groups = writable(user, "change", ConstituentGroup).select_related("village")
         self.fields["group"].queryset = groups.order_by("name")
+        self.fields["activity"].queryset = writable(user, "change", Activity).select_related(
+            "group"
+        )
         self.fields["regency"].queryset = Regency.objects.filter(
             pk__in=groups.values("village__subdistrict__regency")
         ).order_by("name")
@@ -61,6 +69,12 @@ class UploadForm(InputRulesMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         group, regency = cleaned.get("group"), cleaned.get("regency")
-        if bool(group) == bool(regency):
+        if cleaned.get("kind") == ImportJob.Kind.ATTENDANCE:
+            if not cleaned.get("activity"):
+                self.add_error("activity", _("Choose the activity."))
+            cleaned["group"] = cleaned["regency"] = None
+        elif bool(group) == bool(regency):
             self.add_error("group", _("Choose either a group or a regency."))
+        else:
+            cleaned["activity"] = None
         return cleaned

@@ -226,9 +226,11 @@ FIELDS = (
 SHEET = "Anggota"
 
 
-def _error(headers, key, raw, message):
+def error(headers, columns, key, raw, message):
+    """One error of a row: ``{"column", "value", "message"}``; the column as the file's
+    header ``headers[key]`` writes it, else the template's header from ``columns``."""
     return {
-        "column": headers.get(key, BY_KEY[key].header),
+        "column": headers.get(key, columns[key].header),
         "value": v.text_value(raw),
         "message": message,
     }
@@ -246,8 +248,8 @@ def parse_row(record, *, headers, context, groups):
     for key, raw in record.items():
         try:
             parsed = BY_KEY[key].parse(raw, context)
-        except ValidationError as error:
-            errors.append(_error(headers, key, raw, " ".join(error.messages)))
+        except ValidationError as refusal:
+            errors.append(error(headers, BY_KEY, key, raw, " ".join(refusal.messages)))
             continue
         if parsed is not None:
             values[key] = parsed
@@ -257,13 +259,14 @@ def parse_row(record, *, headers, context, groups):
     if not values.get("full_name") and not any(
         e["column"] == headers.get("full_name") for e in errors
     ):
-        errors.append(_error(headers, "full_name", None, _("The name is required.")))
+        errors.append(error(headers, BY_KEY, "full_name", None, _("The name is required.")))
     birth_date = values.get("birth_date")
     if birth_date:
         if values.get("birth_year") not in (None, birth_date.year):
             errors.append(
-                _error(
+                error(
                     headers,
+                    BY_KEY,
                     "birth_year",
                     record.get("birth_year"),
                     _("The birth year differs from the birth date's year."),
@@ -276,8 +279,9 @@ def parse_row(record, *, headers, context, groups):
         and values["left_on"] < values["joined_on"]
     ):
         errors.append(
-            _error(
+            error(
                 headers,
+                BY_KEY,
                 "left_on",
                 record.get("left_on"),
                 _("A member cannot leave before joining."),
@@ -287,23 +291,39 @@ def parse_row(record, *, headers, context, groups):
     named = values.pop("group", None)
     if named is None:
         if target is None:
-            errors.append(_error(headers, "group", None, _("Name the member's group.")))
+            errors.append(error(headers, BY_KEY, "group", None, _("Name the member's group.")))
         values["group_id"] = target
     else:
         found = by_name.get(fold_name(named), [])
         if target is not None and target not in found:
             errors.append(
-                _error(headers, "group", named, _("This is not the group chosen for this import."))
+                error(
+                    headers,
+                    BY_KEY,
+                    "group",
+                    named,
+                    _("This is not the group chosen for this import."),
+                )
             )
         elif not found:
             errors.append(
-                _error(
-                    headers, "group", named, _("No group of this name in the area you import into.")
+                error(
+                    headers,
+                    BY_KEY,
+                    "group",
+                    named,
+                    _("No group of this name in the area you import into."),
                 )
             )
         elif len(found) > 1:
             errors.append(
-                _error(headers, "group", named, _("Several groups of your area have this name."))
+                error(
+                    headers,
+                    BY_KEY,
+                    "group",
+                    named,
+                    _("Several groups of your area have this name."),
+                )
             )
         values["group_id"] = target if target is not None else (found[0] if found else None)
     return {key: _json(value) for key, value in values.items()}, errors

@@ -30,13 +30,15 @@ class ImportJobQuerySet(ScopedQuerySet):
 
 
 class ImportJob(models.Model):
-    """One uploaded file of ``kind`` into ``group`` (every row goes there) or ``regency``
-    (each row names its group; ``regency`` is also set for a group's import, for the lock
-    that serialises confirms). ``done``/``total`` is the progress of the running step in
+    """One uploaded file of ``kind``: members into ``group`` (every row goes there) or
+    ``regency`` (each row names its group; ``regency`` is also set for a group's import,
+    for the lock that serialises confirms), or the attendance of ``activity`` (``regency``
+    its host's). ``done``/``total`` is the progress of the running step in
     rows; the counts are those of the preview, then of the confirmed import."""
 
     class Kind(models.TextChoices):
         MEMBERS = "members", _("members")
+        ATTENDANCE = "attendance", _("attendance of an activity")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")
@@ -67,6 +69,15 @@ class ImportJob(models.Model):
     )
     regency = models.ForeignKey(
         "groups.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("regency")
+    )
+    #: The activity whose attendance is imported (kind ``ATTENDANCE``).
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activity"),
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=200)

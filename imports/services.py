@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
+from activities.models import Activity
 from groups.models import ConstituentGroup, Regency
+from imports import attendance
 from imports import members as kind
+from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
 from imports.readers import FileRefused, count_csv_rows, open_table
 from kk_portal.permissions import writable
@@ -19,11 +22,6 @@ from members.text import fold_name
 
 #: Rows read, matched and written at once: three queries and one insert per chunk.
 CHUNK = 1000
-
-
-class ImportChanged(Exception):
-    """The members changed between preview and confirmation so that a row no longer does
-    what the preview showed; ``str(error)`` says which row."""
 
 
 def import_groups(user, job):
@@ -65,12 +63,14 @@ def import_job_preview(job):
         ImportRow.objects.filter(job=job).delete()
         group_ids, targets = _targets(job.created_by, job)
         matcher = kind.Matcher(group_ids)
+        module = attendance if job.kind == ImportJob.Kind.ATTENDANCE else kind
+        state = attendance.Preview(job) if module is attendance else None
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
             try:
                 table = open_table(
-                    handle, name=job.file_name, sheet=kind.SHEET, columns=kind.HEADERS
+                    handle, name=job.file_name, sheet=module.SHEET, columns=module.HEADERS
                 )
                 total = max(table.total, total - table.header_number)
                 ImportJob.objects.filter(pk=job.pk).update(
@@ -79,16 +79,22 @@ def import_job_preview(job):
                 context = {"date_format": job.date_format, "epoch": table.epoch}
                 done = 0
                 for chunk in _chunks(table.rows()):
-                    parsed = [
-                        (
-                            number,
-                            *kind.parse_row(
-                                record, headers=_headers(table), context=context, groups=targets
-                            ),
-                        )
-                        for number, record in chunk
-                    ]
-                    rows = _preview_chunk(matcher, parsed, job)
+                    if state is not None:
+                        rows = state.chunk(chunk, headers=_headers(table), context=context)
+                    else:
+                        parsed = [
+                            (
+                                number,
+                                *kind.parse_row(
+                                    record,
+                                    headers=_headers(table),
+                                    context=context,
+                                    groups=targets,
+                                ),
+                            )
+                            for number, record in chunk
+                        ]
+                        rows = _preview_chunk(matcher, parsed, job)
                     ImportRow.objects.bulk_create(rows)
                     for row in rows:
                         counts[row.action] += 1
@@ -176,6 +182,7 @@ def import_row_resolve(row, *, choice):
     if choice not in allowed:
         raise ValidationError(_("Choose one of the members offered, a new member or skip."))
     if choice == "new" and not row.values.get("sex"):
+        # A new member, or for attendance a guest: both need their sex.
         raise ValidationError(_("The sex is required for a new member."))
     row.resolution = choice
     row.save(update_fields=["resolution"])
@@ -227,6 +234,9 @@ def _confirm(job):
             raise ImportChanged(_("This import is not waiting to be written"))
         if job.rows.filter(action=ImportRow.Action.ERROR).exists() or unresolved(job).exists():
             raise ImportChanged(_("The preview still has errors or rows to choose"))
+        if job.kind == ImportJob.Kind.ATTENDANCE:
+            Activity.objects.select_for_update().get(pk=job.activity_id)
+            return attendance.confirm(job)
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):

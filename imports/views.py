@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imports import services, tasks
+from imports import attendance, members, services, tasks
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportRow
 from imports.workbook import template_xlsx
@@ -49,12 +49,19 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        group = data["group"]
+        group, activity = data["group"], data["activity"]
+        if activity is not None:
+            regency_id = activity.group.village.subdistrict.regency_id
+        elif group is not None:
+            regency_id = group.village.subdistrict.regency_id
+        else:
+            regency_id = data["regency"].pk
         job = ImportJob.objects.create(
             created_by=request.user,
             kind=data["kind"],
             group=group,
-            regency_id=group.village.subdistrict.regency_id if group else data["regency"].pk,
+            activity=activity,
+            regency_id=regency_id,
             file=data["file"],
             file_name=data["file"].name[:200],
             date_format=data["date_format"],
@@ -68,7 +75,7 @@ def upload(request):
 def _job(request, pk):
     _importer(request.user)
     return get_visible_or_404(
-        ImportJob.objects.select_related("group", "regency"), request.user, pk=pk
+        ImportJob.objects.select_related("group", "regency", "activity"), request.user, pk=pk
     )
 
 
@@ -153,10 +160,11 @@ def job_confirm(request, pk):
 def template_download(request, kind):
     """The XLSX template of ``kind`` (headers, an example row, the explanation sheet)."""
     _importer(request.user)
-    if kind not in ImportJob.Kind.values:
+    modules = {ImportJob.Kind.MEMBERS: members, ImportJob.Kind.ATTENDANCE: attendance}
+    if kind not in modules:
         raise Http404
     response = HttpResponse(
-        template_xlsx(),
+        template_xlsx(modules[kind]),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'

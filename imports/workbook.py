@@ -14,8 +14,10 @@ from imports import members as kind
 TEXT_ROWS = 500
 
 
-def template_xlsx():
-    """The members template as XLSX bytes: sheet ``Anggota`` and sheet ``Petunjuk``."""
+def template_xlsx(kind=kind):
+    """The template of ``kind`` (the module of a kind: ``imports.members`` or
+    ``imports.attendance``) as XLSX bytes: its sheet (``Anggota``, ``Kehadiran``) and the
+    sheet ``Petunjuk``."""
     book = Workbook()
     data = book.active
     data.title = kind.SHEET
