@@ -58,7 +58,7 @@ def import_job_preview(job):
     """Read ``job``'s file and store what each row would do as ``ImportRow`` rows (create,
     update, unchanged, error, ambiguous), with the counts and the progress on the job;
     nothing else is written. A file that cannot be read leaves the job ``REFUSED`` with
-    the reason. Run again (a retried task), it starts over."""
+    the reason, and is deleted. Run again (a retried task), it starts over."""
     with override(job.language):
         ImportRow.objects.filter(job=job).delete()
         group_ids, targets = _targets(job.created_by, job)
@@ -102,11 +102,16 @@ def import_job_preview(job):
                     total = max(total, done)
                     ImportJob.objects.filter(pk=job.pk).update(done=done, total=total)
             except FileRefused as refusal:
-                ImportRow.objects.filter(job=job).delete()
-                ImportJob.objects.filter(pk=job.pk).update(
-                    status=ImportJob.Status.REFUSED, message=str(refusal), done=0, total=0
-                )
-                return
+                refused = str(refusal)
+            else:
+                refused = None
+        if refused is not None:
+            ImportRow.objects.filter(job=job).delete()
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.REFUSED, message=refused, done=0, total=0
+            )
+            _discard_upload(job)
+            return
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.PREVIEWED,
             done=done,
@@ -201,9 +206,10 @@ def import_job_confirm(job_id):
     other, and each row is matched again inside the lock: a file imported twice, or twice
     at once, creates each member once (the second time its rows are unchanged). New
     members are created with the consent date of the import (the uploader confirmed the
-    members' consent at upload) and their history. Returns the job; a row that no longer
-    does what the preview showed leaves everything unwritten and the job ``REFUSED`` with
-    the row named.
+    members' consent at upload) and their history. Once written, the uploaded file and
+    the preview's rows (personal data) are deleted; the job keeps its counts. Returns the
+    job; a row that no longer does what the preview showed leaves everything unwritten and
+    the job ``REFUSED`` with the row named.
     """
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     with override(job.language):
@@ -219,8 +225,19 @@ def import_job_confirm(job_id):
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportJob.Status.DONE, finished_at=timezone.now(), **counts
             )
+            # Written: the file and the preview's copies of its personal data are not kept.
+            ImportRow.objects.filter(job=job).delete()
+            _discard_upload(job)
     job.refresh_from_db()
     return job
+
+
+def _discard_upload(job):
+    """Delete ``job``'s uploaded file (it holds personal data) once it is written or
+    refused; the job keeps its name and counts."""
+    if job.file:
+        job.file.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def _confirm(job):

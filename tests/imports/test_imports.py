@@ -119,9 +119,10 @@ def test_an_import_that_changes_nothing_never_says_success(facilitator, world):
         facilitator, csv_file([["nama", "jenis_kelamin"], ["Sumiyati", "P"]]), group=world.group_a1
     )
 
+    previewed = actions(job)
     page = facilitator.get(confirm(facilitator, job).get_absolute_url())
 
-    assert actions(job) == [(2, "unchanged")]
+    assert previewed == [(2, "unchanged")]
     assert "msg-success" not in page.text
     assert "Tidak ada perubahan: 0 dibuat, 0 diperbarui, 1 tidak berubah, 0 dilewati." in page.text
 
@@ -506,11 +507,12 @@ def test_exporting_the_members_and_importing_them_again_changes_nothing(facilita
         regency=world.regency_a,
         date_format="dmy",
     )
+    matched = set(job.rows.values_list("member_id", flat=True))
     written = confirm(facilitator, job)
 
     assert (written.created, written.updated, written.unchanged, job.errors) == (0, 0, 3, 0)
     assert list(Member.objects.order_by("pk").values()) == before
-    assert officer.pk in set(job.rows.values_list("member_id", flat=True))
+    assert officer.pk in matched
 
 
 def test_the_progress_answers_the_jobs_rows(facilitator, world):
@@ -600,3 +602,25 @@ def test_two_confirms_at_the_same_moment_create_each_member_once_on_postgresql(w
     created = sorted(ImportJob.objects.values_list("created", "unchanged"))
     assert created == [(0, 50), (50, 0)]
     assert Member.objects.count() == 50
+
+
+def test_a_written_import_keeps_neither_the_file_nor_the_rows_personal_data(facilitator, world):
+    job = upload(
+        facilitator,
+        csv_file([["nama", "jenis_kelamin", "nik"], ["Ani", "P", "9471024506880007"]]),
+        group=world.group_a1,
+    )
+    stored = job.file.name
+    assert job.file.storage.exists(stored)
+
+    written = confirm(facilitator, job)
+
+    assert (written.status, written.created, written.file.name) == ("done", 1, "")
+    assert not job.file.storage.exists(stored)
+    assert job.rows.count() == 0
+
+
+def test_a_refused_file_is_not_kept(facilitator, world):
+    job = upload(facilitator, csv_file([["naam"], ["Ani"]]), group=world.group_a1)
+
+    assert (job.status, job.file.name) == ("refused", "")
