@@ -33,6 +33,7 @@ def test_a_row_two_members_could_be_is_held_and_adds_no_attendance(facilitator, 
 
     assert actions(job) == [(2, "ambiguous")]
     assert "2 anggota cocok" in page.text
+    assert '<option value="new">tamu (bukan anggota)</option>' in page.text
     assert activity.attendance.count() == 0
 
 
@@ -135,4 +136,20 @@ def test_the_attendance_template_has_its_own_sheet(facilitator):
         "jenis_kelamin",
         "miskin",
         "disabilitas",
+    ]
+
+
+def test_a_held_row_chosen_as_a_guest_lists_a_guest(facilitator, world):
+    activity = f.ActivityFactory(group=world.group_a1)
+    for nik in ("9471024506880007", "9471024506880015"):
+        f.MemberFactory(group=world.group_a1, full_name="Yohanis Wenda", nik=nik)
+    job = upload_attendance(facilitator, activity, [["nama", "jk"], ["Yohanis Wenda", "L"]])
+    row = job.rows.get()
+
+    facilitator.post(reverse("imports:resolve", args=[job.pk]), {f"row-{row.pk}": "new"})
+    written = confirm(facilitator, job)
+
+    assert written.created == 1
+    assert list(activity.attendance.values_list("member", "full_name", "sex")) == [
+        (None, "Yohanis Wenda", "M")
     ]
