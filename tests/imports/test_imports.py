@@ -624,3 +624,29 @@ def test_a_refused_file_is_not_kept(facilitator, world):
     job = upload(facilitator, csv_file([["naam"], ["Ani"]]), group=world.group_a1)
 
     assert (job.status, job.file.name) == ("refused", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_builds_the_preview_and_writes_the_import(world, settings):
+    from django.core.management import call_command
+
+    from tests.conftest import client_for
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_for(
+        f.UserFactory(username="fasilitator-alfa", role="facilitator", regency=world.regency_a)
+    )
+    job = upload(client, csv_file([["nama", "jenis_kelamin"], ["Ani", "P"]]), group=world.group_a1)
+    waiting = client.get(job.get_absolute_url())
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    job.refresh_from_db()
+    previewed = job.status
+    client.post(reverse("imports:confirm", args=[job.pk]))
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    job.refresh_from_db()
+
+    assert "membaca berkas" in waiting.text
+    assert '<progress max="1" value="0">' in waiting.text
+    assert (previewed, job.status, job.created) == ("previewed", "done", 1)
+    assert list(Member.objects.values_list("full_name", flat=True)) == ["Ani"]
