@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +46,7 @@ from kk_portal.exports import (
     export_format,
     export_response,
 )
+from kk_portal.files import stored_file_response
 from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
@@ -464,8 +465,9 @@ def document_download(request, pk, variant="file"):
         raise Http404
     if document.case.confidential:
         log_case_access(request, document.case, Action.CASE_DOCUMENT)
-    response = FileResponse(
-        stored.open("rb"),
+    response = stored_file_response(
+        request,
+        stored,
         content_type=document.content_type,
         as_attachment=variant == "file" and not is_photo(document),
         # A neutral name: the name the phone gave the file may say who is in it.
