@@ -23,7 +23,7 @@ from groups.forms import GroupCreateForm, GroupForm
 from groups.models import ConstituentGroup, Village
 from kk_portal.exports import CODE, DATE, NUMBER, Column, choice_label, export_list
 from kk_portal.files import stored_file_response
-from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
+from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices, save_checked
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
@@ -177,8 +177,7 @@ def group_edit(request, pk):
     )
     form = GroupForm(request.POST or None, request.FILES or None, instance=group, user=request.user)
     refuse_foreign_choices(form, ["village"])
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_checked(form):
         messages.success(request, _("Group saved."))
         return redirect(group)
     return render(request, "groups/group_form.html", {"form": form, "group": group})

@@ -170,6 +170,29 @@ def create_once(request, form, model, create, *, scoped_fields=()):
         return None, False
 
 
+def save_checked(form):
+    """Save a valid bound ``ModelForm`` of an edit view; ``True`` when saved.
+
+    Another request may take a unique value (a NIK, a group's name in its village) between the
+    form's checks and its write, and the database then refuses it (``IntegrityError``): the
+    save is undone (a savepoint), the form validated again, and its own unique check now
+    finds the other row and says so beside its field; ``False`` then, the errors to show. A
+    constraint no form checks stays an error (re-raised). The create views' counterpart is
+    ``create_once``.
+    """
+    fields = copy.deepcopy(form.fields)
+    try:
+        with transaction.atomic():
+            form.save()
+        return True
+    except IntegrityError:
+        form.fields = fields
+        form.full_clean()
+        if form.is_valid():
+            raise
+        return False
+
+
 class TakenError(ValidationError):
     """A form's message that a unique value (a NIK, a group's name in its village) is
     taken by ``row``, an existing row of a model with a ``ScopedQuerySet``.
