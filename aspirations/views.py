@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -30,6 +30,7 @@ from aspirations.sipd import sipd_checklist
 from aspirations.stages import Stage
 from groups.models import ConstituentGroup
 from kk_portal.exports import CODE, DATE, MONEY, NUMBER, Column, choice_label, export_list
+from kk_portal.files import stored_file_response
 from kk_portal.formats import NOT_FILLED, yes_no
 from kk_portal.forms import (
     create_once,
@@ -278,8 +279,9 @@ def attachment_download(request, pk, variant="file"):
     stored = attachment.thumbnail if variant == "thumbnail" else attachment.file
     if not stored:
         raise Http404
-    response = FileResponse(
-        stored.open("rb"),
+    response = stored_file_response(
+        request,
+        stored,
         content_type=attachment.content_type,
         as_attachment=variant == "file" and not is_photo(attachment),
         # Photos are stored as JPEG whatever was sent (HEIC, PNG …): name them so.

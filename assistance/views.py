@@ -1,24 +1,28 @@
-"""Case pages: list, export, open, detail, print, edit, steps, handlers, consent, documents.
+"""Case pages: list, export, open, detail, print, edit, steps, handlers, consent, documents,
+and the copy of a person's data (JSON, PDF) for a person helped who is not a member.
 
 Every view starts from ``AssistanceCase.objects.visible_to(user)``: a case outside the
 user's circle answers 404 exactly as a missing one, on every page, print, document and
 export; programme and DPRD staff get 404 on all of them (counts only, on the dashboard).
 In the circle but read only (a facilitator on a confidential case) gets 403 on the forms.
-Each sight of a confidential case (page, print, document) and every export is logged
-(``audit.services``). Nothing identifying goes into titles, URLs or messages: a case is
-"Case #12" everywhere but in the body of its own pages.
+Each sight of a confidential case (page, print, document), every export and every copy of
+a person's data is logged (``audit.services``). Nothing identifying goes into titles, URLs
+or messages: a case is "Case #12" everywhere but in the body of its own pages.
 """
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from aspirations.attachments import is_photo
@@ -33,9 +37,10 @@ from assistance.forms import (
     StepForm,
 )
 from assistance.models import AssistanceCase, CaseDocument, Status, StepKind
+from assistance.personal_data import case_held, case_person_data
 from audit.history import record_edits
 from audit.models import Action
-from audit.services import log_case_access, log_export
+from audit.services import log_case_access, log_case_data, log_export
 from groups.models import ConstituentGroup
 from kk_portal.exports import (
     CODE,
@@ -46,12 +51,14 @@ from kk_portal.exports import (
     export_format,
     export_response,
 )
+from kk_portal.files import stored_file_response
 from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.sorting import SortKey, sort_rows
 from kk_portal.zones import today_in
+from members.pdf import member_data_pdf
 
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
 SCOPED_FIELDS = ["group", "member", "person_village", "handlers"]
@@ -346,6 +353,53 @@ def case_print(request, pk):
     return render(request, "assistance/case_print.html", {"case": case, "steps": steps})
 
 
+def person_case_or_404(user, pk):
+    """The case ``pk`` of a person who is not a member, if ``user`` may see it; else
+    ``Http404``, also for an anonymous case (it names no one) and a member's case (her
+    member's copy holds it, ``members:data``)."""
+    case = case_or_404(user, pk)
+    if case.is_anonymous or case.member_id:
+        raise Http404
+    return case
+
+
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
+@login_required
+@require_GET
+def case_data_json(request, pk):
+    """The data of the person helped in the case (not a member) as a JSON file, her copy
+    (``personal_data.case_person_data``), for those who see the case; logged."""
+    case = person_case_or_404(request.user, pk)
+    data = case_person_data(case)
+    log_case_data(request, case, "json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="data-pribadi-kasus-{case.pk}.json"'
+    return response
+
+
+@never_cache  # personal data: never kept by a shared phone's browser or a proxy
+@login_required
+@require_GET
+def case_data_pdf(request, pk):
+    """The data of the person helped in the case (not a member) as an A4 PDF in Indonesian:
+    what is held, why, since when and who may see it, for those who see the case; logged."""
+    case = person_case_or_404(request.user, pk)
+    with override("id"):
+        context = {
+            "case": case,
+            "held": case_held(case),
+            "now": timezone.now(),
+            "tz": case.time_zone,
+        }
+        pdf = member_data_pdf(context, request, "assistance/data_pdf.html")
+    log_case_data(request, case, "pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="data-pribadi-kasus-{case.pk}.pdf"'
+    return response
+
+
 @login_required
 def case_edit(request, pk):
     """Edit a case's details (``services.case_update``); the edit history keeps each change."""
@@ -464,8 +518,9 @@ def document_download(request, pk, variant="file"):
         raise Http404
     if document.case.confidential:
         log_case_access(request, document.case, Action.CASE_DOCUMENT)
-    response = FileResponse(
-        stored.open("rb"),
+    response = stored_file_response(
+        request,
+        stored,
         content_type=document.content_type,
         as_attachment=variant == "file" and not is_photo(document),
         # A neutral name: the name the phone gave the file may say who is in it.

@@ -21,17 +21,19 @@ class Action(models.TextChoices):
     MEMBER_EXPORT = "member_export", _("exported members")
     ATTENDANCE_EXPORT = "attend_export", _("exported an attendance list")
     MEMBER_DATA = "member_data", _("exported a member's personal data for them")
+    CASE_DATA = "case_data", _("exported an assisted person's data for them")
     MEMBER_ANONYMISE = "member_anon", _("anonymised a member")
     SIGN_IN = "sign_in", _("signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("failed to sign in")
     LOCKED_OUT = "locked_out", _("was locked out after failed sign-ins")
+    BACKUP_CODE = "backup_code", _("signed in with a backup code")
 
 
 #: The actions whose ``object_id`` is a case of assistance, and those whose is a member.
-CASE_ACTIONS = (Action.CASE_VIEW, Action.CASE_PRINT, Action.CASE_DOCUMENT)
+CASE_ACTIONS = (Action.CASE_VIEW, Action.CASE_PRINT, Action.CASE_DOCUMENT, Action.CASE_DATA)
 MEMBER_ACTIONS = (Action.MEMBER_DATA, Action.MEMBER_ANONYMISE)
 #: The actions about signing in, as opposed to seeing or exporting data.
-SIGN_IN_ACTIONS = (Action.SIGN_IN, Action.SIGN_IN_FAILED, Action.LOCKED_OUT)
+SIGN_IN_ACTIONS = (Action.SIGN_IN, Action.SIGN_IN_FAILED, Action.LOCKED_OUT, Action.BACKUP_CODE)
 
 
 class AccessLogQuerySet(ScopedQuerySet):

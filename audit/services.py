@@ -155,6 +155,21 @@ def log_case_access(request, case, action):
     )
 
 
+def log_case_data(request, case, file_format):
+    """Log that the request's user exported the data of the person helped in ``case`` (not
+    a member) for her, as ``file_format`` (``"json"`` or ``"pdf"``), whether the case is
+    confidential or not. Returns the ``AccessLog`` row."""
+    return access_log_add(
+        user=request.user,
+        action=Action.CASE_DATA,
+        group=case.group,
+        regency=case.group.regency,
+        object_id=case.pk,
+        scope=str(case.group),
+        filters=f"format={file_format}",
+    )
+
+
 def _typed_username(credentials_or_name):
     """A user name as typed, safe to store: NUL and other control characters removed (they
     break PostgreSQL text and the log's page)."""

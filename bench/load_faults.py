@@ -24,8 +24,10 @@ Uses only the standard library and psycopg (in pyproject).
 """
 
 import argparse
+import html
 import http.client
 import os
+import re
 import secrets
 import shlex
 import socket
@@ -43,10 +45,15 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sign_in  # noqa: E402  (bench/sign_in.py: the TOTP code)
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kkportal-demo"
 READER_USERS = ["demo-program", "demo-fasilitator", "demo-dprd", "demo-pengurus", "demo-admin"]
 CREATOR_USERS = ["demo-pengurus", "demo-pengurus-2"]
+#: Users who must give a TOTP code after the password (``kk_portal.second_factor``).
+SECOND_FACTOR_USERS = {"demo-program", "demo-admin"}
 #: Lists and dashboards; each reader keeps those its user may open (answer 200 at start).
 READ_PATHS = [
     "/",
@@ -170,23 +177,64 @@ class Client:
         return status, data
 
     def sign_in(self, username):
-        status, page = self.request("GET", "/accounts/login/", None)
+        """Sign in as ``username``, with the TOTP code where the site asks for one; a user
+        signed in before shares that session (``SESSIONS``), as one person's phone and laptop
+        would, because django-otp refuses a code twice in its 30-second step."""
+        with SESSIONS_LOCK:
+            if username in SESSIONS:
+                self.cookies = dict(SESSIONS[username])
+                return
+            status, _page = self.request("POST", "/accounts/login/", None, self._login(username))
+            if status != 302:
+                sys.exit(
+                    f"{username} cannot sign in (status {status}): load the demo with "
+                    "manage.py seed_demo (bench/README.md, Load and faults)."
+                )
+            for attempt in range(3 if username in SECOND_FACTOR_USERS else 0):
+                path = "/accounts/code/"
+                status, page = self.request("GET", path, None)
+                if status == 302:  # no authenticator yet: set one up, or already verified
+                    path = "/accounts/code/setup/"
+                    status, page = self.request("GET", path, None)
+                if status != 200:
+                    break
+                if attempt:
+                    time.sleep(31 - time.time() % 30)
+                self.request("POST", path, None, self._code(username, page))
+            SESSIONS[username] = dict(self.cookies)
+
+    def _login(self, username):
+        _status, page = self.request("GET", "/accounts/login/", None)
         token = FormFields()
         token.feed(page.decode())
         form = next(f for f in token.forms if "csrfmiddlewaretoken" in f)
-        body = urlencode(
+        return urlencode(
             {
                 "csrfmiddlewaretoken": form["csrfmiddlewaretoken"],
                 "username": username,
                 "password": PASSWORD,
             }
         )
-        status, _page = self.request("POST", "/accounts/login/", None, body)
-        if status != 302:
-            sys.exit(
-                f"{username} cannot sign in (status {status}): load the demo with "
-                "manage.py seed_demo (bench/README.md, Load and faults)."
-            )
+
+    def _code(self, username, page):
+        """The form body with the current TOTP code; the key is read from the set-up page
+        the first time and kept where ``bench/sign_in.py`` keeps it."""
+        fields = FormFields()
+        fields.feed(page.decode())
+        form = next(f for f in fields.forms if "code" in f)
+        keep = sign_in.OUT / f"totp-{username}.txt"
+        shown = re.search(r'<code class="secret">([^<]+)</code>', page.decode())
+        if shown:
+            sign_in.OUT.mkdir(exist_ok=True)
+            keep.write_text(html.unescape(shown.group(1)).replace(" ", ""))
+        if not keep.exists():
+            sys.exit(f"{username} has an authenticator this script did not set up ({keep}).")
+        return urlencode({**form, "code": sign_in._code(keep.read_text().strip())})
+
+
+#: One signed-in session's cookies per user, shared by that user's clients.
+SESSIONS = {}
+SESSIONS_LOCK = threading.Lock()
 
 
 class Run:

@@ -2,7 +2,9 @@
 
 THE RULE. A count of 1 to 4 people (or of their aspirations, cases, attendances or roles)
 is hidden from viewers who may not see members' personal data (programme staff and DPRD
-staff, ``figures.sees_personal_data``), on the page and in the exports. The threshold,
+staff, ``figures.sees_personal_data``), on the dashboard, in its exports and on the home
+pages (this month's moves by stage, DPRD staff's open aspirations by stage:
+``views.home_counts``). The threshold,
 ``MIN_CELL = 5``, is the minimum cell size of the common statistical-disclosure rule that BPS
 and most statistical offices apply to published tables; it is the product's choice, not a
 figure set by law. Zero is shown: it identifies no one.

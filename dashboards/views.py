@@ -130,28 +130,76 @@ def home(request):
     if user.is_superuser or user.role in (Role.PROGRAMME, Role.ADMIN):
         today = today_in(user)
         first, moved, newest = d.moves_this_month(user, today)
+        cells, total = home_counts(user, moved, total=True)
         context.update(
             headline=Dashboard(user, d.Filters()).headline(today),
             month_start=first,
-            moved=moved,
-            moved_total=sum(count for _stage, _label, count in moved),
+            moved=[
+                (stage, label, cell)
+                for (stage, label, _count), cell in zip(moved, cells, strict=True)
+            ],
+            moved_total=total,
+            moved_protected=any(cell.hidden for cell in [*cells, total]),
+            protection_note=protection_note(),
             newest_moves=newest,
         )
     elif user.role == Role.DPRD and user.representative_id:
         now = timezone.now()
         waiting_total, waiting_items = d.awaiting_response(user, now)
         aspiration_list = reverse("aspirations:list")
+        open_stages = d.open_by_stage(user)
+        cells, _total = home_counts(user, open_stages)
+        for (stage, _label, _count), cell in zip(open_stages, cells, strict=True):
+            if not cell.hidden:
+                cell.url = f"{aspiration_list}?{urlencode({'stage': stage})}"
         context.update(
             representative=user.representative,
             meetings=d.upcoming_meetings(user, now),
             open_stages=[
-                (label, count, f"{aspiration_list}?{urlencode({'stage': stage})}")
-                for stage, label, count in d.open_by_stage(user)
+                (label, cell)
+                for (_stage, label, _count), cell in zip(open_stages, cells, strict=True)
             ],
+            open_protected=any(cell.hidden for cell in cells),
+            protection_note=protection_note(),
             response_total=waiting_total,
             response_items=waiting_items,
         )
     return render(request, "home.html", context)
+
+
+def protection_note():
+    """What "<5" and "·" mean, under a table where cells are hidden (the dashboard's and
+    the home pages')."""
+    return _(
+        "To protect the people counted, counts of 1 to 4 show as %(small)s, and cells "
+        "that would let one work them out show as %(complement)s."
+    ) % {"small": suppression.SMALL, "complement": suppression.COMPLEMENT}
+
+
+def home_counts(user, rows, *, total=False):
+    """The counts of a home page's table by stage (``rows``: ``[(stage, label, count)]``,
+    a count of aspirations or of their moves) as ``user`` is shown them: ``([Cell], total
+    Cell or None)``, the total (the sum, shown when ``total``) after the rows.
+
+    The dashboard's small-cell rule (``suppression``), for those who do not see members'
+    personal data (programme and DPRD staff, ``figures.sees_personal_data``): counts of 1
+    to 4 show as "<5", and complementary suppression hides the cells that would let one
+    work them out from the column's sum, which is known whether the page shows it (the
+    month's moves) or not (the open aspirations, whose total the dashboard gives).
+    """
+    cells = [Cell(count) for _stage, _label, count in rows]
+    whole = Cell(sum(cell.value for cell in cells)) if total else None
+    if d.sees_personal_data(user):
+        return cells, whole
+    values = dict(enumerate(cell.value for cell in cells))
+    if whole is not None:
+        values["total"] = whole.value
+    small, complements = suppression.protect(values, [list(values)])
+    for position, cell in [*enumerate(cells), ("total", whole)]:
+        if cell is not None:
+            cell.suppressed = position in small
+            cell.complement = position in complements
+    return cells, whole
 
 
 @dataclass
@@ -270,10 +318,7 @@ class Table:
     @property
     def protection_note(self):
         """What "<5" and "·" mean, under a table where cells are hidden."""
-        return _(
-            "To protect the people counted, counts of 1 to 4 show as %(small)s, and cells "
-            "that would let one work them out show as %(complement)s."
-        ) % {"small": suppression.SMALL, "complement": suppression.COMPLEMENT}
+        return protection_note()
 
     @property
     def phone_hidden(self):

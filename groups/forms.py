@@ -5,7 +5,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup, Village
-from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin, TakenError
 from kk_portal.permissions import can, writable
 from kk_portal.zones import today_in
 
@@ -49,6 +49,7 @@ class GroupForm(InputRulesMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["status"].choices = ConstituentGroup.Status.choices
         self.fields["decree_scan"].validators.append(
             FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])
@@ -95,8 +96,11 @@ class GroupForm(InputRulesMixin, forms.ModelForm):
         village, name = cleaned.get("village") or self.instance.village_id, cleaned.get("name")
         if village and name:
             others = ConstituentGroup.objects.filter(village=village, name__iexact=name)
-            if others.exclude(pk=self.instance.pk).exists():
-                self.add_error("name", _("This village already has a group of this name."))
+            other = others.exclude(pk=self.instance.pk).first()
+            if other:
+                # A link to the group where the user may see it, else no name (TakenError).
+                text = _("This village already has a group of this name.")
+                self.add_error("name", TakenError(text, row=other, user=self.user))
         return cleaned
 
 

@@ -13,7 +13,7 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,8 @@ from groups.filters import GroupFilter
 from groups.forms import GroupCreateForm, GroupForm
 from groups.models import ConstituentGroup, Village
 from kk_portal.exports import CODE, DATE, NUMBER, Column, choice_label, export_list
-from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices
+from kk_portal.files import stored_file_response
+from kk_portal.forms import create_once, filtered_rows, refuse_foreign_choices, save_checked
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
@@ -176,8 +177,7 @@ def group_edit(request, pk):
     )
     form = GroupForm(request.POST or None, request.FILES or None, instance=group, user=request.user)
     refuse_foreign_choices(form, ["village"])
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_checked(form):
         messages.success(request, _("Group saved."))
         return redirect(group)
     return render(request, "groups/group_form.html", {"form": form, "group": group})
@@ -190,8 +190,9 @@ def decree_scan(request, pk):
     if not group.decree_scan:
         raise Http404
     extension = os.path.splitext(group.decree_scan.name)[1].lower()
-    response = FileResponse(
-        group.decree_scan.open("rb"),
+    response = stored_file_response(
+        request,
+        group.decree_scan,
         content_type=mimetypes.types_map.get(extension, "application/octet-stream"),
         as_attachment=extension == ".pdf",
         filename=f"sk-{group.pk}{extension}",

@@ -18,13 +18,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kk_portal.account_forms import OfficerCreateForm
 from kk_portal.accounts import account_unlock, officer_set_active
 from kk_portal.lockout import locked_usernames
 from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404, writable
+from kk_portal.second_factor import backup_codes_left
 from kk_portal.sorting import SortKey, sort_rows
 
 #: The officer list's sorts (one regency's officers).
@@ -38,8 +39,12 @@ SORT_KEYS = {
 @require_safe
 def account(request):
     """The signed-in user's own account: who they are, the way to a new password, and
-    whether the second factor is on (``kk_portal.second_factor``)."""
-    context = {"second_factor_on": user_has_device(request.user, confirmed=True)}
+    whether the second factor is on and how many backup codes are left
+    (``kk_portal.second_factor``)."""
+    context = {
+        "second_factor_on": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "backup_codes_left": backup_codes_left(request.user),
+    }
     return render(request, "accounts/account.html", context)
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.renderers import TemplatesSetting
 from django.http import Http404, JsonResponse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +170,52 @@ def create_once(request, form, model, create, *, scoped_fields=()):
         return None, False
 
 
+def save_checked(form):
+    """Save a valid bound ``ModelForm`` of an edit view; ``True`` when saved.
+
+    Another request may take a unique value (a NIK, a group's name in its village) between the
+    form's checks and its write, and the database then refuses it (``IntegrityError``): the
+    save is undone (a savepoint), the form validated again, and its own unique check now
+    finds the other row and says so beside its field; ``False`` then, the errors to show. A
+    constraint no form checks stays an error (re-raised). The create views' counterpart is
+    ``create_once``.
+    """
+    fields = copy.deepcopy(form.fields)
+    try:
+        with transaction.atomic():
+            form.save()
+        return True
+    except IntegrityError:
+        form.fields = fields
+        form.full_clean()
+        if form.is_valid():
+            raise
+        return False
+
+
+class TakenError(ValidationError):
+    """A form's message that a unique value (a NIK, a group's name in its village) is
+    taken by ``row``, an existing row of a model with a ``ScopedQuerySet``.
+
+    ``text`` (plain text) says that it exists. To a ``user`` who may see ``row``
+    (``visible_to``) the message, drawn beside the field, also links to it, named by its
+    ``__str__``; to anyone else it is ``text`` alone, so that no name outside their scope
+    shows. ``url`` is the link (``""`` when not shown) and ``text`` stays plain for the JSON
+    answer of drafts (``submission_json``), whose script shows messages as text.
+    """
+
+    def __init__(self, text, *, row, user):
+        self.text = str(text)
+        seen = type(row)._default_manager.visible_to(user).filter(pk=row.pk).exists()
+        self.url = row.get_absolute_url() if seen else ""
+        message = (
+            format_html('{} <a href="{}">{}</a>', self.text, self.url, str(row))
+            if seen
+            else self.text
+        )
+        super().__init__(message, code="unique")
+
+
 def wants_json(request):
     """Whether the request asks for JSON (``Accept: application/json``): the phone's script
     sends drafts so (``static/js/offline.js``), a plain form post gets HTML."""
@@ -182,15 +229,20 @@ def submission_json(form, row, created):
     - the row made now: status 201, ``{"url": <the row's page>, "created": true}``;
     - the row a previous send with the same token made: status 200, ``"created": false``;
     - a refused form: status 400, ``{"errors": {field name: [message, …]}, "fields": {field
-      name: HTML}}``, the messages in the user's language, ``"__all__"`` for the form's own
-      errors; ``fields`` draws each refused field with its message, for a field the page did
-      not show (the box "This is a different person" appears only with its warning). The
-      script shows each message beside its field and keeps the draft.
+      name: HTML}, "links": {field name: URL}}``, the messages in the user's language and
+      plain text, ``"__all__"`` for the form's own errors; ``fields`` draws each refused
+      field with its message, for a field the page did not show (the box "This is a
+      different person" appears only with its warning); ``links`` the existing row a
+      ``TakenError`` names, where the user may see it. The script shows each message beside
+      its field and keeps the draft.
     """
     if row is None:
-        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        errors, links = {}, {}
+        for name, found in form.errors.as_data().items():
+            errors[name] = [getattr(e, "text", None) or next(iter(e)) for e in found]
+            links.update((name, e.url) for e in found if getattr(e, "url", ""))
         fields = {name: str(form[name].as_field_group()) for name in errors if name in form.fields}
-        return JsonResponse({"errors": errors, "fields": fields}, status=400)
+        return JsonResponse({"errors": errors, "fields": fields, "links": links}, status=400)
     return JsonResponse(
         {"url": row.get_absolute_url(), "created": created}, status=201 if created else 200
     )

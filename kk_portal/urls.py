@@ -16,6 +16,11 @@ urlpatterns = [
     path("accounts/me/", account_views.account, name="account"),
     path("accounts/code/", second_factor.second_factor, name="second_factor"),
     path("accounts/code/setup/", second_factor.second_factor_enrol, name="second_factor_enrol"),
+    path(
+        "accounts/code/backup/",
+        second_factor.second_factor_backup_codes,
+        name="second_factor_backup_codes",
+    ),
     path("accounts/officers/", include("kk_portal.account_urls")),
     # Before Django's own, which it replaces: it says when no e-mail can be sent.
     path("accounts/password_reset/", account_views.password_reset, name="password_reset"),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
+from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin, TakenError
 from kk_portal.permissions import writable
 from kk_portal.zones import today_in
 from members.models import (
@@ -75,6 +75,7 @@ class MemberForm(InputRulesMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.user = user
         # A radio list needs no "choose one" entry.
         self.fields["sex"].choices = Sex.choices
         if user.group_id:
@@ -107,8 +108,12 @@ class MemberForm(InputRulesMixin, forms.ModelForm):
 
     def clean_nik(self):
         nik = normalise_nik(self.cleaned_data.get("nik"))
-        if nik and Member.objects.filter(nik=nik).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("A member with this NIK is already registered."))
+        other = nik and Member.objects.filter(nik=nik).exclude(pk=self.instance.pk).first()
+        if other:
+            # A link to the member where the user may see them, else no name (TakenError).
+            raise TakenError(
+                _("A member with this NIK is already registered."), row=other, user=self.user
+            )
         return nik
 
     def clean_birth_year(self):
@@ -145,7 +150,6 @@ class MemberCreateForm(SubmissionTokenMixin, MemberForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.user = user
         if not self.is_bound:
             del self.fields["different_person"]
 

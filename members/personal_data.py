@@ -13,21 +13,22 @@ from django.utils import timezone
 INTERNAL_FIELDS = ("name_folded", "submission_token")
 
 
-def _value(value):
+def json_value(value):
     """A JSON-ready value: dates and times as ISO 8601 text, the rest unchanged."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
 
 
-def _row(obj, fields):
+def fields_of(obj, fields):
     """``{field: value}`` of ``obj`` for the model fields named in ``fields``, with each
-    field with choices followed by ``<field>_label``, its label in the active language."""
+    field with choices followed by ``<field>_label``, its label in the active language.
+    Shared with the copy of an assisted person's data (``assistance/personal_data.py``)."""
     data = {}
     for name in fields:
         field = obj._meta.get_field(name)
         value = getattr(obj, field.attname)
-        data[name] = _value(value)
+        data[name] = json_value(value)
         if field.choices and value not in (None, ""):
             data[f"{name}_label"] = str(getattr(obj, f"get_{name}_display")())
     return data
@@ -41,7 +42,7 @@ def member_fields(member):
         for field in member._meta.concrete_fields
         if field.name not in INTERNAL_FIELDS and not field.is_relation
     ]
-    data = _row(member, names)
+    data = fields_of(member, names)
     data["group"] = member.group_id
     data["group_name"] = str(member.group)
     data["created_by"] = member.created_by_id
@@ -83,12 +84,13 @@ def member_personal_data(member, user, held=None):
         "generated_at": timezone.now().isoformat(),
         "member": member_fields(member),
         "officer_terms": [
-            {"id": term.pk, **_row(term, ("position", "started_on", "ended_on"))} for term in terms
+            {"id": term.pk, **fields_of(term, ("position", "started_on", "ended_on"))}
+            for term in terms
         ],
         "public_roles": [
             {
                 "id": role.pk,
-                **_row(
+                **fields_of(
                     role,
                     (
                         "kind",
@@ -107,7 +109,7 @@ def member_personal_data(member, user, held=None):
             {
                 "activity": row.activity_id,
                 "title": str(row.activity),
-                "held_on": _value(row.activity.held_on),
+                "held_on": json_value(row.activity.held_on),
                 "place": row.activity.place,
                 "host_group": str(row.activity.group),
             }
@@ -117,7 +119,7 @@ def member_personal_data(member, user, held=None):
         "assistance_cases": [
             {
                 "id": case.pk,
-                **_row(
+                **fields_of(
                     case,
                     (
                         "kind",
@@ -136,6 +138,7 @@ def member_personal_data(member, user, held=None):
             for case in cases
         ],
         "edit_history": [
-            {"date": _value(record.history_date), "type": record.history_type} for record in history
+            {"date": json_value(record.history_date), "type": record.history_type}
+            for record in history
         ],
     }

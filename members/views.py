@@ -29,6 +29,7 @@ from kk_portal.forms import (
     create_once,
     filtered_rows,
     refuse_foreign_choices,
+    save_checked,
     submission_json,
     wants_json,
 )
@@ -146,8 +147,7 @@ def member_edit(request, pk):
         return redirect(member)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     refuse_foreign_choices(form, ["group"])
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_checked(form):
         messages.success(request, _("Member saved."))
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})

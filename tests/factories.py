@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from axes.models import AccessAttempt
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -380,6 +381,28 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     name = "Aplikasi autentikator"
     key = "3132333435363738393031323334353637383930"
     confirmed = True
+
+
+class StaticDeviceFactory(factory.django.DjangoModelFactory):
+    """A user's backup codes (django-otp's static device), without codes: add them with
+    ``StaticTokenFactory``."""
+
+    class Meta:
+        model = StaticDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Kode cadangan"
+    confirmed = True
+
+
+class StaticTokenFactory(factory.django.DjangoModelFactory):
+    """One backup code of a static device."""
+
+    class Meta:
+        model = StaticToken
+
+    device = factory.SubFactory(StaticDeviceFactory)
+    token = factory.Sequence(lambda n: f"kode{n:04d}")
 
 
 class OfficerTermFactory(factory.django.DjangoModelFactory):

@@ -94,6 +94,7 @@ def build_rows(world):
     f.AccessAttemptFactory()
     f.TOTPDeviceFactory()
     f.DBTaskResultFactory()
+    f.StaticTokenFactory()
     member = f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar")
     world.group_a1.decree_scan = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")
     world.group_a1.save()

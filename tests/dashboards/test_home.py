@@ -4,6 +4,7 @@ representative's next reses, open aspirations and agenda items waiting for a res
 menu links the admin for staff."""
 
 import datetime
+import html as html_module
 import re
 
 import factory
@@ -104,6 +105,7 @@ def test_home_programme_shows_headline_with_change(programme, world):
     assert tiles == ["4", "1", "1", "0"]
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_home_programme_counts_moves_of_this_month_by_stage(programme, world):
     today = today_in(programme.user)
     first = today.replace(day=1)
@@ -118,11 +120,11 @@ def test_home_programme_counts_moves_of_this_month_by_stage(programme, world):
 
     response = programme.get(reverse("home"))
 
-    assert [(stage, count) for stage, _label, count in response.context["moved"]] == [
-        (Stage.CONVEYED, 2),
-        (Stage.POKIR, 1),
+    assert [(stage, cell.text) for stage, _label, cell in response.context["moved"]] == [
+        (Stage.CONVEYED, "2"),
+        (Stage.POKIR, "1"),
     ]
-    assert response.context["moved_total"] == 3
+    assert response.context["moved_total"].value == 3
     newest = [move.aspiration.title for move in response.context["newest_moves"]]
     assert sorted(newest[:2]) == ["Air bersih Alfa", "Jalan Beta"]
     assert newest[2] == "Air bersih Alfa"
@@ -215,6 +217,7 @@ def test_home_dprd_shows_wit_for_a_meeting_in_kota_ambon(dprd, world):
     assert f"{local}</a>" in response.text
 
 
+@pytest.mark.usefixtures("counts_shown")
 def test_home_dprd_counts_open_aspirations_by_stage_linked_to_the_list(dprd, world):
     f.AspirationFactory.create_batch(2, group=world.group_a1, stage=Stage.RECORDED)
     f.AspirationFactory(group=world.group_a1, stage=Stage.POKIR, furthest_rank=5)
@@ -232,11 +235,11 @@ def test_home_dprd_counts_open_aspirations_by_stage_linked_to_the_list(dprd, wor
 
     response = dprd.get(reverse("home"))
 
-    stages = [(label, count) for label, count, _url in response.context["open_stages"]]
+    stages = [(label, cell.value) for label, cell in response.context["open_stages"]]
     assert stages == [(Stage.RECORDED.label, 2), (Stage.POKIR.label, 2)]
-    for _label, count, url in response.context["open_stages"]:
-        assert dprd.get(url).context["page_obj"].paginator.count == count
-        assert f'<a href="{url.replace("&", "&amp;")}">{count}</a>' in response.text
+    for _label, cell in response.context["open_stages"]:
+        assert dprd.get(cell.url).context["page_obj"].paginator.count == cell.value
+        assert f'<a href="{cell.url.replace("&", "&amp;")}">{cell.value}</a>' in response.text
 
 
 def test_home_dprd_lists_agenda_items_waiting_for_a_response(dprd, world):
@@ -297,3 +300,85 @@ def test_menu_links_the_admin_only_for_staff(request, world, persona, shown):
     response = request.getfixturevalue(persona).get(reverse("home"))
 
     assert ('href="/admin/"' in response.text) is shown
+
+
+# --- the small-cell rule on the home pages of programme and DPRD staff --------------------
+
+
+def _table_rows(html, section):
+    """The ``(label, text, link)`` rows of the table in the home page's ``<details>`` with
+    ``id=section``, as the page shows them."""
+    start = html.index(f'id="{section}"')
+    body = html[start : html.index("</details>", start)]
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]*)</th><td class="num">(?:<a href="([^"]*)">)?([^<]*)',
+        body,
+    )
+    return [(label, url, html_module.unescape(text)) for label, url, text in rows]
+
+
+def _derived(texts, total):
+    """The hidden cells a reader works out from the shown ones and the column's ``total``:
+    ``{position: value}``, when exactly one cell of the column is hidden."""
+    hidden = [n for n, text in enumerate(texts) if not text.isdigit()]
+    if len(hidden) != 1:
+        return {}
+    return {hidden[0]: total - sum(int(text) for text in texts if text.isdigit())}
+
+
+def _moves(world, counts, day):
+    for stage, count in counts:
+        for aspiration in f.AspirationFactory.create_batch(count, group=world.group_a1):
+            _moved(aspiration, stage, day)
+
+
+def test_home_programme_hides_small_counts_of_this_months_moves_and_their_complement(
+    programme, world
+):
+    today = today_in(programme.user)
+    _moves(world, [(Stage.CONVEYED, 7), (Stage.POKIR, 3), (Stage.BUDGETED, 6)], today)
+
+    response = programme.get(reverse("home"))
+
+    texts = [text for _label, _url, text in _table_rows(response.text, "this-month")]
+    assert texts == ["7", "<5", "·"]
+    assert "16 pindah tahap tercatat bulan ini." in response.text
+    assert _derived(texts, 16) == {}
+    assert "jumlah 1 sampai 4 ditampilkan sebagai &lt;5" in response.text
+
+
+def test_home_programme_hides_a_small_month_total_with_its_only_stage(programme, world):
+    _moves(world, [(Stage.CONVEYED, 3)], today_in(programme.user))
+
+    response = programme.get(reverse("home"))
+
+    assert [text for _label, _url, text in _table_rows(response.text, "this-month")] == ["<5"]
+    assert "Pindah tahap tercatat bulan ini: &lt;5." in response.text
+    assert "3 pindah tahap" not in response.text
+
+
+def test_home_administrator_sees_this_months_moves_exactly(admin_client_, world):
+    _moves(world, [(Stage.CONVEYED, 7), (Stage.POKIR, 3)], today_in(admin_client_.user))
+
+    response = admin_client_.get(reverse("home"))
+
+    texts = [text for _label, _url, text in _table_rows(response.text, "this-month")]
+    assert texts == ["7", "3"]
+    assert "10 pindah tahap tercatat bulan ini." in response.text
+
+
+def test_home_dprd_hides_small_open_counts_and_their_complement_without_links(dprd, world):
+    f.AspirationFactory.create_batch(6, group=world.group_a1, stage=Stage.RECORDED)
+    f.AspirationFactory.create_batch(2, group=world.group_a1, stage=Stage.CONVEYED, furthest_rank=2)
+    f.AspirationFactory.create_batch(8, group=world.group_a1, stage=Stage.POKIR, furthest_rank=5)
+
+    response = dprd.get(reverse("home"))
+
+    rows = _table_rows(response.text, "open-stages")
+    assert [(bool(url), text) for _label, url, text in rows] == [
+        (False, "·"),
+        (False, "<5"),
+        (True, "8"),
+    ]
+    # The open aspirations' total (16) is on the dashboard: still nothing can be derived.
+    assert _derived([text for _label, _url, text in rows], 16) == {}

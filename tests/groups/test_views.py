@@ -80,6 +80,18 @@ def test_bad_group_input_gets_a_field_message(facilitator, world, changes, field
     assert list(response.context["form"].errors) == [field]
 
 
+def test_a_group_name_taken_in_the_village_links_to_that_group(facilitator, world):
+    response = facilitator.post(
+        reverse("groups:create"), _group_data(world.village_a1, name="kk mawar")
+    )
+
+    assert response.context["form"].errors["name"] == [
+        f'This village already has a group of this name. <a href="/groups/{world.group_a1.pk}/">'
+        "KK Mawar</a>"
+    ]
+    assert not ConstituentGroup.objects.filter(name="kk mawar").exists()
+
+
 def test_officer_edits_her_profile_but_not_its_village(officer, world):
     response = officer.get(reverse("groups:edit", args=[world.group_a1.pk]))
 

@@ -59,6 +59,12 @@ ACCESS = {
         "302  200  200  200  200  302  200  302",  # GET
         "302  200  200  200  200  302  200  302",  # POST
     ),
+    # Backup codes: only with the authenticator app set up (programme staff and
+    # administrators here); the others are sent to their account page to turn it on.
+    "second_factor_backup_codes": Access(
+        "302  302  302  302  302  200  302  200",  # GET
+        "302  302  302  302  302  200  302  200",  # POST
+    ),
     "password_change": Access(
         "302  200  200  200  200  200  200  200",  # GET
         "302  200  200  200  200  200  200  200",  # POST
@@ -99,6 +105,8 @@ ACCESS = {
     **admin_pages("axes.AccessAttempt", add=403, change_post=302),
     # Authenticator apps: an administrator removes a lost one; their secrets are never shown.
     **admin_pages("otp_totp.TOTPDevice"),
+    # Backup codes: an administrator removes them with a lost phone; the codes never show.
+    **admin_pages("otp_static.StaticDevice"),
     "admin:otp_totp_totpdevice_config": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
     "admin:otp_totp_totpdevice_qrcode": admin_only(403, 403, args=("otp_totp.TOTPDevice",)),
     # Background tasks and their errors: read only (django-tasks-db's admin).

@@ -1,6 +1,7 @@
 """The second factor (``kk_portal.second_factor``, django-otp TOTP): required of programme
 staff and administrators after the password, enrolled with a QR code and the secret as
-text; optional for the other roles, turned on from the account page."""
+text; optional for the other roles, turned on from the account page; backup codes (the
+static device) instead of the app's code, each once."""
 
 import re
 
@@ -8,10 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AccessLog, Action
 from kk_portal.scoping import Role
+from kk_portal.second_factor import backup_codes_replace
 from tests import factories as f
+from tests.conftest import client_for
 
 
 def code(device):
@@ -195,3 +200,90 @@ def test_two_set_up_pages_opened_at_once_confirm_the_oldest_device(programme_acc
     oldest.refresh_from_db()
     assert page.status_code == 200
     assert oldest.confirmed is True
+
+
+def _backup_codes_shown(response):
+    return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.text)
+
+
+def test_backup_codes_are_shown_once_and_new_ones_end_the_old(programme_account):
+    client = client_for(programme_account)
+
+    made = client.post(reverse("second_factor_backup_codes"))
+    later = client.get(reverse("second_factor_backup_codes"))
+    again = client.post(reverse("second_factor_backup_codes"))
+
+    first, second = _backup_codes_shown(made), _backup_codes_shown(again)
+    assert (len(first), len(set(first)), len(second)) == (10, 10, 10)
+    assert "hanya ditampilkan sekali" in made.text
+    assert _backup_codes_shown(later) == []
+    assert "Anda punya 10 kode cadangan yang belum dipakai." in later.text
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(second)
+    assert set(first).isdisjoint(second)
+
+
+def test_a_backup_code_signs_in_instead_of_the_app_code_once_and_is_logged(programme_account):
+    f.TOTPDeviceFactory(user=programme_account)
+    backup = backup_codes_replace(programme_account)[0]
+    client, _ = password_sign_in("staf-program")
+
+    done = client.post(
+        reverse("second_factor"),
+        {"backup_code": f" {backup[:4].upper()} {backup[4:].upper()} ", "next": "/members/"},
+        follow=True,
+    )
+
+    assert done.redirect_chain == [("/members/", 302)]
+    assert "Anda masuk dengan kode cadangan; tersisa 9 kode." in done.text
+    assert [
+        log.action for log in AccessLog.objects.filter(user=programme_account).order_by("pk")
+    ] == [
+        Action.SIGN_IN,
+        Action.BACKUP_CODE,
+    ]
+    again, _ = password_sign_in("staf-program")
+    refused = again.post(reverse("second_factor"), {"backup_code": backup})
+    assert "Kode cadangan ini salah atau sudah dipakai." in refused.text
+    assert again.get(reverse("members:list")).status_code == 302
+
+
+def test_the_code_page_offers_a_backup_code_beside_the_app_code(programme_account):
+    f.TOTPDeviceFactory(user=programme_account)
+    client, _ = password_sign_in("staf-program")
+
+    page = client.get(reverse("second_factor"))
+
+    assert "Ponsel tidak ada di tangan? Pakai kode cadangan" in page.text
+    assert 'name="backup_code"' in page.text
+    assert 'name="code"' in page.text
+
+
+def test_backup_codes_need_the_app_first(officer_account):
+    client = client_for(officer_account)
+
+    response = client.post(reverse("second_factor_backup_codes"), follow=True)
+
+    assert response.redirect_chain == [(reverse("account"), 302)]
+    assert "Aktifkan faktor kedua dulu" in response.text
+    assert not StaticToken.objects.exists()
+
+
+def test_the_account_page_counts_the_backup_codes_left(programme_account):
+    client = client_for(programme_account)
+    backup_codes_replace(programme_account)
+
+    page = client.get(reverse("account"))
+
+    assert "10 kode cadangan belum dipakai." in page.text
+    assert f'href="{reverse("second_factor_backup_codes")}"' in page.text
+
+
+def test_backup_codes_left_after_the_app_is_removed_ask_for_no_code(officer_account):
+    device = f.TOTPDeviceFactory(user=officer_account)
+    backup_codes_replace(officer_account)
+    device.delete()
+
+    client, response = password_sign_in("ketua-mawar")
+
+    assert response.redirect_chain == [("/", 302)]
+    assert client.get(reverse("members:list")).status_code == 200

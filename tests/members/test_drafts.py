@@ -40,7 +40,7 @@ def test_member_draft_sent_again_answers_the_member_made_before(officer, world):
 
 
 def test_member_draft_refused_answers_the_message_of_each_field(officer, world):
-    f.MemberFactory(group=world.group_a1, nik="5271010184000001")
+    existing = f.MemberFactory(group=world.group_a1, full_name="Ma’ruf", nik="5271010184000001")
 
     response = officer.post(
         reverse("members:create"),
@@ -54,9 +54,26 @@ def test_member_draft_refused_answers_the_message_of_each_field(officer, world):
         "nik": ["Anggota dengan NIK ini sudah terdaftar."],
         "birth_year": [f"Tulis tahun lahir antara 1900 dan {timezone.localdate().year}."],
     }
+    assert answer["links"] == {"nik": existing.get_absolute_url()}
     assert sorted(answer["fields"]) == ["birth_year", "nik"]
-    assert "Anggota dengan NIK ini sudah terdaftar." in answer["fields"]["nik"]
+    link = f'<a href="{existing.get_absolute_url()}">Ma’ruf</a>'
+    assert f"Anggota dengan NIK ini sudah terdaftar. {link}" in answer["fields"]["nik"]
     assert Member.objects.count() == 1
+
+
+def test_member_draft_refused_for_a_nik_outside_scope_links_nothing(officer, world):
+    f.MemberFactory(group=world.group_b1, full_name="Yohana Mambrasar", nik="5271010184000001")
+
+    response = officer.post(
+        reverse("members:create"), _member_data(nik="5271010184000001"), headers=JSON
+    )
+
+    answer = response.json()
+    assert (answer["errors"], answer["links"]) == (
+        {"nik": ["Anggota dengan NIK ini sudah terdaftar."]},
+        {},
+    )
+    assert "Mambrasar" not in response.text
 
 
 def test_member_draft_of_a_probable_duplicate_answers_the_box_to_tick(officer, world):
@@ -165,3 +182,60 @@ def test_two_officers_registering_one_nik_at_once_one_gets_the_fields_message(
     assert sorted(a.status_code for a in answers) == [201, 400]
     refused = next(a for a in answers if a.status_code == 400)
     assert refused.json()["errors"]["nik"] == ["Anggota dengan NIK ini sudah terdaftar."]
+    # The officer sees the member the other tab made: the answer links to it.
+    member = Member.objects.get(nik=nik)
+    assert refused.json()["links"] == {"nik": member.get_absolute_url()}
+
+
+def test_two_officers_editing_two_members_to_one_nik_at_once_one_gets_the_fields_message(
+    transactional_db, monkeypatch
+):
+    """Two edit forms giving two members one NIK pass their checks at once (the barrier holds
+    them after the NIK's check); the database's unique NIK refuses the second write, and
+    that form comes back with the NIK's message and a link to the other member, not a 500
+    (``kk_portal.forms.save_checked``). PostgreSQL only, as above."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    world = build_world()
+    user = PERSONA_USERS["officer"](world)
+    tabs = [client_for(user), client_for(user)]
+    members = [
+        f.MemberFactory(group=world.group_a1, full_name=name, nik=None)
+        for name in ("Maria Goreti Bere", "Yohana Mambrasar")
+    ]
+    barrier = threading.Barrier(2, timeout=10)
+    waited = threading.local()
+    real_clean = member_forms.MemberForm.clean_nik
+
+    def clean_nik_then_wait(form):
+        nik = real_clean(form)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait()
+        return nik
+
+    monkeypatch.setattr(member_forms.MemberForm, "clean_nik", clean_nik_then_wait)
+    answers = [None, None]
+    nik = "7308011708800001"
+
+    def send(n):
+        try:
+            data = _member_data(nik=nik, full_name=members[n].full_name)
+            answers[n] = tabs[n].post(reverse("members:edit", args=[members[n].pk]), data)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    winner = Member.objects.get(nik=nik)
+    assert sorted(a.status_code for a in answers) == [200, 302]
+    refused = next(a for a in answers if a.status_code == 200)
+    assert (
+        "Anggota dengan NIK ini sudah terdaftar. "
+        f'<a href="{winner.get_absolute_url()}">{winner.full_name}</a>'
+    ) in refused.text
+    assert Member.objects.filter(nik=nik).count() == 1

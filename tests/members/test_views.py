@@ -490,3 +490,55 @@ def test_member_list_facilitator_same_query_count(facilitator, world, django_ass
     )
 
     assert response.context["page_obj"].paginator.count == 50
+
+
+def _nik_errors(response):
+    """The NIK field's message as drawn beside it: the HTML of its error list."""
+    html = response.text
+    start = html.index('<div class="field field-nik')
+    list_start = html.index('<ul class="errorlist', start)
+    return html[list_start : html.index("</ul>", list_start) + len("</ul>")]
+
+
+def test_member_create_duplicate_nik_links_to_the_member_the_officer_sees(officer, world):
+    existing = f.MemberFactory(
+        group=world.group_a1, full_name="Ma’ruf Letsoin", nik="9471024506880007"
+    )
+
+    response = officer.post(reverse("members:create"), _member_data(nik="9471.0245.0688.0007"))
+
+    assert _nik_errors(response) == (
+        '<ul class="errorlist" id="id_nik_error"><li>Anggota dengan NIK ini sudah terdaftar. '
+        f'<a href="/members/{existing.pk}/">Ma’ruf Letsoin</a></li></ul>'
+    )
+    assert Member.objects.count() == 1
+
+
+def test_member_create_duplicate_nik_outside_scope_names_nobody(officer, world):
+    f.MemberFactory(group=world.group_b1, full_name="Yohana Mambrasar", nik="9471024506880007")
+
+    response = officer.post(reverse("members:create"), _member_data(nik="9471024506880007"))
+
+    assert _nik_errors(response) == (
+        '<ul class="errorlist" id="id_nik_error"><li>Anggota dengan NIK ini sudah terdaftar.</li>'
+        "</ul>"
+    )
+    assert "Mambrasar" not in response.text
+    assert Member.objects.count() == 1
+
+
+def test_member_edit_duplicate_nik_of_another_group_links_for_the_facilitator(facilitator, world):
+    existing = f.MemberFactory(group=world.group_a2, full_name="Sumiyati", nik="9471024506880007")
+    member = f.MemberFactory(group=world.group_a1, full_name="Maria Bere", birth_year=1980)
+
+    response = facilitator.post(
+        reverse("members:edit", args=[member.pk]),
+        _member_data(group=world.group_a1.pk, full_name="Maria Bere", nik="9471024506880007"),
+    )
+
+    assert _nik_errors(response) == (
+        '<ul class="errorlist" id="id_nik_error"><li>Anggota dengan NIK ini sudah terdaftar. '
+        f'<a href="/members/{existing.pk}/">Sumiyati</a></li></ul>'
+    )
+    member.refresh_from_db()
+    assert member.nik is None
