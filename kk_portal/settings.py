@@ -217,6 +217,7 @@ INSTALLED_APPS = [
     "activities",
     "dashboards",
     "tracker",
+    "imports",
     "demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("audit/", include("audit.urls")),
     path("publik/", include("tracker.urls")),
+    path("imports/", include("imports.urls")),
 ]
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments

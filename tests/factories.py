@@ -46,6 +46,7 @@ from assistance.models import (
 )
 from audit.models import AccessLog, Action
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
+from imports.models import ImportJob, ImportRow
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member, OfficerTerm, PublicRole, PublicRoleKind
@@ -484,3 +485,27 @@ class PracticeAdoptionFactory(factory.django.DjangoModelFactory):
     practice = factory.SubFactory(ReplicatedPracticeFactory)
     group = factory.SubFactory(ConstituentGroupFactory)
     adopted_on = datetime.date(2021, 2, 1)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    regency = factory.SubFactory(RegencyFactory)
+    created_by = factory.SubFactory(
+        UserFactory, role=Role.FACILITATOR, regency=factory.SelfAttribute("..regency")
+    )
+    kind = ImportJob.Kind.MEMBERS
+    file = factory.django.FileField(filename="anggota.csv", data=b"nama,jenis_kelamin\r\n")
+    file_name = "anggota.csv"
+    status = ImportJob.Status.PREVIEWED
+
+
+class ImportRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportRow
+
+    job = factory.SubFactory(ImportJobFactory)
+    number = factory.Sequence(lambda n: n + 2)
+    action = ImportRow.Action.CREATE
+    values = factory.LazyFunction(lambda: {"full_name": "Maria Goreti Bere", "sex": "F"})

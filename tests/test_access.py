@@ -99,7 +99,13 @@ def build_rows(world):
     world.group_a1.decree_scan = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")
     world.group_a1.save()
     activity = f.ActivityFactory(group=world.group_a1)
+    import_job = f.ImportJobFactory(
+        created_by=get_user_model().objects.get(username="fasilitator-a"),
+        regency=world.regency_a,
+    )
+    f.ImportRowFactory(job=import_job)
     return SimpleNamespace(
+        import_job=import_job,
         group=world.group_a1,
         activity=activity,
         attendance=f.AttendanceFactory(activity=activity),

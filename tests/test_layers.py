@@ -19,6 +19,7 @@ LAYERS = (
     "activities",
     "dashboards",
     "tracker",
+    "imports",
     "demo",
 )
 #: Modules other apps may not import: pages and forms stay in their own app.

@@ -1,0 +1,80 @@
+"""The upload form of an import: what is imported, into which group or regency, the file
+and its date format."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from groups.models import ConstituentGroup, Regency
+from imports.models import ImportJob
+from kk_portal.forms import InputRulesMixin
+from kk_portal.permissions import writable
+
+#: Largest file accepted (a 20,000-row members sheet is about 2 MB).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class UploadForm(InputRulesMixin, forms.Form):
+    """Choose, for members, a group (every row goes there) or a regency (each row names its
+    group) among those ``user`` writes for, or, for attendance, an activity they record
+    attendance of, an ``.xlsx`` or ``.csv`` file and the file's date format;
+    the uploader confirms the members' consent to be registered."""
+
+    kind = forms.ChoiceField(label=_("What is imported"), choices=ImportJob.Kind.choices)
+    group = forms.ModelChoiceField(
+        label=_("Into the group"), queryset=ConstituentGroup.objects.none(), required=False
+    )
+    regency = forms.ModelChoiceField(
+        label=_("Or into the regency (each row names its group)"),
+        queryset=Regency.objects.none(),
+        required=False,
+    )
+    activity = forms.ModelChoiceField(
+        label=_("Attendance of the activity"), queryset=Activity.objects.none(), required=False
+    )
+    file = forms.FileField(
+        label=_("File"), help_text=_(".xlsx or .csv (UTF-8, separated by commas or semicolons).")
+    )
+    date_format = forms.ChoiceField(
+        label=_("Dates in the file are written as"),
+        choices=ImportJob.DateFormat.choices,
+        initial=ImportJob.DateFormat.DMY,
+    )
+    consent = forms.BooleanField(
+        label=_("The people in this file agreed that their group keeps their data"),
+        required=True,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        groups = writable(user, "change", ConstituentGroup).select_related("village")
+        self.fields["group"].queryset = groups.order_by("name")
+        self.fields["activity"].queryset = writable(user, "change", Activity).select_related(
+            "group"
+        )
+        self.fields["regency"].queryset = Regency.objects.filter(
+            pk__in=groups.values("village__subdistrict__regency")
+        ).order_by("name")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        group, regency = cleaned.get("group"), cleaned.get("regency")
+        if cleaned.get("kind") == ImportJob.Kind.ATTENDANCE:
+            if not cleaned.get("activity"):
+                self.add_error("activity", _("Choose the activity."))
+            cleaned["group"] = cleaned["regency"] = None
+        elif bool(group) == bool(regency):
+            self.add_error("group", _("Choose either a group or a regency."))
+        else:
+            cleaned["activity"] = None
+        return cleaned

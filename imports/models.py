@@ -1,0 +1,187 @@
+"""Spreadsheet imports: one ``ImportJob`` per uploaded file, one ``ImportRow`` per data row
+of its preview. Nothing outside these two tables is written before the preview is confirmed
+(``imports.services.import_job_confirm``)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kk_portal.permissions import Rule
+from kk_portal.scoping import Role, ScopedQuerySet
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """An import holds members' personal data: its uploader and administrators see it;
+    nobody else (not even the regency's other facilitators)."""
+
+    regency_path = "regency"
+    programme_sees_all = False
+    #: "import": upload a file and confirm its preview (DESIGN.md: facilitators import
+    #: spreadsheets). Into which groups is ``writable(user, "change", ConstituentGroup)``.
+    write_rules = {"import": Rule(Role.FACILITATOR, Role.ADMIN)}
+
+    def scope_q(self, user):
+        q = super().scope_q(user)
+        if q is not None and not (user.is_superuser or user.role == Role.ADMIN):
+            return q & Q(created_by=user.pk)
+        return q
+
+
+class ImportJob(models.Model):
+    """One uploaded file of ``kind``: members into ``group`` (every row goes there) or
+    ``regency`` (each row names its group; ``regency`` is also set for a group's import,
+    for the lock that serialises confirms), or the attendance of ``activity`` (``regency``
+    its host's). ``done``/``total`` is the progress of the running step in
+    rows; the counts are those of the preview, then of the confirmed import."""
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("members")
+        ATTENDANCE = "attendance", _("attendance of an activity")
+
+    class DateFormat(models.TextChoices):
+        DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")
+        MDY = "mdy", _("mm/dd/yyyy (08/17/2024)")
+        YMD = "ymd", _("yyyy-mm-dd (2024-08-17)")
+
+    class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("reading the file")
+        PREVIEWED = "previewed", _("preview ready")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("file refused")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    kind = models.CharField(_("what is imported"), max_length=12, choices=Kind.choices)
+    group = models.ForeignKey(
+        "groups.ConstituentGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    regency = models.ForeignKey(
+        "groups.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("regency")
+    )
+    #: The activity whose attendance is imported (kind ``ATTENDANCE``).
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activity"),
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=200)
+    date_format = models.CharField(
+        _("date format"), max_length=3, choices=DateFormat.choices, default=DateFormat.DMY
+    )
+    language = models.CharField(max_length=10, default="id", editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PREVIEWING
+    )
+    #: Why the whole file was refused (no sheet, no header row, not UTF-8), in the
+    #: uploader's language.
+    message = models.TextField(_("message"), blank=True)
+    #: Columns of the file that were not recognised and are ignored.
+    ignored_columns = models.JSONField(default=list, blank=True)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    ambiguous = models.PositiveIntegerField(_("ambiguous"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="import_done_le_total"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_kind_display()})"
+
+    def get_absolute_url(self):
+        return reverse("imports:detail", args=[self.pk])
+
+    @property
+    def running(self):
+        return self.status in (self.Status.PREVIEWING, self.Status.IMPORTING)
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class ImportRowQuerySet(ScopedQuerySet):
+    """The rows of the imports the user sees (``ImportJobQuerySet``)."""
+
+    regency_path = "job__regency"
+    programme_sees_all = False
+
+    def scope_q(self, user):
+        q = super().scope_q(user)
+        if q is not None and not (user.is_superuser or user.role == Role.ADMIN):
+            return q & Q(job__created_by=user.pk)
+        return q
+
+
+class ImportRow(models.Model):
+    """What the preview found for one data row: ``number`` is the row's number in the sheet
+    (1 for the first line of the file), ``values`` the parsed values by model field (JSON:
+    dates as ISO text), ``errors`` a list of ``{"column", "value", "message"}``. ``member``
+    is the match of an update or unchanged row; ``candidates`` the members an ambiguous row
+    could be, and ``resolution`` the uploader's choice: a member's id, ``"new"`` or
+    ``"skip"``."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        UNCHANGED = "unchanged", _("unchanged")
+        ERROR = "error", _("error")
+        AMBIGUOUS = "ambiguous", _("ambiguous")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("row"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    values = models.JSONField(default=dict)
+    errors = models.JSONField(default=list, blank=True)
+    #: What the match was found by (``"nik"``, ``"phone"``, ``"name"``), for the preview.
+    matched_by = models.CharField(max_length=8, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    candidates = models.JSONField(default=list, blank=True)
+    resolution = models.CharField(max_length=20, blank=True)
+
+    objects = ImportRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="import_row_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.number}"

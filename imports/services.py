@@ -1,0 +1,322 @@
+"""Writes of imports: the preview of an uploaded file (``import_job_preview``), the
+uploader's choices for ambiguous rows (``import_row_resolve``) and the confirmed import
+(``import_job_confirm``), one transaction for all rows."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from simple_history.utils import bulk_create_with_history
+
+from activities.models import Activity
+from groups.models import ConstituentGroup, Regency
+from imports import attendance
+from imports import members as kind
+from imports.errors import ImportChanged
+from imports.models import ImportJob, ImportRow
+from imports.readers import FileRefused, count_csv_rows, open_table
+from kk_portal.permissions import writable
+from members.models import Member
+from members.text import fold_name
+
+#: Rows read, matched and written at once: three queries and one insert per chunk.
+CHUNK = 1000
+
+
+def import_groups(user, job):
+    """The groups ``user`` may import ``job``'s rows into: the groups they write for
+    (``writable(user, "change", ConstituentGroup)``) in the job's group or regency."""
+    groups = writable(user, "change", ConstituentGroup).filter(
+        village__subdistrict__regency=job.regency_id
+    )
+    if job.group_id:
+        groups = groups.filter(pk=job.group_id)
+    return list(groups.values_list("pk", "name"))
+
+
+def _targets(user, job):
+    groups = import_groups(user, job)
+    by_name = {}
+    for pk, name in groups:
+        by_name.setdefault(fold_name(name), []).append(pk)
+    return [pk for pk, _name in groups], (job.group_id, by_name)
+
+
+def _chunks(items):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def import_job_preview(job):
+    """Read ``job``'s file and store what each row would do as ``ImportRow`` rows (create,
+    update, unchanged, error, ambiguous), with the counts and the progress on the job;
+    nothing else is written. A file that cannot be read leaves the job ``REFUSED`` with
+    the reason, and is deleted. Run again (a retried task), it starts over."""
+    with override(job.language):
+        ImportRow.objects.filter(job=job).delete()
+        group_ids, targets = _targets(job.created_by, job)
+        matcher = kind.Matcher(group_ids)
+        module = attendance if job.kind == ImportJob.Kind.ATTENDANCE else kind
+        state = attendance.Preview(job) if module is attendance else None
+        counts = dict.fromkeys(ImportRow.Action.values, 0)
+        with job.file.open("rb") as handle:
+            total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
+            try:
+                table = open_table(
+                    handle, name=job.file_name, sheet=module.SHEET, columns=module.HEADERS
+                )
+                total = max(table.total, total - table.header_number)
+                ImportJob.objects.filter(pk=job.pk).update(
+                    total=total, done=0, ignored_columns=table.ignored
+                )
+                context = {"date_format": job.date_format, "epoch": table.epoch}
+                done = 0
+                for chunk in _chunks(table.rows()):
+                    if state is not None:
+                        rows = state.chunk(chunk, headers=_headers(table), context=context)
+                    else:
+                        parsed = [
+                            (
+                                number,
+                                *kind.parse_row(
+                                    record,
+                                    headers=_headers(table),
+                                    context=context,
+                                    groups=targets,
+                                ),
+                            )
+                            for number, record in chunk
+                        ]
+                        rows = _preview_chunk(matcher, parsed, job)
+                    ImportRow.objects.bulk_create(rows)
+                    for row in rows:
+                        counts[row.action] += 1
+                    done += len(chunk)
+                    total = max(total, done)
+                    ImportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+            except FileRefused as refusal:
+                refused = str(refusal)
+            else:
+                refused = None
+        if refused is not None:
+            ImportRow.objects.filter(job=job).delete()
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.REFUSED, message=refused, done=0, total=0
+            )
+            _discard_upload(job)
+            return
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.PREVIEWED,
+            done=done,
+            total=done,
+            created=counts["create"],
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            errors=counts["error"],
+            ambiguous=counts["ambiguous"],
+            message=""
+            if done
+            else _("The file has a header row but no data rows; 0 rows imported."),
+        )
+
+
+def _headers(table):
+    return {key: table.headers[index] for index, key in table.columns.items()}
+
+
+def _preview_chunk(matcher, parsed, job):
+    matcher.load([(n, values, e) for n, values, e in parsed])
+    rows = []
+    for number, values, errors in parsed:
+        row = ImportRow(job=job, number=number, values=values, errors=list(errors))
+        if not errors:
+            earlier = matcher.repeated(number, values)
+            if earlier is not None:
+                row.errors.append(
+                    {
+                        "column": "",
+                        "value": values.get("full_name", ""),
+                        "message": _("The same person as row %(row)d.") % {"row": earlier},
+                    }
+                )
+        if not row.errors:
+            _decide(row, matcher, values)
+        if row.errors:
+            row.action = ImportRow.Action.ERROR
+        rows.append(row)
+    return rows
+
+
+def _decide(row, matcher, values):
+    """Set ``row``'s action, member, candidates and changes from the match of ``values``."""
+    action, member, candidates, row.matched_by, errors = matcher.match(values)
+    fields = kind.from_json(values)
+    if action == "match":
+        errors = errors + kind.check_fields(member, fields)
+        row.member = member
+        row.changes = kind.changes(member, fields)
+        row.action = ImportRow.Action.UPDATE if row.changes else ImportRow.Action.UNCHANGED
+    elif action == "ambiguous":
+        row.action = ImportRow.Action.AMBIGUOUS
+        row.candidates = [kind.candidate(m) for m in candidates]
+    elif action == "create":
+        errors = errors + kind.check_fields(None, fields)
+        row.action = ImportRow.Action.CREATE
+    for key, message in errors:
+        row.errors.append(
+            {
+                "column": kind.BY_KEY[key].header,
+                "value": str(values.get(key, "")),
+                "message": message,
+            }
+        )
+
+
+def import_row_resolve(row, *, choice):
+    """Record the uploader's ``choice`` for the ambiguous ``row``: a candidate's id (as
+    text), ``"new"`` (a new member) or ``"skip"``. Raises ``ValidationError`` for another
+    value, or ``"new"`` without a sex."""
+    allowed = {str(c["id"]) for c in row.candidates} | {"new", "skip"}
+    if choice not in allowed:
+        raise ValidationError(_("Choose one of the members offered, a new member or skip."))
+    if choice == "new" and not row.values.get("sex"):
+        # A new member, or for attendance a guest: both need their sex.
+        raise ValidationError(_("The sex is required for a new member."))
+    row.resolution = choice
+    row.save(update_fields=["resolution"])
+    return row
+
+
+def unresolved(job):
+    """The ambiguous rows of ``job`` still without a choice (a QuerySet)."""
+    return job.rows.filter(action=ImportRow.Action.AMBIGUOUS, resolution="")
+
+
+def import_job_confirm(job_id):
+    """Write the previewed rows of the job ``job_id`` in one transaction: all rows or none.
+
+    The regency's row is locked first, so confirms into one regency run one after the
+    other, and each row is matched again inside the lock: a file imported twice, or twice
+    at once, creates each member once (the second time its rows are unchanged). New
+    members are created with the consent date of the import (the uploader confirmed the
+    members' consent at upload) and their history. Once written, the uploaded file and
+    the preview's rows (personal data) are deleted; the job keeps its counts. Returns the
+    job; a row that no longer does what the preview showed leaves everything unwritten and
+    the job ``REFUSED`` with the row named.
+    """
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with override(job.language):
+        try:
+            counts = _confirm(job)
+        except ImportChanged as change:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.REFUSED,
+                message=_("%(reason)s; 0 rows imported. Upload the file again for a new preview.")
+                % {"reason": change},
+            )
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.DONE, finished_at=timezone.now(), **counts
+            )
+            # Written: the file and the preview's copies of its personal data are not kept.
+            ImportRow.objects.filter(job=job).delete()
+            _discard_upload(job)
+    job.refresh_from_db()
+    return job
+
+
+def _discard_upload(job):
+    """Delete ``job``'s uploaded file (it holds personal data) once it is written or
+    refused; the job keeps its name and counts."""
+    if job.file:
+        job.file.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def _confirm(job):
+    user = job.created_by
+    today = timezone.localdate()
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    with transaction.atomic():
+        Regency.objects.select_for_update().get(pk=job.regency_id)
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportJob.Status.IMPORTING:
+            raise ImportChanged(_("This import is not waiting to be written"))
+        if job.rows.filter(action=ImportRow.Action.ERROR).exists() or unresolved(job).exists():
+            raise ImportChanged(_("The preview still has errors or rows to choose"))
+        if job.kind == ImportJob.Kind.ATTENDANCE:
+            Activity.objects.select_for_update().get(pk=job.activity_id)
+            return attendance.confirm(job)
+        group_ids = [pk for pk, _name in import_groups(user, job)]
+        matcher = kind.Matcher(group_ids)
+        for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):
+            matcher.load([(row.number, row.values, []) for row in chunk])
+            new = []
+            for row in chunk:
+                outcome = _confirm_row(row, matcher, group_ids)
+                if isinstance(outcome, Member):
+                    outcome.created_by, outcome.consent_given_on = user, today
+                    new.append(outcome)
+                else:
+                    counts[outcome] += 1
+            if new:
+                bulk_create_with_history(new, Member, batch_size=CHUNK, default_user=user)
+                counts["created"] += len(new)
+    return counts
+
+
+def _confirm_row(row, matcher, group_ids):
+    """A new unsaved ``Member``, or ``"updated"``, ``"unchanged"`` or ``"skipped"`` (after
+    saving an update) for one previewed ``row``; raises ``ImportChanged``."""
+    fields = kind.from_json(row.values)
+    if row.resolution == "skip":
+        return "skipped"
+    if row.resolution == "new":
+        return _new_member(row, fields, matcher)
+    if row.resolution:
+        member = Member.objects.filter(pk=int(row.resolution), group_id__in=group_ids).first()
+        if member is None:
+            raise ImportChanged(_("Row %(row)d: the chosen member is gone") % {"row": row.number})
+    else:
+        action, member, _c, _by, errors = matcher.match(row.values)
+        if action == "create":
+            return _new_member(row, fields, matcher)
+        if action != "match" or errors:
+            raise ImportChanged(_("Row %(row)d now matches differently") % {"row": row.number})
+    if kind.check_fields(member, fields):
+        raise ImportChanged(_("Row %(row)d now matches differently") % {"row": row.number})
+    if not kind.changes(member, fields):
+        return "unchanged"
+    for key, value in fields.items():
+        setattr(member, key, value)
+    member._history_user = row.job.created_by
+    member.save()
+    return "updated"
+
+
+def _new_member(row, fields, matcher):
+    """The unsaved ``Member`` of ``row`` (``bulk_create_with_history`` skips ``save``, so
+    the folded name is set here); a NIK registered since the preview raises
+    ``ImportChanged``."""
+    if fields.get("nik") in matcher.by_nik:
+        raise ImportChanged(_("Row %(row)d now matches differently") % {"row": row.number})
+    member = Member(group_id=row.values["group_id"], **fields)
+    member.name_folded = fold_name(member.full_name)
+    return member
+
+
+def import_job_start(job):
+    """Mark the previewed ``job`` as importing, once: ``True`` when this call did (a second
+    tap on "Import" finds it importing already and returns ``False``)."""
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED, errors=0).update(
+            status=ImportJob.Status.IMPORTING, done=0
+        )
+    )

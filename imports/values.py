@@ -1,0 +1,153 @@
+"""Parsing one spreadsheet cell, with the rules the forms use: names, NIK and phones by
+``members.text``, Rupiah by ``aspirations.money.parse_rupiah``. Each parser takes the cell's
+value as the reader gives it (text, ``int``, ``float``, ``datetime``, ``None`` for blank)
+and returns the Python value, ``None`` for blank, or raises ``ValidationError`` with a
+message in the active language."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
+
+from members.text import clean_name, normalise_nik, normalise_phone
+
+#: The declared date formats (``ImportJob.DateFormat``) as ``strptime`` patterns; ``-`` and
+#: ``.`` are read as ``/``. ISO dates (2024-08-17, what this product's CSV exports write)
+#: are read in every format, since no other format begins with four digits.
+DATE_PATTERNS = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y", "ymd": "%Y/%m/%d"}
+DATE_EXAMPLES = {"dmy": "17/08/2024", "mdy": "08/17/2024", "ymd": "2024-08-17"}
+#: Flags as people write them, Indonesian and English; blank is unknown.
+YES = {"ya", "y", "yes", "true", "benar", "1", "iya"}
+NO = {"tidak", "tdk", "no", "n", "false", "salah", "0", "bukan", "tak"}
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def text_value(value):
+    """A cell as text, trimmed; numbers as Excel shows them (``3`` not ``3.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_text(value, max_length):
+    """Free text of at most ``max_length`` characters; blank gives ``None``."""
+    text = text_value(value)
+    if len(text) > max_length:
+        raise ValidationError(
+            _("At most %(count)d characters; this has %(length)d.")
+            % {"count": max_length, "length": len(text)}
+        )
+    return text or None
+
+
+def parse_name(value):
+    """A person's name as typed (``members.text.clean_name``: titles, commas and single names
+    kept, trimmed)."""
+    name = clean_name(text_value(value))
+    if len(name) > 150:
+        raise ValidationError(_("A name has at most 150 characters."))
+    return name or None
+
+
+def parse_nik(value):
+    """A NIK: 16 digits of text, ``None`` for blank and placeholders (0, -). A cell that
+    holds a number is refused: a spreadsheet keeps only 15 digits of it, so the last digit
+    may already be lost, and it is never rounded or stored."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value == 0:
+            return None
+        raise ValidationError(
+            _(
+                "The NIK arrived as a number, which spreadsheets round: format the column "
+                "as Text and type the 16 digits again."
+            )
+        )
+    return normalise_nik(text_value(value))
+
+
+def parse_phone(value):
+    """A phone number stored as ``+62…`` (``members.text.normalise_phone``); a number cell
+    (whose leading 0 a spreadsheet dropped) is read as its digits."""
+    if isinstance(value, float) and not value.is_integer():
+        raise ValidationError(_("Write the number as 0812… or +62 812…."))
+    return normalise_phone(text_value(value)) or None
+
+
+def parse_date(value, date_format, epoch=CALENDAR_WINDOWS_1900):
+    """A ``date`` from a date cell (``datetime``), an Excel serial number (converted by the
+    workbook's date system ``epoch``, 1900 or 1904), ISO text, or text in the file's one
+    declared ``date_format`` (``"dmy"``, ``"mdy"``, ``"ymd"``)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value < 2958466:  # Excel's last date is 31/12/9999
+            raise ValidationError(_("This number is not a date."))
+        return from_excel(value, epoch).date()
+    text = text_value(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        pattern = "%Y-%m-%d"
+    else:
+        text = re.sub(r"[-.]", "/", text)
+        pattern = DATE_PATTERNS[date_format]
+    try:
+        return datetime.datetime.strptime(text, pattern).date()
+    except ValueError:
+        raise ValidationError(
+            _("Not a date in the file's format %(format)s (for example %(example)s).")
+            % {"format": pattern.replace("%", "").lower(), "example": DATE_EXAMPLES[date_format]}
+        ) from None
+
+
+def parse_year(value):
+    """A birth year from 1900 to this year."""
+    if value is None:
+        return None
+    text = text_value(value)
+    this_year = timezone.localdate().year
+    if not text.isdigit() or not EARLIEST_BIRTH_YEAR <= int(text) <= this_year:
+        raise ValidationError(
+            _("Write a birth year between %(first)d and %(last)d.")
+            % {"first": EARLIEST_BIRTH_YEAR, "last": this_year}
+        )
+    return int(text)
+
+
+def parse_flag(value):
+    """``True``/``False`` from Ya/Tidak, Yes/No, Y/N, 1/0 (and a real boolean cell); blank is
+    ``None`` (unknown); anything else is refused with the values allowed."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    word = text_value(value).casefold()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise ValidationError(_("Write Ya or Tidak (also Yes/No, Y/N, 1/0), or leave it blank."))
+
+
+def choice_key(text):
+    """A choice as compared: case, surrounding spaces and ``-`` ignored ("Laki-laki", " laki
+    laki ", "LAKI-LAKI" are one)."""
+    return " ".join(re.sub(r"[-_]", " ", text_value(text)).casefold().split())
+
+
+def parse_choice(value, accepted, allowed):
+    """The stored code of a choice; ``accepted`` maps ``choice_key`` of each code, label
+    and synonym to its code; ``allowed`` is the text listing them for the error."""
+    if value is None:
+        return None
+    code = accepted.get(choice_key(value))
+    if code is None:
+        raise ValidationError(_("Allowed values: %(allowed)s.") % {"allowed": allowed})
+    return code

@@ -1,0 +1,171 @@
+"""Pages of imports: the uploader's list, the upload form, the job's page (progress while a
+step runs, then the preview or the summary), choosing ambiguous rows, confirming, and the
+template download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from imports import attendance, members, services, tasks
+from imports.forms import UploadForm
+from imports.models import ImportJob, ImportRow
+from imports.workbook import template_xlsx
+from kk_portal.pagination import paginate
+from kk_portal.permissions import can
+from kk_portal.scoping import get_visible_or_404
+
+#: The preview's filters: the URL's ``?show=`` → the actions listed.
+SHOW = {
+    "problems": (ImportRow.Action.ERROR, ImportRow.Action.AMBIGUOUS),
+    "all": tuple(ImportRow.Action.values),
+}
+
+
+def _importer(user):
+    if not can(user, "import", ImportJob):
+        raise Http404
+    return user
+
+
+@login_required
+def job_list(request):
+    """The user's imports, newest first, with their status; the way back to a running one."""
+    _importer(request.user)
+    page = paginate(
+        request, ImportJob.objects.visible_to(request.user).select_related("group", "regency")
+    )
+    return render(request, "imports/job_list.html", {"page_obj": page})
+
+
+@login_required
+def upload(request):
+    """Upload a file; its preview is built in the background and the job's page shows it."""
+    _importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        group, activity = data["group"], data["activity"]
+        if activity is not None:
+            regency_id = activity.group.village.subdistrict.regency_id
+        elif group is not None:
+            regency_id = group.village.subdistrict.regency_id
+        else:
+            regency_id = data["regency"].pk
+        job = ImportJob.objects.create(
+            created_by=request.user,
+            kind=data["kind"],
+            group=group,
+            activity=activity,
+            regency_id=regency_id,
+            file=data["file"],
+            file_name=data["file"].name[:200],
+            date_format=data["date_format"],
+            language=get_language() or "id",
+        )
+        tasks.preview_import.enqueue(job.pk)
+        return redirect(job)
+    return render(request, "imports/upload.html", {"form": form})
+
+
+def _job(request, pk):
+    _importer(request.user)
+    return get_visible_or_404(
+        ImportJob.objects.select_related("group", "regency", "activity"), request.user, pk=pk
+    )
+
+
+@login_required
+def job_detail(request, pk):
+    """The job: a progress bar while a step runs; then the preview (per row its action and
+    errors, ambiguous rows with their choice) or the summary of the written import."""
+    job = _job(request, pk)
+    show = request.GET.get("show")
+    if show not in SHOW:
+        show = "problems" if job.errors or job.ambiguous else "all"
+    rows = job.rows.filter(action__in=SHOW[show]).select_related("member")
+    context = {
+        "job": job,
+        "show": show,
+        "page_obj": paginate(request, rows) if job.status == ImportJob.Status.PREVIEWED else None,
+        "unresolved": services.unresolved(job).count(),
+        "written": job.created + job.updated,
+    }
+    return render(request, "imports/job_detail.html", context)
+
+
+@login_required
+@require_GET
+def job_progress(request, pk):
+    """``{"status", "done", "total", "running"}`` of the job, for the page's progress bar."""
+    job = _job(request, pk)
+    return JsonResponse(
+        {"status": job.status, "done": job.done, "total": job.total, "running": job.running}
+    )
+
+
+@login_required
+@require_POST
+def job_resolve(request, pk):
+    """Save the choices posted as ``row-<id>`` for the job's ambiguous rows."""
+    job = _job(request, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        raise Http404
+    ambiguous = job.rows.filter(action=ImportRow.Action.AMBIGUOUS)
+    for row in ambiguous.filter(pk__in=_posted_rows(request.POST)):
+        choice = request.POST.get(f"row-{row.pk}", "")
+        if not choice:
+            continue
+        try:
+            services.import_row_resolve(row, choice=choice)
+        except ValidationError as error:
+            messages.error(
+                request,
+                _("Row %(row)d: %(error)s") % {"row": row.number, "error": error.messages[0]},
+            )
+    return redirect(f"{job.get_absolute_url()}?show=problems")
+
+
+def _posted_rows(data):
+    ids = []
+    for key in data:
+        number = key.removeprefix("row-")
+        if key.startswith("row-") and number.isdigit() and len(number) < 19:
+            ids.append(int(number))
+    return ids
+
+
+@login_required
+@require_POST
+def job_confirm(request, pk):
+    """Write the previewed import in the background (one transaction); refused while the
+    preview has errors or rows to choose."""
+    job = _job(request, pk)
+    if job.errors or services.unresolved(job).exists():
+        messages.error(
+            request,
+            _("Nothing was imported: correct the errors and choose the ambiguous rows first."),
+        )
+    elif services.import_job_start(job):
+        tasks.confirm_import.enqueue(job.pk)
+    return redirect(job)
+
+
+@login_required
+@require_GET
+def template_download(request, kind):
+    """The XLSX template of ``kind`` (headers, an example row, the explanation sheet)."""
+    _importer(request.user)
+    modules = {ImportJob.Kind.MEMBERS: members, ImportJob.Kind.ATTENDANCE: attendance}
+    if kind not in modules:
+        raise Http404
+    response = HttpResponse(
+        template_xlsx(modules[kind]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
+    return response
