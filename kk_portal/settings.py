@@ -253,6 +253,7 @@ INSTALLED_APPS = [
     "audit",
     "assistance",
     "activities",
+    "notifications",
     "dashboards",
     "tracker",
     "demo",

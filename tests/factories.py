@@ -48,6 +48,9 @@ from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Vill
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member, OfficerTerm, PublicRole, PublicRoleKind
+from notifications.models import Channel as NotificationChannel
+from notifications.models import Delivery, Preference
+from notifications.models import Kind as NotificationKind
 from reses.models import (
     AgendaItem,
     DistrictVillage,
@@ -461,3 +464,24 @@ class PracticeAdoptionFactory(factory.django.DjangoModelFactory):
     practice = factory.SubFactory(ReplicatedPracticeFactory)
     group = factory.SubFactory(ConstituentGroupFactory)
     adopted_on = datetime.date(2021, 2, 1)
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Preference
+
+    user = factory.SubFactory(UserFactory)
+    channel = NotificationChannel.EMAIL
+    language = "id"
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    user = factory.SubFactory(UserFactory)
+    kind = NotificationKind.DIGEST
+    key = "2026-W49"
+    channel = NotificationChannel.EMAIL
+    address = "siti@example.org"
+    text = "KK Portal: 2 aspirasi menunggu lebih dari 60 hari."
