@@ -4,6 +4,8 @@ The task is queued once the write's transaction commits, so a response rolled ba
 no one, and the worker finds the event it is about.
 """
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -14,3 +16,14 @@ from notifications.tasks import notify_response
 @receiver(aspiration_response_recorded)
 def response_recorded(sender, aspiration_id, event_id, **kwargs):
     transaction.on_commit(lambda: notify_response.enqueue(aspiration_id, event_id))
+
+
+@contextmanager
+def responses_untold():
+    """Within the block, recorded responses tell no one: for data loaded in bulk (the demo's
+    past reses meetings are history, not news)."""
+    aspiration_response_recorded.disconnect(response_recorded)
+    try:
+        yield
+    finally:
+        aspiration_response_recorded.connect(response_recorded)
