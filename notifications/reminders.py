@@ -28,7 +28,7 @@ from django.utils import timezone
 from aspirations.models import Aspiration
 from assistance.models import AssistanceCase
 from kk_portal.scoping import Role
-from kk_portal.zones import local_date, today_in
+from kk_portal.zones import local_date
 from notifications.models import Channel, Delivery, Kind, Preference
 from reses.models import ResesMeeting
 
@@ -73,10 +73,11 @@ def recipients(roles):
     )
 
 
-def _digests():
+def _digests(now):
     for user in recipients(DIGEST_ROLES):
-        if Aspiration.objects.visible_to(user).waiting(today_in(user)).exists():
-            yield Reminder(user.pk, Kind.DIGEST, iso_week(today_in(user)), None)
+        today = local_date(now, user)
+        if Aspiration.objects.visible_to(user).waiting(today).exists():
+            yield Reminder(user.pk, Kind.DIGEST, iso_week(today), None)
 
 
 def _meetings(now):
@@ -88,7 +89,7 @@ def _meetings(now):
         meeting.pk
         for meeting in soon
         if local_date(meeting.starts_at, meeting)
-        == today_in(meeting) + datetime.timedelta(days=MEETING_NOTICE_DAYS)
+        == local_date(now, meeting) + datetime.timedelta(days=MEETING_NOTICE_DAYS)
     ]
     if not due:
         return
@@ -112,7 +113,7 @@ def _follow_ups(now):
     )
     handlers = {user.pk for user in recipients((Role.OFFICER,))}
     for case in cases:
-        today = today_in(case.group)
+        today = local_date(now, case.group)
         if (
             not today - datetime.timedelta(days=FOLLOW_UP_CATCH_UP_DAYS)
             <= case.follow_up_on
@@ -129,7 +130,7 @@ def due_reminders(now=None):
     """The ``Reminder`` list to queue at ``now`` (an aware datetime, default now): digests,
     meetings, follow-ups, without those already sent (``Delivery``)."""
     now = now or timezone.now()
-    found = [*_digests(), *_meetings(now), *_follow_ups(now)]
+    found = [*_digests(now), *_meetings(now), *_follow_ups(now)]
     if not found:
         return []
     sent = set(

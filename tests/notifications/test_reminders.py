@@ -2,6 +2,7 @@
 nothing outside their scope (``notifications/reminders.py``)."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -9,6 +10,8 @@ from django.core.management import call_command
 
 from kk_portal.zones import local_datetime, today_in
 from notifications.models import Channel, Delivery, Kind
+from notifications.reminders import due_reminders
+from notifications.tasks import deliver
 from tests import factories as f
 from tests.notifications.conftest import recipients
 
@@ -225,3 +228,16 @@ def test_nothing_is_sent_to_a_user_without_the_address_of_their_channel(world, p
 
     assert recipients(mail.outbox) == ["fasilitator-a", "pengurus-a1-dua"]
     assert not Delivery.objects.filter(user=people["officer"]).exists()
+
+
+def test_the_digest_comes_again_the_next_iso_week_not_before(world, people):
+    _waiting(world.group_a1, "Air bersih Dusun Satu")
+    monday = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Makassar"))
+    for reminder in due_reminders(monday):
+        deliver.enqueue(*reminder)
+
+    thursday = due_reminders(monday + datetime.timedelta(days=3))
+    next_monday = due_reminders(monday + datetime.timedelta(days=7))
+
+    assert thursday == []
+    assert sorted((r.kind, r.key) for r in next_monday) == [(Kind.DIGEST, "2026-W50")] * 3
