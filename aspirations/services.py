@@ -37,7 +37,11 @@ from aspirations.models import (
     EventKind,
     MusrenbangForum,
 )
-from aspirations.signals import aspirations_changed, aspirations_will_change
+from aspirations.signals import (
+    aspiration_response_recorded,
+    aspirations_changed,
+    aspirations_will_change,
+)
 from aspirations.stages import CLOSED, FORWARD, RANK, RESPONSE_STAGES, ResesResponse, Stage
 from aspirations.topics import PROTECTION_SLUG
 from kk_portal.permissions import acting_role, writable
@@ -881,34 +885,39 @@ def aspiration_record_response(
     ``response`` is a ``ResesResponse`` value. Where it implies a stage
     (``response_target``) this is an ``aspiration_move`` with ``reses_meeting`` set;
     otherwise a ``RESPONSE`` event that keeps the stage. ``occurred_on`` follows the move
-    rules (group's zone, not in the future). Raises ``ValidationError``; returns the event.
+    rules (group's zone, not in the future). Sends ``aspiration_response_recorded`` in the
+    same transaction. Raises ``ValidationError``; returns the event.
     """
     if response not in ResesResponse.values:
         raise ValidationError({"response": _("Choose a response from the list.")})
     target = response_target(aspiration, response)
-    if target is not None:
-        return aspiration_move(
-            aspiration,
-            to=target,
-            actor=actor,
-            occurred_on=occurred_on,
-            note=note,
-            reses_meeting=reses_meeting,
-            response=response,
-        )
-    occurred_on = _as_date(occurred_on)
     with transaction.atomic():
-        locked = _lock(aspiration)
-        _check_date(locked, occurred_on)
-        event = AspirationEvent.objects.create(
-            aspiration=locked,
-            kind=EventKind.RESPONSE,
-            from_stage=locked.stage,
-            to_stage=locked.stage,
-            occurred_on=occurred_on,
-            recorded_by=actor,
-            note=note,
-            reses_meeting=reses_meeting,
-            response=response,
+        if target is not None:
+            event = aspiration_move(
+                aspiration,
+                to=target,
+                actor=actor,
+                occurred_on=occurred_on,
+                note=note,
+                reses_meeting=reses_meeting,
+                response=response,
+            )
+        else:
+            occurred_on = _as_date(occurred_on)
+            locked = _lock(aspiration)
+            _check_date(locked, occurred_on)
+            event = AspirationEvent.objects.create(
+                aspiration=locked,
+                kind=EventKind.RESPONSE,
+                from_stage=locked.stage,
+                to_stage=locked.stage,
+                occurred_on=occurred_on,
+                recorded_by=actor,
+                note=note,
+                reses_meeting=reses_meeting,
+                response=response,
+            )
+        aspiration_response_recorded.send(
+            sender=Aspiration, aspiration_id=aspiration.pk, event_id=event.pk
         )
     return event

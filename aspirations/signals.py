@@ -9,6 +9,11 @@ tables so; see ``dashboards/apps.py``). Both carry ``ids``, a list of aspiration
   beneficiaries) or budget outcomes change, or before they are deleted;
 - ``aspirations_changed``: sent after the change, and after new aspirations are created.
 
+``aspiration_response_recorded`` carries ``aspiration_id`` and ``event_id`` (the
+``AspirationEvent`` of the response): sent by ``aspiration_record_response`` once a reses
+response is on the aspiration's timeline, with or without a move (``notifications`` tells
+the group's officers).
+
 A receiver that raises rolls the whole write back.
 """
 
@@ -16,3 +21,4 @@ from django.dispatch import Signal
 
 aspirations_will_change = Signal()
 aspirations_changed = Signal()
+aspiration_response_recorded = Signal()

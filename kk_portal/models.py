@@ -79,6 +79,13 @@ class User(AbstractUser):
         verbose_name=_("representative"),
     )
 
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=16,
+        blank=True,
+        help_text=_("For reminders by SMS or WhatsApp; written as +62…."),
+    )
+
     objects = UserManager()
 
     class Meta:

@@ -13,7 +13,9 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``) and
 ``DEFAULT_FROM_EMAIL`` (see ``env_email``), ``ADMINS`` (comma-separated addresses that
 get an e-mail for each server error and each background task that fails for good), and
-``TASKS_IMMEDIATE`` (run background tasks in the request instead of ``db_worker``).
+``TASKS_IMMEDIATE`` (run background tasks in the request instead of ``db_worker``), the
+reminders' SMS and WhatsApp gateway ``SMS_PROVIDER``, ``SMS_HTTP_URL``, ``SMS_HTTP_KEY``
+(see ``env_sms``) and ``SITE_URL``, the address links in messages start with.
 """
 
 import os
@@ -197,6 +199,42 @@ def env_email():
     return False, {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
 
 
+#: ``SMS_PROVIDER`` values: print each message (the demo), or post it to an HTTP gateway.
+SMS_PROVIDERS = ("console", "http")
+
+
+def env_sms():
+    """``(provider, url, key)`` of the gateway that sends reminders by SMS and WhatsApp
+    (``notifications/gateways.py``).
+
+    ``SMS_PROVIDER`` is ``console`` (the default: messages are printed by the worker) or
+    ``http``, which needs ``SMS_HTTP_URL`` (an ``https://`` or ``http://`` address that takes
+    a JSON POST) and ``SMS_HTTP_KEY`` (sent in the ``Authorization`` header). Raises
+    ``ImproperlyConfigured`` naming the variable for an unknown provider or a missing value.
+    """
+    provider = os.environ.get("SMS_PROVIDER", "console").strip() or "console"
+    url = os.environ.get("SMS_HTTP_URL", "").strip()
+    key = os.environ.get("SMS_HTTP_KEY", "").strip()
+    if provider not in SMS_PROVIDERS:
+        raise ImproperlyConfigured(f"SMS_PROVIDER must be console or http, not {provider!r}.")
+    if provider == "http":
+        if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname:
+            raise ImproperlyConfigured("SMS_HTTP_URL must be an http:// or https:// address.")
+        if not key:
+            raise ImproperlyConfigured("SMS_HTTP_KEY must be set when SMS_PROVIDER is http.")
+    return provider, url, key
+
+
+def env_site_url(name="SITE_URL", default="http://127.0.0.1:8000"):
+    """The site's address without a trailing slash (``https://kk.example.org``), from
+    ``name``; raises ``ImproperlyConfigured`` for anything but an http(s) address."""
+    raw = os.environ.get(name, "").strip() or default
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// address, not {raw!r}.")
+    return raw.rstrip("/")
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -215,6 +253,7 @@ INSTALLED_APPS = [
     "audit",
     "assistance",
     "activities",
+    "notifications",
     "dashboards",
     "tracker",
     "imports",
@@ -352,6 +391,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: addresses; needs e-mail configured.
 ADMINS = env_list("ADMINS", [])
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+#: Reminders by SMS and WhatsApp go through this gateway (``notifications/gateways.py``).
+SMS_PROVIDER, SMS_HTTP_URL, SMS_HTTP_KEY = env_sms()
+#: Links in e-mails and SMS start with this address.
+SITE_URL = env_site_url()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -33,6 +33,7 @@ urlpatterns = [
     path("reses/", include("reses.urls")),
     path("assistance/", include("assistance.urls")),
     path("activities/", include("activities.urls")),
+    path("accounts/reminders/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("publik/", include("tracker.urls")),
     path("imports/", include("imports.urls")),

@@ -50,6 +50,9 @@ from imports.models import ImportJob, ImportRow
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member, OfficerTerm, PublicRole, PublicRoleKind
+from notifications.models import Channel as NotificationChannel
+from notifications.models import Delivery, Preference
+from notifications.models import Kind as NotificationKind
 from reses.models import (
     AgendaItem,
     DistrictVillage,
@@ -509,3 +512,24 @@ class ImportRowFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 2)
     action = ImportRow.Action.CREATE
     values = factory.LazyFunction(lambda: {"full_name": "Maria Goreti Bere", "sex": "F"})
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Preference
+
+    user = factory.SubFactory(UserFactory)
+    channel = NotificationChannel.EMAIL
+    language = "id"
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    user = factory.SubFactory(UserFactory)
+    kind = NotificationKind.DIGEST
+    key = "2026-W49"
+    channel = NotificationChannel.EMAIL
+    address = "siti@example.org"
+    text = "KK Portal: 2 aspirasi menunggu lebih dari 60 hari."

@@ -95,6 +95,8 @@ def build_rows(world):
     f.TOTPDeviceFactory()
     f.DBTaskResultFactory()
     f.StaticTokenFactory()
+    f.PreferenceFactory(user=get_user_model().objects.get(username="pengurus-a1"))
+    f.DeliveryFactory(user=get_user_model().objects.get(username="pengurus-a1"))
     member = f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar")
     world.group_a1.decree_scan = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")
     world.group_a1.save()

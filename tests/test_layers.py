@@ -17,6 +17,7 @@ LAYERS = (
     "reses",
     "assistance",
     "activities",
+    "notifications",
     "dashboards",
     "tracker",
     "imports",

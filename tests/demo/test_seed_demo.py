@@ -21,6 +21,7 @@ from groups.models import ConstituentGroup
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member
+from notifications.models import Preference
 from reses.models import AgendaItem, ElectoralDistrict, Representative, ResesMeeting
 from tests.helpers import sign_in
 
@@ -173,6 +174,19 @@ def test_seed_demo_one_user_per_role(demo):
     assert Aspiration.objects.visible_to(officer).exists()
     assert sign_in(username="demo-dprd", password="rahasia-demo")
     assert "demo-fasilitator" in demo and "rahasia-demo" in demo
+
+
+def test_seed_demo_users_get_reminders_by_sms(demo):
+    channels = set(Preference.objects.values_list("user__username", "channel", "user__phone"))
+
+    assert channels == {
+        ("demo-pengurus", "sms", "+6281200000001"),
+        ("demo-pengurus-2", "sms", "+6281200000002"),
+        ("demo-fasilitator", "sms", "+6281200000003"),
+        ("demo-program", "sms", "+6281200000004"),
+        ("demo-dprd", "sms", "+6281200000005"),
+        ("demo-admin", "sms", "+6281200000006"),
+    }
 
 
 def test_seed_demo_cases_of_every_kind_through_the_services(demo):

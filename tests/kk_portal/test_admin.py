@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from tests import factories as f
 
-APPS = ("groups", "members", "aspirations", "reses", "kk_portal", "dashboards")
+APPS = (
+    "groups",
+    "members",
+    "aspirations",
+    "reses",
+    "kk_portal",
+    "dashboards",
+    "notifications",
+)
 
 
 #: Edited inside their parent's admin page, or written only by history.

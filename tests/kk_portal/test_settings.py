@@ -78,6 +78,9 @@ DATABASE_CACHE = {
         ({"DEBUG": "1", "EMAIL_HOST": "h", "EMAIL_PORT": "x"}, "EMAIL_PORT must be a whole"),
         ({"DEBUG": "1", "EMAIL_HOST": "h", "EMAIL_USE_TLS": "?"}, "EMAIL_USE_TLS must be"),
         ({"DEBUG": "1", "LOGIN_FAILURES_PER_ACCOUNT": "0"}, "LOGIN_FAILURES_PER_ACCOUNT must"),
+        ({"DEBUG": "1", "SMS_PROVIDER": "pigeon"}, "SMS_PROVIDER must be console or http"),
+        ({"DEBUG": "1", "SMS_PROVIDER": "http"}, "SMS_HTTP_URL must be an http"),
+        ({"DEBUG": "1", "SITE_URL": "kk.example.org"}, "SITE_URL must be an http"),
     ],
 )
 def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):

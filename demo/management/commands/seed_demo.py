@@ -43,6 +43,9 @@ from kk_portal.scoping import Role
 from kk_portal.zones import zone_of
 from members.models import Member, OfficerTerm, PublicRole, Sex
 from members.text import fold_name
+from notifications.models import Channel as NotificationChannel
+from notifications.models import Preference
+from notifications.receivers import responses_untold
 from reses.models import (
     AgendaItem,
     DistrictVillage,
@@ -809,11 +812,17 @@ class DemoBuilder:
             ),
         ]
         users = []
-        for username, first_name, fields in specs:
-            user = User(username=username, first_name=first_name, **fields)
+        for number, (username, first_name, fields) in enumerate(specs, start=1):
+            # Reminders by SMS through the console gateway: the worker prints them (bin/demo).
+            user = User(
+                username=username, first_name=first_name, phone=f"+628120000000{number}", **fields
+            )
             user.set_password(self.password)
             user.save()
             users.append(user)
+        Preference.objects.bulk_create(
+            Preference(user=user, channel=NotificationChannel.SMS) for user in users
+        )
         self.officer_of = {first.pk: users[0], second.pk: users[1]}
         self.staff_of = {representative.pk: users[4]}
         return users
@@ -924,7 +933,8 @@ class Command(BaseCommand):
                 )
             else:
                 builder = DemoBuilder(random.Random(seed), groups, password, self.stdout)
-                builder.build()
+                with responses_untold():
+                    builder.build()
                 # --reset deleted aspirations outside aspirations.services: count afresh.
                 summaries.rebuild()
                 self._print_logins(address, password)
