@@ -11,8 +11,9 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``LOGIN_FAILURES_PER_ACCOUNT``, ``LOGIN_FAILURES_PER_ADDRESS``, ``LOGIN_LOCKOUT_MINUTES`` and
 ``TRUSTED_PROXIES``, and the e-mail of password resets ``EMAIL_URL`` (or ``EMAIL_HOST``,
 ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``) and
-``DEFAULT_FROM_EMAIL`` (see ``env_email``), and ``ADMINS`` (comma-separated addresses that
-get an e-mail for each server error).
+``DEFAULT_FROM_EMAIL`` (see ``env_email``), ``ADMINS`` (comma-separated addresses that
+get an e-mail for each server error), and ``API_RATE``, the requests one API token may make
+(``60/m``: a number, ``/``, and ``s``, ``m``, ``h`` or ``d``; see ``env_rate``).
 """
 
 import os
@@ -45,6 +46,18 @@ def env_bool(name, default):
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_rate(name, default):
+    """Read a request rate such as ``60/m`` (per second, minute, hour or day: ``s``, ``m``,
+    ``h``, ``d``); raises ``ImproperlyConfigured`` naming ``name``."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _slash, unit = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or unit not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{name} must be like 60/m (requests per s, m, h or d), not {raw!r}."
+        )
+    return raw
 
 
 def env_int(name, default, minimum=0):
@@ -217,6 +230,9 @@ INSTALLED_APPS = [
     "dashboards",
     "tracker",
     "demo",
+    "api",
+    # Django Ninja's templates and its own copy of the API docs' scripts (no CDN).
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -283,6 +299,9 @@ FORM_RENDERER = "kk_portal.forms.FormRenderer"
 
 DATABASES = {"default": env_database()}
 CACHES = {"default": env_cache()}
+
+#: Requests one API token may make (``api.api.TokenRateThrottle``), counted in the cache.
+API_RATE = env_rate("API_RATE", "60/m")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kk_portal.User"
 LOGIN_URL = "login"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/code/", second_factor.second_factor, name="second_factor"),
     path("accounts/code/setup/", second_factor.second_factor_enrol, name="second_factor_enrol"),
     path("accounts/officers/", include("kk_portal.account_urls")),
+    path("accounts/tokens/", include("api.token_urls")),
     # Before Django's own, which it replaces: it says when no e-mail can be sent.
     path("accounts/password_reset/", account_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("audit/", include("audit.urls")),
     path("publik/", include("tracker.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments

@@ -19,6 +19,8 @@ from activities.models import (
     PracticeAdoption,
     ReplicatedPractice,
 )
+from api.models import ApiToken
+from api.services import api_token_create
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -363,6 +365,22 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     name = "Aplikasi autentikator"
     key = "3132333435363738393031323334353637383930"
     confirmed = True
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token made through ``api_token_create``; its secret is ``token.secret``."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "Sistem Bappeda"
+
+    @classmethod
+    def _create(cls, model_class, *, user, name):
+        token, secret = api_token_create(user, name=name)
+        token.secret = secret
+        return token
 
 
 class OfficerTermFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,7 @@ LAYERS = (
     "dashboards",
     "tracker",
     "demo",
+    "api",
 )
 #: Modules other apps may not import: pages and forms stay in their own app.
 PRIVATE = ("views", "forms", "urls")
