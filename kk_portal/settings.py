@@ -12,10 +12,12 @@ variable. Variables: ``DATABASE_URL`` (a SQLite file ``db.sqlite3`` when unset,
 ``TRUSTED_PROXIES``, and the e-mail of password resets ``EMAIL_URL`` (or ``EMAIL_HOST``,
 ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``) and
 ``DEFAULT_FROM_EMAIL`` (see ``env_email``), ``ADMINS`` (comma-separated addresses that
-get an e-mail for each server error and each background task that fails for good), and
+get an e-mail for each server error and each failed run of a background task), and
 ``TASKS_IMMEDIATE`` (run background tasks in the request instead of ``db_worker``), the
 reminders' SMS and WhatsApp gateway ``SMS_PROVIDER``, ``SMS_HTTP_URL``, ``SMS_HTTP_KEY``
-(see ``env_sms``) and ``SITE_URL``, the address links in messages start with.
+(see ``env_sms``), ``SITE_URL``, the address links in messages start with, and ``API_RATE``,
+the requests one API token may make (``60/m``: a number, ``/``, and ``s``, ``m``, ``h`` or
+``d``; see ``env_rate``).
 """
 
 import os
@@ -48,6 +50,18 @@ def env_bool(name, default):
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_rate(name, default):
+    """Read a request rate such as ``60/m`` (per second, minute, hour or day: ``s``, ``m``,
+    ``h``, ``d``); raises ``ImproperlyConfigured`` naming ``name``."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _slash, unit = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or unit not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{name} must be like 60/m (requests per s, m, h or d), not {raw!r}."
+        )
+    return raw
 
 
 def env_int(name, default, minimum=0):
@@ -258,6 +272,9 @@ INSTALLED_APPS = [
     "tracker",
     "imports",
     "demo",
+    "api",
+    # Django Ninja's templates and its own copy of the API docs' scripts (no CDN).
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -340,6 +357,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+#: Requests one API token may make (``api.api.TokenRateThrottle``), counted in the cache.
+API_RATE = env_rate("API_RATE", "60/m")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "kk_portal.User"
 LOGIN_URL = "login"

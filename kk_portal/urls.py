@@ -22,6 +22,7 @@ urlpatterns = [
         name="second_factor_backup_codes",
     ),
     path("accounts/officers/", include("kk_portal.account_urls")),
+    path("accounts/tokens/", include("api.token_urls")),
     # Before Django's own, which it replaces: it says when no e-mail can be sent.
     path("accounts/password_reset/", account_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("publik/", include("tracker.urls")),
     path("imports/", include("imports.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 # Uploaded files are never served from a public media URL, not even with DEBUG: attachments

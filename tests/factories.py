@@ -21,6 +21,8 @@ from activities.models import (
     PracticeAdoption,
     ReplicatedPractice,
 )
+from api.models import ApiToken
+from api.services import api_token_create
 from aspirations.models import (
     Aspiration,
     AspirationEvent,
@@ -406,6 +408,22 @@ class StaticTokenFactory(factory.django.DjangoModelFactory):
 
     device = factory.SubFactory(StaticDeviceFactory)
     token = factory.Sequence(lambda n: f"kode{n:04d}")
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token made through ``api_token_create``; its secret is ``token.secret``."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = "Sistem Bappeda"
+
+    @classmethod
+    def _create(cls, model_class, *, user, name):
+        token, secret = api_token_create(user, name=name)
+        token.secret = secret
+        return token
 
 
 class OfficerTermFactory(factory.django.DjangoModelFactory):

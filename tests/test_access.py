@@ -132,6 +132,8 @@ def build_rows(world):
         forum=f.MusrenbangForumFactory(village=world.village_a1),
         officer_account=f.UserFactory(username="ketua-mawar", role="officer", group=world.group_a1),
         district=world.district,
+        # The officer persona's own token; the other personas but the administrator get 404.
+        api_token=f.ApiTokenFactory(user=get_user_model().objects.get(username="pengurus-a1")),
         auth_group=Group.objects.create(name="Staf"),
     )
 

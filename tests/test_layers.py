@@ -22,6 +22,7 @@ LAYERS = (
     "tracker",
     "imports",
     "demo",
+    "api",
 )
 #: Modules other apps may not import: pages and forms stay in their own app.
 PRIVATE = ("views", "forms", "urls")
