@@ -214,6 +214,7 @@ INSTALLED_APPS = [
     "audit",
     "assistance",
     "activities",
+    "search",
     "dashboards",
     "tracker",
     "demo",

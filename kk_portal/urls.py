@@ -29,6 +29,7 @@ urlpatterns = [
     path("assistance/", include("assistance.urls")),
     path("activities/", include("activities.urls")),
     path("audit/", include("audit.urls")),
+    path("search/", include("search.urls")),
     path("publik/", include("tracker.urls")),
 ]
 

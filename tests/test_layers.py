@@ -17,6 +17,7 @@ LAYERS = (
     "reses",
     "assistance",
     "activities",
+    "search",
     "dashboards",
     "tracker",
     "demo",
