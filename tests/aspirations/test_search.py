@@ -49,6 +49,15 @@ def test_search_index_is_on_the_expression_searched_on_postgresql(world):
     assert "USING gin (to_tsvector('indonesian'::regconfig" in definition
 
 
+@ON_POSTGRESQL
+def test_search_village_names_have_their_index_on_postgresql(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'village_search'")
+        (definition,) = cursor.fetchone()
+
+    assert "groups_village USING gin (to_tsvector('indonesian'::regconfig" in definition
+
+
 @ON_SQLITE
 def test_search_finds_substrings_on_sqlite(world):
     f.AspirationFactory(group=world.group_a1, title="Perbaikan jalan dusun", description="")
