@@ -25,7 +25,8 @@ Representative = Aspiration._meta.get_field("representative").related_model
 
 class AspirationFilter(django_filters.FilterSet):
     """Stage, topic, urusan, village, channel, representative, group, a ``raised_on`` date
-    range and ``?q=`` text search in title and description.
+    range and ``?q=`` text search in title, description, village and topic
+    (``AspirationQuerySet.search``; the list keeps its own sort, not the search's rank).
 
     Village, representative and group choices are taken from the aspirations the user
     sees, so a tampered id is a form error and never widens the list; for programme staff
@@ -147,8 +148,8 @@ class AspirationFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Search titles and descriptions"),
-                "aria-label": _("Search titles and descriptions"),
+                "placeholder": _("Search titles, descriptions, villages and topics"),
+                "aria-label": _("Search titles, descriptions, villages and topics"),
             }
         )
         if self.sees_all:
@@ -181,10 +182,7 @@ class AspirationFilter(django_filters.FilterSet):
             ]
 
     def filter_text(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+        return queryset.search(value)
 
     def filter_region(self, queryset, name, value):
         # An unknown region code gives an empty list rather than an error page.

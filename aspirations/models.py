@@ -1,11 +1,13 @@
 """Aspirations (aspirasi/usulan), their timeline, the Musrenbang forums and budget outcomes."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
@@ -23,6 +25,15 @@ from kk_portal.scoping import Role, ScopedQuerySet
 #: Rupiah amounts: 20 digits with 2 decimals hold 10^18 Rupiah, far above the national
 #: budget (APBN 2025: about Rp 3.6 × 10^15).
 MONEY = {"max_digits": 20, "decimal_places": 2}
+
+#: PostgreSQL's text search configuration for Indonesian (Snowball's Indonesian stemmer,
+#: Tala 2003, in PostgreSQL since 12): "memperbaiki", "perbaikan" and "diperbaiki" all become
+#: the lexeme ``baik``. The GIN index ``aspiration_search`` (migration 0006) is built on
+#: exactly ``SearchVector("title", "description", config=SEARCH_CONFIG)``.
+SEARCH_CONFIG = "indonesian"
+#: At most this many words of a search are used, each cut to this many characters (a longer
+#: word is refused by ``to_tsquery``; a cut word is still a prefix of what was meant).
+SEARCH_WORDS, SEARCH_WORD_LENGTH = 10, 100
 
 
 class Urusan(models.Model):
@@ -229,6 +240,53 @@ class AspirationQuerySet(ScopedQuerySet):
         ).values("pk")
         return self.filter(pk__in=answered)
 
+    def search(self, text):
+        """Aspirations matching every word of ``text`` in their title, description, village
+        name or topic name; ``self`` unchanged for a blank ``text``.
+
+        On PostgreSQL full-text search with ``SEARCH_CONFIG``: each word is stemmed and
+        matched as a prefix (``perbaik`` and ``memperbaiki`` both find "Perbaikan jalan"),
+        words are split as PostgreSQL splits text (``Ma'ruf`` is ``ma`` and ``ruf``), and the
+        rows come ranked (``search_rank``, ``SearchRank``: title above description above village and
+        topic), best first. Elsewhere (SQLite) each word is a case-insensitive substring
+        (ASCII letters only fold case) and the rows keep their order (newest first unless
+        sorted); ``search_rank`` is not set.
+        """
+        if connections[self.db].vendor != "postgresql":
+            words = (text or "").split()[:SEARCH_WORDS]
+            if not words:
+                return self
+            q = Q()
+            for word in words:
+                q &= (
+                    Q(title__icontains=word)
+                    | Q(description__icontains=word)
+                    | Q(village__name__icontains=word)
+                    | Q(topic__name__icontains=word)
+                )
+            return self.filter(q)
+        # Letters and digits only: the words are put in a raw tsquery, where quotes and
+        # operators typed by people would be syntax.
+        words = [w[:SEARCH_WORD_LENGTH] for w in re.findall(r"[^\W_]+", text or "")]
+        if not words:
+            return self
+        terms = [f"'{word}':*" for word in words[:SEARCH_WORDS]]
+        rows = self
+        for term in terms:
+            rows = rows.filter(
+                pk__in=_matching_ids(SearchQuery(term, search_type="raw", config=SEARCH_CONFIG))
+            )
+        document = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("description", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("village__name", "topic__name", weight="C", config=SEARCH_CONFIG)
+        )
+        # Ranked on any of the words: every row holds all of them, the rank says where.
+        ranked_on = SearchQuery(" | ".join(terms), search_type="raw", config=SEARCH_CONFIG)
+        return rows.annotate(search_rank=SearchRank(document, ranked_on)).order_by(
+            "-search_rank", "-pk"
+        )
+
     def similar_to(self, title, *, village, topic, exclude_pk=None):
         """Probable duplicates of a new aspiration titled ``title`` about ``village`` and
         ``topic``: the open aspirations of that village and topic, counted once, whose folded
@@ -240,6 +298,37 @@ class AspirationQuerySet(ScopedQuerySet):
         if exclude_pk is not None:
             candidates = candidates.exclude(pk=exclude_pk)
         return duplicates.probable(title, candidates)
+
+
+def _matching_ids(query):
+    """Subquery of the ids of the aspirations whose title or description (through the GIN
+    index ``aspiration_search``), village name or topic name match the tsquery ``query``.
+
+    A union of three ids lists rather than an OR of three conditions: each branch uses its
+    own index, where the OR made PostgreSQL scan every aspiration (as ``dprd_q``).
+    """
+    own = (
+        Aspiration.objects.alias(
+            search_own=SearchVector("title", "description", config=SEARCH_CONFIG)
+        )
+        .filter(search_own=query)
+        .order_by()
+        .values("pk")
+    )
+    in_village = Aspiration.objects.filter(village__in=_named(Village, query))
+    on_topic = Aspiration.objects.filter(topic__in=_named(Topic, query))
+    return own.union(in_village.order_by().values("pk"), on_topic.order_by().values("pk"), all=True)
+
+
+def _named(model, query):
+    """Subquery of the ids of ``model``'s rows (villages, topics) whose ``name`` matches the
+    tsquery ``query``. Villages through the GIN index ``village_search`` (groups migration
+    0004; 83,762 villages nationally); the ten or so topics need none."""
+    return (
+        model.objects.alias(search_name=SearchVector("name", config=SEARCH_CONFIG))
+        .filter(search_name=query)
+        .values("pk")
+    )
 
 
 def dprd_aspiration_ids(representative_id):

@@ -268,6 +268,7 @@ INSTALLED_APPS = [
     "assistance",
     "activities",
     "notifications",
+    "search",
     "dashboards",
     "tracker",
     "imports",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("accounts/reminders/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("search/", include("search.urls")),
     path("publik/", include("tracker.urls")),
     path("imports/", include("imports.urls")),
     path("api/v1/", include("api.urls")),

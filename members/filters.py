@@ -2,21 +2,19 @@
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ConstituentGroup, region_by_code, region_choices, region_q
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
 from kk_portal.forms import YearFilter
 from members.models import AGE_BUCKETS, Member, PublicRole, PublicRoleKind, Sex
-from members.text import normalise_phone
 
 _YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
 class MemberFilter(django_filters.FilterSet):
-    """``?q=`` name search (case-, accent- and apostrophe-tolerant) or phone search (any
-    usual way of writing the number), sex, poverty,
+    """``?q=`` search of names, villages and phone numbers (``MemberQuerySet.search``), sex,
+    poverty,
     disability, position, still active and, for a facilitator, group.
 
     The group choices are the groups the user sees, so a tampered id is a form error and
@@ -60,18 +58,12 @@ class MemberFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Search names and phone numbers"),
-                "aria-label": _("Search names and phone numbers"),
+                "placeholder": _("Search names, villages and phone numbers"),
+                "aria-label": _("Search names, villages and phone numbers"),
             }
         )
 
     def filter_name(self, queryset, name, value):
-        """A name, or a phone number in any usual form (``0812-…``, ``+62 812 …``)."""
-        if sum(c.isdigit() for c in value) >= 8:
-            try:
-                return queryset.filter(phone=normalise_phone(value))
-            except ValidationError:
-                pass
         return queryset.search(value)
 
     def filter_flag(self, queryset, name, value):

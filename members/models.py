@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from kk_portal.formats import NOT_FILLED_KEY
 from kk_portal.permissions import GROUP_WRITERS
 from kk_portal.scoping import ScopedQuerySet
-from members.text import fold_name
+from members.text import fold_name, normalise_phone
 
 
 class Sex(models.TextChoices):
@@ -95,9 +95,24 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(age_bucket_q(key, today))
 
     def search(self, text):
-        """Members whose name contains ``text``, ignoring case, accents and apostrophes."""
-        folded = fold_name(text)
-        return self.filter(name_folded__contains=folded) if folded else self
+        """Members found by ``text``: a phone number in any usual form (``0812-…``,
+        ``62812…``, ``+62 812 …``: the same ``+62…`` as stored, ``normalise_phone``), else
+        every word of it in the name or the group's village name, ignoring case, accents and
+        apostrophes (``fold_name``: "Ma’ruf", "Ma'ruf" and "maruf" find "Ma'ruf Letsoin").
+        ``self`` unchanged for a blank ``text``. A substring search on both databases: a
+        person's name is not stemmed, and a user sees one group's or one regency's members.
+        """
+        text = text or ""
+        # Eight digits at least: the shortest number normalise_phone accepts.
+        if sum(c.isdigit() for c in text) >= 8:
+            try:
+                return self.filter(phone=normalise_phone(text))
+            except ValidationError:
+                pass
+        q = Q()
+        for word in fold_name(text).split()[:10]:
+            q &= Q(name_folded__contains=word) | Q(group__village__name__icontains=word)
+        return self.filter(q)
 
     def probable_duplicates(self, group, full_name, birth_year):
         """Members of ``group`` who are probably the person being registered as

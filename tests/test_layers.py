@@ -18,6 +18,7 @@ LAYERS = (
     "assistance",
     "activities",
     "notifications",
+    "search",
     "dashboards",
     "tracker",
     "imports",

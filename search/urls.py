@@ -1,0 +1,10 @@
+"""URLs of the search app (namespace ``search``)."""
+
+from django.urls import path
+
+from search import views
+
+app_name = "search"
+urlpatterns = [
+    path("", views.results, name="results"),
+]

@@ -1,0 +1,91 @@
+"""``Aspiration.objects.search``: full-text on PostgreSQL (stemmed, prefix, ranked),
+substrings on SQLite."""
+
+import pytest
+from django.db import connection
+
+from aspirations.models import Aspiration
+from tests import factories as f
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="full-text search with the indonesian configuration needs PostgreSQL",
+)
+ON_SQLITE = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL searches words, not substrings"
+)
+
+
+def _titles(text):
+    return [a.title for a in Aspiration.objects.search(text)]
+
+
+@ON_POSTGRESQL
+@pytest.mark.parametrize("text", ["memperbaiki", "diperbaiki", "perbaik", "MEMPERBAIKI jalan"])
+def test_search_finds_stemmed_words_on_postgresql(world, text):
+    f.AspirationFactory(group=world.group_a1, title="Perbaikan jalan dusun", description="")
+    f.AspirationFactory(group=world.group_a1, title="Air bersih", description="Sumur kering")
+
+    assert _titles(text) == ["Perbaikan jalan dusun"]
+
+
+@ON_POSTGRESQL
+def test_search_ranks_title_above_description_on_postgresql(world):
+    f.AspirationFactory(group=world.group_a1, title="Sumur", description="Air bersih untuk dusun")
+    f.AspirationFactory(group=world.group_a1, title="Air bersih", description="Sumur kering")
+
+    rows = list(Aspiration.objects.search("air"))
+
+    assert [a.title for a in rows] == ["Air bersih", "Sumur"]
+    assert rows[0].search_rank > rows[1].search_rank
+
+
+@ON_POSTGRESQL
+def test_search_index_is_on_the_expression_searched_on_postgresql(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'aspiration_search'")
+        (definition,) = cursor.fetchone()
+
+    assert "USING gin (to_tsvector('indonesian'::regconfig" in definition
+
+
+@ON_POSTGRESQL
+def test_search_village_names_have_their_index_on_postgresql(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'village_search'")
+        (definition,) = cursor.fetchone()
+
+    assert "groups_village USING gin (to_tsvector('indonesian'::regconfig" in definition
+
+
+@ON_SQLITE
+def test_search_finds_substrings_on_sqlite(world):
+    f.AspirationFactory(group=world.group_a1, title="Perbaikan jalan dusun", description="")
+    f.AspirationFactory(group=world.group_a1, title="Air bersih", description="Sumur kering")
+
+    assert (_titles("baika"), _titles("SUMUR")) == (["Perbaikan jalan dusun"], ["Air bersih"])
+
+
+def test_search_every_word_in_title_description_village_or_topic(world):
+    topic = f.TopicFactory(slug="health", name="Kesehatan")
+    f.AspirationFactory(group=world.group_a1, title="Posyandu", description="", topic=topic)
+    f.AspirationFactory(group=world.group_a2, title="Posyandu", description="", topic=topic)
+    f.AspirationFactory(group=world.group_a1, title="Jalan", description="Posyandu jauh")
+
+    found = Aspiration.objects.search("posyandu kesehatan satu")
+
+    assert [(a.village.name, a.topic.name) for a in found] == [("Desa Alfa Satu", "Kesehatan")]
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_search_blank_keeps_every_row(world, text):
+    f.AspirationFactory(group=world.group_a1, title="Jalan")
+
+    assert _titles(text) == ["Jalan"]
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE x; --", "a & b | !c", "x" * 5000, "jalan:*"])
+def test_search_operators_and_long_words_are_plain_text(world, text):
+    f.AspirationFactory(group=world.group_a1, title="Jalan")
+
+    assert _titles(text) in ([], ["Jalan"])
