@@ -57,10 +57,11 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function refuse(d, errors, html, keep) {
+  function refuse(d, errors, html, keep, links) {
     d.state = "refused";
     d.errors = errors;
     d.html = html;
+    d.links = links || {};
     var outcome = { state: "refused", draft: d };
     return keep ? put(d).then(function () { return outcome; }) : Promise.resolve(outcome);
   }
@@ -87,7 +88,7 @@
         if (response.ok) {
           return drop(d.token).then(function () { return { state: "sent", url: data.url }; });
         }
-        return refuse(d, data.errors || {}, data.fields || {}, keep);
+        return refuse(d, data.errors || {}, data.fields || {}, keep, data.links);
       });
     }).catch(function () { return { state: "waiting" }; });
   }
@@ -214,7 +215,16 @@
       }
       if (!box) { general = general.concat(d.errors[name]); return; }
       box.classList.add("has-error");
-      box.appendChild(errorList(d.errors[name]));
+      var list = errorList(d.errors[name]);
+      /* A taken value (a NIK) links to the existing row where the user may see it. */
+      var link = (d.links || {})[name];
+      if (link && link.charAt(0) === "/") {
+        var a = element("a", "", net.dataset.existing);
+        a.href = link;
+        list.lastChild.appendChild(document.createTextNode(" "));
+        list.lastChild.appendChild(a);
+      }
+      box.appendChild(list);
     });
     if (general.length) { form.insertBefore(errorList(general), form.firstChild); }
     var head = element("p", "msg-error js-errors", net.dataset.refused);

@@ -195,7 +195,7 @@ def test_a_draft_the_server_refuses_is_shown_for_correction(phone, officer, worl
     _add_member(page, "Nurhayati", nik="5271 0101 8400 0001")
     page.locator(".notice.saved").wait_for()
     # Meanwhile the facilitator registered the same NIK.
-    f.MemberFactory(group=world.group_a1, nik="5271010184000001")
+    existing = f.MemberFactory(group=world.group_a1, nik="5271010184000001")
 
     page.context.set_offline(False)
     page.goto("/offline/")
@@ -207,8 +207,11 @@ def test_a_draft_the_server_refuses_is_shown_for_correction(phone, officer, worl
     page.click("#drafts a.button")
     page.locator(".field-nik .errorlist").wait_for()
     assert page.locator(".field-nik .errorlist").inner_text() == (
-        "Anggota dengan NIK ini sudah terdaftar."
+        "Anggota dengan NIK ini sudah terdaftar. Buka data yang sudah ada"
     )
+    # The officer sees the member the facilitator registered: the message links to her.
+    link = page.locator(".field-nik .errorlist a")
+    assert link.get_attribute("href") == existing.get_absolute_url()
     assert page.locator("input[name=full_name]").input_value() == "Nurhayati"
     shoot(page, "07-refused-draft-beside-field")
     page.fill("input[name=nik]", "")

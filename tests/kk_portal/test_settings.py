@@ -91,6 +91,13 @@ def test_settings_bad_value_stops_start_up_naming_the_variable(env, named):
     assert named in result.stderr
 
 
+def test_a_command_without_secret_key_stops_with_one_line_naming_it():
+    result = run(["manage.py", "send_reminders"], DEBUG="0")
+
+    assert result.returncode == 1
+    assert result.stderr == "KK Portal cannot start: SECRET_KEY must be set when DEBUG is false.\n"
+
+
 @pytest.mark.parametrize(
     ("cache_url", "backend", "location"),
     [
