@@ -127,6 +127,7 @@ def _values(parameter, case):
     values = {
         "pk": sorted(ids),
         "id": sorted(ids),
+        "aspiration_id": sorted(ids),  # the API's detail (api/api.py)
         "object_id": [str(i) for i in sorted(ids)],
         "content_type_id": [ContentType.objects.get_for_model(AssistanceCase).pk],
         "kind": [kind.value for kind in StepKind],
