@@ -11,13 +11,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports import values as v
 from imports.readers import header_key
 from members.models import Member, Sex
-from members.text import fold_name
+from members.text import check_birth_date, fold_name
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,18 @@ POSITION_CODES = {
     for word in words
 }
 POSITION_ALLOWED = "anggota, ketua, sekretaris, bendahara"
-FLAG_ALLOWED = "Ya, Tidak (Yes/No, Y/N, 1/0), kosong = tidak diketahui"
+FLAG_ALLOWED = (
+    "Ya, Tidak (Yes/No, Y/N, 1/0); kosong: anggota baru dicatat tidak, anggota lama tetap"
+)
 
 
 def _date(value, context):
     return v.parse_date(value, context["date_format"], context["epoch"])
+
+
+def _birth_date(value, context):
+    # The form's rule for the year, and no birth after today (members.text).
+    return check_birth_date(_date(value, context), timezone.localdate())
 
 
 DATE_ALLOWED = gettext_lazy("the format chosen at upload (dd/mm/yyyy by default) or 2024-08-17")
@@ -109,7 +117,7 @@ COLUMNS = (
         "birth_date",
         "tanggal_lahir",
         ("birth date", "tgl lahir"),
-        _date,
+        _birth_date,
         gettext_lazy("Date of birth."),
         DATE_ALLOWED,
         "17/08/1979",
@@ -358,6 +366,8 @@ def candidate(member):
         "birth_year": member.birth_year,
         "phone": member.phone,
         "nik": bool(member.nik),
+        # Enough to tell two people of one name apart, not the whole number.
+        "nik_end": member.nik[-4:] if member.nik else "",
     }
 
 

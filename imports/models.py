@@ -185,3 +185,15 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"{self.job_id}:{self.number}"
+
+    #: How the preview says what a match was found by.
+    MATCHED_BY = {
+        "nik": _("by NIK"),
+        "phone": _("by phone number"),
+        "name": _("by name and birth year"),
+    }
+
+    @property
+    def matched_by_label(self):
+        """What the match was found by, in the user's language (``""`` without a match)."""
+        return self.MATCHED_BY.get(self.matched_by, self.matched_by)

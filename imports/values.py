@@ -12,17 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
-from members.text import clean_name, normalise_nik, normalise_phone
+from members.text import check_birth_year, clean_name, normalise_nik, normalise_phone
 
 #: The declared date formats (``ImportJob.DateFormat``) as ``strptime`` patterns; ``-`` and
 #: ``.`` are read as ``/``. ISO dates (2024-08-17, what this product's CSV exports write)
 #: are read in every format, since no other format begins with four digits.
 DATE_PATTERNS = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y", "ymd": "%Y/%m/%d"}
 DATE_EXAMPLES = {"dmy": "17/08/2024", "mdy": "08/17/2024", "ymd": "2024-08-17"}
-#: Flags as people write them, Indonesian and English; blank is unknown.
+#: Flags as people write them, Indonesian and English; blank is not stated (``None``).
 YES = {"ya", "y", "yes", "true", "benar", "1", "iya"}
 NO = {"tidak", "tdk", "no", "n", "false", "salah", "0", "bukan", "tak"}
-EARLIEST_BIRTH_YEAR = 1900
 
 
 def text_value(value):
@@ -112,13 +111,9 @@ def parse_year(value):
     if value is None:
         return None
     text = text_value(value)
-    this_year = timezone.localdate().year
-    if not text.isdigit() or not EARLIEST_BIRTH_YEAR <= int(text) <= this_year:
-        raise ValidationError(
-            _("Write a birth year between %(first)d and %(last)d.")
-            % {"first": EARLIEST_BIRTH_YEAR, "last": this_year}
-        )
-    return int(text)
+    if not text.isdigit():
+        check_birth_year(0, timezone.localdate())  # raises with the range to write
+    return check_birth_year(int(text), timezone.localdate())
 
 
 def parse_flag(value):

@@ -15,10 +15,7 @@ from members.models import (
     PublicRole,
     Sex,
 )
-from members.text import clean_name, normalise_nik, normalise_phone
-
-#: The oldest birth year accepted as plausible.
-EARLIEST_BIRTH_YEAR = 1900
+from members.text import check_birth_year, clean_name, normalise_nik, normalise_phone
 
 
 class MemberForm(InputRulesMixin, forms.ModelForm):
@@ -117,14 +114,7 @@ class MemberForm(InputRulesMixin, forms.ModelForm):
         return nik
 
     def clean_birth_year(self):
-        year = self.cleaned_data.get("birth_year")
-        this_year = timezone.localdate().year
-        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= this_year:
-            raise forms.ValidationError(
-                _("Write a birth year between %(first)d and %(last)d.")
-                % {"first": EARLIEST_BIRTH_YEAR, "last": this_year}
-            )
-        return year
+        return check_birth_year(self.cleaned_data.get("birth_year"), timezone.localdate())
 
     def clean(self):
         cleaned = super().clean()

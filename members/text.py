@@ -1,4 +1,5 @@
-"""Parsing and normalising what people type about a person: names, phone numbers, NIK."""
+"""Parsing and normalising what people type about a person: names, phone numbers, NIK, the
+year and day of birth."""
 
 import re
 import unicodedata
@@ -90,3 +91,29 @@ def normalise_nik(raw):
             _("A NIK has 16 digits; this one has %(count)d.") % {"count": len(digits)}
         )
     return digits
+
+
+#: No member is older than this: a year before it is a typing error (members' form, import).
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def check_birth_year(year, today):
+    """``year`` (an ``int`` or ``None``) unchanged when it lies from 1900 to ``today``'s year
+    (a ``date``, the group's local day); raises ``ValidationError`` saying the range."""
+    if year is not None and not EARLIEST_BIRTH_YEAR <= year <= today.year:
+        raise ValidationError(
+            _("Write a birth year between %(first)d and %(last)d.")
+            % {"first": EARLIEST_BIRTH_YEAR, "last": today.year}
+        )
+    return year
+
+
+def check_birth_date(day, today):
+    """``day`` (a ``date`` or ``None``) unchanged when its year passes ``check_birth_year``
+    and it is not after ``today``; raises ``ValidationError`` otherwise."""
+    if day is None:
+        return None
+    check_birth_year(day.year, today)
+    if day > today:
+        raise ValidationError(_("The birth date is in the future."))
+    return day

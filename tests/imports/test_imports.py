@@ -650,3 +650,54 @@ def test_the_worker_builds_the_preview_and_writes_the_import(world, settings):
     assert '<progress max="1" value="0">' in waiting.text
     assert (previewed, job.status, job.created) == ("previewed", "done", 1)
     assert list(Member.objects.values_list("full_name", flat=True)) == ["Ani"]
+
+
+def test_the_choice_for_a_held_row_tells_two_members_of_one_name_apart(facilitator, world):
+    for nik in ("9471024506880007", "9471024506880015"):
+        f.MemberFactory(group=world.group_a1, full_name="Yohanis Wenda", nik=nik, birth_year=1980)
+    lines = [["nama", "tahun_lahir"], ["Yohanis Wenda", "1980"]]
+    job = upload(facilitator, csv_file(lines), group=world.group_a1)
+    row = job.rows.get()
+
+    held = facilitator.get(job.get_absolute_url())
+    facilitator.post(
+        reverse("imports:resolve", args=[job.pk]), {f"row-{row.pk}": str(row.candidates[0]["id"])}
+    )
+    chosen = facilitator.get(job.get_absolute_url())
+
+    # The NIK's last four digits tell them apart; the whole NIK is not shown.
+    assert "Yohanis Wenda (1980) · NIK …0007</option>" in held.text
+    assert "Yohanis Wenda (1980) · NIK …0015</option>" in held.text
+    assert "9471024506880007" not in held.text
+    assert "1 perlu dipilih." in held.text
+    assert "0 perlu dipilih." in chosen.text
+
+
+def test_a_birth_date_after_today_is_an_error_on_its_row(facilitator, world):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    lines = [
+        ["nama", "jenis_kelamin", "tanggal_lahir"],
+        ["Lahir Nanti", "P", tomorrow.strftime("%d/%m/%Y")],
+        ["Lahir Jauh", "P", "03/04/2030"],
+        ["Sumiyati", "P", "03/04/1980"],
+    ]
+
+    job = upload(facilitator, csv_file(lines), group=world.group_a1)
+
+    assert actions(job) == [(2, "error"), (3, "error"), (4, "create")]
+    this_year = datetime.date.today().year
+    assert [(n, c, m) for n, c, _v, m in messages_of(job)] == [
+        (2, "tanggal_lahir", "Tanggal lahir ada di masa depan."),
+        (3, "tanggal_lahir", f"Tulis tahun lahir antara 1900 dan {this_year}."),
+    ]
+
+
+def test_a_match_says_in_indonesian_what_it_was_found_by(facilitator, world):
+    f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar", nik="9471024506880007")
+    lines = [["nama", "nik"], ["Yohana Mambrasar", "9471024506880007"]]
+
+    job = upload(facilitator, csv_file(lines), group=world.group_a1)
+    page = facilitator.get(job.get_absolute_url(), {"show": "all"})
+
+    assert "(berdasarkan NIK)" in page.text
+    assert "(nik)" not in page.text
