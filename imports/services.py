@@ -312,6 +312,38 @@ def _new_member(row, fields, matcher):
     return member
 
 
+def import_job_fail(job_id, *, step):
+    """Mark the job ``job_id`` failed after every run of ``step`` (``ImportJob.Step``) raised,
+    with a message in the uploader's language; a confirm writes in one transaction, so a
+    failed one wrote nothing. Called by the tasks' ``on_final_failure``."""
+    job = ImportJob.objects.get(pk=job_id)
+    with override(job.language):
+        if step == ImportJob.Step.PREVIEW:
+            message = _("The file could not be read because of a fault on our side.")
+        else:
+            message = _("The import failed because of a fault on our side; 0 rows imported.")
+        message = f"{message} {_('Try again; if it fails again, tell an administrator.')}"
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.FAILED, failed_step=step, message=message
+    )
+
+
+def import_job_retry(job):
+    """Run the failed step of the failed ``job`` again, once: ``True`` when this call moved
+    it back to reading the file or importing (the caller then queues the step's task)."""
+    status = {
+        ImportJob.Step.PREVIEW: ImportJob.Status.PREVIEWING,
+        ImportJob.Step.CONFIRM: ImportJob.Status.IMPORTING,
+    }.get(job.failed_step)
+    if status is None:
+        return False
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
+            status=status, failed_step="", message="", done=0
+        )
+    )
+
+
 def import_job_start(job):
     """Mark the previewed ``job`` as importing, once: ``True`` when this call did (a second
     tap on "Import" finds it importing already and returns ``False``)."""

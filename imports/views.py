@@ -156,6 +156,21 @@ def job_confirm(request, pk):
 
 
 @login_required
+@require_POST
+def job_retry(request, pk):
+    """Run the failed step of a failed import again (the preview, or the import)."""
+    job = _job(request, pk)
+    if services.import_job_retry(job):
+        step = (
+            tasks.preview_import
+            if job.failed_step == ImportJob.Step.PREVIEW
+            else tasks.confirm_import
+        )
+        step.enqueue(job.pk)
+    return redirect(job)
+
+
+@login_required
 @require_GET
 def template_download(request, kind):
     """The XLSX template of ``kind`` (headers, an example row, the explanation sheet)."""
