@@ -39,6 +39,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         MEMBERS = "members", _("members")
         ATTENDANCE = "attendance", _("attendance of an activity")
+        ASPIRATIONS = "aspirations", _("aspirations with their stages")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from activities.models import Activity
 from groups.models import ConstituentGroup, Regency
-from imports import attendance
+from imports import aspirations, attendance
 from imports import members as kind
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
@@ -63,8 +63,13 @@ def import_job_preview(job):
         ImportRow.objects.filter(job=job).delete()
         group_ids, targets = _targets(job.created_by, job)
         matcher = kind.Matcher(group_ids)
-        module = attendance if job.kind == ImportJob.Kind.ATTENDANCE else kind
-        state = attendance.Preview(job) if module is attendance else None
+        module = {ImportJob.Kind.ATTENDANCE: attendance, ImportJob.Kind.ASPIRATIONS: aspirations}
+        module = module.get(job.kind, kind)
+        state = None
+        if module is attendance:
+            state = attendance.Preview(job)
+        elif module is aspirations:
+            state = aspirations.Preview(job, (group_ids, targets))
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
@@ -254,6 +259,8 @@ def _confirm(job):
         if job.kind == ImportJob.Kind.ATTENDANCE:
             Activity.objects.select_for_update().get(pk=job.activity_id)
             return attendance.confirm(job)
+        if job.kind == ImportJob.Kind.ASPIRATIONS:
+            return aspirations.confirm(job, _targets(user, job))
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):
