@@ -298,10 +298,6 @@ SERVICE_KEYS = {
     "fund_source": "fund_source",
     "realised_amount": "realised_amount",
     "reason": "reason",
-    "village": "village",
-    "topic": "topic",
-    "channel": "channel",
-    "title": "title",
 }
 
 
@@ -375,7 +371,8 @@ class Preview:
         self.seen = {}
 
     def parse(self, record, headers, context):
-        """``(values, errors)`` of one row; ``values`` JSON (dates ISO, amounts text)."""
+        """``(values, errors)`` of one row; ``values`` JSON (dates ISO, amounts as the cells
+        hold them, ``moves`` planned by ``_plan``)."""
         values, errors = {}, []
 
         def refuse(key, raw, message):

@@ -323,7 +323,9 @@ def import_job_fail(job_id, *, step):
     """Mark the job ``job_id`` failed after every run of ``step`` (``ImportJob.Step``) raised,
     with a message in the uploader's language; a confirm writes in one transaction, so a
     failed one wrote nothing. Called by the tasks' ``on_final_failure``."""
-    job = ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:  # deleted meanwhile: nothing to mark
+        return
     with override(job.language):
         if step == ImportJob.Step.PREVIEW:
             message = _("The file could not be read because of a fault on our side.")
