@@ -406,3 +406,35 @@ def test_a_musrenbang_kecamatan_date_records_the_move_at_the_subdistricts_forum_
         datetime.date(2024, 2, 5),
         2025,
     )
+
+
+def test_the_templates_example_row_previews_as_one_aspiration_to_create(facilitator, world, topic):
+    template = facilitator.get(reverse("imports:template", args=["aspirations"])).content
+
+    job = import_file(
+        facilitator, SimpleUploadedFile("templat.xlsx", template), world, group=world.group_a1
+    )
+
+    assert (actions(job), errors_of(job)) == ([(2, "create")], [])
+    assert job.rows.get().values["moves"] == [["conveyed", "2024-02-15", "date_conveyed"]]
+
+
+def test_a_row_differing_from_a_closed_aspiration_is_refused(facilitator, world, topic):
+    header = [*HEADER, "tanggal_tahap"]
+    lines = [
+        ["KK Mawar", "Jalan", "roads-bridges", "reses", "02/01/2024", "withdrawn", "10/01/2024"]
+    ]
+    confirm(facilitator, import_file(facilitator, aspirations_csv(lines, header), world))
+    lines[0][5:] = ["conveyed", "15/02/2024"]
+
+    job = import_file(facilitator, aspirations_csv(lines, header), world)
+
+    assert errors_of(job) == [
+        (
+            2,
+            "tahap",
+            "Aspirasi yang tersimpan sudah ditutup dengan tahap ditarik sejak 10 Januari 2024; "
+            "baris ini menyebut disampaikan. Impor tidak membukanya kembali: catat koreksi di "
+            "halamannya.",
+        )
+    ]
