@@ -295,46 +295,29 @@ def parse_row(record, *, headers, context, groups):
                 _("A member cannot leave before joining."),
             )
         )
-    target, by_name = groups
     named = values.pop("group", None)
-    if named is None:
-        if target is None:
-            errors.append(error(headers, BY_KEY, "group", None, _("Name the member's group.")))
-        values["group_id"] = target
-    else:
-        found = by_name.get(fold_name(named), [])
-        if target is not None and target not in found:
-            errors.append(
-                error(
-                    headers,
-                    BY_KEY,
-                    "group",
-                    named,
-                    _("This is not the group chosen for this import."),
-                )
-            )
-        elif not found:
-            errors.append(
-                error(
-                    headers,
-                    BY_KEY,
-                    "group",
-                    named,
-                    _("No group of this name in the area you import into."),
-                )
-            )
-        elif len(found) > 1:
-            errors.append(
-                error(
-                    headers,
-                    BY_KEY,
-                    "group",
-                    named,
-                    _("Several groups of your area have this name."),
-                )
-            )
-        values["group_id"] = target if target is not None else (found[0] if found else None)
+    values["group_id"], problem = group_of(named, groups)
+    if problem:
+        errors.append(error(headers, BY_KEY, "group", named, problem))
     return {key: _json(value) for key, value in values.items()}, errors
+
+
+def group_of(named, groups):
+    """``(group id or None, error message or None)`` of a row naming the group ``named``
+    (text, ``None`` for blank); ``groups`` as ``parse_row`` takes it. A group outside the
+    area imported into (another regency's, or one the user does not write for) is not
+    found."""
+    target, by_name = groups
+    if named is None:
+        return target, None if target is not None else _("Name the row's group.")
+    found = by_name.get(fold_name(named), [])
+    if target is not None and target not in found:
+        return target, _("This is not the group chosen for this import.")
+    if not found:
+        return None, _("No group of this name in the area you import into.")
+    if len(found) > 1:
+        return (target or found[0]), _("Several groups of your area have this name.")
+    return (target if target is not None else found[0]), None
 
 
 def _json(value):

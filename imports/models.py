@@ -39,6 +39,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         MEMBERS = "members", _("members")
         ATTENDANCE = "attendance", _("attendance of an activity")
+        ASPIRATIONS = "aspirations", _("aspirations with their stages")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")
@@ -51,6 +52,11 @@ class ImportJob(models.Model):
         IMPORTING = "importing", _("importing")
         DONE = "done", _("imported")
         REFUSED = "refused", _("file refused")
+        FAILED = "failed", _("failed")
+
+    class Step(models.TextChoices):
+        PREVIEW = "preview", _("reading the file")
+        CONFIRM = "confirm", _("importing")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,9 +94,11 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PREVIEWING
     )
-    #: Why the whole file was refused (no sheet, no header row, not UTF-8), in the
-    #: uploader's language.
+    #: Why the whole file was refused (no sheet, no header row, not UTF-8) or the import
+    #: failed, in the uploader's language.
     message = models.TextField(_("message"), blank=True)
+    #: The step whose every run failed (status ``FAILED``), so trying again runs it again.
+    failed_step = models.CharField(max_length=8, choices=Step.choices, blank=True)
     #: Columns of the file that were not recognised and are ignored.
     ignored_columns = models.JSONField(default=list, blank=True)
     done = models.PositiveIntegerField(_("rows done"), default=0)

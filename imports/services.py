@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from activities.models import Activity
 from groups.models import ConstituentGroup, Regency
-from imports import attendance
+from imports import aspirations, attendance
 from imports import members as kind
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
@@ -63,8 +63,13 @@ def import_job_preview(job):
         ImportRow.objects.filter(job=job).delete()
         group_ids, targets = _targets(job.created_by, job)
         matcher = kind.Matcher(group_ids)
-        module = attendance if job.kind == ImportJob.Kind.ATTENDANCE else kind
-        state = attendance.Preview(job) if module is attendance else None
+        module = {ImportJob.Kind.ATTENDANCE: attendance, ImportJob.Kind.ASPIRATIONS: aspirations}
+        module = module.get(job.kind, kind)
+        state = None
+        if module is attendance:
+            state = attendance.Preview(job)
+        elif module is aspirations:
+            state = aspirations.Preview(job, (group_ids, targets))
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
@@ -254,6 +259,8 @@ def _confirm(job):
         if job.kind == ImportJob.Kind.ATTENDANCE:
             Activity.objects.select_for_update().get(pk=job.activity_id)
             return attendance.confirm(job)
+        if job.kind == ImportJob.Kind.ASPIRATIONS:
+            return aspirations.confirm(job, _targets(user, job))
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):
@@ -310,6 +317,40 @@ def _new_member(row, fields, matcher):
     member = Member(group_id=row.values["group_id"], **fields)
     member.name_folded = fold_name(member.full_name)
     return member
+
+
+def import_job_fail(job_id, *, step):
+    """Mark the job ``job_id`` failed after every run of ``step`` (``ImportJob.Step``) raised,
+    with a message in the uploader's language; a confirm writes in one transaction, so a
+    failed one wrote nothing. Called by the tasks' ``on_final_failure``."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:  # deleted meanwhile: nothing to mark
+        return
+    with override(job.language):
+        if step == ImportJob.Step.PREVIEW:
+            message = _("The file could not be read because of a fault on our side.")
+        else:
+            message = _("The import failed because of a fault on our side; 0 rows imported.")
+        message = f"{message} {_('Try again; if it fails again, tell an administrator.')}"
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.FAILED, failed_step=step, message=message
+    )
+
+
+def import_job_retry(job):
+    """Run the failed step of the failed ``job`` again, once: ``True`` when this call moved
+    it back to reading the file or importing (the caller then queues the step's task)."""
+    status = {
+        ImportJob.Step.PREVIEW: ImportJob.Status.PREVIEWING,
+        ImportJob.Step.CONFIRM: ImportJob.Status.IMPORTING,
+    }.get(job.failed_step)
+    if status is None:
+        return False
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
+            status=status, failed_step="", message="", done=0
+        )
+    )
 
 
 def import_job_start(job):

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/progress/", views.job_progress, name="progress"),
     path("<int:pk>/choose/", views.job_resolve, name="resolve"),
     path("<int:pk>/confirm/", views.job_confirm, name="confirm"),
+    path("<int:pk>/retry/", views.job_retry, name="retry"),
 ]

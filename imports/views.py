@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imports import attendance, members, services, tasks
+from imports import aspirations, attendance, members, services, tasks
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportRow
 from imports.workbook import template_xlsx
@@ -156,11 +156,30 @@ def job_confirm(request, pk):
 
 
 @login_required
+@require_POST
+def job_retry(request, pk):
+    """Run the failed step of a failed import again (the preview, or the import)."""
+    job = _job(request, pk)
+    if services.import_job_retry(job):
+        step = (
+            tasks.preview_import
+            if job.failed_step == ImportJob.Step.PREVIEW
+            else tasks.confirm_import
+        )
+        step.enqueue(job.pk)
+    return redirect(job)
+
+
+@login_required
 @require_GET
 def template_download(request, kind):
     """The XLSX template of ``kind`` (headers, an example row, the explanation sheet)."""
     _importer(request.user)
-    modules = {ImportJob.Kind.MEMBERS: members, ImportJob.Kind.ATTENDANCE: attendance}
+    modules = {
+        ImportJob.Kind.MEMBERS: members,
+        ImportJob.Kind.ATTENDANCE: attendance,
+        ImportJob.Kind.ASPIRATIONS: aspirations,
+    }
     if kind not in modules:
         raise Http404
     response = HttpResponse(

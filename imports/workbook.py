@@ -15,9 +15,10 @@ TEXT_ROWS = 500
 
 
 def template_xlsx(kind=kind):
-    """The template of ``kind`` (the module of a kind: ``imports.members`` or
-    ``imports.attendance``) as XLSX bytes: its sheet (``Anggota``, ``Kehadiran``) and the
-    sheet ``Petunjuk``."""
+    """The template of ``kind`` (the module of a kind: ``imports.members``,
+    ``imports.attendance`` or ``imports.aspirations``) as XLSX bytes: its sheet
+    (``Anggota``, ``Kehadiran``, ``Aspirasi``) and the sheet ``Petunjuk``, ending with the
+    kind's ``instructions()`` rows where it has them (the stages and topics)."""
     book = Workbook()
     data = book.active
     data.title = kind.SHEET
@@ -40,7 +41,8 @@ def template_xlsx(kind=kind):
     about.append(
         [
             _("Rows"),
-            _(
+            str(getattr(kind, "ROWS_ABOUT", ""))
+            or _(
                 "A row is matched to a member by NIK, else by phone number, else by name, "
                 "birth year and group. A blank cell leaves the stored value as it is. Delete "
                 "the example row before importing."
@@ -48,6 +50,8 @@ def template_xlsx(kind=kind):
             "",
         ]
     )
+    for row in kind.instructions() if hasattr(kind, "instructions") else ():
+        about.append(row)
     about.column_dimensions["A"].width = 20
     about.column_dimensions["B"].width = 70
     about.column_dimensions["C"].width = 40

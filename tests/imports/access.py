@@ -42,6 +42,12 @@ ACCESS = {
         "302  404  404  302  404  404  404  302",  # POST
         args=("import_job",),
     ),
+    # Trying a job again that has not failed leaves it as it is and shows its page.
+    "imports:retry": Access(
+        "302  405  405  405  405  405  405  405",  # GET
+        "302  404  404  302  404  404  404  302",  # POST
+        args=("import_job",),
+    ),
     **admin_pages("imports.ImportJob", add=403, change_post=403),
     **admin_pages("imports.ImportRow", add=403, change_post=403),
 }

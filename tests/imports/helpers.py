@@ -49,10 +49,10 @@ def xlsx_file(
     )
 
 
-def upload(client, upload_file, *, group=None, regency=None, date_format="dmy"):
+def upload(client, upload_file, *, group=None, regency=None, date_format="dmy", kind="members"):
     """Upload ``upload_file`` (the tests run tasks at once, so the preview is built) and
     return the job."""
-    data = {"kind": "members", "file": upload_file, "date_format": date_format, "consent": "on"}
+    data = {"kind": kind, "file": upload_file, "date_format": date_format, "consent": "on"}
     if group is not None:
         data["group"] = group.pk
     if regency is not None:

@@ -26,9 +26,22 @@ def flaky(label):
     return f"sent {label}"
 
 
+#: What ``on_final_failure`` of ``doomed`` was given, one entry per call.
+GIVEN_UP = []
+
+
+@retrying_task(on_final_failure=lambda args, kwargs, error: GIVEN_UP.append((args, kwargs, error)))
+def doomed(label, *, village):
+    RUNS["count"] += 1
+    if RUNS["count"] <= RUNS["failures"]:
+        raise ConnectionError(f"SMS gateway down for {label} in {village}")
+    return label
+
+
 @pytest.fixture(autouse=True)
 def runs():
     RUNS.update(count=0, failures=0, sent=[])
+    GIVEN_UP.clear()
     return RUNS
 
 
@@ -46,6 +59,25 @@ def test_a_task_that_keeps_failing_stops_after_three_runs(runs):
     first = flaky.enqueue("Desa Oelnasi")
 
     assert (first.status, runs["count"], runs["sent"]) == ("FAILED", 3, [])
+
+
+def test_the_final_failure_hook_is_called_once_with_the_call_and_its_error(runs):
+    runs["failures"] = 99
+
+    first = doomed.enqueue("Desa Oelnasi", village="Oelnasi")
+
+    assert (first.status, runs["count"], len(GIVEN_UP)) == ("FAILED", 3, 1)
+    args, kwargs, error = GIVEN_UP[0]
+    assert (args, kwargs) == (("Desa Oelnasi",), {"village": "Oelnasi"})
+    assert str(error) == "SMS gateway down for Desa Oelnasi in Oelnasi"
+
+
+def test_the_final_failure_hook_is_not_called_when_a_retry_succeeds(runs):
+    runs["failures"] = 2
+
+    doomed.enqueue("Desa Oelnasi", village="Oelnasi")
+
+    assert (runs["count"], GIVEN_UP) == (3, [])
 
 
 @pytest.mark.django_db(transaction=True)
