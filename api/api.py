@@ -26,9 +26,10 @@ from api import schemas
 from api.services import api_token_authenticate
 from aspirations.filters import AspirationFilter
 from aspirations.models import Aspiration, AspirationEvent
-from dashboards import figures, suppression
+from dashboards import figures, summaries, suppression
 from groups.filters import GroupFilter
 from groups.models import ConstituentGroup
+from kk_portal.exports import NUMBER, TEXT
 from kk_portal.formats import format_number
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.zones import today_in
@@ -271,16 +272,20 @@ def reses_meetings(request):
     return _page(request, _filtered(filterset).order_by("-starts_at", "-pk"), _meeting)
 
 
+#: The dashboard's filters as OpenAPI query parameters.
+DASHBOARD_PARAMETERS = {
+    "parameters": [
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+        for name in figures.DashboardFilterForm.base_fields
+    ]
+}
+
+
 @api.get(
     "/dashboard",
     response={200: schemas.DashboardOut, 400: schemas.ErrorOut, 404: schemas.ErrorOut},
     url_name="dashboard",
-    openapi_extra={
-        "parameters": [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-            for name in figures.DashboardFilterForm.base_fields
-        ]
-    },
+    openapi_extra=DASHBOARD_PARAMETERS,
     summary="The dashboard's headline figures, with its small-cell rule",
 )
 def dashboard(request):
@@ -289,13 +294,7 @@ def dashboard(request):
     see members' personal data (programme and DPRD staff) a count of 1 to 4 is ``None``
     with text ``"<5"``, and a change touching one is ``None`` (``dashboards.suppression``)."""
     user = request.user
-    form = figures.DashboardFilterForm(request.GET or None, user=user)
-    if form.is_bound and not form.is_valid():
-        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-        raise FilterError(errors)
-    filters = form.filters() if form.is_bound else figures.Filters()
-    if not figures.in_scope(user, filters):
-        raise Http404
+    filters = _dashboard_filters(request)
     exact = figures.sees_personal_data(user)
     (current, previous), rows = figures.headlines(user, filters, today_in(user))
     headlines = []
@@ -317,4 +316,112 @@ def dashboard(request):
         "previous_from": previous[0],
         "previous_to": previous[1],
         "headlines": headlines,
+    }
+
+
+def _dashboard_filters(request):
+    """The dashboard's ``Filters`` from the query string, as on the page: a 400 with the
+    form's messages when one is invalid, a 404 for a region or group outside the scope."""
+    form = figures.DashboardFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        raise FilterError(errors)
+    filters = form.filters() if form.is_bound else figures.Filters()
+    if not figures.in_scope(request.user, filters):
+        raise Http404
+    return filters
+
+
+@api.get(
+    "/dashboard/funnel",
+    response={200: schemas.DashboardFunnelOut, 400: schemas.ErrorOut, 404: schemas.ErrorOut},
+    url_name="dashboard_funnel",
+    openapi_extra=DASHBOARD_PARAMETERS,
+    summary="The dashboard's funnel per region, with its small-cell rule",
+)
+def dashboard_funnel(request):
+    """The dashboard's funnel per region one level below the page's place (``level``:
+    province, regency, subdistrict, village or group, ``figures.region_level``) under the
+    dashboard's filters, the page's table "By province" (regency …) cell for cell: for
+    each region the aspirations that reached each step and those closed
+    (``figures.funnel_labels``). For programme and DPRD staff a count of 1 to 4 is
+    ``None`` with text ``"<5"`` and the cells that would let one work it out from the
+    column's total are ``None`` with text ``"·"`` (``figures.hidden_cells``, the page's
+    complementary suppression); ``protected`` says some are."""
+    user = request.user
+    filters = _dashboard_filters(request)
+    level = figures.region_level(user, filters)
+    regions = summaries.dashboard_funnel_by_region(user, filters, level)
+    columns = figures.funnel_labels()
+    # The page's table: the region's name, then one count per column.
+    cells = [
+        [(TEXT, name), *((NUMBER, counts[key]) for key, _label in columns)]
+        for _code, name, counts in regions
+    ]
+    small, complements = set(), set()
+    if not figures.sees_personal_data(user):
+        small, complements = figures.hidden_cells(
+            cells, 1 + len(columns), figures.GUARDS["by_region"]
+        )
+
+    def count(row, column, value):
+        if (row, column) in small:
+            return {"value": None, "text": suppression.SMALL}
+        if (row, column) in complements:
+            return {"value": None, "text": suppression.COMPLEMENT}
+        return {"value": value, "text": format_number(value)}
+
+    return {
+        "level": level,
+        "columns": [{"key": key, "label": str(label)} for key, label in columns],
+        "regions": [
+            {
+                "code": str(code),
+                "name": name,
+                "counts": {
+                    key: count(row, column, counts[key])
+                    for column, (key, _label) in enumerate(columns, start=1)
+                },
+            }
+            for row, (code, name, counts) in enumerate(regions)
+        ],
+        "protected": bool(small),
+    }
+
+
+@api.get(
+    "/dashboard/money",
+    response={200: schemas.DashboardMoneyOut, 400: schemas.ErrorOut, 404: schemas.ErrorOut},
+    url_name="dashboard_money",
+    openapi_extra=DASHBOARD_PARAMETERS,
+    summary="The dashboard's money by regency and by topic, in exact Rupiah",
+)
+def dashboard_money(request):
+    """The dashboard's tables "Money by regency" and "Money by topic" under its filters
+    (``summaries.dashboard_money``, ``figures.money``): the budget outcomes of the
+    aspirations the user sees, for the fiscal years of the period (``first_fiscal_year``
+    to ``last_fiscal_year``, either ``None`` when open), sorted by name. Amounts are
+    Rupiah as exact decimal strings with two places (``"1500000.00"``), never floats;
+    money counts no people, so no cell is hidden."""
+    filters = _dashboard_filters(request)
+    tables = summaries.dashboard_money(request.user, filters)
+    first, last = filters.fiscal_years
+
+    def rows(by):
+        return [
+            {
+                "key": key,
+                "name": None if name is None else str(name),
+                "budgeted": str(budgeted),
+                "realised": str(realised),
+                "outcomes": outcomes,
+            }
+            for key, name, budgeted, realised, outcomes in tables[by]
+        ]
+
+    return {
+        "first_fiscal_year": first,
+        "last_fiscal_year": last,
+        "regencies": rows("regency"),
+        "topics": rows("topic"),
     }

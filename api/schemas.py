@@ -125,6 +125,62 @@ class DashboardOut(Schema):
     headlines: list[HeadlineOut]
 
 
+class FunnelColumnOut(Schema):
+    """A column of the funnel: a step reached (``recorded`` … ``realised``) or a closing
+    stage (``not_accommodated``, ``withdrawn``)."""
+
+    key: str
+    label: str
+
+
+class CountOut(Schema):
+    """A count as the page shows it: ``value`` ``None`` where the small-cell rule hides it,
+    ``text`` then ``"<5"`` (a count of 1 to 4) or ``"·"`` (hidden so that none can be worked
+    out by subtraction); otherwise the number and its text."""
+
+    value: int | None
+    text: str
+
+
+class RegionFunnelOut(Schema):
+    """One row of the funnel per region: ``code`` (a group's id at the group level),
+    ``name`` and a count per column, keyed as ``columns``."""
+
+    code: str
+    name: str
+    counts: dict[str, CountOut]
+
+
+class DashboardFunnelOut(Schema):
+    """The dashboard's table "By province" (regency, subdistrict, village or group): the
+    funnel per region one level below the page's place."""
+
+    level: str
+    columns: list[FunnelColumnOut]
+    regions: list[RegionFunnelOut]
+    protected: bool
+
+
+class MoneyRowOut(Schema):
+    """Rupiah of one regency or topic as exact decimal strings (``"1500000.00"``), never
+    floats, and the number of budget outcomes they sum."""
+
+    key: int
+    name: str | None
+    budgeted: str
+    realised: str
+    outcomes: int
+
+
+class DashboardMoneyOut(Schema):
+    """The dashboard's tables "Money by regency" and "Money by topic"."""
+
+    first_fiscal_year: int | None
+    last_fiscal_year: int | None
+    regencies: list[MoneyRowOut]
+    topics: list[MoneyRowOut]
+
+
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}

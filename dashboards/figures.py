@@ -39,6 +39,7 @@ from assistance.models import AssistanceCase, Kind
 from assistance.models import Outcome as CaseOutcome
 from assistance.models import Status as CaseStatus
 from assistance.services import CLOSING_OUTCOMES
+from dashboards import suppression
 from groups.models import (
     ConstituentGroup,
     Province,
@@ -49,6 +50,7 @@ from groups.models import (
     region_choices,
     region_q,
 )
+from kk_portal.exports import NUMBER
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
 from kk_portal.forms import DateInput, InputRulesMixin
 from kk_portal.scoping import Role
@@ -247,6 +249,13 @@ def funnel_columns():
     for stage in CLOSED:
         columns[stage.value] = Count("pk", filter=Q(stage=stage))
     return columns
+
+
+def funnel_labels():
+    """``[(key, label)]`` of ``funnel_columns``, in its order: the dashboard's headers."""
+    return [(key, label) for key, label, _rank in FUNNEL_STEPS] + [
+        (stage.value, stage.label) for stage in CLOSED
+    ]
 
 
 #: The headline steps: recorded, in a planning forum, budgeted, realised.
@@ -473,6 +482,89 @@ class AspirationCube:
             (key, label, sum(cell[f"benefit_{key}"] for cell in self.cells))
             for key, label in BENEFIT_CHOICES
         ]
+
+
+# --- the small-cell rule of the tables ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Which cells of a table count people or their aspirations, for the small-cell rule
+    (``suppression``): the ``NUMBER`` cells from column ``first`` on, except ``skip``, in
+    the ``rows`` given (``None``: all). ``additive``: each column's cells add up to a total
+    the reader knows (the funnel, a total row, the region's row one level up).
+    ``rows_add_up``: in each row the first protected cell is the sum of the others, or the
+    last one is (a total column). ``shares``: ``(percent, numerator, denominator)`` columns,
+    a share hidden with either of its counts (``denominator`` may be ``None``)."""
+
+    first: int = 1
+    skip: tuple = ()
+    rows: tuple | None = None
+    additive: bool = True
+    rows_add_up: bool = False
+    shares: tuple = ()
+
+
+#: The tables of the dashboard (``views.Dashboard.TABLES``) counting people or their
+#: aspirations, and how their cells add up. Money, durations, groups, activities and
+#: practices are not counts of people.
+GUARDS = {
+    "funnel": Guard(additive=False, shares=((2, 1, None),)),
+    "trend": Guard(),
+    "closed": Guard(),
+    "by_topic": Guard(),
+    "by_urusan": Guard(),
+    "by_channel": Guard(),
+    "by_region": Guard(),
+    # An aspiration may benefit several groups of people: the rows do not add up.
+    "beneficiaries": Guard(additive=False),
+    # The meetings (first and last rows) are not people; attendance by sex, poverty and
+    # disability overlap.
+    "reses": Guard(rows=(1, 2, 3, 4), additive=False),
+    "members_region": Guard(first=3, shares=((5, 4, 3), (7, 6, 3), (10, 9, 8))),
+    "members_age": Guard(),
+    "members_sex": Guard(),
+    "members_disability": Guard(),
+    "cases_kind": Guard(rows_add_up=True),
+    "cases_region": Guard(first=2, rows_add_up=True),
+    "cases_year": Guard(rows_add_up=True),
+    # Cases of violence are published only per regency and year: no total to subtract from.
+    "cases_violence": Guard(first=3, additive=False),
+    "activities_kind": Guard(first=2),
+    "activities_topic": Guard(first=2),
+    "activities_region": Guard(first=3),
+    "roles_kind": Guard(),
+    "roles_region": Guard(first=2),
+    "roles_year": Guard(),
+    # Roles held at each year's end are counted again every year: the years do not add up.
+    "roles_year_end": Guard(additive=False),
+    "budget_source": Guard(first=3),
+    "budget_purpose": Guard(first=3),
+}
+
+
+def hidden_cells(rows, width, guard):
+    """The cells of a dashboard table that the small-cell rule (``suppression.protect``)
+    hides from those who do not see members' personal data, the page's and the API's alike.
+
+    ``rows`` is the table's rows, each a list of ``width`` cells ``(kind, value)`` with a
+    ``kk_portal.exports`` kind (counts are ``NUMBER``, ``None`` counting as 0), the label
+    first; ``guard`` (a ``Guard``, ``GUARDS[key]``) says which cells count people and what
+    they add up to. Returns ``(small, complements)``: sets of ``(row, column)`` positions.
+    """
+    guarded = range(len(rows)) if guard.rows is None else guard.rows
+    columns = [
+        index
+        for index in range(guard.first, width)
+        if index not in guard.skip and all(rows[r][index][0] == NUMBER for r in guarded)
+    ]
+    values = {(r, c): rows[r][c][1] or 0 for r in guarded for c in columns}
+    relations = []
+    if guard.additive:
+        relations += [[(r, c) for r in guarded] for c in columns]
+    if guard.rows_add_up:
+        relations += [[(r, c) for c in columns] for r in guarded]
+    return suppression.protect(values, relations)
 
 
 # --- money --------------------------------------------------------------------------------

@@ -289,6 +289,25 @@ def money(filters):
     )
 
 
+def dashboard_funnel_by_region(user, filters, level):
+    """The funnel per region of ``level`` on ``user``'s dashboard under ``filters``, the
+    page's table and the API's alike: ``figures.breakdown_by_region``'s ``[(code, name,
+    counts)]``, read from the summaries where they serve (``usable``, at the province or
+    regency level) and counted from the aspirations otherwise."""
+    if level in ("province", "regency") and usable(user, filters):
+        return breakdown_by_region(filters, level)
+    return d.breakdown_by_region(d.aspirations(user, filters), level)
+
+
+def dashboard_money(user, filters):
+    """The money per regency and per topic on ``user``'s dashboard under ``filters``, the
+    page's tables and the API's alike: ``figures.money``'s ``{"regency": rows, "topic":
+    rows}``, read from ``MoneySummary`` where the summaries serve (``usable``)."""
+    if usable(user, filters):
+        return money(filters)
+    return d.money(user, filters)
+
+
 #: Seconds the member figures of the whole programme are kept (``programme_cached``).
 PROGRAMME_CACHE_SECONDS = 600
 

@@ -243,61 +243,6 @@ class Cell:
         return self.kind in (NUMBER, MONEY, PERCENT)
 
 
-@dataclass(frozen=True)
-class Guard:
-    """Which cells of a table count people or their aspirations, for the small-cell rule
-    (``suppression``): the ``NUMBER`` cells from column ``first`` on, except ``skip``, in
-    the ``rows`` given (``None``: all). ``additive``: each column's cells add up to a total
-    the reader knows (the funnel, a total row, the region's row one level up).
-    ``rows_add_up``: in each row the first protected cell is the sum of the others, or the
-    last one is (a total column). ``shares``: ``(percent, numerator, denominator)`` columns,
-    a share hidden with either of its counts (``denominator`` may be ``None``)."""
-
-    first: int = 1
-    skip: tuple = ()
-    rows: tuple | None = None
-    additive: bool = True
-    rows_add_up: bool = False
-    shares: tuple = ()
-
-
-#: The tables counting people or their aspirations, and how their cells add up. Money,
-#: durations, groups, activities and practices are not counts of people.
-GUARDS = {
-    "funnel": Guard(additive=False, shares=((2, 1, None),)),
-    "trend": Guard(),
-    "closed": Guard(),
-    "by_topic": Guard(),
-    "by_urusan": Guard(),
-    "by_channel": Guard(),
-    "by_region": Guard(),
-    # An aspiration may benefit several groups of people: the rows do not add up.
-    "beneficiaries": Guard(additive=False),
-    # The meetings (first and last rows) are not people; attendance by sex, poverty and
-    # disability overlap.
-    "reses": Guard(rows=(1, 2, 3, 4), additive=False),
-    "members_region": Guard(first=3, shares=((5, 4, 3), (7, 6, 3), (10, 9, 8))),
-    "members_age": Guard(),
-    "members_sex": Guard(),
-    "members_disability": Guard(),
-    "cases_kind": Guard(rows_add_up=True),
-    "cases_region": Guard(first=2, rows_add_up=True),
-    "cases_year": Guard(rows_add_up=True),
-    # Cases of violence are published only per regency and year: no total to subtract from.
-    "cases_violence": Guard(first=3, additive=False),
-    "activities_kind": Guard(first=2),
-    "activities_topic": Guard(first=2),
-    "activities_region": Guard(first=3),
-    "roles_kind": Guard(),
-    "roles_region": Guard(first=2),
-    "roles_year": Guard(),
-    # Roles held at each year's end are counted again every year: the years do not add up.
-    "roles_year_end": Guard(additive=False),
-    "budget_source": Guard(first=3),
-    "budget_purpose": Guard(first=3),
-}
-
-
 @dataclass
 class Table:
     """A dashboard figure: ``headers`` and ``rows`` of ``Cell`` (the first is the label),
@@ -352,9 +297,7 @@ class Dashboard:
 
     @cached_property
     def money_totals(self):
-        if self.from_summary:
-            return summaries.money(self.filters)
-        return d.money(self.user, self.filters)
+        return summaries.dashboard_money(self.user, self.filters)
 
     @cached_property
     def member_attributes(self):
@@ -667,15 +610,13 @@ class Dashboard:
             "village": (_("By village"), _("Village")),
             "group": (_("By group"), _("Group")),
         }
-        keys = [key for key, _label, _rank in FUNNEL_STEPS] + [s.value for s in CLOSED]
-        headers = [label for _key, label, _rank in FUNNEL_STEPS] + [s.label for s in CLOSED]
+        keys = [key for key, _label in d.funnel_labels()]
+        headers = [label for _key, label in d.funnel_labels()]
         by_region = by in d.LEVELS
         rows = []
         bars = []
-        if by_region and self.from_summary and by in ("province", "regency"):
-            groups = summaries.breakdown_by_region(self.filters, by)
-        elif by_region:
-            groups = d.breakdown_by_region(self.rows, by)
+        if by_region:
+            groups = summaries.dashboard_funnel_by_region(self.user, self.filters, by)
         else:
             groups = self.cube.breakdown(by)
         for key, label, counts in groups:
@@ -1226,8 +1167,8 @@ class Dashboard:
             raise Http404
         table = builders[key]()
         table.key = key
-        if key in GUARDS and not self.exact:
-            self.protect(table, GUARDS[key])
+        if key in d.GUARDS and not self.exact:
+            self.protect(table, d.GUARDS[key])
         return table
 
     @cached_property
@@ -1237,21 +1178,11 @@ class Dashboard:
 
     def protect(self, table, guard):
         """Hide the small counts of ``table`` and the cells that would let one work them out
-        (``suppression.protect``), their links and the shares built on them, in place. The
+        (``figures.hidden_cells``), their links and the shares built on them, in place. The
         chart is left out when a cell is hidden: its bars would show the values."""
+        cells = [[(cell.kind, cell.value) for cell in row] for row in table.rows]
+        small, complements = d.hidden_cells(cells, len(table.headers), guard)
         rows = range(len(table.rows)) if guard.rows is None else guard.rows
-        columns = [
-            index
-            for index in range(guard.first, len(table.headers))
-            if index not in guard.skip and all(table.rows[r][index].kind == NUMBER for r in rows)
-        ]
-        values = {(r, c): table.rows[r][c].value or 0 for r in rows for c in columns}
-        relations = []
-        if guard.additive:
-            relations += [[(r, c) for r in rows] for c in columns]
-        if guard.rows_add_up:
-            relations += [[(r, c) for c in columns] for r in rows]
-        small, complements = suppression.protect(values, relations)
         for r, c in small | complements:
             cell = table.rows[r][c]
             cell.value, cell.url = None, ""

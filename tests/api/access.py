@@ -20,6 +20,8 @@ ACCESS = {
     "api:groups": API,
     "api:reses_meetings": API,
     "api:dashboard": API,
+    "api:dashboard_funnel": API,
+    "api:dashboard_money": API,
     # Django Ninja's root of the API: no operation there.
     "api:api-root": same_for_all(404, anonymous_to_login=False),
     # The OpenAPI document and its docs page are public: they describe, and hold no data.

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from assistance.models import Kind, Need, Outcome, Status
 from dashboards import suppression
-from dashboards.views import GUARDS, Dashboard
+from dashboards.figures import GUARDS
+from dashboards.views import Dashboard
 from kk_portal.zones import today_in
 from tests import factories as f
 from tests.helpers import csv_rows
@@ -65,7 +66,7 @@ def small_world(world):
 
 
 def _people_columns(key, rows):
-    """The columns of ``key``'s table that count people (``views.GUARDS``) in ``rows`` of
+    """The columns of ``key``'s table that count people (``figures.GUARDS``) in ``rows`` of
     ``Cell``."""
     guard = GUARDS[key]
     chosen = range(len(rows)) if guard.rows is None else guard.rows
