@@ -516,15 +516,7 @@ class Preview:
     def chunk(self, chunk, *, headers, context):
         parsed = [(number, *self.parse(record, headers, context)) for number, record in chunk]
         self.load([values for _n, values, errors in parsed if not errors])
-        rows = []
-        for number, values, errors in parsed:
-            row = ImportRow(job=self.job, number=number, values=values, errors=list(errors))
-            if not row.errors:
-                self._decide(row, headers)
-            if row.errors:
-                row.action = ImportRow.Action.ERROR
-            rows.append(row)
-        return rows
+        return ImportRow.of_chunk(self.job, parsed, lambda row: self._decide(row, headers))
 
     def _decide(self, row, headers):
         values = row.values

@@ -134,15 +134,7 @@ class Preview:
             for number, record in chunk
         ]
         self.load([values for _n, values, _e in parsed])
-        rows = []
-        for number, values, errors in parsed:
-            row = ImportRow(job=self.job, number=number, values=values, errors=list(errors))
-            if not row.errors:
-                self._decide(row, values)
-            if row.errors:
-                row.action = ImportRow.Action.ERROR
-            rows.append(row)
-        return rows
+        return ImportRow.of_chunk(self.job, parsed, lambda row: self._decide(row, row.values))
 
     def _decide(self, row, values):
         action, member, candidates, row.matched_by, problem = self.match(values)

@@ -201,6 +201,21 @@ class ImportRow(models.Model):
         "name": _("by name and birth year"),
     }
 
+    @classmethod
+    def of_chunk(cls, job, parsed, decide):
+        """The unsaved rows of one chunk of ``job``'s file: ``parsed`` is ``[(number, values,
+        errors)]`` as a kind reads its rows; ``decide(row)`` sets the action (and may add
+        errors) of each row read without errors; a row with errors is ``ERROR``."""
+        rows = []
+        for number, values, errors in parsed:
+            row = cls(job=job, number=number, values=values, errors=list(errors))
+            if not row.errors:
+                decide(row)
+            if row.errors:
+                row.action = cls.Action.ERROR
+            rows.append(row)
+        return rows
+
     @property
     def matched_by_label(self):
         """What the match was found by, in the user's language (``""`` without a match)."""

@@ -138,25 +138,21 @@ def _headers(table):
 
 def _preview_chunk(matcher, parsed, job):
     matcher.load([(n, values, e) for n, values, e in parsed])
-    rows = []
-    for number, values, errors in parsed:
-        row = ImportRow(job=job, number=number, values=values, errors=list(errors))
-        if not errors:
-            earlier = matcher.repeated(number, values)
-            if earlier is not None:
-                row.errors.append(
-                    {
-                        "column": "",
-                        "value": values.get("full_name", ""),
-                        "message": _("The same person as row %(row)d.") % {"row": earlier},
-                    }
-                )
-        if not row.errors:
-            _decide(row, matcher, values)
-        if row.errors:
-            row.action = ImportRow.Action.ERROR
-        rows.append(row)
-    return rows
+
+    def decide(row):
+        earlier = matcher.repeated(row.number, row.values)
+        if earlier is not None:
+            row.errors.append(
+                {
+                    "column": "",
+                    "value": row.values.get("full_name", ""),
+                    "message": _("The same person as row %(row)d.") % {"row": earlier},
+                }
+            )
+        else:
+            _decide(row, matcher, row.values)
+
+    return ImportRow.of_chunk(job, parsed, decide)
 
 
 def _decide(row, matcher, values):
