@@ -160,13 +160,7 @@ def create_once(request, form, model, create, *, scoped_fields=()):
         row = submitted_before(model, form.cleaned_data["submission_token"])
         if row is not None:
             return row, False
-        # Another request took a unique value (a NIK …) between this form's checks and its
-        # write: checked again, the form's own check now finds that row and says so beside
-        # its field. A constraint no form checks stays an error.
-        form.fields = fields
-        form.full_clean()
-        if form.is_valid():
-            raise
+        _check_again(form, fields)
         return None, False
 
 
@@ -186,11 +180,20 @@ def save_checked(form):
             form.save()
         return True
     except IntegrityError:
-        form.fields = fields
-        form.full_clean()
-        if form.is_valid():
-            raise
+        _check_again(form, fields)
         return False
+
+
+def _check_again(form, fields):
+    """After an ``IntegrityError`` on ``form``'s write: another request took a unique value (a
+    NIK …) between the form's checks and its write. Checked again (``fields`` as they were
+    before the first check), the form's own check now finds that row and says so beside its
+    field. A constraint no form checks stays an error: the ``IntegrityError`` is re-raised
+    (call this inside the ``except``)."""
+    form.fields = fields
+    form.full_clean()
+    if form.is_valid():
+        raise  # the IntegrityError being handled by the caller
 
 
 class TakenError(ValidationError):
