@@ -107,13 +107,14 @@ def parse_date(value, date_format, epoch=CALENDAR_WINDOWS_1900):
 
 
 def parse_year(value):
-    """A birth year from 1900 to this year."""
+    """A birth year from 1900 to this year (``members.text.check_birth_year``); raises
+    ``ValidationError`` with the range for anything else."""
     if value is None:
         return None
     text = text_value(value)
-    if not text.isdigit():
-        check_birth_year(0, timezone.localdate())  # raises with the range to write
-    return check_birth_year(int(text), timezone.localdate())
+    # Text that is no year is refused as a year out of range: the message gives the range.
+    year = int(text) if text.isdigit() else 0
+    return check_birth_year(year, timezone.localdate())
 
 
 def parse_flag(value):
