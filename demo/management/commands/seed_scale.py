@@ -31,7 +31,7 @@ from dashboards import summaries
 from groups.models import ConstituentGroup, Regency, Village
 from members.models import Member
 from members.text import fold_name
-from reses.models import ResesMeeting
+from reses.models import Representative, ResesMeeting
 
 #: The starting topic list of DESIGN.md ("The data"), used when no topics are loaded yet.
 DEFAULT_TOPICS = (
@@ -319,17 +319,14 @@ class Command(BaseCommand):
                     "ON s.id = v.subdistrict_id WHERE s.regency_id = %s",
                     [district_id, regency_id],
                 )
-                cursor.execute(
-                    "INSERT INTO reses_representative (full_name, sex, party, district_id, "
-                    "term_start, term_end, commission) VALUES (%s, %s, 'Partai Contoh', %s, "
-                    "2024, 2029, 'Komisi IV') RETURNING id",
-                    [
-                        f"Wakil {regency.name}",
-                        "F" if rng.random() < 0.3 else "M",
-                        district_id,
-                    ],
-                )
-                representatives[regency_id] = cursor.fetchone()[0]
+                # The ORM fills the fields added since (the letterhead's), as a form would.
+                representatives[regency_id] = Representative.objects.create(
+                    full_name=f"Wakil {regency.name}",
+                    sex="F" if rng.random() < 0.3 else "M",
+                    party="Partai Contoh",
+                    district_id=district_id,
+                    commission="Komisi IV",
+                ).pk
         return representatives
 
     def _meetings(self, groups, representatives):
