@@ -18,9 +18,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 class UploadForm(InputRulesMixin, forms.Form):
     """Choose, for members, a group (every row goes there) or a regency (each row names its
     group) among those ``user`` writes for, or, for attendance, an activity they record
-    attendance of or a reses meeting they manage (``"manage"`` of ``ResesMeeting``), an
-    or, for reses meetings, the regency they were held in, an ``.xlsx`` or ``.csv`` file
-    and the file's date format;
+    attendance of or a reses meeting they manage (``"manage"`` of ``ResesMeeting``), or,
+    for reses meetings, the regency they were held in; an ``.xlsx`` or ``.csv`` file and
+    the file's date format;
     the uploader confirms the members' consent to be registered."""
 
     kind = forms.ChoiceField(label=_("What is imported"), choices=ImportJob.Kind.choices)

@@ -159,3 +159,20 @@ def test_the_template_has_indonesian_headers_an_example_and_the_instructions(fac
         "nama",
         "nik",
     ]
+
+
+def test_a_meeting_not_held_yet_refuses_the_whole_file_and_lists_nobody(facilitator, world):
+    later = f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        starts_at=datetime.datetime.now(tz=WITA) + datetime.timedelta(days=7),
+    )
+    f.MemberFactory(group=world.group_a1, full_name="Maria Goreti Bere")
+    lines = [["nama", "jenis_kelamin"], ["Maria Goreti Bere", ""], ["Bapak Camat", "L"]]
+
+    job = confirm(facilitator, upload_reses_attendance(facilitator, later, lines))
+
+    assert job.status == ImportJob.Status.REFUSED
+    assert "Pertemuan ini belum berlangsung." in job.message
+    assert "0 baris diimpor" in job.message
+    assert listed(later) == 0
