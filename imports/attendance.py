@@ -1,22 +1,29 @@
-"""The attendance kind of import: who was at one activity, matched to members of the
-groups taking part (NIK, else phone and name, else folded name and, when given, birth
-year). A row that could be several members is held for the uploader to choose; a row that
-matches no member is a guest (``activities.services.attendance_add_guest``), which needs a
-sex. People already on the list are unchanged, so importing a sheet twice adds nobody
-twice."""
+"""The attendance kinds of import: who was at one activity (``ActivityList``) or at one
+reses meeting (``MeetingList``), matched to members of the groups whose members may be
+listed there (NIK, else phone and name, else folded name and, when given, birth year). A
+row that could be several members is held for the uploader to choose; a row that matches no
+member is a guest, which needs a sex. People already on the list are unchanged, so
+importing a sheet twice adds nobody twice."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from activities.models import Activity
 from activities.services import attendance_add_guest, attendance_add_members
 from imports import members
 from imports import values as v
 from imports.errors import ImportChanged
-from imports.models import ImportRow
+from imports.models import ImportJob, ImportRow
 from imports.readers import header_key
 from members.models import Member
 from members.text import fold_name
+from reses.models import ResesMeeting
+from reses.services import (
+    reses_attendance_add_guest,
+    reses_attendance_add_members,
+    reses_attendance_groups,
+)
 
 SHEET = "Kehadiran"
 COLUMNS = (
@@ -66,15 +73,94 @@ def parse_row(record, *, headers, context):
     return values, errors
 
 
+class ActivityList:
+    """The attendance list of ``job.activity``: members of the groups taking part
+    (``activities.services``)."""
+
+    outsider = gettext_lazy("This NIK is not a member of a group taking part.")
+    no_sex = gettext_lazy(
+        "Not a member of a group taking part: give the sex to list them as a guest."
+    )
+
+    def __init__(self, job):
+        self.job, self.place = job, job.activity
+
+    def groups(self):
+        return set(self.place.groups.values_list("pk", flat=True))
+
+    def listed(self):
+        return self.place.attendance.values_list("member_id", "name_folded")
+
+    def lock(self):
+        Activity.objects.select_for_update().get(pk=self.place.pk)
+
+    def add_members(self, found):
+        return attendance_add_members(self.place, members=found)
+
+    def add_guest(self, values):
+        attendance_add_guest(
+            self.place,
+            full_name=values["full_name"],
+            sex=values["sex"],
+            is_poor=bool(values.get("is_poor")),
+            has_disability=bool(values.get("has_disability")),
+        )
+
+
+class MeetingList:
+    """The attendance list of the reses meeting ``job.meeting``: members of the groups of
+    its village and of its organising group (``reses.services``), recorded by the
+    uploader."""
+
+    outsider = gettext_lazy(
+        "This NIK is not a member of a group of the meeting's village or its organising group."
+    )
+    no_sex = gettext_lazy(
+        "Not a member of a group of the meeting's village or its organising group: give the "
+        "sex to list them as a guest."
+    )
+
+    def __init__(self, job):
+        self.job, self.place = job, job.meeting
+
+    def groups(self):
+        return reses_attendance_groups(self.place)
+
+    def listed(self):
+        return self.place.attendees.values_list("member_id", "name_folded")
+
+    def lock(self):
+        ResesMeeting.objects.select_for_update().get(pk=self.place.pk)
+
+    def add_members(self, found):
+        return reses_attendance_add_members(
+            self.place, members=found, recorded_by=self.job.created_by
+        )
+
+    def add_guest(self, values):
+        reses_attendance_add_guest(
+            self.place,
+            full_name=values["full_name"],
+            sex=values["sex"],
+            is_poor=bool(values.get("is_poor")),
+            has_disability=bool(values.get("has_disability")),
+            recorded_by=self.job.created_by,
+        )
+
+
+#: The list each attendance kind of ``ImportJob`` writes to.
+LISTS = {ImportJob.Kind.ATTENDANCE: ActivityList, ImportJob.Kind.RESES_ATTENDANCE: MeetingList}
+
+
 class Preview:
-    """What each row of an attendance sheet does for ``job.activity``; ``chunk`` gives the
-    ``ImportRow`` rows of a chunk of ``(number, record)``."""
+    """What each row of an attendance sheet does for the job's list (``LISTS``); ``chunk``
+    gives the ``ImportRow`` rows of a chunk of ``(number, record)``."""
 
     def __init__(self, job):
         self.job = job
-        activity = job.activity
-        self.taking_part = set(activity.groups.values_list("pk", flat=True))
-        listed = activity.attendance.values_list("member_id", "name_folded")
+        self.list = LISTS[job.kind](job)
+        self.taking_part = self.list.groups()
+        listed = self.list.listed()
         self.listed_members = set()
         self.listed_guests = set()
         for member_id, folded in listed:
@@ -104,13 +190,7 @@ class Preview:
         if nik and nik in self.by_nik:
             member = self.by_nik[nik]
             if member.group_id not in self.taking_part:
-                return (
-                    "error",
-                    None,
-                    [],
-                    "",
-                    ("nik", _("This NIK is not a member of a group taking part.")),
-                )
+                return "error", None, [], "", ("nik", str(self.list.outsider))
             return "member", member, [], "nik", None
         if phone:
             named = [m for m in self.by_phone.get(phone, []) if m.name_folded == folded]
@@ -164,29 +244,19 @@ class Preview:
             listed = member.pk in self.listed_members
         else:
             if not values.get("sex"):
-                row.errors.append(
-                    members.error(
-                        {},
-                        BY_KEY,
-                        "sex",
-                        None,
-                        _(
-                            "Not a member of a group taking part: give the sex to list them "
-                            "as a guest."
-                        ),
-                    )
-                )
+                row.errors.append(members.error({}, BY_KEY, "sex", None, str(self.list.no_sex)))
                 return
             listed = key[1] in self.listed_guests
         row.action = ImportRow.Action.UNCHANGED if listed else ImportRow.Action.CREATE
 
 
 def confirm(job):
-    """Write the attendance of ``job``'s previewed rows (inside the caller's transaction,
-    with the activity's row locked): each row is matched again; members through
-    ``attendance_add_members``, guests through ``attendance_add_guest``. Returns the
-    counts; raises ``ImportChanged`` when a row no longer does what the preview showed or
-    the activity refuses attendance (not held yet)."""
+    """Write the attendance of ``job``'s previewed rows (inside the caller's transaction):
+    the activity's or meeting's row is locked, then each row is matched again; members and
+    guests are added through the list's service functions (``LISTS``). Returns the counts;
+    raises ``ImportChanged`` when a row no longer does what the preview showed or the list
+    refuses attendance (not held yet)."""
+    LISTS[job.kind](job).lock()
     preview = Preview(job)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     add, guests = [], []
@@ -223,15 +293,9 @@ def confirm(job):
             raise ImportChanged(_("Row %(row)d now matches differently") % {"row": row.number})
     try:
         if add:
-            counts["created"] += attendance_add_members(job.activity, members=add)
+            counts["created"] += preview.list.add_members(add)
         for values in guests:
-            attendance_add_guest(
-                job.activity,
-                full_name=values["full_name"],
-                sex=values["sex"],
-                is_poor=bool(values.get("is_poor")),
-                has_disability=bool(values.get("has_disability")),
-            )
+            preview.list.add_guest(values)
             counts["created"] += 1
     except ValidationError as error:
         raise ImportChanged(" ".join(error.messages)) from None

@@ -9,6 +9,7 @@ from groups.models import ConstituentGroup, Regency
 from imports.models import ImportJob
 from kk_portal.forms import InputRulesMixin
 from kk_portal.permissions import writable
+from reses.models import ResesMeeting
 
 #: Largest file accepted (a 20,000-row members sheet is about 2 MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -17,7 +18,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 class UploadForm(InputRulesMixin, forms.Form):
     """Choose, for members, a group (every row goes there) or a regency (each row names its
     group) among those ``user`` writes for, or, for attendance, an activity they record
-    attendance of, an ``.xlsx`` or ``.csv`` file and the file's date format;
+    attendance of or a reses meeting they manage (``"manage"`` of ``ResesMeeting``), or,
+    for reses meetings, the regency they were held in; an ``.xlsx`` or ``.csv`` file and
+    the file's date format;
     the uploader confirms the members' consent to be registered."""
 
     kind = forms.ChoiceField(label=_("What is imported"), choices=ImportJob.Kind.choices)
@@ -31,6 +34,11 @@ class UploadForm(InputRulesMixin, forms.Form):
     )
     activity = forms.ModelChoiceField(
         label=_("Attendance of the activity"), queryset=Activity.objects.none(), required=False
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Attendance of the reses meeting"),
+        queryset=ResesMeeting.objects.none(),
+        required=False,
     )
     file = forms.FileField(
         label=_("File"), help_text=_(".xlsx or .csv (UTF-8, separated by commas or semicolons).")
@@ -53,6 +61,9 @@ class UploadForm(InputRulesMixin, forms.Form):
         self.fields["activity"].queryset = writable(user, "change", Activity).select_related(
             "group"
         )
+        self.fields["meeting"].queryset = writable(user, "manage", ResesMeeting).select_related(
+            "representative", "village"
+        )
         self.fields["regency"].queryset = Regency.objects.filter(
             pk__in=groups.values("village__subdistrict__regency")
         ).order_by("name")
@@ -69,12 +80,21 @@ class UploadForm(InputRulesMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         group, regency = cleaned.get("group"), cleaned.get("regency")
-        if cleaned.get("kind") == ImportJob.Kind.ATTENDANCE:
+        kind = cleaned.get("kind")
+        if kind == ImportJob.Kind.ATTENDANCE:
             if not cleaned.get("activity"):
                 self.add_error("activity", _("Choose the activity."))
-            cleaned["group"] = cleaned["regency"] = None
+            cleaned["group"] = cleaned["regency"] = cleaned["meeting"] = None
+        elif kind == ImportJob.Kind.RESES_ATTENDANCE:
+            if not cleaned.get("meeting"):
+                self.add_error("meeting", _("Choose the reses meeting."))
+            cleaned["group"] = cleaned["regency"] = cleaned["activity"] = None
+        elif kind == ImportJob.Kind.RESES_MEETINGS:
+            if not regency:
+                self.add_error("regency", _("Choose the regency where the meetings were held."))
+            cleaned["group"] = cleaned["activity"] = cleaned["meeting"] = None
         elif bool(group) == bool(regency):
             self.add_error("group", _("Choose either a group or a regency."))
         else:
-            cleaned["activity"] = None
+            cleaned["activity"] = cleaned["meeting"] = None
         return cleaned

@@ -32,14 +32,18 @@ class ImportJobQuerySet(ScopedQuerySet):
 class ImportJob(models.Model):
     """One uploaded file of ``kind``: members into ``group`` (every row goes there) or
     ``regency`` (each row names its group; ``regency`` is also set for a group's import,
-    for the lock that serialises confirms), or the attendance of ``activity`` (``regency``
-    its host's). ``done``/``total`` is the progress of the running step in
-    rows; the counts are those of the preview, then of the confirmed import."""
+    for the lock that serialises confirms), the attendance of ``activity`` (``regency``
+    its host's) or of the reses ``meeting`` (``regency`` its village's), or the reses
+    meetings held in ``regency`` (each row names its village and representative).
+    ``done``/``total`` is the progress of the running step in rows; the counts are those
+    of the preview, then of the confirmed import."""
 
     class Kind(models.TextChoices):
         MEMBERS = "members", _("members")
         ATTENDANCE = "attendance", _("attendance of an activity")
         ASPIRATIONS = "aspirations", _("aspirations with their stages")
+        RESES_ATTENDANCE = "reses_attendance", _("attendance of a reses meeting")
+        RESES_MEETINGS = "reses_meetings", _("reses meetings held")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")
@@ -64,7 +68,7 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    kind = models.CharField(_("what is imported"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("what is imported"), max_length=20, choices=Kind.choices)
     group = models.ForeignKey(
         "groups.ConstituentGroup",
         on_delete=models.PROTECT,
@@ -84,6 +88,15 @@ class ImportJob(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("activity"),
+    )
+    #: The reses meeting whose attendance is imported (kind ``RESES_ATTENDANCE``).
+    meeting = models.ForeignKey(
+        "reses.ResesMeeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reses meeting"),
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=200)

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
-from activities.models import Activity
 from groups.models import ConstituentGroup, Regency
-from imports import aspirations, attendance
+from imports import aspirations, attendance, reses_meetings
 from imports import members as kind
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
@@ -63,13 +62,20 @@ def import_job_preview(job):
         ImportRow.objects.filter(job=job).delete()
         group_ids, targets = _targets(job.created_by, job)
         matcher = kind.Matcher(group_ids)
-        module = {ImportJob.Kind.ATTENDANCE: attendance, ImportJob.Kind.ASPIRATIONS: aspirations}
+        module = {
+            ImportJob.Kind.ATTENDANCE: attendance,
+            ImportJob.Kind.RESES_ATTENDANCE: attendance,
+            ImportJob.Kind.ASPIRATIONS: aspirations,
+            ImportJob.Kind.RESES_MEETINGS: reses_meetings,
+        }
         module = module.get(job.kind, kind)
         state = None
         if module is attendance:
             state = attendance.Preview(job)
         elif module is aspirations:
             state = aspirations.Preview(job, (group_ids, targets))
+        elif module is reses_meetings:
+            state = reses_meetings.Preview(job, group_ids)
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
@@ -252,11 +258,12 @@ def _confirm(job):
             raise ImportChanged(_("This import is not waiting to be written"))
         if job.rows.filter(action=ImportRow.Action.ERROR).exists() or unresolved(job).exists():
             raise ImportChanged(_("The preview still has errors or rows to choose"))
-        if job.kind == ImportJob.Kind.ATTENDANCE:
-            Activity.objects.select_for_update().get(pk=job.activity_id)
+        if job.kind in attendance.LISTS:
             return attendance.confirm(job)
         if job.kind == ImportJob.Kind.ASPIRATIONS:
             return aspirations.confirm(job, _targets(user, job))
+        if job.kind == ImportJob.Kind.RESES_MEETINGS:
+            return reses_meetings.confirm(job, [pk for pk, _name in import_groups(user, job)])
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):

@@ -106,6 +106,32 @@ def parse_date(value, date_format, epoch=CALENDAR_WINDOWS_1900):
         ) from None
 
 
+def parse_time(value):
+    """A time of day (``datetime.time``, to the minute) from a time cell (openpyxl gives a
+    ``time``, or a ``datetime`` on Excel's day 0), a fraction of a day (0.3958333 is 09:30,
+    rounded to the nearest minute: Excel stores times as fractions of 24 hours), or text
+    ``09:30``, ``9:30``, ``9.30`` or ``09.30`` (hour 0–23, minutes 00–59). Raises
+    ``ValidationError`` quoting the cell for anything else; blank gives ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.time()
+    if isinstance(value, datetime.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        if minutes < 24 * 60:
+            return datetime.time(minutes // 60, minutes % 60)
+    text = text_value(value) if isinstance(value, str) else ""
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return datetime.time(int(match[1]), int(match[2]))
+    raise ValidationError(
+        _("'%(value)s' is not a time of day: write it as 09:30 or 9.30 (hours 0–23).")
+        % {"value": text_value(value)}
+    )
+
+
 def parse_year(value):
     """A birth year from 1900 to this year (``members.text.check_birth_year``); raises
     ``ValidationError`` with the range for anything else."""

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imports import aspirations, attendance, members, services, tasks
+from imports import aspirations, attendance, members, reses_meetings, services, tasks
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportRow
 from imports.workbook import template_xlsx
@@ -49,9 +49,11 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        group, activity = data["group"], data["activity"]
+        group, activity, meeting = data["group"], data["activity"], data["meeting"]
         if activity is not None:
             regency_id = activity.group.village.subdistrict.regency_id
+        elif meeting is not None:
+            regency_id = meeting.village.subdistrict.regency_id
         elif group is not None:
             regency_id = group.village.subdistrict.regency_id
         else:
@@ -61,6 +63,7 @@ def upload(request):
             kind=data["kind"],
             group=group,
             activity=activity,
+            meeting=meeting,
             regency_id=regency_id,
             file=data["file"],
             file_name=data["file"].name[:200],
@@ -75,7 +78,9 @@ def upload(request):
 def _job(request, pk):
     _importer(request.user)
     return get_visible_or_404(
-        ImportJob.objects.select_related("group", "regency", "activity"), request.user, pk=pk
+        ImportJob.objects.select_related("group", "regency", "activity", "meeting"),
+        request.user,
+        pk=pk,
     )
 
 
@@ -178,7 +183,9 @@ def template_download(request, kind):
     modules = {
         ImportJob.Kind.MEMBERS: members,
         ImportJob.Kind.ATTENDANCE: attendance,
+        ImportJob.Kind.RESES_ATTENDANCE: attendance,
         ImportJob.Kind.ASPIRATIONS: aspirations,
+        ImportJob.Kind.RESES_MEETINGS: reses_meetings,
     }
     if kind not in modules:
         raise Http404

@@ -3,7 +3,8 @@
 ``member_personal_data`` builds one dictionary, written out as JSON by the member's data
 view and drawn as an A4 PDF by ``members/pdf.py``. Attendance and cases of assistance belong
 to apps above this one: they are reached through the member's reverse relations
-(``member.attendance``, ``member.assistance_cases``) and each narrowed with ``visible_to``,
+(``member.attendance``, ``member.reses_attendance``, ``member.assistance_cases``) and each
+narrowed with ``visible_to``,
 so the copy holds only what the requesting user may see.
 """
 
@@ -52,9 +53,11 @@ def member_fields(member):
 def member_held(member, user):
     """The rows held about ``member`` that ``user`` may see, ``{name: QuerySet}``:
     ``officer_terms``, ``public_roles``, ``attendance`` (activities she is listed at, with
-    the activity and its host group), ``cases`` (cases of assistance where she is the person
-    helped, only those ``user`` sees: a confidential case appears to its handlers and the
-    regency's facilitators) and ``history`` (the records of her row's edit history)."""
+    the activity and its host group), ``reses_attendance`` (reses meetings she is listed at,
+    with the meeting's representative and village), ``cases`` (cases of assistance where
+    she is the person helped, only those ``user`` sees: a confidential case appears to its
+    handlers and the regency's facilitators) and ``history`` (the records of her row's edit
+    history)."""
     return {
         "officer_terms": member.officer_terms.all().visible_to(user).order_by("started_on", "pk"),
         "public_roles": member.public_roles.all().visible_to(user).order_by("started_on", "pk"),
@@ -62,6 +65,10 @@ def member_held(member, user):
         .visible_to(user)
         .select_related("activity__group")
         .order_by("activity__held_on", "pk"),
+        "reses_attendance": member.reses_attendance.all()
+        .visible_to(user)
+        .select_related("meeting__representative", "meeting__village__subdistrict__regency")
+        .order_by("meeting__starts_at", "pk"),
         "cases": member.assistance_cases.all().visible_to(user).order_by("opened_on", "pk"),
         "history": member.history.order_by("history_date", "history_id"),
     }
@@ -71,8 +78,8 @@ def member_personal_data(member, user, held=None):
     """Everything held about ``member`` that ``user`` may see, as a JSON-ready ``dict``:
 
     ``member`` (her row, ``member_fields``), ``officer_terms``, ``public_roles``,
-    ``activity_attendance`` (the activities she is listed at), ``reses_attendance`` (always
-    empty: reses meetings record how many attended, never who), ``assistance_cases``,
+    ``activity_attendance`` (the activities she is listed at), ``reses_attendance`` (the reses
+    meetings she is listed at; the start in UTC), ``assistance_cases``,
     ``edit_history`` (the dates and kinds, ``+`` created, ``~`` changed, of the changes to her
     row; the old values are not repeated) and ``generated_at`` (UTC, ISO 8601). The rows are
     those of ``held`` (``member_held``, made when not given). Dates are ISO 8601 text.
@@ -115,7 +122,16 @@ def member_personal_data(member, user, held=None):
             }
             for row in attendance
         ],
-        "reses_attendance": [],
+        "reses_attendance": [
+            {
+                "meeting": row.meeting_id,
+                "title": str(row.meeting),
+                "starts_at": json_value(row.meeting.starts_at),
+                "venue": row.meeting.venue,
+                "representative": str(row.meeting.representative),
+            }
+            for row in held["reses_attendance"]
+        ],
         "assistance_cases": [
             {
                 "id": case.pk,

@@ -13,6 +13,7 @@ from reses.models import (
     DistrictVillage,
     ElectoralDistrict,
     Representative,
+    ResesAttendance,
     ResesMeeting,
 )
 from reses.services import district_add_villages
@@ -151,3 +152,13 @@ class ResesMeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["representative", "village", "organising_group"]
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline]
+
+
+@admin.register(ResesAttendance)
+class ResesAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "sex", "is_poor", "has_disability", "recorded_at"]
+    list_filter = ["sex", "is_poor", "has_disability"]
+    list_select_related = ["meeting__representative", "meeting__village", "member"]
+    search_fields = ["full_name", "member__full_name"]
+    raw_id_fields = ["meeting", "member", "recorded_by"]
+    exclude = ["name_folded"]

@@ -9,7 +9,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from kk_portal.permissions import Rule
 from kk_portal.scoping import Role, ScopedQuerySet
 from kk_portal.zones import TimeZone, local_datetime, zone_label, zone_of
 from members.models import Sex
+from members.text import fold_name
 
 
 class Legislature(models.TextChoices):
@@ -305,7 +307,14 @@ class ResesMeeting(models.Model):
     """One reses meeting of a representative with constituents.
 
     ``starts_at``/``ends_at`` are aware datetimes, stored in UTC and shown in the zone of the
-    village's regency (WITA, or WIT for Kota Ambon). Attendance is counts of people.
+    village's regency (WITA, or WIT for Kota Ambon).
+
+    Attendance is kept two ways, side by side and never mixed: ``attendance_female`` … are
+    the counts typed by the organisers (everyone in the room, listed or not), and
+    ``attendees`` (``ResesAttendance``) are the people listed by name, whose counts are
+    ``ResesAttendance.objects.filter(meeting=…).counts()``. A sheet with thirty names of a
+    meeting of eighty people must not lower the typed count, nor may the typed count be
+    passed off as a list, so the meeting page shows both, each labelled.
     """
 
     representative = models.ForeignKey(
@@ -457,6 +466,109 @@ class ResesMeeting(models.Model):
                 "More attendees with disability (%(part)s) than women and men together (%(total)s)."
             ) % {"part": disability, "total": total}
         return errors
+
+
+class ResesAttendanceQuerySet(ScopedQuerySet):
+    """Who attended is personal data (DESIGN.md, "Who may see what"): the rows of the
+    meetings a user sees, without programme staff (aggregates only) and DPRD staff, who read
+    the meeting's counts instead. Rows are written under the meeting's ``"manage"`` rule by
+    those who also see them (``reses.services.reses_attendance_add_members``)."""
+
+    regency_path = "meeting__village__subdistrict__regency"
+    programme_sees_all = False
+
+    def officer_q(self, group_id):
+        seen = ResesMeeting.objects.filter(ResesMeeting.objects.none().officer_q(group_id))
+        return Q(meeting__in=seen.values("pk"))
+
+    def by_name(self):
+        """These rows in order of name: the member's, or the guest's."""
+        return self.order_by(
+            Coalesce(NullIf("name_folded", Value("")), "member__name_folded"), "pk"
+        )
+
+    def counts(self):
+        """``{"total", "women", "men", "poor", "disability"}`` of these rows, one query."""
+        return self.aggregate(
+            total=models.Count("pk"),
+            women=models.Count("pk", filter=Q(sex=Sex.FEMALE)),
+            men=models.Count("pk", filter=Q(sex=Sex.MALE)),
+            poor=models.Count("pk", filter=Q(is_poor=True)),
+            disability=models.Count("pk", filter=Q(has_disability=True)),
+        )
+
+
+class ResesAttendance(models.Model):
+    """One person at one reses meeting: a ``member`` of a group of the meeting's village or
+    of its organising group, or a guest with a ``full_name``. Sex, poverty and disability
+    are copied from the member when listed, so the counts of past meetings stay as they
+    were. A person is listed once per meeting (unique member, or unique folded name among
+    the guests); ``recorded_by``/``recorded_at`` say who listed them and when (UTC)."""
+
+    meeting = models.ForeignKey(
+        ResesMeeting,
+        on_delete=models.CASCADE,
+        related_name="attendees",
+        verbose_name=_("reses meeting"),
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reses_attendance",
+        verbose_name=_("member"),
+    )
+    # Guests only: a member's name is read from the member, so anonymising them removes it
+    # here too.
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    name_folded = models.CharField(max_length=150, editable=False, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    is_poor = models.BooleanField(_("poor"), default=False)
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ResesAttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reses attendance")
+        verbose_name_plural = _("reses attendance")
+        ordering = ["name_folded", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(member__isnull=False),
+                name="reses_attendance_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "name_folded"],
+                condition=Q(member__isnull=True),
+                name="reses_attendance_guest_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | ~Q(name_folded=""),
+                name="reses_attendance_guest_has_name",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["F", "M"]), name="reses_attendance_sex_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.member) if self.member_id else self.full_name
+
+    def save(self, *args, **kwargs):
+        # The folded name is what "listed once" compares: it must follow the name.
+        self.name_folded = fold_name(self.full_name)
+        super().save(*args, **kwargs)
 
 
 class AgendaItem(models.Model):

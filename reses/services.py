@@ -1,25 +1,113 @@
-"""Write functions and read helpers for reses agendas.
+"""Write functions and read helpers for reses agendas and attendance lists.
 
 The representative's responses change aspirations only through the pipeline's one function,
 ``aspirations.services.aspiration_record_response`` (DESIGN.md, "The aspiration's way").
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aspirations import services as aspiration_services
 from aspirations.models import Aspiration, Beneficiary, benefiting_q
-from groups.models import Village
+from groups.models import ConstituentGroup, Village
 from kk_portal.zones import local_date
-from reses.models import AgendaItem, DistrictVillage, district_village_ids
+from members.text import clean_name, fold_name
+from reses.models import AgendaItem, DistrictVillage, ResesAttendance, district_village_ids
 
 
 def meeting_local_date(meeting):
     """The meeting's calendar day in its regency's zone (WITA or WIT), a ``date``."""
     return local_date(meeting.starts_at, meeting)
+
+
+def reses_attendance_groups(meeting):
+    """The ids (a set) of the groups whose members may be listed at ``meeting``: the groups
+    of its village and its organising group (DESIGN.md: a meeting is "in their village or
+    organised with their group")."""
+    ids = set(
+        ConstituentGroup.objects.filter(village=meeting.village_id).values_list("pk", flat=True)
+    )
+    if meeting.organising_group_id:
+        ids.add(meeting.organising_group_id)
+    return ids
+
+
+def _check_started(meeting):
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not taken place yet."))
+
+
+def reses_attendance_add_members(meeting, *, members, recorded_by=None):
+    """List ``members`` (of the groups of ``reses_attendance_groups``) as present at
+    ``meeting``; members already listed are skipped, so a repeated import adds nobody
+    twice. Sex, poverty and disability are copied from each member. Returns the number
+    added. Raises ``ValidationError`` for a meeting that has not started yet or a member
+    of another group."""
+    _check_started(meeting)
+    allowed = reses_attendance_groups(meeting)
+    if any(member.group_id not in allowed for member in members):
+        raise ValidationError(
+            _(
+                "Only members of the groups of the meeting's village or of its organising "
+                "group can be listed."
+            )
+        )
+    with transaction.atomic():
+        listed = set(meeting.attendees.values_list("member", flat=True))
+        new = [
+            ResesAttendance(
+                meeting=meeting,
+                member=member,
+                sex=member.sex,
+                is_poor=member.is_poor,
+                has_disability=member.has_disability,
+                recorded_by=recorded_by,
+            )
+            for member in members
+            if member.pk not in listed
+        ]
+        ResesAttendance.objects.bulk_create(new)
+    return len(new)
+
+
+def reses_attendance_add_guest(
+    meeting, *, full_name, sex, is_poor=False, has_disability=False, recorded_by=None
+):
+    """List a guest (not a member) as present at ``meeting``. Returns the
+    ``ResesAttendance``; raises ``ValidationError`` for a meeting not started yet, an empty
+    name, or a guest of the same name (``members.text.fold_name``) already listed."""
+    _check_started(meeting)
+    name = clean_name(full_name)
+    if not fold_name(name):
+        raise ValidationError(_("Write the person's name."))
+    try:
+        with transaction.atomic():
+            return ResesAttendance.objects.create(
+                meeting=meeting,
+                full_name=name,
+                sex=sex,
+                is_poor=is_poor,
+                has_disability=has_disability,
+                recorded_by=recorded_by,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This person is already on the attendance list.")) from None
+
+
+def reses_attendance_read_by(meeting, user):
+    """``(rows, counts)`` of the people listed at ``meeting`` as ``user`` reads them: the
+    rows (by name, with their members) when ``user``'s role may see names
+    (``ResesAttendance.objects.visible_to``), else ``None``; and the counts of the list
+    (``ResesAttendanceQuerySet.counts``), which every reader of the meeting sees: aggregates
+    are no personal data."""
+    listed = ResesAttendance.objects.filter(meeting=meeting)
+    rows = None
+    if listed.scope_q(user) is not None:
+        rows = list(listed.visible_to(user).select_related("member__group").by_name())
+    return rows, listed.counts()
 
 
 def with_days_waiting(aspirations, today=None):

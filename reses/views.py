@@ -120,10 +120,13 @@ def meeting_update(request, pk):
 
 @login_required
 def meeting_detail(request, pk):
-    """One meeting, its agenda and, for officers, their group's items to propose."""
+    """One meeting, its attendance (the typed counts, and the people listed with their
+    counts: names for those who may see them), its agenda and, for officers, their group's
+    items to propose."""
     meeting = _visible_or_404(request.user, pk)
     items = services.agenda_items_read_by(meeting, request.user)
-    context = {"meeting": meeting, "items": items}
+    attendees, listed = services.reses_attendance_read_by(meeting, request.user)
+    context = {"meeting": meeting, "items": items, "attendees": attendees, "listed": listed}
     if can(request.user, "propose", meeting):
         context["propose_form"] = _propose_form(request, meeting)
     return render(request, "reses/meeting_detail.html", context)
@@ -146,10 +149,17 @@ def agenda_propose(request, pk):
         messages.success(request, _("Proposed for the agenda; DPRD staff will review it."))
         return redirect(meeting)
     items = services.agenda_items_read_by(meeting, request.user)
+    attendees, listed = services.reses_attendance_read_by(meeting, request.user)
     return render(
         request,
         "reses/meeting_detail.html",
-        {"meeting": meeting, "items": items, "propose_form": form},
+        {
+            "meeting": meeting,
+            "items": items,
+            "attendees": attendees,
+            "listed": listed,
+            "propose_form": form,
+        },
         status=400,
     )
 

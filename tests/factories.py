@@ -61,6 +61,7 @@ from reses.models import (
     ElectoralDistrict,
     Legislature,
     Representative,
+    ResesAttendance,
     ResesMeeting,
 )
 
@@ -277,6 +278,18 @@ class ResesMeetingFactory(factory.django.DjangoModelFactory):
     venue = "Balai desa"
     village = factory.SubFactory(VillageFactory)
     expected_attendance = 40
+
+
+class ResesAttendanceFactory(factory.django.DjangoModelFactory):
+    """A guest at a meeting; pass ``member`` (and its ``sex``) for a member."""
+
+    class Meta:
+        model = ResesAttendance
+
+    meeting = factory.SubFactory(ResesMeetingFactory)
+    member = None
+    full_name = factory.Sequence(lambda n: f"Tamu {n}")
+    sex = "F"
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -101,6 +101,7 @@ def build_rows(world):
     world.group_a1.decree_scan = SimpleUploadedFile("sk.pdf", b"%PDF-1.4\n%%EOF\n")
     world.group_a1.save()
     activity = f.ActivityFactory(group=world.group_a1)
+    meeting = f.ResesMeetingFactory(representative=world.representative, village=world.village_a1)
     import_job = f.ImportJobFactory(
         created_by=get_user_model().objects.get(username="fasilitator-a"),
         regency=world.regency_a,
@@ -126,9 +127,8 @@ def build_rows(world):
         ),
         member=member,
         attachment=attachment_store(aspiration=aspiration, upload=_photo(), actor=None),
-        meeting=f.ResesMeetingFactory(
-            representative=world.representative, village=world.village_a1
-        ),
+        meeting=meeting,
+        reses_attendance=f.ResesAttendanceFactory(meeting=meeting),
         forum=f.MusrenbangForumFactory(village=world.village_a1),
         officer_account=f.UserFactory(username="ketua-mawar", role="officer", group=world.group_a1),
         district=world.district,

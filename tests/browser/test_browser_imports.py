@@ -1,10 +1,14 @@
-"""A facilitator on a phone imports members: upload, preview with a row to choose, confirm,
-summary; every page fits 360 pixels."""
+"""A facilitator on a phone imports members, and the attendance of a reses meeting: upload,
+preview with a row to choose, confirm, summary; every page fits 360 pixels."""
+
+import datetime
+import zoneinfo
 
 import pytest
 
 from kk_portal.scoping import Role
 from members.models import Member
+from reses.models import ResesAttendance
 from tests import factories as f
 from tests.browser.pages import sign_in
 
@@ -97,3 +101,60 @@ def test_browser_progress_bar_follows_a_running_preview_and_the_page_shows_it_wh
 
     page.wait_for_selector("p.summary")
     assert page.locator("p.summary").inner_text().startswith("Pratinjau: 20000 akan dibuat")
+
+
+def test_browser_facilitator_imports_a_reses_attendance_sheet_choosing_one_yohanis_wenda(
+    phone, shot, world, tmp_path
+):
+    f.UserFactory(username="fasilitator-alfa", role=Role.FACILITATOR, regency=world.regency_a)
+    meeting = f.ResesMeetingFactory(
+        representative=world.representative,
+        village=world.village_a1,
+        reses_period="Reses II 2024",
+        starts_at=datetime.datetime(2024, 8, 17, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Makassar")),
+    )
+    wendas = [
+        f.MemberFactory(group=world.group_a1, full_name="Yohanis Wenda", nik=nik, sex="M")
+        for nik in ("9471024506880007", "9471024506880015")
+    ]
+    sheet = tmp_path / "hadir-reses.csv"
+    sheet.write_text(
+        "nama;nik;jenis_kelamin\r\nYohanis Wenda;;\r\nIbu Kepala Desa;;P\r\n", encoding="utf-8"
+    )
+
+    page = phone()
+    sign_in(page, "fasilitator-alfa")
+    page.goto("/imports/new/")
+    page.select_option("select[name=kind]", value="reses_attendance")
+    page.select_option("select[name=meeting]", value=str(meeting.pk))
+    page.set_input_files("input[name=file]", str(sheet))
+    page.check("input[name=consent]")
+    page.click("form.form button[type=submit]")
+
+    page.wait_for_selector("p.summary")
+    assert page.locator("p.summary").inner_text() == (
+        "Pratinjau: 1 akan dibuat, 0 akan diperbarui, 0 tidak berubah, 0 bergalat, 1 perlu dipilih."
+    )
+    assert "2 anggota cocok" in page.locator("li.import-ambiguous").inner_text()
+    assert fits(page)
+    shot(page, "imports-06-reses-attendance-ambiguous")
+
+    page.select_option("li.import-ambiguous select", value=str(wendas[1].pk))
+    page.click("text=Simpan pilihan")
+    page.wait_for_selector("form[action$='/confirm/'] button")
+    page.click("form[action$='/confirm/'] button")
+
+    page.wait_for_selector("p.msg-success")
+    assert page.locator("p.msg-success").inner_text() == (
+        "Diimpor: 2 dibuat, 0 diperbarui, 0 tidak berubah, 0 dilewati."
+    )
+    page.goto(meeting.get_absolute_url())
+    assert page.locator("ul.attendees").inner_text().splitlines() == [
+        "Ibu Kepala Desa tamu",
+        "Yohanis Wenda anggota · KK Mawar",
+    ]
+    assert fits(page)
+    shot(page, "imports-07-reses-meeting-attendance")
+    assert sorted(ResesAttendance.objects.values_list("member_id", flat=True), key=str) == sorted(
+        [None, wendas[1].pk], key=str
+    )

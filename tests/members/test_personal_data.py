@@ -20,7 +20,8 @@ from tests import factories as f
 
 @pytest.fixture
 def member(world):
-    """Maria Bere of group A1, chair since 2020, at one activity, helped in two cases: one
+    """Maria Bere of group A1, chair since 2020, at one activity and one reses meeting,
+    helped in two cases: one
     open to the group, one confidential handled by another officer."""
     maria = f.MemberFactory(
         group=world.group_a1,
@@ -36,6 +37,13 @@ def member(world):
     f.OfficerTermFactory(member=maria, started_on=datetime.date(2020, 1, 1))
     f.AttendanceFactory(
         activity=f.ActivityFactory(group=world.group_a1, place="Balai Desa Alfa"),
+        member=maria,
+        full_name="",
+    )
+    f.ResesAttendanceFactory(
+        meeting=f.ResesMeetingFactory(
+            representative=world.representative, village=world.village_a1
+        ),
         member=maria,
         full_name="",
     )
@@ -90,7 +98,16 @@ def test_data_json_holds_terms_attendance_cases_and_history_dates(officer, membe
     assert [(a["activity"], a["held_on"], a["place"]) for a in data["activity_attendance"]] == [
         (attendance.activity_id, "2025-03-08", "Balai Desa Alfa")
     ]
-    assert data["reses_attendance"] == []
+    meeting = member.reses_attendance.get().meeting
+    assert data["reses_attendance"] == [
+        {
+            "meeting": meeting.pk,
+            "title": str(meeting),
+            "starts_at": "2025-03-10T01:00:00+00:00",
+            "venue": "Balai desa",
+            "representative": "Hj. Andi Rahmawati",
+        }
+    ]
     # The confidential case is handled by another officer: not in this officer's copy.
     open_case = member.assistance_cases.get(confidential=False)
     assert [c["id"] for c in data["assistance_cases"]] == [open_case.pk]

@@ -56,4 +56,5 @@ ACCESS = {
     **admin_pages("reses.ElectoralDistrict"),
     **admin_pages("reses.Representative"),
     **admin_pages("reses.ResesMeeting"),
+    **admin_pages("reses.ResesAttendance"),
 }
