@@ -134,13 +134,19 @@ class Preview:
             for number, record in chunk
         ]
         self.load([values for _n, values, _e in parsed])
-        return ImportRow.of_chunk(self.job, parsed, lambda row: self._decide(row, row.values))
+        records = dict(chunk)
+        return ImportRow.of_chunk(
+            self.job, parsed, lambda row: self._decide(row, records[row.number], headers)
+        )
 
-    def _decide(self, row, values):
+    def _decide(self, row, record, headers):
+        """Set ``row``'s action and member; an error quotes the cell of ``record`` as
+        typed."""
+        values = row.values
         action, member, candidates, row.matched_by, problem = self.match(values)
         if action == "error":
             key, message = problem
-            row.errors.append(members.error({}, BY_KEY, key, values.get(key), message))
+            row.errors.append(members.error(headers, BY_KEY, key, record.get(key), message))
             return
         if action == "ambiguous":
             row.action = ImportRow.Action.AMBIGUOUS
@@ -150,10 +156,10 @@ class Preview:
         if key in self.seen:
             row.errors.append(
                 members.error(
-                    {},
+                    headers,
                     BY_KEY,
                     "full_name",
-                    values["full_name"],
+                    record.get("full_name"),
                     _("The same person as row %(row)d.") % {"row": self.seen[key]},
                 )
             )
@@ -166,10 +172,10 @@ class Preview:
             if not values.get("sex"):
                 row.errors.append(
                     members.error(
-                        {},
+                        headers,
                         BY_KEY,
                         "sex",
-                        None,
+                        record.get("sex"),
                         _(
                             "Not a member of a group taking part: give the sex to list them "
                             "as a guest."
