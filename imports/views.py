@@ -1,6 +1,6 @@
 """Pages of imports: the uploader's list, the upload form, the job's page (progress while a
-step runs, then the preview or the summary), choosing ambiguous rows, confirming, and the
-template download."""
+step runs, then the preview or the summary), choosing ambiguous rows, confirming, deleting
+an import that wrote nothing, and the template download."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
