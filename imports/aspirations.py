@@ -563,7 +563,7 @@ class Preview:
             row.action = ImportRow.Action.UPDATE
             row.changes = [
                 {
-                    "field": str(Aspiration._meta.get_field("stage").verbose_name),
+                    "field": _label(Aspiration, "stage"),
                     "old": str(old),
                     "new": f"{Stage(stage).label} ({date_format(_day(day), 'j F Y')})",
                 }

@@ -181,6 +181,24 @@ def test_a_new_aspirations_row_shows_its_stages_and_budget(facilitator, world):
         assert shown in page.text
 
 
+def test_an_aspirations_update_shows_each_stage_it_records(facilitator, world):
+    topic = f.TopicFactory(slug="roads-bridges", name="Jalan dan jembatan")
+    stored = f.AspirationFactory(
+        group=world.group_a1, title="Sumur", topic=topic, raised_on=datetime.date(2024, 1, 2)
+    )
+    officer = f.UserFactory(role="officer", group=world.group_a1)
+    aspiration_move(stored, to="conveyed", actor=officer, occurred_on=datetime.date(2024, 2, 1))
+    header = ["kelompok", "judul", "topik", "saluran", "tanggal_diusulkan", "tahap"]
+    header += ["tanggal_musrenbang_desa"]
+    row = ["KK Mawar", "Sumur", "roads-bridges", "reses", "02/01/2024", "Musrenbang desa"]
+    row += ["01/03/2024"]
+
+    job = upload(facilitator, csv_file([header, row]), regency=world.regency_a, kind="aspirations")
+    page = facilitator.get(job.get_absolute_url())
+
+    assert "<li>Tahap: disampaikan → Musrenbang desa (1 Maret 2024)</li>" in page.text
+
+
 def test_the_preview_filters_by_outcome_and_shows_one_page_at_a_time(facilitator, world):
     f.MemberFactory(group=world.group_a1, full_name="Sumiyati", birth_year=None)
     lines = [["nama", "jenis_kelamin"], ["Sumiyati", "P"], ["Tanpa Jenis", ""]]
