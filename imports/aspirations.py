@@ -26,12 +26,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from aspirations.models import (
     Aspiration,
     Beneficiary,
+    BudgetOutcome,
     Channel,
     FundSource,
     MusrenbangForum,
@@ -52,6 +54,7 @@ from imports import values as v
 from imports.errors import ImportChanged
 from imports.models import ImportRow
 from imports.readers import header_key
+from kk_portal.formats import format_rupiah
 from members.text import fold_name
 
 SHEET = "Aspirasi"
@@ -516,9 +519,14 @@ class Preview:
     def chunk(self, chunk, *, headers, context):
         parsed = [(number, *self.parse(record, headers, context)) for number, record in chunk]
         self.load([values for _n, values, errors in parsed if not errors])
-        return ImportRow.of_chunk(self.job, parsed, lambda row: self._decide(row, headers))
+        records = dict(chunk)
+        return ImportRow.of_chunk(
+            self.job, parsed, lambda row: self._decide(row, records[row.number], headers)
+        )
 
-    def _decide(self, row, headers):
+    def _decide(self, row, record, headers):
+        """Set ``row``'s action (and changes), or its errors quoting the cells of
+        ``record`` as typed (the tahap cell "Disampaikan", not the code ``conveyed``)."""
         values = row.values
         key = (values["group_id"], fold_name(values["title"]), values["raised_on"])
         if key in self.seen:
@@ -527,7 +535,7 @@ class Preview:
                     headers,
                     BY_KEY,
                     "title",
-                    values["title"],
+                    record.get("title"),
                     _("The same aspiration as row %(row)d.") % {"row": self.seen[key]},
                 )
             )
@@ -547,7 +555,7 @@ class Preview:
                 write(values, stored, moves, actor=self.job.created_by)
                 transaction.set_rollback(True)
         except ValidationError as refusal:
-            row.errors.extend(row_errors(refusal, headers))
+            row.errors.extend(row_errors(refusal, headers, record))
             return
         if stored is None:
             row.action = ImportRow.Action.CREATE
@@ -555,7 +563,7 @@ class Preview:
             row.action = ImportRow.Action.UPDATE
             row.changes = [
                 {
-                    "field": str(Aspiration._meta.get_field("stage").verbose_name),
+                    "field": _label(Aspiration, "stage"),
                     "old": str(old),
                     "new": f"{Stage(stage).label} ({date_format(_day(day), 'j F Y')})",
                 }
@@ -563,14 +571,67 @@ class Preview:
             ]
 
 
+def _label(model, key):
+    return str(capfirst(model._meta.get_field(key).verbose_name))
+
+
+def written(values, names):
+    """``[(label, text)]`` of what a new aspiration's row writes, from its JSON ``values``:
+    the aspiration's fields, each stage with the day it was reached, and the budget;
+    ``names`` is ``{"groups": …, "villages": …, "topics": …}``, each ``{id: name}``."""
+    found = [
+        (_label(Aspiration, "title"), values.get("title", "")),
+        (_label(Aspiration, "group"), names["groups"].get(values.get("group_id"), "")),
+        (_label(Aspiration, "village"), names["villages"].get(values.get("village_id"), "")),
+        (_label(Aspiration, "topic"), names["topics"].get(values.get("topic_id"), "")),
+        (_label(Aspiration, "channel"), _choice(Channel, values.get("channel"))),
+        (_label(Aspiration, "raised_on"), _shown_day(values.get("raised_on"))),
+        (
+            _("Benefits"),
+            ", ".join(str(b.label) for b in Beneficiary if values.get(b.flag)),
+        ),
+        (_label(Aspiration, "description"), Truncator(values.get("description", "")).chars(80)),
+    ]
+    found += [(capfirst(Stage(stage).label), _shown_day(day)) for stage, day, _c in values["moves"]]
+    if any(Stage(move[0]) == Stage.BUDGETED for move in values["moves"]):
+        found += [
+            (_label(BudgetOutcome, "amount"), _shown_amount(values.get("amount"))),
+            (_label(BudgetOutcome, "fiscal_year"), str(values.get("fiscal_year") or "")),
+            (_label(BudgetOutcome, "source"), _choice(FundSource, values.get("fund_source"))),
+        ]
+    if any(Stage(move[0]) == Stage.REALISED for move in values["moves"]):
+        found.append(
+            (_label(BudgetOutcome, "realised_amount"), _shown_amount(values.get("realised_amount")))
+        )
+    if values.get("reason"):
+        found.append((_("Reason"), Truncator(values["reason"]).chars(80)))
+    return [(name, text) for name, text in found if text]
+
+
+def _choice(choices, code):
+    return str(capfirst(choices(code).label)) if code in choices.values else ""
+
+
+def _shown_day(value):
+    return date_format(_day(value), "j F Y") if value else ""
+
+
+def _shown_amount(value):
+    try:
+        return format_rupiah(parse_rupiah(value)) if value is not None else ""
+    except ValidationError:
+        return v.text_value(value)
+
+
 def _day(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def row_errors(refusal, headers):
+def row_errors(refusal, headers, record):
     """The row's ``{"column", "value", "message"}`` errors of a ``ValidationError`` from
     ``aspirations.services`` (keyed by its field: mapped to the row's column; a date or
-    forum error to the ``column`` attribute ``write`` gives it, the move's date column)."""
+    forum error to the ``column`` attribute ``write`` gives it, the move's date column),
+    each quoting that column's cell of ``record`` as typed."""
     found = []
     fallback = getattr(refusal, "column", "title")
     items = (
@@ -581,7 +642,7 @@ def row_errors(refusal, headers):
     for field, messages in items:
         key = SERVICE_KEYS.get(field, fallback)
         for message in messages:
-            found.append(members.error(headers, BY_KEY, key, "", message))
+            found.append(members.error(headers, BY_KEY, key, record.get(key), message))
     return found
 
 

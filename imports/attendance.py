@@ -214,13 +214,19 @@ class Preview:
             for number, record in chunk
         ]
         self.load([values for _n, values, _e in parsed])
-        return ImportRow.of_chunk(self.job, parsed, lambda row: self._decide(row, row.values))
+        records = dict(chunk)
+        return ImportRow.of_chunk(
+            self.job, parsed, lambda row: self._decide(row, records[row.number], headers)
+        )
 
-    def _decide(self, row, values):
+    def _decide(self, row, record, headers):
+        """Set ``row``'s action and member; an error quotes the cell of ``record`` as
+        typed."""
+        values = row.values
         action, member, candidates, row.matched_by, problem = self.match(values)
         if action == "error":
             key, message = problem
-            row.errors.append(members.error({}, BY_KEY, key, values.get(key), message))
+            row.errors.append(members.error(headers, BY_KEY, key, record.get(key), message))
             return
         if action == "ambiguous":
             row.action = ImportRow.Action.AMBIGUOUS
@@ -230,10 +236,10 @@ class Preview:
         if key in self.seen:
             row.errors.append(
                 members.error(
-                    {},
+                    headers,
                     BY_KEY,
                     "full_name",
-                    values["full_name"],
+                    record.get("full_name"),
                     _("The same person as row %(row)d.") % {"row": self.seen[key]},
                 )
             )
@@ -244,7 +250,9 @@ class Preview:
             listed = member.pk in self.listed_members
         else:
             if not values.get("sex"):
-                row.errors.append(members.error({}, BY_KEY, "sex", None, str(self.list.no_sex)))
+                row.errors.append(
+                    members.error(headers, BY_KEY, "sex", record.get("sex"), str(self.list.no_sex))
+                )
                 return
             listed = key[1] in self.listed_guests
         row.action = ImportRow.Action.UNCHANGED if listed else ImportRow.Action.CREATE

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports import values as v
 from imports.readers import header_key
+from kk_portal.formats import yes_no
 from members.models import Member, Sex
 from members.text import check_birth_date, fold_name
 
@@ -51,10 +54,20 @@ SEX_ALLOWED = "P, Perempuan, Wanita, F; L, Laki-laki, Pria, M"
 POSITION_CODES = {
     v.choice_key(word): code
     for code, words in {
-        Member.Position.CHAIR: ("chair", "ketua", "chair (ketua)"),
-        Member.Position.SECRETARY: ("secretary", "sekretaris", "secretary (sekretaris)"),
-        Member.Position.TREASURER: ("treasurer", "bendahara", "treasurer (bendahara)"),
-        Member.Position.MEMBER: ("member", "anggota", "member (anggota)"),
+        Member.Position.CHAIR: ("chair", "ketua", "chair (ketua)", "ketua kelompok"),
+        Member.Position.SECRETARY: (
+            "secretary",
+            "sekretaris",
+            "secretary (sekretaris)",
+            "sekretaris kelompok",
+        ),
+        Member.Position.TREASURER: (
+            "treasurer",
+            "bendahara",
+            "treasurer (bendahara)",
+            "bendahara kelompok",
+        ),
+        Member.Position.MEMBER: ("member", "anggota", "member (anggota)", "anggota kelompok"),
     }.items()
     for word in words
 }
@@ -333,12 +346,35 @@ def from_json(values):
     return fields
 
 
-def _shown(value):
+def label(key):
+    """The label of ``Member`` field ``key`` as the preview shows it ("Miskin")."""
+    return str(capfirst(Member._meta.get_field(key).verbose_name))
+
+
+def shown(key, value):
+    """``Member`` field ``key``'s ``value`` as the preview shows it: a choice by its label
+    ("Perempuan", not ``F``), a date as 17 Agustus 2024, a flag as Ya/Tidak; ``""`` for
+    blank."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return capfirst(yes_no(value))
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    field = Member._meta.get_field(key)
+    if field.choices:
+        return str(capfirst(dict(field.flatchoices).get(value, value)))
     return str(value)
+
+
+def written(values, group_names):
+    """``[(label, text)]`` of what the row's JSON ``values`` write to a new member, in the
+    order of the template's columns; ``group_names`` is ``{group id: name}``."""
+    fields = from_json(values)
+    found = [(label(key), shown(key, fields[key])) for key in FIELDS if key in fields]
+    if values.get("group_id") in group_names:
+        found.append((label("group"), group_names[values["group_id"]]))
+    return [(name, text) for name, text in found if text]
 
 
 def candidate(member):
@@ -452,13 +488,13 @@ class Matcher:
 
 def changes(member, fields):
     """``[{"field", "old", "new"}]`` of the ``fields`` (``from_json``) that differ from
-    ``member``'s stored values; labels are the model's verbose names."""
+    ``member``'s stored values, as the preview shows them (``label``, ``shown``: "Miskin",
+    "Tidak" → "Ya"), in the uploader's language."""
     found = []
     for key, new in fields.items():
         old = getattr(member, key)
         if old != new:
-            label = str(Member._meta.get_field(key).verbose_name)
-            found.append({"field": label, "old": _shown(old), "new": _shown(new)})
+            found.append({"field": label(key), "old": shown(key, old), "new": shown(key, new)})
     return found
 
 

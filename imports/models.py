@@ -11,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from kk_portal.permissions import Rule
 from kk_portal.scoping import Role, ScopedQuerySet
 
+#: The statuses of an import that wrote nothing and is not running: a preview never
+#: confirmed, a file refused, a step that failed (a confirm writes in one transaction, so a
+#: failed or refused one wrote nothing). Only such an import may be deleted; a written one
+#: stays as the record of what was imported.
+NEVER_WRITTEN = ("previewed", "refused", "failed")
+
+
+def _never_written(_user):
+    return Q(status__in=NEVER_WRITTEN)
+
 
 class ImportJobQuerySet(ScopedQuerySet):
     """An import holds members' personal data: its uploader and administrators see it;
@@ -20,7 +30,16 @@ class ImportJobQuerySet(ScopedQuerySet):
     programme_sees_all = False
     #: "import": upload a file and confirm its preview (DESIGN.md: facilitators import
     #: spreadsheets). Into which groups is ``writable(user, "change", ConstituentGroup)``.
-    write_rules = {"import": Rule(Role.FACILITATOR, Role.ADMIN)}
+    #: "delete": the uploader (the only facilitator who sees it) or an administrator
+    #: deletes an import that wrote nothing (``NEVER_WRITTEN``).
+    write_rules = {
+        "import": Rule(Role.FACILITATOR, Role.ADMIN),
+        "delete": Rule(
+            Role.FACILITATOR,
+            Role.ADMIN,
+            where={Role.FACILITATOR: _never_written, Role.ADMIN: _never_written},
+        ),
+    }
 
     def scope_q(self, user):
         q = super().scope_q(user)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
-from groups.models import ConstituentGroup, Regency
+from aspirations.models import Topic
+from groups.models import ConstituentGroup, Regency, Village
 from imports import aspirations, attendance, reses_meetings
 from imports import members as kind
 from imports.errors import ImportChanged
@@ -105,7 +106,7 @@ def import_job_preview(job):
                             )
                             for number, record in chunk
                         ]
-                        rows = _preview_chunk(matcher, parsed, job)
+                        rows = _preview_chunk(matcher, parsed, job, dict(chunk), _headers(table))
                     ImportRow.objects.bulk_create(rows)
                     for row in rows:
                         counts[row.action] += 1
@@ -142,27 +143,35 @@ def _headers(table):
     return {key: table.headers[index] for index, key in table.columns.items()}
 
 
-def _preview_chunk(matcher, parsed, job):
+def _preview_chunk(matcher, parsed, job, records, headers):
+    """The rows of one chunk; ``records`` are the chunk's cells by row number, so that an
+    error quotes the cell as typed rather than the value it was read as."""
     matcher.load([(n, values, e) for n, values, e in parsed])
 
     def decide(row):
+        record = records[row.number]
         earlier = matcher.repeated(row.number, row.values)
         if earlier is not None:
             row.errors.append(
-                {
-                    "column": "",
-                    "value": row.values.get("full_name", ""),
-                    "message": _("The same person as row %(row)d.") % {"row": earlier},
-                }
+                kind.error(
+                    headers,
+                    kind.BY_KEY,
+                    "full_name",
+                    record.get("full_name"),
+                    _("The same person as row %(row)d.") % {"row": earlier},
+                )
             )
         else:
-            _decide(row, matcher, row.values)
+            _decide(row, matcher, record, headers)
 
     return ImportRow.of_chunk(job, parsed, decide)
 
 
-def _decide(row, matcher, values):
-    """Set ``row``'s action, member, candidates and changes from the match of ``values``."""
+def _decide(row, matcher, record, headers):
+    """Set ``row``'s action, member, candidates and changes from the match of its values;
+    an error quotes the cell of ``record`` (``{key: cell}``) as typed (the jabatan cell
+    "Ketua", not the code ``chair`` it was read as)."""
+    values = row.values
     action, member, candidates, row.matched_by, errors = matcher.match(values)
     fields = kind.from_json(values)
     if action == "match":
@@ -177,13 +186,36 @@ def _decide(row, matcher, values):
         errors = errors + kind.check_fields(None, fields)
         row.action = ImportRow.Action.CREATE
     for key, message in errors:
-        row.errors.append(
-            {
-                "column": kind.BY_KEY[key].header,
-                "value": str(values.get(key, "")),
-                "message": message,
-            }
-        )
+        row.errors.append(kind.error(headers, kind.BY_KEY, key, record.get(key), message))
+
+
+def import_rows_shown(job, rows):
+    """Set ``row.shown`` on each of ``rows`` (one page of ``job``'s preview): ``[(label,
+    text)]`` of what a row to create writes, or of what a row to choose would write as a
+    new member, in the active language (names of groups, villages and topics looked up
+    once for the page). Other rows show their ``changes`` or their errors: ``[]``."""
+    rows = list(rows)
+    shown = [r for r in rows if r.action in (ImportRow.Action.CREATE, ImportRow.Action.AMBIGUOUS)]
+    for row in rows:
+        row.shown = []
+    if job.kind == ImportJob.Kind.ASPIRATIONS:
+        names = {
+            "groups": _names(ConstituentGroup, shown, "group_id"),
+            "villages": _names(Village, shown, "village_id"),
+            "topics": _names(Topic, shown, "topic_id"),
+        }
+        for row in shown:
+            row.shown = aspirations.written(row.values, names)
+    elif job.kind in (ImportJob.Kind.MEMBERS, ImportJob.Kind.ATTENDANCE):
+        groups = _names(ConstituentGroup, shown, "group_id")
+        for row in shown:
+            row.shown = kind.written(row.values, groups)
+    return rows
+
+
+def _names(model, rows, key):
+    ids = {row.values.get(key) for row in rows} - {None}
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 
 def import_row_resolve(row, *, choice):
@@ -320,6 +352,25 @@ def _new_member(row, fields, matcher):
     member = Member(group_id=row.values["group_id"], **fields)
     member.name_folded = fold_name(member.full_name)
     return member
+
+
+def import_job_delete(job, *, user):
+    """Delete ``job`` with its preview rows and its stored file, when ``user`` may
+    (``write_rules["delete"]``: the uploader or an administrator, and the job wrote nothing,
+    ``models.NEVER_WRITTEN``). The job's row is locked first, so a confirm started meanwhile
+    keeps it. Returns ``True`` when deleted, ``False`` when it may not be (written, running,
+    or another user's)."""
+    with transaction.atomic():
+        locked = writable(user, "delete", ImportJob).select_for_update().filter(pk=job.pk).first()
+        if locked is None:
+            return False
+        ImportRow.objects.filter(job=locked).delete()
+        stored = locked.file
+        locked.delete()
+        if stored:
+            # The file goes once the deletion is committed, never while it may roll back.
+            transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    return True
 
 
 def import_job_fail(job_id, *, step):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/choose/", views.job_resolve, name="resolve"),
     path("<int:pk>/confirm/", views.job_confirm, name="confirm"),
     path("<int:pk>/retry/", views.job_retry, name="retry"),
+    path("<int:pk>/delete/", views.job_delete, name="delete"),
 ]

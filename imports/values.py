@@ -25,11 +25,14 @@ NO = {"tidak", "tdk", "no", "n", "false", "salah", "0", "bukan", "tak"}
 
 
 def text_value(value):
-    """A cell as text, trimmed; numbers as Excel shows them (``3`` not ``3.0``)."""
+    """A cell as text, trimmed; numbers as Excel shows them (``3`` not ``3.0``), a date
+    cell as its day (``2024-08-17``, with the time only when it has one)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
     return " ".join(str(value).split())
 
 

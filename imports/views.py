@@ -1,6 +1,6 @@
 """Pages of imports: the uploader's list, the upload form, the job's page (progress while a
-step runs, then the preview or the summary), choosing ambiguous rows, confirming, and the
-template download."""
+step runs, then the preview or the summary), choosing ambiguous rows, confirming, deleting
+an import that wrote nothing, and the template download."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +19,20 @@ from kk_portal.pagination import paginate
 from kk_portal.permissions import can
 from kk_portal.scoping import get_visible_or_404
 
-#: The preview's filters: the URL's ``?show=`` → the actions listed.
+#: The preview's filters: the URL's ``?show=`` → the actions listed (one outcome each, or
+#: the rows needing the uploader, or all).
 SHOW = {
     "problems": (ImportRow.Action.ERROR, ImportRow.Action.AMBIGUOUS),
     "all": tuple(ImportRow.Action.values),
+    **{action: (action,) for action in ImportRow.Action.values},
+}
+#: The job's count of each outcome of the preview (``ImportJob``'s fields).
+COUNTS = {
+    ImportRow.Action.CREATE: "created",
+    ImportRow.Action.UPDATE: "updated",
+    ImportRow.Action.UNCHANGED: "unchanged",
+    ImportRow.Action.ERROR: "errors",
+    ImportRow.Action.AMBIGUOUS: "ambiguous",
 }
 
 
@@ -34,12 +44,26 @@ def _importer(user):
 
 @login_required
 def job_list(request):
-    """The user's imports, newest first, with their status; the way back to a running one."""
+    """The user's imports (an administrator's: everyone's), newest first: per job its file,
+    upload time in the regency's zone, uploader, kind, target, status and counts;
+    ``?status=`` and ``?kind=`` filter."""
     _importer(request.user)
-    page = paginate(
-        request, ImportJob.objects.visible_to(request.user).select_related("group", "regency")
+    jobs = ImportJob.objects.visible_to(request.user).select_related(
+        "group", "regency", "activity", "created_by"
     )
-    return render(request, "imports/job_list.html", {"page_obj": page})
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in ImportJob.Status.values:
+        jobs = jobs.filter(status=status)
+    if kind in ImportJob.Kind.values:
+        jobs = jobs.filter(kind=kind)
+    context = {
+        "page_obj": paginate(request, jobs),
+        "status": status,
+        "kind": kind,
+        "statuses": ImportJob.Status.choices,
+        "kinds": ImportJob.Kind.choices,
+    }
+    return render(request, "imports/job_list.html", context)
 
 
 @login_required
@@ -92,13 +116,22 @@ def job_detail(request, pk):
     show = request.GET.get("show")
     if show not in SHOW:
         show = "problems" if job.errors or job.ambiguous else "all"
-    rows = job.rows.filter(action__in=SHOW[show]).select_related("member")
+    page = None
+    if job.status == ImportJob.Status.PREVIEWED:
+        rows = job.rows.filter(action__in=SHOW[show]).select_related("member")
+        page = paginate(request, rows)
+        page.object_list = services.import_rows_shown(job, page.object_list)
+    outcomes = [
+        (action, label, getattr(job, COUNTS[action])) for action, label in ImportRow.Action.choices
+    ]
     context = {
         "job": job,
         "show": show,
-        "page_obj": paginate(request, rows) if job.status == ImportJob.Status.PREVIEWED else None,
+        "outcomes": outcomes,
+        "page_obj": page,
         "unresolved": services.unresolved(job).count(),
         "written": job.created + job.updated,
+        "may_delete": can(request.user, "delete", job),
     }
     return render(request, "imports/job_detail.html", context)
 
@@ -173,6 +206,37 @@ def job_retry(request, pk):
         )
         step.enqueue(job.pk)
     return redirect(job)
+
+
+@login_required
+def job_delete(request, pk):
+    """Delete an import that wrote nothing (a preview never confirmed, a refused or failed
+    one) with its rows and file, after a confirmation page (GET asks, POST deletes); a
+    written or running import is refused with a message on its page."""
+    job = _job(request, pk)
+    if not can(request.user, "delete", job):
+        messages.error(request, _refusal(job))
+        return redirect(job)
+    if request.method == "POST":
+        if services.import_job_delete(job, user=request.user):
+            messages.success(
+                request,
+                _("The import %(file)s was deleted with its preview and its file.")
+                % {"file": job.file_name},
+            )
+            return redirect("imports:list")
+        current = ImportJob.objects.filter(pk=job.pk).first()
+        if current is None:  # deleted meanwhile, in another tab
+            return redirect("imports:list")
+        messages.error(request, _refusal(current))
+        return redirect(current)
+    return render(request, "imports/job_delete.html", {"job": job})
+
+
+def _refusal(job):
+    if job.running:
+        return _("This import is running and cannot be deleted now.")
+    return _("This import was confirmed and written: it stays as the record of what was imported.")
 
 
 @login_required

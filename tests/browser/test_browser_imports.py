@@ -158,3 +158,51 @@ def test_browser_facilitator_imports_a_reses_attendance_sheet_choosing_one_yohan
     assert sorted(ResesAttendance.objects.values_list("member_id", flat=True), key=str) == sorted(
         [None, wendas[1].pk], key=str
     )
+
+
+def test_browser_the_preview_lists_each_rows_values_and_an_abandoned_preview_is_deleted(
+    phone, shot, world, tmp_path
+):
+    f.UserFactory(username="fasilitator-alfa", role=Role.FACILITATOR, regency=world.regency_a)
+    f.MemberFactory(
+        group=world.group_a1, full_name="Sumiyati", nik="9471024506880007", is_poor=False
+    )
+    sheet = tmp_path / "anggota-panjang.csv"
+    sheet.write_text(
+        "nama,jenis_kelamin,nik,hp,miskin,tanggal_bergabung,alamat\r\n"
+        "Sumiyati,P,9471024506880007,,Ya,,\r\n"
+        "Hj. Nurhayati Daeng Ngai S.Pd.,Wanita,,0812-3456-7890,Ya,01/03/2015,"
+        "Dusun Oelnasi RT 003 / RW 001 dekat masjid Nurul Iman\r\n",
+        encoding="utf-8",
+    )
+
+    page = phone()
+    sign_in(page, "fasilitator-alfa")
+    page.goto("/imports/new/")
+    page.select_option("select[name=group]", label="KK Mawar")
+    page.set_input_files("input[name=file]", str(sheet))
+    page.check("input[name=consent]")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("p.summary")
+
+    update = page.locator("li.import-update").inner_text()
+    create = page.locator("li.import-create").inner_text()
+    assert "Miskin: Tidak → Ya" in update
+    assert "Jenis kelamin: Perempuan" in create and "Tanggal bergabung: 1 Maret 2015" in create
+    assert fits(page)
+    shot(page, "imports-06-preview-values")
+
+    page.click("nav.menu a[href='/imports/']")
+    assert "anggota-panjang.csv" in page.locator("ul.import-jobs").inner_text()
+    assert "WITA" in page.locator("ul.import-jobs").inner_text()
+    assert fits(page)
+    shot(page, "imports-07-list")
+    page.click("text=anggota-panjang.csv")
+    page.click("text=Hapus impor ini")
+    assert fits(page)
+    shot(page, "imports-08-delete")
+    page.click("button:text('Hapus impor')")
+
+    page.wait_for_selector("ul.import-jobs")
+    assert "anggota-panjang.csv dihapus" in page.inner_text("main")
+    assert "anggota-panjang.csv" not in page.locator("ul.import-jobs").inner_text()

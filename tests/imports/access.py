@@ -48,6 +48,13 @@ ACCESS = {
         "302  404  404  302  404  404  404  302",  # POST
         args=("import_job",),
     ),
+    # The matrix's job is a preview never confirmed: its uploader and administrators may
+    # delete it (GET asks, POST deletes and goes back to the list).
+    "imports:delete": Access(
+        "302  404  404  200  404  404  404  200",  # GET
+        "302  404  404  302  404  404  404  302",  # POST
+        args=("import_job",),
+    ),
     **admin_pages("imports.ImportJob", add=403, change_post=403),
     **admin_pages("imports.ImportRow", add=403, change_post=403),
 }

@@ -431,7 +431,7 @@ def test_an_officers_position_is_not_changed_by_an_import(facilitator, world):
 
     job = upload(facilitator, csv_file(lines), group=world.group_a1)
 
-    assert messages_of(job)[0][:3] == (2, "jabatan", "chair")
+    assert messages_of(job)[0][:3] == (2, "jabatan", "ketua")
 
 
 def test_officers_programme_and_dprd_staff_cannot_import(officer, programme, dprd, world):
