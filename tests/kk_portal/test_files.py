@@ -1,8 +1,9 @@
-"""Stored files whose bytes are gone (``kk_portal/files.py``): every download answers a
-page that says so, not a server error, and the loss is logged."""
+"""Stored files (``kk_portal/files.py``) on the local disk and on a storage that is not a file
+system, as S3 is (``MEDIA_STORAGE``; Django's ``InMemoryStorage`` stands in for it): each is
+served through ``storage.open``; one whose bytes are gone answers a page that says so, not a
+server error, and the loss is logged."""
 
 import logging
-import os
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,14 +11,24 @@ from django.urls import reverse
 
 from tests import factories as f
 
-pytestmark = pytest.mark.usefixtures("english")
-
 MISSING = "This file was saved, but it is no longer on the server."
 
 
+@pytest.fixture(
+    autouse=True,
+    params=["FileSystemStorage", "InMemoryStorage"],
+    ids=["disk", "not a file system"],
+)
+def storage(request, settings, english):
+    """Uploads on the local disk, or in a storage without ``.path`` (no file system)."""
+    backend = f"django.core.files.storage.{request.param}"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
+    return request.param
+
+
 def _gone(stored):
-    """Remove the bytes of ``stored`` (a ``FieldFile``) from the disk, keeping its row."""
-    os.remove(stored.path)
+    """Remove the bytes of ``stored`` (a ``FieldFile``) from its storage, keeping its row."""
+    stored.storage.delete(stored.name)
     return stored.name
 
 
@@ -61,9 +72,11 @@ def test_a_stored_file_missing_on_disk_answers_a_page_saying_so(
     ]
 
 
-def test_a_stored_file_on_disk_is_still_served(officer, world):
+def test_a_stored_file_is_served_from_its_storage(officer, world, storage):
     attachment = _attachment(world)
 
     response = officer.get(reverse("aspirations:attachment", args=[attachment.pk]))
 
+    assert attachment.file.storage.__class__.__name__ == storage
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+    assert response["Content-Disposition"].startswith("attachment;")
