@@ -18,7 +18,10 @@ reminders' SMS and WhatsApp gateway ``SMS_PROVIDER``, ``SMS_HTTP_URL``, ``SMS_HT
 (see ``env_sms``), ``SITE_URL``, the address links in messages start with, and ``API_RATE``,
 the requests one API token may make (``60/m``: a number, ``/``, and ``s``, ``m``, ``h`` or
 ``d``; see ``env_rate``). Beyond one machine (README, "Production"): ``MEDIA_STORAGE``
-(uploads on the local disk or in an S3-compatible bucket; see ``env_media_storage``).
+(uploads on the local disk or in an S3-compatible bucket; see ``env_media_storage``),
+``DATABASE_REPLICA_URL`` (a PostgreSQL streaming replica that dashboards, lists and exports
+read from; see ``env_replica`` and ``kk_portal/routers.py``) and
+``DATABASE_REPLICA_LAG_SECONDS``.
 """
 
 import os
@@ -128,6 +131,23 @@ def env_database(name="DATABASE_URL"):
     if config["ENGINE"].endswith("sqlite3"):
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
+
+
+def env_replica(primary, name="DATABASE_REPLICA_URL"):
+    """Parse ``DATABASE_REPLICA_URL`` into ``DATABASES['replica']``, or ``None`` when unset.
+
+    The replica is a PostgreSQL streaming replica of ``primary`` (the parsed
+    ``DATABASE_URL``), read by the pages ``kk_portal.routers`` names; both must be
+    ``postgres://``. Raises ``ImproperlyConfigured`` naming ``name`` otherwise.
+    """
+    if not os.environ.get(name, "").strip():
+        return None
+    replica = env_database(name)
+    if not (replica["ENGINE"].endswith("postgresql") and primary["ENGINE"].endswith("postgresql")):
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// streaming replica of a postgres:// DATABASE_URL."
+        )
+    return replica
 
 
 #: The table of the database cache; ``migrate`` creates it (``kk_portal.apps``).
@@ -385,6 +405,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "kk_portal.middleware.RegencyTimezoneMiddleware",
     "kk_portal.middleware.NoStoreForSignedInMiddleware",
+    # Marks the request's reads for the replica (``kk_portal.routers``); unused without one.
+    "kk_portal.routers.ReplicaReadsMiddleware",
     "kk_portal.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -415,6 +437,14 @@ TEMPLATES = [
 FORM_RENDERER = "kk_portal.forms.FormRenderer"
 
 DATABASES = {"default": env_database()}
+if (_replica := env_replica(DATABASES["default"])) is not None:
+    # Dashboards, lists and exports read from the replica; writes, reads in a transaction
+    # and a client's reads for a while after it wrote stay on the primary.
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["kk_portal.routers.ReplicaRouter"]
+#: Seconds after a client's write (any POST) during which its reads stay on the primary:
+#: longer than the replica ever lags, so that the client sees what it wrote.
+DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 10, minimum=1)
 CACHES = {"default": env_cache()}
 
 #: Work that should not run in a request (notifications, imports, reminders) is queued in the

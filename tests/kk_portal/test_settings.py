@@ -401,3 +401,40 @@ def test_a_malformed_media_storage_stops_a_command_with_one_line():
     assert result.stderr == (
         "KK Portal cannot start: MEDIA_STORAGE names no valid bucket: 's3://Bad_Bucket'.\n"
     )
+
+
+ROUTING = (
+    IMPORT_SETTINGS + "; print(sorted(settings.DATABASES), settings.DATABASE_ROUTERS, "
+    "settings.DATABASES.get('replica', {}).get('HOST'))"
+)
+
+
+def test_settings_without_a_replica_there_is_one_database_and_no_router():
+    result = run(ROUTING, DEBUG="1", DATABASE_URL="postgres://kk@db.internal:5432/kk_portal")
+
+    assert result.stdout.strip() == "['default'] [] None", result.stderr
+
+
+def test_settings_database_replica_url_adds_the_replica_and_its_router():
+    result = run(
+        ROUTING,
+        DEBUG="1",
+        DATABASE_URL="postgres://kk@db.internal:5432/kk_portal",
+        DATABASE_REPLICA_URL="postgres://kk@replica.internal:5432/kk_portal",
+    )
+
+    assert result.stdout.strip() == (
+        "['default', 'replica'] ['kk_portal.routers.ReplicaRouter'] replica.internal"
+    ), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("primary", "replica"),
+    [("", "postgres://kk@replica.internal/kk"), ("postgres://kk@db/kk", "sqlite:///r.sqlite3")],
+    ids=["sqlite primary", "sqlite replica"],
+)
+def test_settings_a_replica_needs_postgresql_on_both_sides(primary, replica):
+    result = run(IMPORT_SETTINGS, DEBUG="1", DATABASE_URL=primary, DATABASE_REPLICA_URL=replica)
+
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL must be a postgres:// streaming replica" in result.stderr
