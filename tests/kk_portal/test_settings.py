@@ -205,6 +205,19 @@ def test_settings_check_deploy_without_email_silences_only_the_mailer_check():
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
+def test_settings_check_deploy_warns_of_a_cache_per_process():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        CACHE_URL="locmem://",
+    )
+
+    assert result.returncode == 1
+    assert "(kk_portal.W001) CACHE_URL=locmem:// gives each worker process a cache" in (
+        result.stdout + result.stderr
+    )
+
+
 def test_settings_csp_forbids_inline_code():
     assert "'unsafe-inline'" not in str(settings.SECURE_CSP)
     assert settings.SECURE_CSP["script-src"] and settings.SECURE_CSP["style-src"]
