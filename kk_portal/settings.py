@@ -212,10 +212,11 @@ def env_media_storage(name="MEDIA_STORAGE"):
     raw = os.environ.get(name, "").strip()
     if not raw or raw == "file://":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    shape = f"{name} must be file:// or s3://bucket/prefix?endpoint_url=…, not {raw!r}."
+    shape = f"{name} must be file:// or s3://bucket/prefix?endpoint_url=…"
     parts = urlsplit(raw)
     if parts.scheme != "s3":
-        raise ImproperlyConfigured(shape)
+        # The scheme only: a value meant for another variable may hold a password.
+        raise ImproperlyConfigured(f"{shape}, not {parts.scheme or raw!r}.")
     if "@" in parts.netloc:
         raise ImproperlyConfigured(
             f"{name} must not hold the keys: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
@@ -225,7 +226,7 @@ def env_media_storage(name="MEDIA_STORAGE"):
     try:
         given = parse_qsl(parts.query, strict_parsing=bool(parts.query))
     except ValueError:
-        raise ImproperlyConfigured(shape) from None
+        raise ImproperlyConfigured(f"{shape}, not ?{parts.query}.") from None
     options = {
         "bucket_name": parts.netloc,
         "location": parts.path.strip("/"),

@@ -341,14 +341,17 @@ def test_two_workers_share_the_redis_cache():
 @pytest.mark.parametrize(
     ("value", "named"),
     [
-        ("ftp://files.example.org", "MEDIA_STORAGE must be file:// or s3://bucket/prefix?"),
+        (
+            "ftp://u:secret@files.example.org",
+            "MEDIA_STORAGE must be file:// or s3://bucket/prefix?endpoint_url=…, not 'ftp'.",
+        ),
         ("s3://", "MEDIA_STORAGE names no valid bucket"),
         ("s3://Bad_Bucket", "MEDIA_STORAGE names no valid bucket"),
         ("s3://kk-media:9000", "MEDIA_STORAGE names no valid bucket"),
         ("s3://key:secret@kk-media", "MEDIA_STORAGE must not hold the keys"),
         ("s3://kk-media?acl=public-read", "MEDIA_STORAGE takes endpoint_url, region_name"),
         ("s3://kk-media?region_name=a&region_name=b", "MEDIA_STORAGE takes endpoint_url"),
-        ("s3://kk-media?region_name", "MEDIA_STORAGE must be file:// or s3://"),
+        ("s3://kk-media?region_name", "s3://bucket/prefix?endpoint_url=…, not ?region_name."),
         ("s3://kk-media?endpoint_url=minio:9000", "endpoint_url must be an http(s):// address"),
         ("s3://kk-media?addressing_style=dns", "addressing_style must be path, virtual or auto"),
     ],
@@ -360,6 +363,7 @@ def test_settings_media_storage_malformed_is_one_line_naming_it(monkeypatch, val
         portal_settings.env_media_storage()
 
     assert "\n" not in str(raised.value)
+    assert "secret" not in str(raised.value)
 
 
 @pytest.mark.parametrize("value", [None, "", "file://"])
