@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -364,7 +364,8 @@ def per_region(grouped, level, columns, keys=()):
         )
         alias = {"province": "p", "regency": "r", "subdistrict": "s", "village": "v"}[level]
         code, name = f"{alias}.code", f"{alias}.name"
-    with connection.cursor() as cursor:
+    # The database ``grouped`` reads from: the replica when the request may (kk_portal/routers.py).
+    with connections[grouped.db].cursor() as cursor:
         cursor.execute(
             f"SELECT {code}, {name}{outer_keys}{sums} FROM ({sql}) x {joins}"
             f"GROUP BY {code}, {name}{outer_keys} ORDER BY {code}",

@@ -9,6 +9,8 @@ class KkPortalConfig(AppConfig):
     verbose_name = _("KK Portal")
 
     def ready(self):
+        from kk_portal import checks  # noqa: F401  (registers the deploy checks)
+
         post_migrate.connect(create_cache_table, sender=self)
 
 

@@ -17,13 +17,19 @@ get an e-mail for each server error and each failed run of a background task), a
 reminders' SMS and WhatsApp gateway ``SMS_PROVIDER``, ``SMS_HTTP_URL``, ``SMS_HTTP_KEY``
 (see ``env_sms``), ``SITE_URL``, the address links in messages start with, and ``API_RATE``,
 the requests one API token may make (``60/m``: a number, ``/``, and ``s``, ``m``, ``h`` or
-``d``; see ``env_rate``).
+``d``; see ``env_rate``). Beyond one machine (README, "Production"): ``MEDIA_STORAGE``
+(uploads on the local disk or in an S3-compatible bucket; see ``env_media_storage``),
+``DATABASE_REPLICA_URL`` (a PostgreSQL streaming replica that dashboards, lists and exports
+read from; see ``env_replica`` and ``kk_portal/routers.py``) and
+``DATABASE_REPLICA_LAG_SECONDS``.
 """
 
 import os
+import re
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -127,6 +133,23 @@ def env_database(name="DATABASE_URL"):
     return config
 
 
+def env_replica(primary, name="DATABASE_REPLICA_URL"):
+    """Parse ``DATABASE_REPLICA_URL`` into ``DATABASES['replica']``, or ``None`` when unset.
+
+    The replica is a PostgreSQL streaming replica of ``primary`` (the parsed
+    ``DATABASE_URL``), read by the pages ``kk_portal.routers`` names; both must be
+    ``postgres://``. Raises ``ImproperlyConfigured`` naming ``name`` otherwise.
+    """
+    if not os.environ.get(name, "").strip():
+        return None
+    replica = env_database(name)
+    if not (replica["ENGINE"].endswith("postgresql") and primary["ENGINE"].endswith("postgresql")):
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// streaming replica of a postgres:// DATABASE_URL."
+        )
+    return replica
+
+
 #: The table of the database cache; ``migrate`` creates it (``kk_portal.apps``).
 CACHE_TABLE = "kk_portal_cache"
 
@@ -137,8 +160,9 @@ def env_cache(name="CACHE_URL"):
 
     Unset or ``db://`` means Django's database cache in the table ``CACHE_TABLE`` (or the
     one named, ``db://my_table``); ``redis://host:6379/0`` (or ``rediss://``) Django's Redis
-    cache, which needs the ``redis`` package; ``locmem://`` a per-process memory cache, for
-    a single process only. Raises ``ImproperlyConfigured`` for anything else.
+    cache, which needs the ``redis`` package (the ``redis`` extra); ``locmem://`` a
+    per-process memory cache, for a single process only. Raises ``ImproperlyConfigured`` for
+    anything else.
     """
     raw = os.environ.get(name, "").strip()
     scheme, _, rest = raw.partition("://")
@@ -148,6 +172,10 @@ def env_cache(name="CACHE_URL"):
             "LOCATION": rest or CACHE_TABLE,
         }
     if scheme in {"redis", "rediss"} and rest:
+        if find_spec("redis") is None:
+            raise ImproperlyConfigured(
+                f"{name}={scheme}:// needs the redis package: uv sync --extra redis."
+            )
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     if scheme == "locmem" and _:
         return {
@@ -157,6 +185,71 @@ def env_cache(name="CACHE_URL"):
     raise ImproperlyConfigured(
         f"{name} must be db://, redis://host:port/db or locmem://, not {raw!r}."
     )
+
+
+#: The query parameters ``MEDIA_STORAGE=s3://…`` takes, as django-storages' ``S3Storage``
+#: names them.
+S3_PARAMETERS = ("endpoint_url", "region_name", "addressing_style")
+#: An S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens.
+S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def env_media_storage(name="MEDIA_STORAGE"):
+    """Parse ``MEDIA_STORAGE`` into ``STORAGES['default']``: where uploads (attachments,
+    photos, case documents, decree scans, import files) are kept.
+
+    Unset or ``file://`` means the local file system under ``MEDIA_ROOT``: one machine
+    only, or a directory every machine mounts. ``s3://BUCKET/PREFIX?endpoint_url=…`` means
+    an S3-compatible bucket through django-storages (the ``s3`` extra): ``PREFIX``
+    (optional) is the folder inside the bucket; the optional query parameters are
+    ``S3_PARAMETERS`` (``endpoint_url`` for MinIO, Ceph, R2 and the like,
+    ``region_name``, ``addressing_style`` of ``path``, ``virtual`` or ``auto``). The keys
+    are not part of the value: boto3 takes them from ``AWS_ACCESS_KEY_ID`` and
+    ``AWS_SECRET_ACCESS_KEY`` (or its other sources, such as an instance role). Files are
+    private (the bucket's default ACL, signed URLs) and never overwritten: a name taken
+    gets a suffix, as on the disk. Raises ``ImproperlyConfigured`` naming ``name``.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw or raw == "file://":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    shape = f"{name} must be file:// or s3://bucket/prefix?endpoint_url=…"
+    parts = urlsplit(raw)
+    if parts.scheme != "s3":
+        # The scheme only: a value meant for another variable may hold a password.
+        raise ImproperlyConfigured(f"{shape}, not {parts.scheme or raw!r}.")
+    if "@" in parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name} must not hold the keys: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+        )
+    if not S3_BUCKET.match(parts.netloc):
+        raise ImproperlyConfigured(f"{name} names no valid bucket: {raw!r}.")
+    try:
+        given = parse_qsl(parts.query, strict_parsing=bool(parts.query))
+    except ValueError:
+        raise ImproperlyConfigured(f"{shape}, not ?{parts.query}.") from None
+    options = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "default_acl": None,
+    }
+    for key, value in given:
+        if key not in S3_PARAMETERS or key in options:
+            raise ImproperlyConfigured(
+                f"{name} takes {', '.join(S3_PARAMETERS)} once each, not {key!r}."
+            )
+        options[key] = value
+    endpoint = urlsplit(options.get("endpoint_url", "https://s3.amazonaws.com"))
+    if endpoint.scheme not in {"http", "https"} or not endpoint.hostname:
+        raise ImproperlyConfigured(f"{name}'s endpoint_url must be an http(s):// address.")
+    if options.get("addressing_style", "auto") not in {"path", "virtual", "auto"}:
+        raise ImproperlyConfigured(f"{name}'s addressing_style must be path, virtual or auto.")
+    if find_spec("storages") is None or find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            f"{name}=s3:// needs django-storages and boto3: uv sync --extra s3."
+        )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
 #: ``EMAIL_URL`` schemes: SMTP with STARTTLS, SMTP over SSL, plain SMTP, the console.
@@ -313,6 +406,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "kk_portal.middleware.RegencyTimezoneMiddleware",
     "kk_portal.middleware.NoStoreForSignedInMiddleware",
+    # Marks the request's reads for the replica (``kk_portal.routers``); unused without one.
+    "kk_portal.routers.ReplicaReadsMiddleware",
     "kk_portal.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -343,6 +438,14 @@ TEMPLATES = [
 FORM_RENDERER = "kk_portal.forms.FormRenderer"
 
 DATABASES = {"default": env_database()}
+if (_replica := env_replica(DATABASES["default"])) is not None:
+    # Dashboards, lists and exports read from the replica; writes, reads in a transaction
+    # and a client's reads for a while after it wrote stay on the primary.
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["kk_portal.routers.ReplicaRouter"]
+#: Seconds after a client's write (any POST) during which its reads stay on the primary:
+#: longer than the replica ever lags, so that the client sees what it wrote.
+DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 10, minimum=1)
 CACHES = {"default": env_cache()}
 
 #: Work that should not run in a request (notifications, imports, reminders) is queued in the
@@ -442,7 +545,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": env_media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,6 +1,8 @@
 """Settings for the test suite: production settings with a fast hasher, no HTTPS redirect and
 a memory cache each test empties (``tests/conftest.py``); the database cache that production
-uses by default has its own test (``tests/kk_portal/test_settings.py``)."""
+uses by default has its own test (``tests/kk_portal/test_settings.py``). A ``"replica"`` alias
+is the test mirror of ``"default"`` (the same test database, another connection), with no
+router: only the router's tests (``tests/kk_portal/test_routers.py``) send reads to it."""
 
 import os
 import tempfile
@@ -31,3 +33,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.mkdtemp(prefix="kk-portal-test-db-"), "test.sqlite3")
     }
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []

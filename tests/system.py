@@ -1,7 +1,8 @@
 """What the suite needs from the machine beyond Python packages, and what to do without it.
 
 A newcomer's machine may lack Debian's Chromium (the browser tests), Pango (WeasyPrint's
-PDFs) or gettext (``compilemessages``; the committed ``django.mo`` is used without it).
+PDFs), gettext (``compilemessages``; the committed ``django.mo`` is used without it) or a
+Redis server at ``REDIS`` (the tests of the cache shared through ``CACHE_URL=redis://``).
 Without one of them the suite names the part and the command that installs it, skips only
 the tests that need it, and repeats the list in its summary; with ``CI`` set it stops
 instead, so a CI machine never passes by skipping (issue 14).
@@ -9,9 +10,12 @@ instead, so a CI machine never passes by skipping (issue 14).
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: The Redis server the tests of the shared cache use: (host, port), database 0.
+REDIS = ("127.0.0.1", 6379)
 
 #: Each part: (name, what happens without it, the command that installs it on Debian).
 PARTS = {
@@ -31,6 +35,11 @@ PARTS = {
         "is used, which may be older than django.po",
         "apt-get install gettext",
     ),
+    "redis": (
+        f"Redis at {REDIS[0]}:{REDIS[1]}",
+        "the tests of the cache shared through CACHE_URL=redis:// are skipped",
+        "apt-get install redis-server && redis-server --daemonize yes",
+    ),
 }
 
 
@@ -40,6 +49,16 @@ def _pango_loads():
     except OSError:
         return False
     return True
+
+
+def _redis_answers():
+    """Whether a Redis server at ``REDIS`` answers ``PING`` within half a second."""
+    try:
+        with socket.create_connection(REDIS, timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def missing_parts():
@@ -53,6 +72,7 @@ def missing_parts():
         "chromium": CHROMIUM.exists(),
         "pango": _pango_loads(),
         "gettext": shutil.which("msgfmt") is not None,
+        "redis": _redis_answers(),
     }
     return [key for key in PARTS if not present[key] or key in pretended]
 

@@ -1,19 +1,27 @@
 """Settings: read from the environment, strictly; a bad value names its variable; the
 production configuration passes ``check --deploy``; the stack's fixed choices hold."""
 
+import json
 import os
+import re
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 
+from kk_portal import settings as portal_settings
 from kk_portal.apps import create_cache_table
+from tests import system
+from tests.conftest import MISSING
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +48,8 @@ def run(code_or_args, **env):
         "LOGIN_",
         "TRUSTED_PROXIES",
         "ADMINS",
+        "MEDIA_",
+        "AWS_",
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(configured)}
     clean.update(DJANGO_SETTINGS_MODULE="kk_portal.settings", **env)
@@ -195,6 +205,19 @@ def test_settings_check_deploy_without_email_silences_only_the_mailer_check():
     assert "System check identified no issues (1 silenced)." in result.stdout
 
 
+def test_settings_check_deploy_warns_of_a_cache_per_process():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        CACHE_URL="locmem://",
+    )
+
+    assert result.returncode == 1
+    assert "(kk_portal.W001) CACHE_URL=locmem:// gives each worker process a cache" in (
+        result.stdout + result.stderr
+    )
+
+
 def test_settings_csp_forbids_inline_code():
     assert "'unsafe-inline'" not in str(settings.SECURE_CSP)
     assert settings.SECURE_CSP["script-src"] and settings.SECURE_CSP["style-src"]
@@ -274,3 +297,161 @@ def test_settings_error_mails_go_to_the_admins_of_the_environment():
     )
 
     assert result.stdout.strip() == "['ops@example.org', 'Budi <budi@example.org>']"
+
+
+REDIS_URL = "redis://{}:{}/0".format(*system.REDIS)
+
+
+def test_settings_redis_cache_url_configures_djangos_redis_cache(monkeypatch):
+    monkeypatch.setenv("CACHE_URL", "rediss://cache.internal:6380/2")
+
+    assert portal_settings.env_cache() == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "rediss://cache.internal:6380/2",
+    }
+
+
+def test_settings_redis_cache_url_without_the_package_names_the_extra(monkeypatch):
+    monkeypatch.setenv("CACHE_URL", "redis://cache:6379/0")
+    monkeypatch.setattr(portal_settings, "find_spec", lambda name: None)
+
+    with pytest.raises(ImproperlyConfigured, match=r"needs the redis package: uv sync --extra"):
+        portal_settings.env_cache()
+
+
+def test_two_workers_share_the_redis_cache():
+    """One process writes through ``CACHE_URL=redis://`` as a gunicorn worker would, a second
+    process with the same settings reads it: the cache is shared, not per process."""
+    if "redis" in MISSING:
+        pytest.skip(system.message("redis"))
+    key = f"kk-portal-test:{uuid.uuid4().hex}"
+    cache = (
+        IMPORT_SETTINGS + "; from django.core.cache import caches; cache = caches['default']; "
+        "print(type(cache).__name__)"
+    )
+
+    one = run(cache + f"; cache.set({key!r}, 42, 30)", DEBUG="1", CACHE_URL=REDIS_URL)
+    two = run(cache + f"; print(cache.get({key!r}))", DEBUG="1", CACHE_URL=REDIS_URL)
+
+    RedisCache(REDIS_URL, {}).delete(key)
+    assert one.returncode == 0, one.stderr
+    assert two.stdout.split() == ["RedisCache", "42"], two.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        (
+            "ftp://u:secret@files.example.org",
+            "MEDIA_STORAGE must be file:// or s3://bucket/prefix?endpoint_url=…, not 'ftp'.",
+        ),
+        ("s3://", "MEDIA_STORAGE names no valid bucket"),
+        ("s3://Bad_Bucket", "MEDIA_STORAGE names no valid bucket"),
+        ("s3://kk-media:9000", "MEDIA_STORAGE names no valid bucket"),
+        ("s3://key:secret@kk-media", "MEDIA_STORAGE must not hold the keys"),
+        ("s3://kk-media?acl=public-read", "MEDIA_STORAGE takes endpoint_url, region_name"),
+        ("s3://kk-media?region_name=a&region_name=b", "MEDIA_STORAGE takes endpoint_url"),
+        ("s3://kk-media?region_name", "s3://bucket/prefix?endpoint_url=…, not ?region_name."),
+        ("s3://kk-media?endpoint_url=minio:9000", "endpoint_url must be an http(s):// address"),
+        ("s3://kk-media?addressing_style=dns", "addressing_style must be path, virtual or auto"),
+    ],
+)
+def test_settings_media_storage_malformed_is_one_line_naming_it(monkeypatch, value, named):
+    monkeypatch.setenv("MEDIA_STORAGE", value)
+
+    with pytest.raises(ImproperlyConfigured, match=re.escape(named)) as raised:
+        portal_settings.env_media_storage()
+
+    assert "\n" not in str(raised.value)
+    assert "secret" not in str(raised.value)
+
+
+@pytest.mark.parametrize("value", [None, "", "file://"])
+def test_settings_media_storage_defaults_to_the_local_disk(monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("MEDIA_STORAGE", raising=False)
+    else:
+        monkeypatch.setenv("MEDIA_STORAGE", value)
+
+    assert portal_settings.env_media_storage() == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+
+
+def test_settings_media_storage_s3_configures_a_private_bucket_through_django_storages():
+    from storages.backends.s3 import S3Storage
+
+    result = run(
+        IMPORT_SETTINGS + "; import json; print(json.dumps(settings.STORAGES['default']))",
+        DEBUG="1",
+        MEDIA_STORAGE="s3://kk-media/uploads/?endpoint_url=https://minio.internal:9000"
+        "&region_name=ap-southeast-3&addressing_style=path",
+    )
+    default = json.loads(result.stdout)
+    storage = S3Storage(**default["OPTIONS"])
+
+    assert result.returncode == 0, result.stderr
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert (storage.bucket_name, storage.location) == ("kk-media", "uploads")
+    assert storage.endpoint_url == "https://minio.internal:9000"
+    assert (storage.region_name, storage.addressing_style) == ("ap-southeast-3", "path")
+    # Private files under names never overwritten, as on the local disk.
+    assert (storage.file_overwrite, storage.querystring_auth, storage.default_acl) == (
+        False,
+        True,
+        None,
+    )
+
+
+def test_settings_media_storage_s3_without_the_packages_names_the_extra(monkeypatch):
+    monkeypatch.setenv("MEDIA_STORAGE", "s3://kk-media")
+    monkeypatch.setattr(portal_settings, "find_spec", lambda name: None)
+
+    with pytest.raises(ImproperlyConfigured, match=r"needs django-storages and boto3: uv sync"):
+        portal_settings.env_media_storage()
+
+
+def test_a_malformed_media_storage_stops_a_command_with_one_line():
+    result = run(["manage.py", "check"], DEBUG="1", MEDIA_STORAGE="s3://Bad_Bucket")
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "KK Portal cannot start: MEDIA_STORAGE names no valid bucket: 's3://Bad_Bucket'.\n"
+    )
+
+
+ROUTING = (
+    IMPORT_SETTINGS + "; print(sorted(settings.DATABASES), settings.DATABASE_ROUTERS, "
+    "settings.DATABASES.get('replica', {}).get('HOST'))"
+)
+
+
+def test_settings_without_a_replica_there_is_one_database_and_no_router():
+    result = run(ROUTING, DEBUG="1", DATABASE_URL="postgres://kk@db.internal:5432/kk_portal")
+
+    assert result.stdout.strip() == "['default'] [] None", result.stderr
+
+
+def test_settings_database_replica_url_adds_the_replica_and_its_router():
+    result = run(
+        ROUTING,
+        DEBUG="1",
+        DATABASE_URL="postgres://kk@db.internal:5432/kk_portal",
+        DATABASE_REPLICA_URL="postgres://kk@replica.internal:5432/kk_portal",
+    )
+
+    assert result.stdout.strip() == (
+        "['default', 'replica'] ['kk_portal.routers.ReplicaRouter'] replica.internal"
+    ), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("primary", "replica"),
+    [("", "postgres://kk@replica.internal/kk"), ("postgres://kk@db/kk", "sqlite:///r.sqlite3")],
+    ids=["sqlite primary", "sqlite replica"],
+)
+def test_settings_a_replica_needs_postgresql_on_both_sides(primary, replica):
+    result = run(IMPORT_SETTINGS, DEBUG="1", DATABASE_URL=primary, DATABASE_REPLICA_URL=replica)
+
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL must be a postgres:// streaming replica" in result.stderr
