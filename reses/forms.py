@@ -212,13 +212,13 @@ class CandidateFilterForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Village.objects.select_related("subdistrict").filter(
+        self.fields["village"].queryset = Village.objects.filter(
             pk__in=district_village_ids(meeting.representative_id)
         )
 
     @property
     def chosen_village(self):
-        """The chosen village (a ``Village`` with its subdistrict), or ``None``."""
+        """The chosen ``Village``, or ``None``."""
         return self.cleaned_data["village"] if self.is_valid() else None
 
     def filter(self, candidates):

@@ -209,7 +209,7 @@ def agenda_build(request, pk):
             "filter_form": filter_form,
             "village": village,
             "fold": fold,
-            "candidate_count": page.paginator.count if page else folded_count,
+            "candidate_count": folded_count,
             "village_count": sum(len(subdistrict["villages"]) for subdistrict in fold),
             "page_obj": page,
             "candidates": services.with_days_waiting(page.object_list) if page else [],
