@@ -199,18 +199,27 @@ class AgendaAddForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
 
 
 class CandidateFilterForm(InputRulesMixin, NoColonLabelsMixin, forms.Form):
-    """Narrow the agenda builder's candidates to one village and/or topic of the district."""
+    """Narrow the agenda builder's candidates to one village and/or topic of the district.
 
-    village = VillageChoiceField(
-        label=_("Village"), queryset=Village.objects.none(), required=False
+    The village comes from the links of the builder's list of villages (a hidden field
+    here): as a ``<select>`` the 852 villages of the largest district weighed more than the
+    rest of the page. A village outside the district is not a valid choice."""
+
+    village = forms.ModelChoiceField(
+        queryset=Village.objects.none(), required=False, widget=forms.HiddenInput
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages_in_order().filter(
+        self.fields["village"].queryset = Village.objects.filter(
             pk__in=district_village_ids(meeting.representative_id)
         )
+
+    @property
+    def chosen_village(self):
+        """The chosen ``Village``, or ``None``."""
+        return self.cleaned_data["village"] if self.is_valid() else None
 
     def filter(self, candidates):
         """``candidates`` narrowed by the chosen village and topic (unchanged if invalid)."""

@@ -150,6 +150,42 @@ def agenda_candidates(meeting, user):
     )
 
 
+def candidate_villages(candidates):
+    """The villages of ``candidates`` (``agenda_candidates``, maybe narrowed by topic) with
+    how many candidates each has, folded by subdistrict: what the agenda builder shows of
+    a district with more candidates than one page (852 villages in the largest).
+
+    Returns a list of dicts, one per subdistrict with candidates, in the order of
+    ``agenda_candidates`` (subdistrict name, then village name): ``name`` (the
+    subdistrict's), ``total`` (its candidates) and ``villages``, a list of dicts ``pk``,
+    ``name`` and ``count``; villages without candidates are left out. Two queries however
+    many villages and candidates: the counts by village id (joining each of 15,000
+    candidates to its village and subdistrict for their names doubled the time at
+    national scale, bench/RESULTS.md), then those villages' names.
+    """
+    counts = dict(
+        candidates.select_related(None)
+        .prefetch_related(None)
+        .order_by()
+        .values_list("village")
+        .annotate(count=Count("pk"))
+    )
+    villages = sorted(
+        Village.objects.filter(pk__in=counts).select_related("subdistrict"),
+        key=lambda v: (v.subdistrict.name, v.subdistrict_id, v.name, v.pk),
+    )
+    folded = {}
+    for village in villages:
+        subdistrict = folded.setdefault(
+            village.subdistrict_id, {"name": village.subdistrict.name, "total": 0, "villages": []}
+        )
+        subdistrict["total"] += counts[village.pk]
+        subdistrict["villages"].append(
+            {"pk": village.pk, "name": village.name, "count": counts[village.pk]}
+        )
+    return list(folded.values())
+
+
 def agenda_items(meeting, *, accepted=None):
     """The meeting's agenda items with their aspirations, in the staff's order."""
     items = meeting.agenda_items.select_related(

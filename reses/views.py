@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from aspirations.models import Aspiration, Beneficiary
 from kk_portal.forms import create_once, filtered_rows
+from kk_portal.pagination import paginate
 from kk_portal.permissions import can, get_writable_or_404
 from kk_portal.scoping import get_visible_or_404
 from kk_portal.sorting import SortKey, sort_rows
@@ -42,7 +43,8 @@ SORT_KEYS = {
     "starts": SortKey(gettext_lazy("Date"), ("starts_at", "pk")),
     "period": SortKey(gettext_lazy("Reses period"), ("reses_period", "starts_at", "pk")),
 }
-#: The agenda builder lists at most this many candidates; staff narrow by village or topic.
+#: Candidates the agenda builder lists on one page; a district with more shows its villages
+#: first (``agenda_build``).
 CANDIDATE_LIMIT = 150
 
 
@@ -166,7 +168,14 @@ def agenda_propose(request, pk):
 
 @login_required
 def agenda_build(request, pk):
-    """The agenda builder: candidates grouped by village and topic; order and accept items."""
+    """The agenda builder: order and accept the agenda's items; add candidates to it.
+
+    Candidates are listed grouped by village and topic when they fit on one page
+    (``CANDIDATE_LIMIT``); in a larger district the page lists the villages with their
+    counts, folded by subdistrict (``services.candidate_villages``), and a village's link
+    lists its candidates, ``CANDIDATE_LIMIT`` a page. So the page stays light however many
+    villages and aspirations the district has, and works without JavaScript.
+    """
     meeting = _managed_or_404(request.user, pk)
     filter_form = CandidateFilterForm(request.GET or None, meeting=meeting)
     candidates = filter_form.filter(services.agenda_candidates(meeting, request.user))
@@ -194,6 +203,13 @@ def agenda_build(request, pk):
             formset.save()
             messages.success(request, _("The agenda is saved."))
             return redirect(request.get_full_path())
+    village = filter_form.chosen_village
+    fold = [] if village else services.candidate_villages(candidates)
+    folded_count = sum(subdistrict["total"] for subdistrict in fold)
+    page = None
+    if folded_count <= CANDIDATE_LIMIT:
+        fold = []
+        page = paginate(request, candidates, CANDIDATE_LIMIT)
     return render(
         request,
         "reses/agenda_build.html",
@@ -201,9 +217,12 @@ def agenda_build(request, pk):
             "meeting": meeting,
             "add_form": add_form,
             "filter_form": filter_form,
-            "candidates": services.with_days_waiting(candidates[:CANDIDATE_LIMIT]),
-            "candidate_count": candidates.count(),
-            "candidate_limit": CANDIDATE_LIMIT,
+            "village": village,
+            "fold": fold,
+            "candidate_count": folded_count,
+            "village_count": sum(len(subdistrict["villages"]) for subdistrict in fold),
+            "page_obj": page,
+            "candidates": services.with_days_waiting(page.object_list) if page else [],
             "formset": formset,
         },
         status=400 if request.method == "POST" else 200,

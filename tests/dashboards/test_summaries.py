@@ -322,3 +322,16 @@ def test_admin_adds_an_aspiration_through_the_write_function(admin_client_, worl
     assert [event.kind for event in aspiration.events.all()] == ["created"]
     assert aspiration.urusan == topic.default_urusan
     assert _snapshot() == kept and kept[0]
+
+
+def test_summaries_of_several_ids_at_once_equal_a_fresh_rebuild(history):
+    ids = list(Aspiration.objects.values_list("pk", flat=True))
+    kept = _snapshot()
+
+    summaries.remove(ids[:2])
+    summaries.remove(ids[2:])
+    emptied = _snapshot()
+    summaries.add(ids)
+
+    assert emptied == (set(), set())
+    assert _snapshot() == kept

@@ -1,6 +1,7 @@
 """The agenda: candidates by district (the Sirimau split), building, proposals, the pack."""
 
 import datetime
+import gzip
 import io
 import os
 import pathlib
@@ -407,16 +408,25 @@ def test_agenda_item_with_response_cannot_be_removed(dprd, meeting, aspiration_a
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
-def test_agenda_build_narrows_by_village_and_caps_the_list(dprd, world, meeting, monkeypatch):
+def _village_in_district(world, name, subdistrict=None):
+    village = f.VillageFactory(name=name, subdistrict=subdistrict or world.village_a1.subdistrict)
+    f.DistrictVillageFactory(district=world.district, village=village)
+    return village, f.ConstituentGroupFactory(village=village)
+
+
+def test_agenda_build_folds_villages_by_subdistrict_beyond_one_page(
+    dprd, world, meeting, monkeypatch
+):
     from reses import views
 
     monkeypatch.setattr(views, "CANDIDATE_LIMIT", 2)
-    village_c = f.VillageFactory(name="Desa Gamma", subdistrict=world.village_a1.subdistrict)
-    f.DistrictVillageFactory(district=world.district, village=village_c)
-    group_c = f.ConstituentGroupFactory(village=village_c)
+    village_c, group_c = _village_in_district(
+        world, "Desa Gamma", f.SubdistrictFactory(regency=world.regency_a, name="Zeta")
+    )
     for n in range(3):
         f.AspirationFactory(group=world.group_a1, title=f"Alfa {n}")
     f.AspirationFactory(group=group_c, title="Gamma 1")
+    f.AspirationFactory(group=world.group_a2, title="Jalan Desa Dua")  # outside the district
     url = reverse("reses:agenda_build", args=[meeting.pk])
 
     everything = dprd.get(url)
@@ -426,11 +436,92 @@ def test_agenda_build_narrows_by_village_and_caps_the_list(dprd, world, meeting,
         {"add": "1", "add-aspirations": [gamma.context["candidates"][0].pk]},
     )
 
-    assert len(everything.context["candidates"]) == 2
-    assert "Menampilkan 2 pertama dari 4" in everything.text
+    assert everything.context["candidates"] == []
+    assert "Alfa 0" not in everything.text
+    assert "4 aspirasi terbuka di 2 desa/kelurahan." in everything.text
+    assert [
+        (s["name"], s["total"], [(v["name"], v["count"]) for v in s["villages"]])
+        for s in everything.context["fold"]
+    ] == [
+        (world.village_a1.subdistrict.name, 3, [("Desa Alfa Satu", 3)]),
+        ("Zeta", 1, [("Desa Gamma", 1)]),
+    ]
+    assert f'<a href="?village={village_c.pk}">Desa Gamma</a>' in everything.text
     assert [a.title for a in gamma.context["candidates"]] == ["Gamma 1"]
+    assert "Semua desa/kelurahan dapil" in gamma.text
     assert added.url == f"{url}?village={village_c.pk}"
     assert [i.aspiration.title for i in meeting.agenda_items.all()] == ["Gamma 1"]
+
+
+def test_agenda_build_fold_counts_follow_the_topic(dprd, world, meeting, monkeypatch):
+    from reses import views
+
+    monkeypatch.setattr(views, "CANDIDATE_LIMIT", 1)
+    health = f.TopicFactory(slug="health", name="Kesehatan dan BPJS", order=2)
+    village_c, group_c = _village_in_district(world, "Desa Gamma")
+    f.AspirationFactory(group=world.group_a1, topic=health)
+    f.AspirationFactory(group=world.group_a1)
+    f.AspirationFactory(group=group_c, topic=health)
+    url = reverse("reses:agenda_build", args=[meeting.pk])
+
+    response = dprd.get(url, {"topic": health.pk})
+
+    assert [(v["name"], v["count"]) for v in response.context["fold"][0]["villages"]] == [
+        ("Desa Alfa Satu", 1),
+        ("Desa Gamma", 1),
+    ]
+    assert f'<a href="?topic={health.pk}&amp;village={village_c.pk}">' in response.text
+
+
+def test_agenda_build_pages_the_candidates_of_a_village(dprd, world, meeting, monkeypatch):
+    from reses import views
+
+    monkeypatch.setattr(views, "CANDIDATE_LIMIT", 2)
+    for n in range(3):
+        f.AspirationFactory(
+            group=world.group_a1, title=f"Alfa {n}", raised_on=datetime.date(2024, 1, n + 1)
+        )
+    url = reverse("reses:agenda_build", args=[meeting.pk])
+
+    first = dprd.get(url, {"village": world.village_a1.pk})
+    second = dprd.get(url, {"village": world.village_a1.pk, "page": 2})
+
+    assert [a.title for a in first.context["candidates"]] == ["Alfa 0", "Alfa 1"]
+    assert "Halaman 1 dari 2" in first.text
+    assert [a.title for a in second.context["candidates"]] == ["Alfa 2"]
+
+
+def test_agenda_build_ignores_a_village_outside_the_district(dprd, world, meeting, aspiration_a1):
+    url = reverse("reses:agenda_build", args=[meeting.pk])
+
+    response = dprd.get(url, {"village": world.village_a2.pk})
+
+    assert response.status_code == 200
+    assert [a.title for a in response.context["candidates"]] == ["Sumur bor dusun Satu"]
+
+
+def test_agenda_build_of_a_district_of_many_villages_stays_light(dprd, world, meeting):
+    """220 villages in 11 subdistricts with two open aspirations each: the page lists the
+    villages, never the 440 aspirations nor a ``<select>`` of the villages."""
+    for s in range(11):
+        subdistrict = f.SubdistrictFactory(regency=world.regency_a, name=f"Kecamatan {s:02d}")
+        for v in range(20):
+            _village, group = _village_in_district(world, f"Desa {s:02d}-{v:02d}", subdistrict)
+            f.AspirationFactory.create_batch(2, group=group, title="Perbaikan jalan usaha tani")
+    url = reverse("reses:agenda_build", args=[meeting.pk])
+
+    response = dprd.get(url)
+    html = response.content
+
+    assert response.status_code == 200
+    assert sum(len(s["villages"]) for s in response.context["fold"]) == 220
+    assert html.count(b'<details class="fold">') == 11
+    assert b"Perbaikan jalan usaha tani" not in html
+    assert b"<select" in html and b'name="village"' in html and b"Desa 00-00</option>" not in html
+    # 22 KB, 3.1 KB compressed; the page before the fold, 150 candidates and a <select> of
+    # the 220 villages, weighed 82 KB, 4.8 KB compressed.
+    assert len(html) < 40_000
+    assert len(gzip.compress(html)) < 4_000
 
 
 def test_staff_accept_proposal_puts_it_in_pack(officer, dprd, meeting, aspiration_a1):
