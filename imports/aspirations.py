@@ -48,6 +48,7 @@ from aspirations.services import (
 )
 from aspirations.stages import CLOSED, FORWARD, RANK, Stage
 from aspirations.topics import TOPICS
+from dashboards import summaries
 from groups.models import ConstituentGroup, Village
 from imports import members
 from imports import values as v
@@ -552,7 +553,8 @@ class Preview:
             # Written and rolled back: the services' own checks refuse the row, or not.
             old = Stage(stored.stage).label if stored is not None else None
             with transaction.atomic():
-                write(values, stored, moves, actor=self.job.created_by)
+                with summaries.deferred():
+                    write(values, stored, moves, actor=self.job.created_by)
                 transaction.set_rollback(True)
         except ValidationError as refusal:
             row.errors.extend(row_errors(refusal, headers, record))
@@ -788,6 +790,12 @@ def confirm(job, groups):
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
     rows = list(job.rows.order_by("number"))
     preview.load([row.values for row in rows])
+    with summaries.deferred():
+        _confirm_rows(preview, rows, job, counts)
+    return counts
+
+
+def _confirm_rows(preview, rows, job, counts):
     for row in rows:
         stored, problem = preview.match(row.values)
         try:
@@ -812,4 +820,3 @@ def confirm(job, groups):
                 _("Row %(row)d: %(error)s") % {"row": row.number, "error": refusal.messages[0]}
             ) from None
         counts[{"create": "created", "update": "updated", "unchanged": "unchanged"}[action]] += 1
-    return counts

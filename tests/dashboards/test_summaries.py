@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from aspirations import services
@@ -60,6 +61,10 @@ def _figures(user, filters, *, from_summary):
 @pytest.fixture
 def history(world, officer):
     """Aspirations made and changed only through the write functions and the edit page."""
+    return _write_history(world, officer)
+
+
+def _write_history(world, officer):
     actor = officer.user
     water = f.TopicFactory(name="Air bersih", default_urusan=f.UrusanFactory(code="1.03"))
     road = f.TopicFactory(name="Jalan")
@@ -335,3 +340,30 @@ def test_summaries_of_several_ids_at_once_equal_a_fresh_rebuild(history):
 
     assert emptied == (set(), set())
     assert _snapshot() == kept
+
+
+def test_summaries_deferred_over_many_writes_equal_a_fresh_rebuild(world, officer):
+    """An import's writes gather their summary updates (``summaries.deferred``): a row made
+    before the block and changed in it is taken out once and counted again once."""
+    earlier, _created = services.aspiration_create(
+        group=world.group_a1,
+        actor=officer.user,
+        village=world.village_a1,
+        title="Usulan lama",
+        topic=f.TopicFactory(name="Sekolah"),
+        channel="letter",
+        raised_on=datetime.date(2023, 2, 1),
+    )
+    before = _snapshot()
+
+    with transaction.atomic(), summaries.deferred():
+        services.aspiration_move(
+            earlier, to=Stage.CONVEYED, actor=officer.user, occurred_on=datetime.date(2025, 7, 1)
+        )
+        _write_history(world, officer)
+        assert _snapshot() != before
+    kept = _snapshot()
+    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))
+
+    assert _snapshot() == kept
+    assert AspirationSummary.objects.filter(conveyed__gt=0).exists()
