@@ -31,8 +31,8 @@ from aspirations.models import (
     EventKind,
     Topic,
     Urusan,
-    benefiting_q,
     reached_q,
+    summary_columns,
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
 from assistance.models import AssistanceCase, Kind
@@ -398,29 +398,38 @@ CUBE_FIELDS = ("topic", "urusan", "channel")
 
 class AspirationCube:
     """The funnel, its closed rows, and the breakdowns by topic, urusan, channel and
-    beneficiary of an ``Aspiration`` QuerySet, from two grouped queries (plus one each for
+    beneficiary of an ``Aspiration`` QuerySet, from ONE grouped query (plus one each for
     the topic and urusan names).
 
-    The first counts ``funnel_columns`` and the beneficiaries (``benefiting_q``) per
+    It counts the columns of the summaries (``aspirations.models.summary_columns``: the
+    funnel, the beneficiaries and the closed rows by the stage where they stopped) per
     combination of ``CUBE_FIELDS`` (about a hundred cells at national scale, whatever the
-    number of aspirations); every figure is then a sum over cells. The second counts the
-    closed rows by the stage where they stopped.
+    number of aspirations); every figure is then a sum over cells. One pass over the rows:
+    a second query for the closed ones would make PostgreSQL read every closed aspiration
+    of the country to find a district's.
     """
 
     def __init__(self, rows):
-        benefits = {
-            f"benefit_{key}": Count("pk", filter=benefiting_q(key))
-            for key, _label in BENEFIT_CHOICES
+        columns = {
+            name: Count("pk", filter=q) if q is not None else Count("pk")
+            for name, q in summary_columns().items()
         }
-        self.cells = list(
-            rows.order_by().values(*CUBE_FIELDS).annotate(**funnel_columns(), **benefits)
-        )
-        self.stops = list(
-            rows.filter(stage__in=CLOSED)
-            .order_by()
-            .values("stage", "stopped_at")
-            .annotate(n=Count("pk"))
-        )
+        self.cells = list(rows.order_by().values(*CUBE_FIELDS).annotate(**columns))
+        self.stops = self.stops_of(self.cells)
+
+    @staticmethod
+    def stops_of(cells):
+        """``[{"stage", "stopped_at", "n"}]``: the closed rows of ``cells`` per closing
+        stage and the stage where they stopped (``""`` when not recorded)."""
+        return [
+            {
+                "stage": stage.value,
+                "stopped_at": "" if stopped == NOT_FILLED_KEY else stopped,
+                "n": sum(cell[f"stop_{stage.value}_{stopped}"] for cell in cells),
+            }
+            for stage in CLOSED
+            for stopped in [*(s.value for s in FORWARD), NOT_FILLED_KEY]
+        ]
 
     def cells_by(self, by):
         """The cells that hold dimension ``by`` (all of them here)."""
