@@ -38,6 +38,11 @@ class AspirationSummary(models.Model):
                 name="aspiration_summary_cell",
             )
         ]
+        # A period's cells by grain and months, whatever their regency: the unique key
+        # above would walk every cell of the grain.
+        indexes = [
+            models.Index(fields=["grain", "year", "month"], name="aspiration_summary_period")
+        ]
 
     def __str__(self):
         return f"{self.grain} {self.regency_id}/{self.topic_id}/{self.urusan_id}/{self.channel}"

@@ -62,6 +62,8 @@ GRAINS = {
 MONTHLY = {grain: f"{grain}_month" for grain in ("region", "channel", "region_channel")}
 GRAINS.update({MONTHLY[grain]: {**GRAINS[grain], "month": True} for grain in MONTHLY})
 KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year", "month")
+#: The order a rebuild writes the cells in: a period's cells are read together.
+ORDER = ("grain", "year", "month")
 MONEY_KEY = ("regency_id", "topic_id", "fiscal_year")
 MONEY_COLUMNS = ("budgeted", "realised", "outcomes")
 
@@ -89,9 +91,13 @@ def _grain_select(grain, rows, sign):
     return query.sql_with_params()
 
 
-def _upsert(table, key, columns, selects):
-    """``INSERT INTO table … SELECT … ON CONFLICT (key) DO UPDATE`` adding the counts."""
+def _upsert(table, key, columns, selects, *, ordered=False):
+    """``INSERT INTO table … SELECT … ON CONFLICT (key) DO UPDATE`` adding the counts;
+    ``ordered``: rows written in the order of ``ORDER`` (a rebuild), so that the cells of
+    one grain and period lie together on disk."""
     sql = " UNION ALL ".join(s for s, _p in selects)
+    if ordered:
+        sql += " ORDER BY " + ", ".join(str(key.index(name) + 1) for name in ORDER)
     params = [p for _s, ps in selects for p in ps]
     names = ", ".join([*key, *columns])
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
@@ -103,9 +109,10 @@ def _upsert(table, key, columns, selects):
         )
 
 
-def _apply(rows, outcomes, sign):
+def _apply(rows, outcomes, sign, *, ordered=False):
     table = AspirationSummary._meta.db_table
-    _upsert(table, KEY, list(COLUMNS), [_grain_select(g, rows, sign) for g in GRAINS])
+    selects = [_grain_select(g, rows, sign) for g in GRAINS]
+    _upsert(table, KEY, list(COLUMNS), selects, ordered=ordered)
     # Per fiscal year, and over all years (``fiscal_year`` 0) for a dashboard without a
     # period.
     money = [
@@ -171,7 +178,12 @@ def rebuild():
             Aspiration.objects.counted(),
             BudgetOutcome.objects.filter(aspiration__duplicate_of=None),
             1,
+            ordered=True,
         )
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so that the planner knows a period's few thousand cells.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {AspirationSummary._meta.db_table}")
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -298,6 +310,11 @@ def _counts(columns=None):
     }
 
 
+def _total(rows):
+    """``{column: count}`` of ``rows`` (dicts of the summary's columns) added up."""
+    return {name: sum(row[name] for row in rows) for name in COLUMNS}
+
+
 def _add_up(rows, keys):
     """``rows`` (dicts) with equal values of ``keys`` added up into one, column by column."""
     totals = {}
@@ -321,21 +338,28 @@ class SummaryCube(d.AspirationCube):
 
     def __init__(self, user, filters):
         period = split(filters.start, filters.end)
-        days = _days(user, filters, period)
+        # Each span of days is counted once, by every key of the cube; the regional cells
+        # and the span's totals (``days``, for the trend and the headlines) add them up.
+        spans = [
+            list(rows.order_by().values(*d.CUBE_FIELDS).annotate(**_counts()))
+            for rows in _days(user, filters, period)
+        ]
+        #: ``{(first, last): {column: count}}`` of each span of days.
+        self.days = {span: _total(rows) for span, rows in zip(period.days, spans, strict=True)}
+        live = [row for rows in spans for row in rows]
         if filters.region is None:
-            self.cells = self._read(
-                _cells("channel", filters, period), days, "topic", "urusan", "channel"
-            )
+            keys = d.CUBE_FIELDS
+            self.cells = self._read(_cells("channel", filters, period), live, *keys)
             self.channel_cells = self.cells
         else:
-            self.cells = self._read(_cells("region", filters, period), days, "topic", "urusan")
+            self.cells = self._read(_cells("region", filters, period), live, "topic", "urusan")
             self.channel_cells = self._read(
-                _cells("region_channel", filters, period), days, "topic", "channel"
+                _cells("region_channel", filters, period), live, "topic", "channel"
             )
         self.stops = self.stops_of(self.cells)
 
     @staticmethod
-    def _read(cells, days, *keys):
+    def _read(cells, live, *keys):
         names = {f"{key}_id": key for key in keys if key != "channel"}
         fields = [key if key == "channel" else f"{key}_id" for key in keys]
         rows = []
@@ -344,8 +368,7 @@ class SummaryCube(d.AspirationCube):
             if row.get("urusan") == 0:
                 row["urusan"] = None
             rows.append(row)
-        for span in days:
-            rows += span.order_by().values(*keys).annotate(**_counts())
+        rows += ({key: row[key] for key in [*keys, *COLUMNS]} for row in live)
         return _add_up(rows, keys)
 
     def cells_by(self, by):
@@ -388,24 +411,43 @@ def _grain_of(filters):
     return "channel" if filters.region is None else "region"
 
 
-def trend_by_year(user, filters):
+def trend_by_year(user, filters, cube=None):
     """``dashboards.figures.trend_by_year`` of the dashboard's aspirations from the
-    summaries: ``[(year, counts)]`` oldest first, ``counts`` the ``funnel_columns``."""
+    summaries: ``[(year, counts)]`` oldest first, ``counts`` the ``funnel_columns``. A span
+    of days lies in one month, so in one year: ``cube`` (the page's ``SummaryCube``, if
+    built) gives its counts without another query."""
     columns = list(d.funnel_columns())
     period = split(filters.start, filters.end)
     cells = _cells(_grain_of(filters), filters, period, by_year=True)
     rows = list(cells.values("year").annotate(**_sums(columns)))
-    for span in _days(user, filters, period):
-        rows += [{"year": year, **counts} for year, counts in d.trend_by_year(span)]
+    for span in _span_totals(user, filters, period, cube):
+        if not span["recorded"]:
+            continue  # a year without aspirations has no row, as in the live trend
+        rows.append({"year": span["first"].year, **{column: span[column] for column in columns}})
     return [
         (row["year"], {column: int(row[column]) for column in columns})
         for row in sorted(_add_up(rows, ("year",)), key=lambda row: row["year"])
     ]
 
 
-def headlines(user, filters, today):
+def _span_totals(user, filters, period, cube=None):
+    """``[{"first", **counts}]``: the summary's columns counted over each span of days of
+    ``period`` in the filters' region and topic, taken from ``cube.days`` where it holds
+    the span (the same filters), else counted (one query a span)."""
+    known = cube.days if cube is not None else {}
+    totals = []
+    for (first, last), rows in zip(period.days, _days(user, filters, period), strict=True):
+        counts = known.get((first, last))
+        if counts is None:
+            counts = rows.order_by().aggregate(**_counts())
+        totals.append({"first": first, **counts})
+    return totals
+
+
+def headlines(user, filters, today, cube=None):
     """``dashboards.figures.headlines`` from the summaries: each window a period of days
-    (``split``), in the filters' region and topic."""
+    (``split``), in the filters' region and topic; ``cube`` (the page's ``SummaryCube``)
+    gives the spans of days it holds."""
     windows = d.headline_windows(filters, today)
     labels = {key: label for key, label, _rank in FUNNEL_STEPS}
     totals = []
@@ -414,9 +456,10 @@ def headlines(user, filters, today):
         period = split(first, last)
         sums = _cells(_grain_of(filters), window, period).aggregate(**_sums(d.HEADLINE_STEPS))
         counts = {key: int(sums[key] or 0) for key in d.HEADLINE_STEPS}
-        for span in _days(user, window, period):
-            for key, value in span.order_by().aggregate(**_counts(d.HEADLINE_STEPS)).items():
-                counts[key] += value
+        mine = cube if (filters.start, filters.end) == (first, last) else None
+        for span in _span_totals(user, window, period, mine):
+            for key in d.HEADLINE_STEPS:
+                counts[key] += span[key]
         totals.append(counts)
     current, previous = totals
     return windows, [(key, labels[key], current[key], previous[key]) for key in d.HEADLINE_STEPS]
@@ -470,12 +513,12 @@ def dashboard_money(user, filters, *, summary=None):
     return d.money(user, filters)
 
 
-def dashboard_headlines(user, filters, today, *, summary=None):
+def dashboard_headlines(user, filters, today, *, summary=None, cube=None):
     """The headline figures of ``user``'s dashboard (``figures.headlines``' ``(windows,
     rows)``), for the page, the home page and the API alike, from the summaries where they
-    serve (``summary``, default ``usable``)."""
+    serve (``summary``, default ``usable``; ``cube``: the page's ``SummaryCube``)."""
     if usable(user, filters) if summary is None else summary:
-        return headlines(user, filters, today)
+        return headlines(user, filters, today, cube)
     return d.headlines(user, filters, today)
 
 

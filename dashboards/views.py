@@ -394,7 +394,12 @@ class Dashboard:
         from the previous window (``None`` when both are 0); for programme and DPRD staff a
         small count reads "<5" (``value`` ``None``) and a change touching one is ``None``."""
         (current, previous), rows = summaries.dashboard_headlines(
-            self.user, self.filters, today, summary=self.from_summary
+            self.user,
+            self.filters,
+            today,
+            summary=self.from_summary,
+            # The page's cube, when its tables built one (the home page builds none).
+            cube=self.__dict__.get("cube") if self.from_summary else None,
         )
         figures = []
         for key, label, now, before in rows:
@@ -560,7 +565,7 @@ class Dashboard:
         rows = []
         bars = []
         if self.from_summary:
-            years = summaries.trend_by_year(self.user, self.filters)
+            years = summaries.trend_by_year(self.user, self.filters, self.cube)
         else:
             years = d.trend_by_year(self.rows)
         for year, counts in years:
