@@ -289,14 +289,15 @@ DASHBOARD_PARAMETERS = {
     summary="The dashboard's headline figures, with its small-cell rule",
 )
 def dashboard(request):
-    """The headline figures of the dashboard (``figures.headlines``) for ``?region=``,
+    """The headline figures of the dashboard (``figures.headlines``, from the summaries
+    where they serve: ``summaries.dashboard_headlines``) for ``?region=``,
     ``?group=``, ``?start=``, ``?end=``, ``?topic=`` as on the page; for users who do not
     see members' personal data (programme and DPRD staff) a count of 1 to 4 is ``None``
     with text ``"<5"``, and a change touching one is ``None`` (``dashboards.suppression``)."""
     user = request.user
     filters = _dashboard_filters(request)
     exact = figures.sees_personal_data(user)
-    (current, previous), rows = figures.headlines(user, filters, today_in(user))
+    (current, previous), rows = summaries.dashboard_headlines(user, filters, today_in(user))
     headlines = []
     for key, label, now, before in rows:
         small = not exact and suppression.is_small(now)

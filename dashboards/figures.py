@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from django import forms
 from django.db import connections
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Min, Q, Sum, Window
+from django.db.models.functions import ExtractYear, Lag
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +31,8 @@ from aspirations.models import (
     EventKind,
     Topic,
     Urusan,
-    benefiting_q,
     reached_q,
+    summary_columns,
 )
 from aspirations.stages import CLOSED, FORWARD, FUNNEL_STEPS, Stage
 from assistance.models import AssistanceCase, Kind
@@ -399,29 +399,38 @@ CUBE_FIELDS = ("topic", "urusan", "channel")
 
 class AspirationCube:
     """The funnel, its closed rows, and the breakdowns by topic, urusan, channel and
-    beneficiary of an ``Aspiration`` QuerySet, from two grouped queries (plus one each for
+    beneficiary of an ``Aspiration`` QuerySet, from ONE grouped query (plus one each for
     the topic and urusan names).
 
-    The first counts ``funnel_columns`` and the beneficiaries (``benefiting_q``) per
+    It counts the columns of the summaries (``aspirations.models.summary_columns``: the
+    funnel, the beneficiaries and the closed rows by the stage where they stopped) per
     combination of ``CUBE_FIELDS`` (about a hundred cells at national scale, whatever the
-    number of aspirations); every figure is then a sum over cells. The second counts the
-    closed rows by the stage where they stopped.
+    number of aspirations); every figure is then a sum over cells. One pass over the rows:
+    a second query for the closed ones would make PostgreSQL read every closed aspiration
+    of the country to find a district's.
     """
 
     def __init__(self, rows):
-        benefits = {
-            f"benefit_{key}": Count("pk", filter=benefiting_q(key))
-            for key, _label in BENEFIT_CHOICES
+        columns = {
+            name: Count("pk", filter=q) if q is not None else Count("pk")
+            for name, q in summary_columns().items()
         }
-        self.cells = list(
-            rows.order_by().values(*CUBE_FIELDS).annotate(**funnel_columns(), **benefits)
-        )
-        self.stops = list(
-            rows.filter(stage__in=CLOSED)
-            .order_by()
-            .values("stage", "stopped_at")
-            .annotate(n=Count("pk"))
-        )
+        self.cells = list(rows.order_by().values(*CUBE_FIELDS).annotate(**columns))
+        self.stops = self.stops_of(self.cells)
+
+    @staticmethod
+    def stops_of(cells):
+        """``[{"stage", "stopped_at", "n"}]``: the closed rows of ``cells`` per closing
+        stage and the stage where they stopped (``""`` when not recorded)."""
+        return [
+            {
+                "stage": stage.value,
+                "stopped_at": "" if stopped == NOT_FILLED_KEY else stopped,
+                "n": sum(cell[f"stop_{stage.value}_{stopped}"] for cell in cells),
+            }
+            for stage in CLOSED
+            for stopped in [*(s.value for s in FORWARD), NOT_FILLED_KEY]
+        ]
 
     def cells_by(self, by):
         """The cells that hold dimension ``by`` (all of them here)."""
@@ -652,35 +661,61 @@ def stage_durations(rows, count):
     Days run between the real-world dates of an aspiration's consecutive timeline events
     (the first is its "recorded" event on the date raised). Taken over the latest
     ``DURATION_MOVES`` moves (by when they were recorded) of the aspirations in ``rows``, in
-    ONE bounded query: reading the whole timeline of a national scope (six million events)
-    takes seconds. ``count`` is the number of aspirations in ``rows``; when they cannot have
-    more moves than the bound, all are read through the aspirations' index instead.
+    ONE bounded query over the timelines of those moves' aspirations only (a window gives
+    each move the date of the step before it): reading the whole timeline of a national
+    scope (six million events) takes seconds. ``count`` is the number of aspirations in
+    ``rows``; when they cannot have more moves than the bound, all are read through the
+    aspirations' index instead.
     Returns ``([(stage, label, median days, moves)], bounded)`` in the order
     of the way, leaving out stages nobody reached; ``bounded`` is True when older moves were
     left out.
     """
     way = [EventKind.CREATED, EventKind.MOVE]
     forward = [stage.value for stage in FORWARD if stage != Stage.RECORDED]
-    previous = (
-        AspirationEvent.objects.filter(aspiration=OuterRef("aspiration"), kind__in=way)
-        .filter(
-            Q(occurred_on__lt=OuterRef("occurred_on"))
-            | Q(occurred_on=OuterRef("occurred_on"), pk__lt=OuterRef("pk"))
-        )
-        .order_by("-occurred_on", "-pk")
-        .values("occurred_on")[:1]
+    moves = within(AspirationEvent.objects.all(), rows).filter(
+        kind=EventKind.MOVE, to_stage__in=forward
     )
-    moves = (
-        within(AspirationEvent.objects.all(), rows)
-        .filter(kind=EventKind.MOVE, to_stage__in=forward)
-        .annotate(previous=Subquery(previous))
-        .values_list("to_stage", "occurred_on", "previous")
-    )
+    limit = ""
     if count * MOVES_PER_ASPIRATION > DURATION_MOVES:
-        moves = list(moves.order_by("-pk")[: DURATION_MOVES + 1])
+        # The timelines of the aspirations of the latest moves hold those moves, and no
+        # move of the scope later than them.
+        latest = moves.order_by("-pk").values("aspiration")[: DURATION_MOVES + 1]
+        timelines = AspirationEvent.objects.filter(aspiration__in=latest)
+        limit = f" ORDER BY w.step_id DESC LIMIT {DURATION_MOVES + 1}"
     else:
         # A small scope: all its moves, found through its aspirations, in no order.
-        moves = list(moves.order_by())
+        timelines = within(AspirationEvent.objects.all(), rows)
+    # Each event's previous step is the one before it on its timeline: one window over the
+    # timelines, not one subquery per move (20,000 of them for a large scope).
+    steps = (
+        timelines.filter(kind__in=way)
+        .annotate(
+            previous=Window(
+                Lag("occurred_on"),
+                partition_by=[F("aspiration")],
+                order_by=[F("occurred_on").asc(), F("pk").asc()],
+            )
+        )
+        .values(
+            "previous",
+            step_id=F("pk"),
+            step_kind=F("kind"),
+            step_stage=F("to_stage"),
+            step_on=F("occurred_on"),
+        )
+    )
+    sql, params = steps.query.sql_with_params()
+    marks = ", ".join(["%s"] * len(forward))
+    # Where its QuerySet reads: the replica in a routed request (kk_portal/routers.py).
+    with connections[steps.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.step_stage, w.step_on, w.previous FROM ({sql}) w "
+            f"WHERE w.step_kind = %s AND w.step_stage IN ({marks}){limit}",
+            [*params, EventKind.MOVE.value, *forward],
+        )
+        moves = [
+            (stage, _date(occurred_on), _date(before)) for stage, occurred_on, before in cursor
+        ]
     bounded = len(moves) > DURATION_MOVES
     days = {}
     for stage, occurred_on, before in moves[:DURATION_MOVES]:
@@ -692,6 +727,13 @@ def stage_durations(rows, count):
         if stage in days
     ]
     return result, bounded
+
+
+def _date(value):
+    """A date column read through a raw cursor (SQLite gives text, PostgreSQL a date)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
 
 
 # --- reses --------------------------------------------------------------------------------

@@ -13,27 +13,35 @@ class AspirationSummary(models.Model):
 
     A cell is a ``grain`` (which dimensions it keeps) and its key: the regency of the
     village concerned (``0`` = all regencies), topic, urusan (``0`` = none, or all), channel
-    (``""`` = all) and the year raised (``0`` = all years). Grains: ``region`` (regency ×
-    topic × urusan × year: funnel, topic, urusan, beneficiaries and regions), ``region_all``
-    (the same over all years), ``channel`` (topic × urusan × channel × year over the whole
-    country) and ``region_channel`` (regency × topic × channel × year). Two million
-    aspirations fit in about 270,000 cells, and a national dashboard without a period reads
-    the 500 of ``channel`` plus the 5,000 of ``region_all``.
+    (``""`` = all), the year raised (``0`` = all years) and the month raised (1–12 in the
+    monthly grains, ``0`` in the others). Grains: ``region`` (regency × topic × urusan ×
+    year: funnel, topic, urusan, beneficiaries and regions), ``region_all`` (the same over
+    all years), ``channel`` (topic × urusan × channel × year over the whole country) and
+    ``region_channel`` (regency × topic × channel × year), and ``region_month``,
+    ``channel_month`` and ``region_channel_month``, the same by month, for periods that
+    start or end inside a year. A national dashboard without a period reads the 500 cells
+    of ``channel`` plus the 5,000 of ``region_all``.
     """
 
-    grain = models.CharField(max_length=14)
+    grain = models.CharField(max_length=20)
     regency_id = models.IntegerField()
     topic_id = models.IntegerField()
     urusan_id = models.IntegerField()
     channel = models.CharField(max_length=14)
     year = models.SmallIntegerField()
+    month = models.SmallIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "regency_id", "topic_id", "urusan_id", "channel", "year"],
+                fields=["grain", "regency_id", "topic_id", "urusan_id", "channel", "year", "month"],
                 name="aspiration_summary_cell",
             )
+        ]
+        # A period's cells by grain and months, whatever their regency: the unique key
+        # above would walk every cell of the grain.
+        indexes = [
+            models.Index(fields=["grain", "year", "month"], name="aspiration_summary_period")
         ]
 
     def __str__(self):

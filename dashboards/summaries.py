@@ -11,32 +11,38 @@ locking the row and ``aspirations_changed`` after the change (``aspirations.sign
 queries that ``rebuild`` runs over all rows, compiled once per process and number of ids).
 The admin edits aspirations through those functions too.
 
-The dashboard reads them only where its filters are expressible in the cells
-(``usable``): programme-wide scope, whole calendar years, a province or regency, a topic.
-Other scopes and day ranges use the live queries of ``dashboards.figures``, which remain
-the definition: ``tests/dashboards/test_summaries.py`` compares both. Both count each need
+The dashboard reads them where its filters are expressible in the cells (``usable``):
+programme-wide scope, a province or regency, a topic, any period: its whole years from the
+yearly grains, its whole months from the monthly ones and the days at either end (at most
+two partial months) from the aspirations (``split``). Other scopes use the live queries of
+``dashboards.figures``, which remain the definition: ``tests/dashboards/test_summaries.py``
+compares both, for random periods, regions, topics and rows. A database whose summaries
+were built before the monthly grains needs ``manage.py rebuild_summaries`` after
+``migrate``. Both count each need
 once: linked duplicates (``Aspiration.objects.counted``) are in neither.
 """
 
+import calendar
 import contextlib
 import contextvars
+import datetime
 import functools
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.dispatch import receiver
 from django.utils import timezone, translation
 
 from aspirations.models import Aspiration, BudgetOutcome, summary_columns
 from aspirations.signals import aspirations_changed, aspirations_will_change
-from aspirations.stages import CLOSED, FORWARD
+from aspirations.stages import FUNNEL_STEPS
 from dashboards import figures as d
 from dashboards.models import AspirationSummary, MoneySummary
 from groups.models import ConstituentGroup, Province, Regency
-from kk_portal.formats import NOT_FILLED_KEY
 
 #: ``{column: Q or None}`` for each ``AspirationSummary`` count (``None``: every row).
 COLUMNS = summary_columns()
@@ -55,7 +61,14 @@ GRAINS = {
         "year": True,
     },
 }
-KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year")
+#: The grain by month of each grain by year: a period that starts or ends inside a year
+#: reads its whole years from the first, its whole months from the second and only its
+#: days at either end from the aspirations (``split``).
+MONTHLY = {grain: f"{grain}_month" for grain in ("region", "channel", "region_channel")}
+GRAINS.update({MONTHLY[grain]: {**GRAINS[grain], "month": True} for grain in MONTHLY})
+KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year", "month")
+#: The order a rebuild writes the cells in: a period's cells are read together.
+ORDER = ("grain", "year", "month")
 MONEY_KEY = ("regency_id", "topic_id", "fiscal_year")
 MONEY_COLUMNS = ("budgeted", "realised", "outcomes")
 
@@ -71,6 +84,7 @@ def _grain_select(grain, rows, sign):
         "k_urusan": Coalesce(F("urusan"), Value(0)) if spec["urusan_id"] else Value(0),
         "k_channel": spec["channel"] or Value(""),
         "k_year": ExtractYear("raised_on") if spec["year"] else Value(0),
+        "k_month": ExtractMonth("raised_on") if spec.get("month") else Value(0),
     }
     counts = {
         f"c_{name}": (Count("pk", filter=q) if q is not None else Count("pk")) * Value(sign)
@@ -82,10 +96,14 @@ def _grain_select(grain, rows, sign):
     return query.sql_with_params()
 
 
-def _upsert(table, key, columns, selects):
+def _upsert(table, key, columns, selects, *, ordered=False):
     """``(sql, params)`` of ``INSERT INTO table … SELECT … ON CONFLICT (key) DO UPDATE``
-    adding the counts of ``selects`` (``[(sql, params)]``) to the cells."""
+    adding the counts of ``selects`` (``[(sql, params)]``) to the cells; ``ordered``: rows
+    written in the order of ``ORDER`` (a rebuild), so that the cells of one grain and period
+    lie together on disk."""
     sql = " UNION ALL ".join(s for s, _p in selects)
+    if ordered:
+        sql += " ORDER BY " + ", ".join(str(key.index(name) + 1) for name in ORDER)
     params = [p for _s, ps in selects for p in ps]
     names = ", ".join([*key, *columns])
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
@@ -96,11 +114,13 @@ def _upsert(table, key, columns, selects):
     )
 
 
-def _upserts(rows, outcomes, sign):
+def _upserts(rows, outcomes, sign, *, ordered=False):
     """The two upserts, ``[(sql, params)]``, that add the cells of ``rows`` (Aspiration
     QuerySet) and the money of ``outcomes`` (BudgetOutcome QuerySet) times ``sign``."""
     table = AspirationSummary._meta.db_table
-    cells = _upsert(table, KEY, list(COLUMNS), [_grain_select(g, rows, sign) for g in GRAINS])
+    cells = _upsert(
+        table, KEY, list(COLUMNS), [_grain_select(g, rows, sign) for g in GRAINS], ordered=ordered
+    )
     # Per fiscal year, and over all years (``fiscal_year`` 0) for a dashboard without a
     # period.
     money = [
@@ -238,8 +258,13 @@ def rebuild():
                 Aspiration.objects.counted(),
                 BudgetOutcome.objects.filter(aspiration__duplicate_of=None),
                 1,
+                ordered=True,
             )
         )
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so that the planner knows a period's few thousand cells.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {AspirationSummary._meta.db_table}")
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -247,14 +272,81 @@ def rebuild():
 
 def usable(user, filters):
     """True when ``user``'s dashboard under ``filters`` can be read from the summaries:
-    the user sees every aspiration (programme staff, administrators) and the period is
-    whole calendar years (1 January to 31 December, either end open). Region and topic
-    are keys of the cells."""
-    whole_start = filters.start is None or (filters.start.month, filters.start.day) == (1, 1)
-    whole_end = filters.end is None or (filters.end.month, filters.end.day) == (12, 31)
+    the user sees every aspiration (programme staff, administrators) and the region is a
+    province or a regency (keys of the cells) or none. Any period serves: whole years and
+    months from the cells, the days at either end from the aspirations (``split``); the
+    topic is a key of the cells."""
     # The cells are per regency: a subdistrict, village or group is counted from the rows.
     coarse = filters.group is None and isinstance(filters.region, Province | Regency | None)
-    return coarse and whole_start and whole_end and Aspiration.objects.scope_q(user) == Q()
+    return coarse and Aspiration.objects.scope_q(user) == Q()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of days raised, as the summaries serve it.
+
+    ``years`` is ``(first, last)``, the whole calendar years read from the yearly grains
+    (either end ``None``: open; ``years`` ``None``: no whole year); ``months`` is
+    ``((year, first month, last month), …)``, whole months read from the monthly grains (at
+    most two runs, one in the first year and one in the last); ``days`` is ``((first day,
+    last day), …)``, dates inclusive, at most two spans each within one month, counted from
+    the aspirations themselves."""
+
+    years: tuple | None
+    months: tuple = ()
+    days: tuple = ()
+
+
+def _month_end(day):
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def split(start, end):
+    """The ``Period`` of the days ``start`` to ``end`` (dates, both inclusive; ``None``:
+    open), e.g. 15 March to 30 September 2025: the days 15 to 31 March, the months April to
+    September, no whole year."""
+    days = []
+    if start is not None and start.day != 1:
+        last = _month_end(start)
+        if end is not None and end <= last:
+            return Period(None, (), ((start, end),))
+        days.append((start, last))
+        start = last + datetime.timedelta(days=1)
+    if end is not None and end != _month_end(end):
+        first = end.replace(day=1)
+        days.append((first, end))
+        end = first - datetime.timedelta(days=1)
+    if start is not None and end is not None and start > end:
+        return Period(None, (), tuple(days))
+    months = []
+    if start is not None and start.month != 1:
+        last_month = end.month if end is not None and end.year == start.year else 12
+        months.append((start.year, start.month, last_month))
+        start = datetime.date(start.year + 1, 1, 1)
+    if end is not None and end.month != 12 and (start is None or start <= end):
+        months.append((end.year, 1, end.month))
+        end = datetime.date(end.year - 1, 12, 31)
+    if start is not None and end is not None and start > end:
+        return Period(None, tuple(months), tuple(days))
+    years = (start.year if start else None, end.year if end else None)
+    return Period(years, tuple(months), tuple(days))
+
+
+def _period_q(grain, period):
+    """``Q`` of the cells of the yearly ``grain`` and of its monthly grain that hold the
+    whole years and months of ``period``."""
+    cells = Q(pk__in=[])
+    if period.years is not None:
+        first, last = period.years
+        yearly = Q(grain=grain)
+        if first is not None:
+            yearly &= Q(year__gte=first)
+        if last is not None:
+            yearly &= Q(year__lte=last)
+        cells |= yearly
+    for year, first, last in period.months:
+        cells |= Q(grain=MONTHLY[grain], year=year, month__gte=first, month__lte=last)
+    return cells
 
 
 def _regencies(region):
@@ -263,49 +355,92 @@ def _regencies(region):
     return [region.pk]
 
 
-def _cells(grain, filters):
-    if grain == "region" and filters.start is None and filters.end is None:
-        grain = "region_all"
-    cells = AspirationSummary.objects.filter(grain=grain, recorded__gt=0)
+def _cells(grain, filters, period, *, by_year=False):
+    """The cells of ``grain`` (a yearly grain) holding ``period`` in the filters' region
+    and topic; without a period at all, ``region`` reads ``region_all`` unless the cells
+    must tell the years apart (``by_year``)."""
+    if grain == "region" and not by_year and period == Period((None, None)):
+        cells = AspirationSummary.objects.filter(grain="region_all")
+    else:
+        cells = AspirationSummary.objects.filter(_period_q(grain, period))
+    cells = cells.filter(recorded__gt=0)
     if filters.region is not None:
         cells = cells.filter(regency_id__in=_regencies(filters.region))
     if filters.topic is not None:
         cells = cells.filter(topic_id=filters.topic.pk)
-    if filters.start:
-        cells = cells.filter(year__gte=filters.start.year)
-    if filters.end:
-        cells = cells.filter(year__lte=filters.end.year)
     return cells.order_by()
+
+
+def _days(user, filters, period):
+    """The aspirations of ``period``'s days at either end, one QuerySet per span, chosen
+    as the live figures choose them (``figures.aspirations``, the definition)."""
+    return [
+        d.aspirations(user, replace(filters, start=first, end=last)) for first, last in period.days
+    ]
 
 
 def _sums(columns=None):
     return {name: Sum(name) for name in columns or COLUMNS}
 
 
+def _counts(columns=None):
+    """The summary's columns counted from aspirations, as ``_grain_select`` counts them."""
+    return {
+        name: Count("pk", filter=COLUMNS[name]) if COLUMNS[name] is not None else Count("pk")
+        for name in columns or COLUMNS
+    }
+
+
+def _total(rows):
+    """``{column: count}`` of ``rows`` (dicts of the summary's columns) added up."""
+    return {name: sum(row[name] for row in rows) for name in COLUMNS}
+
+
+def _add_up(rows, keys):
+    """``rows`` (dicts) with equal values of ``keys`` added up into one, column by column."""
+    totals = {}
+    for row in rows:
+        key = tuple(row[name] for name in keys)
+        if key not in totals:
+            totals[key] = dict(row)
+            continue
+        entry = totals[key]
+        for name, value in row.items():
+            if name not in keys:
+                entry[name] += value
+    return list(totals.values())
+
+
 class SummaryCube(d.AspirationCube):
     """``AspirationCube`` read from ``AspirationSummary`` (the same figures, a few hundred
-    to a few thousand cells): the whole country from the ``channel`` grain; a region from
-    ``region``, with the channels from ``region_channel``."""
+    to a few thousand cells): the whole country from the ``channel`` grains; a region from
+    ``region``, with the channels from ``region_channel``; the days of a period that are no
+    whole month counted from the aspirations (``split``)."""
 
-    def __init__(self, filters):
+    def __init__(self, user, filters):
+        period = split(filters.start, filters.end)
+        # Each span of days is counted once, by every key of the cube; the regional cells
+        # and the span's totals (``days``, for the trend and the headlines) add them up.
+        spans = [
+            list(rows.order_by().values(*d.CUBE_FIELDS).annotate(**_counts()))
+            for rows in _days(user, filters, period)
+        ]
+        #: ``{(first, last): {column: count}}`` of each span of days.
+        self.days = {span: _total(rows) for span, rows in zip(period.days, spans, strict=True)}
+        live = [row for rows in spans for row in rows]
         if filters.region is None:
-            self.cells = self._read(_cells("channel", filters), "topic", "urusan", "channel")
+            keys = d.CUBE_FIELDS
+            self.cells = self._read(_cells("channel", filters, period), live, *keys)
             self.channel_cells = self.cells
         else:
-            self.cells = self._read(_cells("region", filters), "topic", "urusan")
-            self.channel_cells = self._read(_cells("region_channel", filters), "topic", "channel")
-        self.stops = [
-            {
-                "stage": stage.value,
-                "stopped_at": "" if stopped == NOT_FILLED_KEY else stopped,
-                "n": sum(cell[f"stop_{stage.value}_{stopped}"] for cell in self.cells),
-            }
-            for stage in CLOSED
-            for stopped in [*(s.value for s in FORWARD), NOT_FILLED_KEY]
-        ]
+            self.cells = self._read(_cells("region", filters, period), live, "topic", "urusan")
+            self.channel_cells = self._read(
+                _cells("region_channel", filters, period), live, "topic", "channel"
+            )
+        self.stops = self.stops_of(self.cells)
 
     @staticmethod
-    def _read(cells, *keys):
+    def _read(cells, live, *keys):
         names = {f"{key}_id": key for key in keys if key != "channel"}
         fields = [key if key == "channel" else f"{key}_id" for key in keys]
         rows = []
@@ -314,17 +449,24 @@ class SummaryCube(d.AspirationCube):
             if row.get("urusan") == 0:
                 row["urusan"] = None
             rows.append(row)
-        return rows
+        rows += ({key: row[key] for key in [*keys, *COLUMNS]} for row in live)
+        return _add_up(rows, keys)
 
     def cells_by(self, by):
         return self.channel_cells if by == "channel" else self.cells
 
 
-def breakdown_by_region(filters, level):
-    """``dashboards.figures.breakdown_by_region`` from the ``region`` grain:
-    ``[(code, name, counts)]`` sorted by name."""
+def breakdown_by_region(user, filters, level):
+    """``dashboards.figures.breakdown_by_region`` from the ``region`` grains (and the
+    aspirations of the days no whole month holds): ``[(code, name, counts)]`` sorted by
+    name."""
     columns = list(d.funnel_columns())
-    per_regency = _cells("region", filters).values("regency_id").annotate(**_sums(columns))
+    period = split(filters.start, filters.end)
+    per_regency = list(
+        _cells("region", filters, period).values("regency_id").annotate(**_sums(columns))
+    )
+    for span in _days(user, filters, period):
+        per_regency += span.order_by().values(regency_id=F(REGENCY)).annotate(**_counts(columns))
     regencies = {
         pk: (code, name, p_code, p_name)
         for pk, code, name, p_code, p_name in Regency.objects.values_list(
@@ -342,6 +484,66 @@ def breakdown_by_region(filters, level):
         ((code, name, counts) for (code, name), counts in totals.items()),
         key=lambda item: item[1],
     )
+
+
+def _grain_of(filters):
+    """The yearly grain that holds the filters' region: the country's cells or the
+    regencies'."""
+    return "channel" if filters.region is None else "region"
+
+
+def trend_by_year(user, filters, cube=None):
+    """``dashboards.figures.trend_by_year`` of the dashboard's aspirations from the
+    summaries: ``[(year, counts)]`` oldest first, ``counts`` the ``funnel_columns``. A span
+    of days lies in one month, so in one year: ``cube`` (the page's ``SummaryCube``, if
+    built) gives its counts without another query."""
+    columns = list(d.funnel_columns())
+    period = split(filters.start, filters.end)
+    cells = _cells(_grain_of(filters), filters, period, by_year=True)
+    rows = list(cells.values("year").annotate(**_sums(columns)))
+    for span in _span_totals(user, filters, period, cube):
+        if not span["recorded"]:
+            continue  # a year without aspirations has no row, as in the live trend
+        rows.append({"year": span["first"].year, **{column: span[column] for column in columns}})
+    return [
+        (row["year"], {column: int(row[column]) for column in columns})
+        for row in sorted(_add_up(rows, ("year",)), key=lambda row: row["year"])
+    ]
+
+
+def _span_totals(user, filters, period, cube=None):
+    """``[{"first", **counts}]``: the summary's columns counted over each span of days of
+    ``period`` in the filters' region and topic, taken from ``cube.days`` where it holds
+    the span (the same filters), else counted (one query a span)."""
+    known = cube.days if cube is not None else {}
+    totals = []
+    for (first, last), rows in zip(period.days, _days(user, filters, period), strict=True):
+        counts = known.get((first, last))
+        if counts is None:
+            counts = rows.order_by().aggregate(**_counts())
+        totals.append({"first": first, **counts})
+    return totals
+
+
+def headlines(user, filters, today, cube=None):
+    """``dashboards.figures.headlines`` from the summaries: each window a period of days
+    (``split``), in the filters' region and topic; ``cube`` (the page's ``SummaryCube``)
+    gives the spans of days it holds."""
+    windows = d.headline_windows(filters, today)
+    labels = {key: label for key, label, _rank in FUNNEL_STEPS}
+    totals = []
+    for first, last in windows:
+        window = replace(filters, start=first, end=last)
+        period = split(first, last)
+        sums = _cells(_grain_of(filters), window, period).aggregate(**_sums(d.HEADLINE_STEPS))
+        counts = {key: int(sums[key] or 0) for key in d.HEADLINE_STEPS}
+        mine = cube if (filters.start, filters.end) == (first, last) else None
+        for span in _span_totals(user, window, period, mine):
+            for key in d.HEADLINE_STEPS:
+                counts[key] += span[key]
+        totals.append(counts)
+    current, previous = totals
+    return windows, [(key, labels[key], current[key], previous[key]) for key in d.HEADLINE_STEPS]
 
 
 def money(filters):
@@ -370,23 +572,35 @@ def money(filters):
     )
 
 
-def dashboard_funnel_by_region(user, filters, level):
+def dashboard_funnel_by_region(user, filters, level, *, summary=None):
     """The funnel per region of ``level`` on ``user``'s dashboard under ``filters``, the
     page's table and the API's alike: ``figures.breakdown_by_region``'s ``[(code, name,
-    counts)]``, read from the summaries where they serve (``usable``, at the province or
-    regency level) and counted from the aspirations otherwise."""
-    if level in ("province", "regency") and usable(user, filters):
-        return breakdown_by_region(filters, level)
+    counts)]``, read from the summaries where they serve (``summary``, default ``usable``;
+    at the province or regency level) and counted from the aspirations otherwise."""
+    summary = usable(user, filters) if summary is None else summary
+    if level in ("province", "regency") and summary:
+        return breakdown_by_region(user, filters, level)
     return d.breakdown_by_region(d.aspirations(user, filters), level)
 
 
-def dashboard_money(user, filters):
+def dashboard_money(user, filters, *, summary=None):
     """The money per regency and per topic on ``user``'s dashboard under ``filters``, the
     page's tables and the API's alike: ``figures.money``'s ``{"regency": rows, "topic":
-    rows}``, read from ``MoneySummary`` where the summaries serve (``usable``)."""
-    if usable(user, filters):
+    rows}``, read from ``MoneySummary`` where the summaries serve (``summary``, default
+    ``usable``: money counts by fiscal year, the calendar years of the period, so any
+    period of days is whole years to it)."""
+    if usable(user, filters) if summary is None else summary:
         return money(filters)
     return d.money(user, filters)
+
+
+def dashboard_headlines(user, filters, today, *, summary=None, cube=None):
+    """The headline figures of ``user``'s dashboard (``figures.headlines``' ``(windows,
+    rows)``), for the page, the home page and the API alike, from the summaries where they
+    serve (``summary``, default ``usable``; ``cube``: the page's ``SummaryCube``)."""
+    if usable(user, filters) if summary is None else summary:
+        return headlines(user, filters, today, cube)
+    return d.headlines(user, filters, today)
 
 
 #: Seconds the member figures of the whole programme are kept (``programme_cached``).

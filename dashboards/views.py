@@ -288,7 +288,7 @@ class Dashboard:
     @cached_property
     def cube(self):
         if self.from_summary:
-            return summaries.SummaryCube(self.filters)
+            return summaries.SummaryCube(self.user, self.filters)
         return d.AspirationCube(self.rows)
 
     @cached_property
@@ -297,7 +297,7 @@ class Dashboard:
 
     @cached_property
     def money_totals(self):
-        return summaries.dashboard_money(self.user, self.filters)
+        return summaries.dashboard_money(self.user, self.filters, summary=self.from_summary)
 
     @cached_property
     def member_attributes(self):
@@ -388,11 +388,19 @@ class Dashboard:
         return crumbs
 
     def headline(self, today):
-        """The headline figures (``figures.headlines``) as ``{"current", "previous",
+        """The headline figures (``figures.headlines``, read from the summaries where
+        they serve) as ``{"current", "previous",
         "figures": [{"label", "value", "text", "change", "url"}]}``, ``change`` the difference
         from the previous window (``None`` when both are 0); for programme and DPRD staff a
         small count reads "<5" (``value`` ``None``) and a change touching one is ``None``."""
-        (current, previous), rows = d.headlines(self.user, self.filters, today)
+        (current, previous), rows = summaries.dashboard_headlines(
+            self.user,
+            self.filters,
+            today,
+            summary=self.from_summary,
+            # The page's cube, when its tables built one (the home page builds none).
+            cube=self.__dict__.get("cube") if self.from_summary else None,
+        )
         figures = []
         for key, label, now, before in rows:
             period = {"raised_from": current[0].isoformat(), "raised_to": current[1].isoformat()}
@@ -556,7 +564,11 @@ class Dashboard:
         steps = [(key, label) for key, label, _rank in FUNNEL_STEPS]
         rows = []
         bars = []
-        for year, counts in d.trend_by_year(self.rows):
+        if self.from_summary:
+            years = summaries.trend_by_year(self.user, self.filters, self.cube)
+        else:
+            years = d.trend_by_year(self.rows)
+        for year, counts in years:
             start = max(datetime.date(year, 1, 1), self.filters.start or datetime.date.min)
             end = min(datetime.date(year, 12, 31), self.filters.end or datetime.date.max)
             period = {"raised_from": start.isoformat(), "raised_to": end.isoformat()}
@@ -616,7 +628,9 @@ class Dashboard:
         rows = []
         bars = []
         if by_region:
-            groups = summaries.dashboard_funnel_by_region(self.user, self.filters, by)
+            groups = summaries.dashboard_funnel_by_region(
+                self.user, self.filters, by, summary=self.from_summary
+            )
         else:
             groups = self.cube.breakdown(by)
         for key, label, counts in groups:

@@ -211,7 +211,7 @@ def test_linked_duplicates_count_once_in_funnel_money_and_summaries(
     kept = _snapshot()
     call_command("rebuild_summaries", stdout=open("/dev/null", "w"))
     assert _snapshot() == kept
-    cube = summaries.SummaryCube(d.Filters())
+    cube = summaries.SummaryCube(programme.user, d.Filters())
     assert cube.funnel().steps[0][3] == 1
 
 

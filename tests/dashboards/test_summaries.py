@@ -2,6 +2,7 @@
 admin's included, equal to a fresh rebuild, and giving the same figures as the live queries."""
 
 import datetime
+import random
 import uuid
 from decimal import Decimal
 
@@ -11,8 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from aspirations import services
-from aspirations.models import Aspiration, BudgetOutcome
-from aspirations.stages import Stage
+from aspirations.models import Aspiration, BudgetOutcome, Channel
+from aspirations.stages import CLOSED, FORWARD, RANK, Stage
 from dashboards import summaries
 from dashboards.figures import Filters
 from dashboards.models import AspirationSummary, MoneySummary
@@ -20,7 +21,7 @@ from dashboards.views import Dashboard
 from groups.models import Province
 from tests import factories as f
 
-KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year")
+KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year", "month")
 
 
 def _snapshot():
@@ -42,20 +43,29 @@ def _snapshot():
 def _figures(user, filters, *, from_summary):
     board = Dashboard(user, filters)
     board.from_summary = from_summary
+    today = datetime.date(2025, 8, 14)
     return {
-        key: [[(cell.text, cell.url) for cell in row] for row in board.table(key).rows]
-        for key in (
-            "funnel",
-            "closed",
-            "by_region",
-            "by_topic",
-            "by_urusan",
-            "by_channel",
-            "beneficiaries",
-            "money_regency",
-            "money_topic",
-        )
+        "headline": board.headline(today),
+        **{
+            key: [[(cell.text, cell.url) for cell in row] for row in board.table(key).rows]
+            for key in SUMMARY_TABLES
+        },
     }
+
+
+#: The tables the summaries serve (``Dashboard.from_summary``).
+SUMMARY_TABLES = (
+    "funnel",
+    "closed",
+    "by_region",
+    "by_topic",
+    "by_urusan",
+    "by_channel",
+    "beneficiaries",
+    "money_regency",
+    "money_topic",
+    "trend",
+)
 
 
 @pytest.fixture
@@ -221,8 +231,8 @@ def test_dashboard_summary_drill_down_count_equals_list_rows(history, programme)
 @pytest.mark.parametrize(
     ("role", "filters", "expected"),
     [
-        ("programme", {"start": datetime.date(2024, 3, 1)}, False),
-        ("programme", {"end": datetime.date(2024, 6, 30)}, False),
+        ("programme", {"start": datetime.date(2024, 3, 15)}, True),
+        ("programme", {"end": datetime.date(2024, 6, 30)}, True),
         ("programme", {"start": datetime.date(2024, 1, 1)}, True),
         ("facilitator", {}, False),
         ("dprd", {}, False),
@@ -367,3 +377,132 @@ def test_summaries_deferred_over_many_writes_equal_a_fresh_rebuild(world, office
 
     assert _snapshot() == kept
     assert AspirationSummary.objects.filter(conveyed__gt=0).exists()
+
+
+def _day(text):
+    return datetime.date.fromisoformat(text)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (None, None, summaries.Period((None, None))),
+        (
+            "2025-03-15",
+            "2025-09-30",
+            summaries.Period(None, ((2025, 4, 9),), ((_day("2025-03-15"), _day("2025-03-31")),)),
+        ),
+        (
+            "2025-03-03",
+            "2025-03-20",
+            summaries.Period(None, (), ((_day("2025-03-03"), _day("2025-03-20")),)),
+        ),
+        ("2024-02-01", "2026-06-30", summaries.Period((2025, 2025), ((2024, 2, 12), (2026, 1, 6)))),
+        ("2024-01-01", "2024-12-31", summaries.Period((2024, 2024))),
+        (
+            None,
+            "2025-06-15",
+            summaries.Period(
+                (None, 2024), ((2025, 1, 5),), ((_day("2025-06-01"), _day("2025-06-15")),)
+            ),
+        ),
+        (
+            "2025-12-31",
+            None,
+            summaries.Period((2026, None), (), ((_day("2025-12-31"), _day("2025-12-31")),)),
+        ),
+        (
+            "2025-01-31",
+            "2025-02-01",
+            summaries.Period(
+                None,
+                (),
+                (
+                    (_day("2025-01-31"), _day("2025-01-31")),
+                    (_day("2025-02-01"), _day("2025-02-01")),
+                ),
+            ),
+        ),
+    ],
+)
+def test_split_serves_whole_years_then_months_then_days(start, end, expected):
+    period = summaries.split(start and _day(start), end and _day(end))
+
+    assert period == expected
+
+
+def _random_aspirations(world, seed, count=60):
+    """``count`` aspirations with random dates raised (2023 to 2026), topics, channels,
+    villages, stages (forward or closed, with where they stopped) and beneficiaries, made
+    through the factory, which announces them to the summaries as the write functions do."""
+    rng = random.Random(seed)
+    topics = [f.TopicFactory(name=name, default_urusan=f.UrusanFactory()) for name in "ABC"]
+    topics.append(f.TopicFactory(name="D", default_urusan=None))
+    places = [
+        (world.group_a1, world.village_a1),
+        (world.group_a1, world.village_a2),
+        (world.group_a2, world.village_a2),
+        (world.group_b1, world.village_b1),
+    ]
+    first = datetime.date(2023, 1, 1)
+    for _n in range(count):
+        group, village = rng.choice(places)
+        stage = rng.choice([*FORWARD, *CLOSED])
+        rank = RANK[stage] if stage in RANK else rng.randint(1, 7)
+        raised = first + datetime.timedelta(days=rng.randrange(4 * 365))
+        f.AspirationFactory(
+            group=group,
+            village=village,
+            topic=rng.choice(topics),
+            channel=rng.choice(Channel.values),
+            raised_on=raised,
+            stage=stage,
+            furthest_rank=rank,
+            stopped_at=rng.choice(["", *(s.value for s in FORWARD)]) if stage in CLOSED else "",
+            benefits_women=rng.random() < 0.5,
+            benefits_poor=rng.random() < 0.3,
+            benefits_disability=rng.random() < 0.2,
+        )
+    return rng, topics
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_summaries_for_random_day_ranges_equal_live(world, seed):
+    """For random periods of days, regions and topics, every figure the summaries serve
+    equals the live queries' (the definition), headlines included."""
+    rng, topics = _random_aspirations(world, seed)
+    programme = f.UserFactory(username=f"program-days-{seed}")
+    province = Province.objects.get(pk=world.regency_a.province_id)
+    for _case in range(6):
+        start = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
+        end = start + datetime.timedelta(days=rng.randrange(1, 500))
+        page = Filters(
+            region=rng.choice([None, None, world.regency_a, world.regency_b, province]),
+            start=rng.choice([start, start, None]),
+            end=rng.choice([end, end, None]),
+            topic=rng.choice([None, None, *topics]),
+        )
+        assert summaries.usable(programme, page)
+
+        assert _figures(programme, page, from_summary=True) == _figures(
+            programme, page, from_summary=False
+        ), page
+
+
+@pytest.mark.parametrize(
+    ("role", "bound"),
+    [("programme", 50), ("facilitator", 45), ("dprd", 45), ("officer", 45)],
+)
+def test_dashboard_queries_do_not_grow_with_rows(
+    request, world, role, bound, django_assert_max_num_queries
+):
+    """Each role's dashboard for a period of days runs a bounded number of queries, the
+    same for 10 aspirations as for many: one or two per figure, none per row."""
+    client = request.getfixturevalue(role)
+    _random_aspirations(world, 7, count=30)
+    url = reverse("dashboard:index") + "?start=2024-03-15&end=2025-09-30"
+
+    with django_assert_max_num_queries(bound):
+        response = client.get(url)
+
+    assert response.status_code == 200
