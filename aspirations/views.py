@@ -48,8 +48,9 @@ from kk_portal.zones import today_in
 #: Choice fields whose choices come from the user's scope: a foreign id there answers 404.
 SCOPED_FIELDS = ["group", "village", "representative"]
 SCOPED_FILTERS = ["group", "village", "representative", "urusan"]
-#: An unfiltered list counts at most this many rows and says "more than" (programme staff
-#: see two million; a filtered count stays exact for the dashboard's drill-down).
+#: A list unfiltered, or filtered only by its text search, counts at most this many rows and
+#: says "more than" (programme staff see two million, and a word every title holds matches
+#: them all); any other filter's count stays exact, as the dashboard's drill-down needs.
 UNFILTERED_COUNT_LIMIT = 10_000
 #: Thumbnails shown on the detail page; with 240 px thumbnails the page stays under 150 KB.
 MAX_THUMBNAILS = 8
@@ -78,8 +79,10 @@ def _list_page(request, bulk_form=None):
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
     rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-raised_on")
-    unfiltered = filterset.is_valid() and not any(filterset.form.cleaned_data.values())
-    page_obj = paginate(request, rows, limit=UNFILTERED_COUNT_LIMIT if unfiltered else None)
+    rough = filterset.is_valid() and not any(
+        value for name, value in filterset.form.cleaned_data.items() if name != "q"
+    )
+    page_obj = paginate(request, rows, limit=UNFILTERED_COUNT_LIMIT if rough else None)
     bulk_move = can(user, "move_many", Aspiration)
     if bulk_move:
         bulk_form = bulk_form or BulkPokirForm()
