@@ -240,7 +240,7 @@ class AspirationQuerySet(ScopedQuerySet):
         ).values("pk")
         return self.filter(pk__in=answered)
 
-    def search(self, text):
+    def search(self, text, *, ranked=True):
         """Aspirations matching every word of ``text`` in their title, description, village
         name or topic name; ``self`` unchanged for a blank ``text``.
 
@@ -250,7 +250,9 @@ class AspirationQuerySet(ScopedQuerySet):
         rows come ranked (``search_rank``, ``SearchRank``: title above description above village and
         topic), best first. Elsewhere (SQLite) each word is a case-insensitive substring
         (ASCII letters only fold case) and the rows keep their order (newest first unless
-        sorted); ``search_rank`` is not set.
+        sorted); ``search_rank`` is not set. With ``ranked=False`` PostgreSQL's rows keep
+        their order too and get no ``search_rank`` (a list sorting by its own keys needs no
+        join of every match to its village and topic for a rank it does not show).
         """
         if connections[self.db].vendor != "postgresql":
             words = (text or "").split()[:SEARCH_WORDS]
@@ -274,6 +276,8 @@ class AspirationQuerySet(ScopedQuerySet):
         rows = self.alias(
             search_own=SearchVector("title", "description", config=SEARCH_CONFIG)
         ).filter(_matching_q(terms))
+        if not ranked:
+            return rows
         document = (
             SearchVector("title", weight="A", config=SEARCH_CONFIG)
             + SearchVector("description", weight="B", config=SEARCH_CONFIG)

@@ -87,7 +87,9 @@ def _list_page(request, bulk_form=None):
     """The list page of ``aspiration_list``; ``bulk_form`` is a bound ``BulkPokirForm`` to
     show again with its errors and its ticks (``aspiration_move_bulk``)."""
     user = request.user
-    aspirations = Aspiration.objects.visible_to(user).select_related("group", "village", "topic")
+    # The page's 20 rows fetch their group, village and topic by id afterwards: joined in the
+    # page's query, a search estimated at hundreds of matches hashed all 83,762 villages.
+    aspirations = Aspiration.objects.visible_to(user).prefetch_related("group", "village", "topic")
     filterset = AspirationFilter(request.GET, queryset=aspirations, user=user)
     refuse_foreign_choices(filterset.form, SCOPED_FILTERS)
     rows, sort = sort_rows(request, filtered_rows(filterset), SORT_KEYS, "-raised_on")
