@@ -2,13 +2,14 @@
 
 import datetime
 import re
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import MinValueValidator
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -307,8 +308,8 @@ def _matching_q(terms):
     that holds where each tsquery term of ``terms`` (``"'jalan':*"``) matches the title,
     the description, the village's name or the topic's name.
 
-    The villages and topics each term names are looked up first (two small queries per
-    term). Terms naming none must be in the title or description: they are joined into one
+    The villages and topics the terms name are looked up first (one small query for all the
+    terms). Terms naming none must be in the title or description: they are joined into one
     tsquery (``'usulan':* & '12345':*``), so a single scan of the GIN index
     ``aspiration_search`` intersects them and a word every title holds costs nothing beside
     a rare one (issue 14: one semi-join per word of every aspiration holding it took 5.1 s
@@ -316,12 +317,22 @@ def _matching_q(terms):
     condition ``title/description OR village OR topic``; PostgreSQL combines its branches
     from their indexes.
     """
+    queries = [SearchQuery(term, search_type="raw", config=SEARCH_CONFIG) for term in terms]
+    branches = [
+        _named(model, query)
+        .annotate(term=Value(index), table=Value(key))
+        .order_by()
+        .values_list("term", "table", "pk")
+        for index, query in enumerate(queries)
+        for key, model in (("village", Village), ("topic", Topic))
+    ]
+    named = defaultdict(list)
+    for index, key, pk in branches[0].union(*branches[1:], all=True).order_by():
+        named[index, key].append(pk)
     own_terms = []
     condition = Q()
-    for term in terms:
-        query = SearchQuery(term, search_type="raw", config=SEARCH_CONFIG)
-        villages = list(_named(Village, query))
-        topics = list(_named(Topic, query))
+    for index, (term, query) in enumerate(zip(terms, queries, strict=True)):
+        villages, topics = named[index, "village"], named[index, "topic"]
         if not villages and not topics:
             own_terms.append(term)
             continue
@@ -339,13 +350,11 @@ def _matching_q(terms):
 
 
 def _named(model, query):
-    """The ids of ``model``'s rows (villages, topics) whose ``name`` matches the tsquery
-    ``query`` (a ``values_list``). Villages through the GIN index ``village_search`` (groups
+    """The rows of ``model`` (villages, topics) whose ``name`` matches the tsquery ``query``.
+    Villages through the GIN index ``village_search`` (groups
     migration 0004; 83,762 villages nationally); the ten or so topics need none."""
-    return (
-        model.objects.alias(search_name=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(search_name=query)
-        .values_list("pk", flat=True)
+    return model.objects.alias(search_name=SearchVector("name", config=SEARCH_CONFIG)).filter(
+        search_name=query
     )
 
 
