@@ -18,6 +18,7 @@ from aspirations.models import (
     Topic,
     Urusan,
 )
+from kk_portal.admin_lists import LargeTableAdmin
 
 
 @admin.register(Urusan)
@@ -54,14 +55,19 @@ class AspirationAdminForm(forms.ModelForm):
 
 
 @admin.register(Aspiration)
-class AspirationAdmin(admin.ModelAdmin):
+class AspirationAdmin(LargeTableAdmin):
     form = AspirationAdminForm
     list_display = ["title", "group", "village", "topic", "channel", "stage", "raised_on"]
-    list_filter = ["stage", "channel", "topic", "group__village__subdistrict__regency"]
+    list_filter = [
+        "stage",
+        "channel",
+        "topic",
+        "group__village__subdistrict__regency",
+        "raised_on",
+    ]
     list_select_related = ["group", "village", "topic"]
     search_fields = ["title", "description", "group__name", "village__name"]
     autocomplete_fields = ["group", "village", "urusan", "representative", "carried_over_from"]
-    date_hierarchy = "raised_on"
     # The stage moves only through aspirations.services, which writes the timeline.
     readonly_fields = [
         "stage",
@@ -97,12 +103,14 @@ class AspirationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AspirationEvent)
-class AspirationEventAdmin(admin.ModelAdmin):
+class AspirationEventAdmin(LargeTableAdmin):
     list_display = ["aspiration", "kind", "from_stage", "to_stage", "occurred_on", "recorded_by"]
-    list_filter = ["kind", "to_stage", "fund_source"]
+    list_filter = ["kind", "to_stage", "fund_source", "occurred_on"]
     list_select_related = ["aspiration", "recorded_by"]
     search_fields = ["aspiration__title", "note", "reason"]
-    date_hierarchy = "occurred_on"
+    # Newest first by the primary key: the model's order (day, time recorded) has no index
+    # over all 6.3 million events.
+    ordering = ["-pk"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -119,12 +127,15 @@ class MusrenbangForumAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetOutcome)
-class BudgetOutcomeAdmin(admin.ModelAdmin):
+class BudgetOutcomeAdmin(LargeTableAdmin):
     """Budget outcomes come from moves to "budgeted"; here only the agency's name and the
     evidence can be corrected."""
 
     list_display = ["aspiration", "source", "fiscal_year", "amount", "realised_amount"]
     list_filter = ["source", "fiscal_year"]
+    list_select_related = ["aspiration"]
+    # Newest first by the primary key, which has an index; the model's order has none.
+    ordering = ["-pk"]
     search_fields = ["aspiration__title", "implementing_agency"]
     readonly_fields = [
         "aspiration",

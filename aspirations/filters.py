@@ -182,7 +182,8 @@ class AspirationFilter(django_filters.FilterSet):
             ]
 
     def filter_text(self, queryset, name, value):
-        return queryset.search(value)
+        # The list keeps its own sort: no rank to compute.
+        return queryset.search(value, ranked=False)
 
     def filter_region(self, queryset, name, value):
         # An unknown region code gives an empty list rather than an error page.

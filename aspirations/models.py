@@ -2,13 +2,14 @@
 
 import datetime
 import re
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import MinValueValidator
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -240,7 +241,7 @@ class AspirationQuerySet(ScopedQuerySet):
         ).values("pk")
         return self.filter(pk__in=answered)
 
-    def search(self, text):
+    def search(self, text, *, ranked=True):
         """Aspirations matching every word of ``text`` in their title, description, village
         name or topic name; ``self`` unchanged for a blank ``text``.
 
@@ -250,7 +251,9 @@ class AspirationQuerySet(ScopedQuerySet):
         rows come ranked (``search_rank``, ``SearchRank``: title above description above village and
         topic), best first. Elsewhere (SQLite) each word is a case-insensitive substring
         (ASCII letters only fold case) and the rows keep their order (newest first unless
-        sorted); ``search_rank`` is not set.
+        sorted); ``search_rank`` is not set. With ``ranked=False`` PostgreSQL's rows keep
+        their order too and get no ``search_rank`` (a list sorting by its own keys needs no
+        join of every match to its village and topic for a rank it does not show).
         """
         if connections[self.db].vendor != "postgresql":
             words = (text or "").split()[:SEARCH_WORDS]
@@ -271,11 +274,11 @@ class AspirationQuerySet(ScopedQuerySet):
         if not words:
             return self
         terms = [f"'{word}':*" for word in words[:SEARCH_WORDS]]
-        rows = self
-        for term in terms:
-            rows = rows.filter(
-                pk__in=_matching_ids(SearchQuery(term, search_type="raw", config=SEARCH_CONFIG))
-            )
+        rows = self.alias(
+            search_own=SearchVector("title", "description", config=SEARCH_CONFIG)
+        ).filter(_matching_q(terms))
+        if not ranked:
+            return rows
         document = (
             SearchVector("title", weight="A", config=SEARCH_CONFIG)
             + SearchVector("description", weight="B", config=SEARCH_CONFIG)
@@ -300,34 +303,58 @@ class AspirationQuerySet(ScopedQuerySet):
         return duplicates.probable(title, candidates)
 
 
-def _matching_ids(query):
-    """Subquery of the ids of the aspirations whose title or description (through the GIN
-    index ``aspiration_search``), village name or topic name match the tsquery ``query``.
+def _matching_q(terms):
+    """The condition on the aspirations' ``search_own`` alias (their title and description)
+    that holds where each tsquery term of ``terms`` (``"'jalan':*"``) matches the title,
+    the description, the village's name or the topic's name.
 
-    A union of three ids lists rather than an OR of three conditions: each branch uses its
-    own index, where the OR made PostgreSQL scan every aspiration (as ``dprd_q``).
+    The villages and topics the terms name are looked up first (one small query for all the
+    terms). Terms naming none must be in the title or description: they are joined into one
+    tsquery (``'usulan':* & '12345':*``), so a single scan of the GIN index
+    ``aspiration_search`` intersects them and a word every title holds costs nothing beside
+    a rare one (issue 14: one semi-join per word of every aspiration holding it took 5.1 s
+    for "Usulan 12345" at two million rows). A term that names places or topics is one
+    condition ``title/description OR village OR topic``; PostgreSQL combines its branches
+    from their indexes.
     """
-    own = (
-        Aspiration.objects.alias(
-            search_own=SearchVector("title", "description", config=SEARCH_CONFIG)
-        )
-        .filter(search_own=query)
+    queries = [SearchQuery(term, search_type="raw", config=SEARCH_CONFIG) for term in terms]
+    branches = [
+        _named(model, query)
+        .annotate(term=Value(index), table=Value(key))
         .order_by()
-        .values("pk")
-    )
-    in_village = Aspiration.objects.filter(village__in=_named(Village, query))
-    on_topic = Aspiration.objects.filter(topic__in=_named(Topic, query))
-    return own.union(in_village.order_by().values("pk"), on_topic.order_by().values("pk"), all=True)
+        .values_list("term", "table", "pk")
+        for index, query in enumerate(queries)
+        for key, model in (("village", Village), ("topic", Topic))
+    ]
+    named = defaultdict(list)
+    for index, key, pk in branches[0].union(*branches[1:], all=True).order_by():
+        named[index, key].append(pk)
+    own_terms = []
+    condition = Q()
+    for index, (term, query) in enumerate(zip(terms, queries, strict=True)):
+        villages, topics = named[index, "village"], named[index, "topic"]
+        if not villages and not topics:
+            own_terms.append(term)
+            continue
+        either = Q(search_own=query)
+        if villages:
+            either |= Q(village__in=villages)
+        if topics:
+            either |= Q(topic__in=topics)
+        condition &= either
+    if own_terms:
+        condition &= Q(
+            search_own=SearchQuery(" & ".join(own_terms), search_type="raw", config=SEARCH_CONFIG)
+        )
+    return condition
 
 
 def _named(model, query):
-    """Subquery of the ids of ``model``'s rows (villages, topics) whose ``name`` matches the
-    tsquery ``query``. Villages through the GIN index ``village_search`` (groups migration
-    0004; 83,762 villages nationally); the ten or so topics need none."""
-    return (
-        model.objects.alias(search_name=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(search_name=query)
-        .values("pk")
+    """The rows of ``model`` (villages, topics) whose ``name`` matches the tsquery ``query``.
+    Villages through the GIN index ``village_search`` (groups
+    migration 0004; 83,762 villages nationally); the ten or so topics need none."""
+    return model.objects.alias(search_name=SearchVector("name", config=SEARCH_CONFIG)).filter(
+        search_name=query
     )
 
 

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
 from dashboards.models import AspirationSummary, MoneySummary
+from kk_portal.admin_lists import LargeTableAdmin
 
 
-class SummaryAdmin(admin.ModelAdmin):
+class SummaryAdmin(LargeTableAdmin):
     """The dashboard's summary tables, read only: ``dashboards.summaries`` keeps them, and
     ``manage.py rebuild_summaries`` recomputes them."""
 

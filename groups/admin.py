@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
+from kk_portal.admin_lists import LargeTableAdmin
 
 
 @admin.register(Province)
@@ -18,7 +19,7 @@ class RegencyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(LargeTableAdmin):
     """A place keeps its parent once saved: moving a village to another subdistrict (or a
     subdistrict to another regency) would move its aspirations between the regencies the
     dashboard's summaries count them in, outside the write functions. The Kemendagri files
@@ -51,7 +52,7 @@ class VillageAdmin(PlaceAdmin):
 
 
 @admin.register(ConstituentGroup)
-class ConstituentGroupAdmin(admin.ModelAdmin):
+class ConstituentGroupAdmin(LargeTableAdmin):
     list_display = ["name", "village", "cohort_year", "decree_number", "status"]
     list_filter = ["status", "cohort_year", "village__subdistrict__regency"]
     readonly_fields = ["decree_scan"]

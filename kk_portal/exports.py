@@ -33,10 +33,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from kk_portal import xlsx
 from kk_portal.formats import format_time_in_zone, yes_no
 from kk_portal.sorting import sort_rows
 
@@ -55,6 +54,10 @@ _PLAIN_CODE = re.compile(r"^\+?[0-9][0-9./ \-]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Significant digits Excel keeps in a number cell (an IEEE 754 double, shown to 15 digits).
 EXCEL_DIGITS = 15
+#: Rows fetched from the database at a time by an export.
+CHUNK = 2000
+#: The words of a flag, as ``kk_portal.formats.yes_no`` writes them.
+_YES, _NO = _("yes"), _("no")
 #: Column widths in characters by kind, when a column gives none.
 _WIDTHS = {TEXT: 28, CODE: 18, NUMBER: 12, MONEY: 18, DATE: 12}
 
@@ -79,10 +82,12 @@ class Column:
         return getattr(row, self.value)
 
 
-def choice_label(path):
+def choice_label(path, *, model=None):
     """A ``Column`` value: the label of a choice field of the row, in the active language.
 
-    ``path`` names the field, through relations with dots (``"stage"``, ``"member.sex"``).
+    ``path`` names the field, through relations with dots (``"stage"``, ``"member.sex"``);
+    with ``model`` the rows are dicts (``values()``) whose key ``path`` holds the field of
+    ``model`` named by the path's last part (``choice_label("stage", model=Aspiration)``).
     The labels are looked up once per model and language, where ``get_FOO_display`` builds
     the choices and translates them again for every row (issue 14: 8.6 s of a 15.6 s XLSX
     export of 19,347 aspirations). A value outside the choices is returned as it is, as
@@ -91,16 +96,67 @@ def choice_label(path):
     *through, name = path.split(".")
     tables = {}
 
+    def table_for(found_model):
+        key = (found_model, get_language())
+        table = tables.get(key)
+        if table is None:
+            field = found_model._meta.get_field(name)
+            table = tables[key] = {choice: str(label) for choice, label in field.flatchoices}
+        return table
+
+    if model is not None:
+
+        def value_of_dict(row):
+            raw = row[path]
+            return table_for(model).get(raw, raw)
+
+        return value_of_dict
+
     def value(row):
         for step in through:
             row = getattr(row, step)
-        key = (type(row), get_language())
-        table = tables.get(key)
-        if table is None:
-            field = row._meta.get_field(name)
-            table = tables[key] = {choice: str(label) for choice, label in field.flatchoices}
         raw = getattr(row, name)
-        return table.get(raw, raw)
+        return table_for(type(row)).get(raw, raw)
+
+    return value
+
+
+def translated_once(function):
+    """``function(text)`` over a lazily translated ``text`` given once, evaluated once per
+    language: a ``Column`` value helper such as ``flag_label`` uses it so that 20,000 rows do
+    not call ``gettext`` 20,000 times."""
+    cache = {}
+
+    def get(text):
+        key = (id(text), get_language())
+        if key not in cache:
+            cache[key] = function(text)
+        return cache[key]
+
+    return get
+
+
+_as_text = translated_once(str)
+
+
+def flag_label(key):
+    """A ``Column`` value: "yes" or "no" (``yes_no``) for the flag ``key`` of a row (a dict
+    key or an attribute), translated once per language."""
+
+    def value(row):
+        flag = row[key] if isinstance(row, dict) else getattr(row, key)
+        return _as_text(_YES if flag else _NO)
+
+    return value
+
+
+def text_or(key, fallback):
+    """A ``Column`` value: the row's ``key`` (dict key or attribute), or the lazily translated
+    ``fallback`` (such as ``NOT_FILLED``) when it is empty, translated once per language."""
+
+    def value(row):
+        found = row[key] if isinstance(row, dict) else getattr(row, key)
+        return found if found not in (None, "") else _as_text(fallback)
 
     return value
 
@@ -177,30 +233,22 @@ def write_csv(rows, columns):
     return b"".join(iter_csv(rows, columns))
 
 
-def _xlsx_cell(sheet, value, kind):
-    """What to append for ``value``: the plain value where openpyxl writes it right (a
-    number, a date, text not starting with ``=``), else a cell with its type or format set."""
+def _xlsx_cell(ref, value, kind):
+    """The XML of the cell ``ref`` (``"B7"``) holding ``value`` of column ``kind``; ``None``
+    for an empty cell. Text is always a string cell, so never a formula."""
     if value is None:
         return None
     if kind == NUMBER and isinstance(value, int | float | Decimal):
-        return value
+        return xlsx.number_cell(ref, value)
     if kind == MONEY and isinstance(value, int | float | Decimal):
         amount = exact_amount(value)
         if not fits_excel(amount):
             # A double would round the Rupiah away: the exact amount as text instead.
-            return f"{amount:f}"
-        cell = WriteOnlyCell(sheet, value=amount)  # written from the Decimal's own digits
-        cell.number_format = "#,##0.00"
-        return cell
+            return xlsx.text_cell(ref, f"{amount:f}")
+        return xlsx.number_cell(ref, amount, xlsx.AMOUNT_STYLE)
     if kind == DATE and isinstance(value, datetime.date):
-        return value
-    text = clean_text(str(value))
-    if not text.startswith("="):
-        return text
-    # openpyxl reads a leading "=" as a formula; a string cell is never evaluated.
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
+        return xlsx.date_cell(ref, value)
+    return xlsx.text_cell(ref, clean_text(str(value)))
 
 
 def write_xlsx(rows, columns, *, title, stream, about=(), sheets=()):
@@ -208,36 +256,47 @@ def write_xlsx(rows, columns, *, title, stream, about=(), sheets=()):
     per ``(title, rows, columns)`` of ``sheets``, then the "About" sheet of ``about``
     (``[(label, value)]``, e.g. the filters used and the export's time).
 
-    Uses openpyxl's write-only mode, so memory stays flat on long lists; every data sheet
-    gets its column widths, a frozen header row and an autofilter over its rows.
+    Streams row by row (``kk_portal.xlsx``), so memory stays flat on long lists; every data
+    sheet gets its column widths, a frozen header row and an autofilter over its rows.
     """
-    book = Workbook(write_only=True)
+    book = xlsx.Workbook(stream)
     for sheet_title, sheet_rows, sheet_columns in ((title, rows, columns), *sheets):
         _write_sheet(book, sheet_title, sheet_rows, sheet_columns)
     if about:
-        info = book.create_sheet(title=_sheet_title(_("About")))
-        info.column_dimensions["A"].width = 28
-        info.column_dimensions["B"].width = 60
-        for label, value in about:
-            info.append([_xlsx_cell(info, str(label), TEXT), _xlsx_cell(info, str(value), TEXT)])
-    book.save(stream)
+        book.add_sheet(
+            _sheet_title(_("About")),
+            [28, 60],
+            (
+                [_xlsx_cell(f"A{n}", str(label), TEXT), _xlsx_cell(f"B{n}", str(value), TEXT)]
+                for n, (label, value) in enumerate(about, start=1)
+            ),
+            frozen=False,
+            autofilter=False,
+        )
+    book.close()
 
 
 def _write_sheet(book, title, rows, columns):
-    sheet = book.create_sheet(title=_sheet_title(title))
-    # Widths must be set before the first row is written (write-only mode).
-    for index, column in enumerate(columns, start=1):
-        width = column.width or max(_WIDTHS.get(column.kind, 16), len(str(column.header)) + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_xlsx_cell(sheet, str(column.header), TEXT) for column in columns])
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, column.get(row), column.kind) for column in columns])
-        count += 1
-    # The filter is written after the rows, so its range can name the last one.
-    if columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    widths = [
+        column.width or max(_WIDTHS.get(column.kind, 16), len(str(column.header)) + 2)
+        for column in columns
+    ]
+    letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+    kinds = [column.kind for column in columns]
+
+    def lines():
+        yield [
+            _xlsx_cell(f"{letter}1", str(column.header), TEXT)
+            for letter, column in zip(letters, columns, strict=True)
+        ]
+        for number, row in enumerate(rows, start=2):
+            line = str(number)
+            yield [
+                _xlsx_cell(letter + line, column.get(row), kind)
+                for letter, column, kind in zip(letters, columns, kinds, strict=True)
+            ]
+
+    book.add_sheet(_sheet_title(title), widths, lines())
 
 
 def _sheet_title(title):
@@ -306,7 +365,7 @@ def filters_used(form):
     return used
 
 
-def export_list(request, filterset, columns, *, filename, title, sheets=(), sort=None):
+def export_list(request, filterset, columns, *, filename, title, sheets=(), sort=None, fetch=None):
     """A list page's rows as a download: XLSX, or CSV with ``?format=csv``.
 
     ``filterset`` is the list's ``django_filters.FilterSet`` bound to ``request.GET`` over
@@ -315,7 +374,9 @@ def export_list(request, filterset, columns, *, filename, title, sheets=(), sort
     never the unfiltered ones. ``sheets`` is a callable taking the filtered rows and giving
     further XLSX sheets (``write_xlsx``). ``sort`` is the list's ``(keys, default)`` of
     ``kk_portal.sorting.sort_rows``: the file's rows then come in the page's order. The
-    XLSX's "About" sheet lists the filters used and the order.
+    XLSX's "About" sheet lists the filters used and the order. ``fetch`` takes the filtered,
+    sorted rows and gives what the columns read (e.g. dicts of ``values()``); by default the
+    model instances, 2,000 at a time.
     """
     valid = filterset.is_valid()
     rows = filterset.qs if valid else filterset.queryset.none()
@@ -329,7 +390,7 @@ def export_list(request, filterset, columns, *, filename, title, sheets=(), sort
         request, title=title, filters=filters_used(filterset.form) if valid else (), order=order
     )
     return export_response(
-        rows.iterator(chunk_size=2000),
+        fetch(rows) if fetch else rows.iterator(chunk_size=CHUNK),
         columns,
         filename=filename,
         fmt=fmt,

@@ -22,7 +22,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return min(self.object_list.order_by()[: self.limit + 1].count(), self.limit + 1)
+        # Only the ids: a sliced count keeps the select list (and its select_related joins)
+        # in its subquery.
+        counted = self.object_list.order_by().values("pk")[: self.limit + 1]
+        return min(counted.count(), self.limit + 1)
 
     @property
     def capped(self):

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from kk_portal.admin_lists import LargeTableAdmin
 from members.models import Member, OfficerTerm, PublicRole
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(LargeTableAdmin):
     list_display = ["full_name", "group", "sex", "position", "is_poor", "has_disability", "left_on"]
     list_filter = [
         "sex",
@@ -17,6 +18,8 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "name_folded", "nik", "phone"]
     autocomplete_fields = ["group"]
     readonly_fields = ["anonymised_at", "created_at", "updated_at", "created_by"]
+    # Newest first by the primary key: sorting 600,000 members by name has no index.
+    ordering = ["-pk"]
 
 
 @admin.register(OfficerTerm)

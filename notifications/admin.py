@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kk_portal.admin_lists import LargeTableAdmin
 from notifications.models import Delivery, Preference
 
 
@@ -12,13 +13,16 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(LargeTableAdmin):
     """The log of what was sent: read only (a row is what keeps a reminder from going twice)."""
 
     list_display = ("sent_at", "user", "kind", "key", "channel", "address")
     list_filter = ("kind", "channel", "sent_at")
+    list_select_related = ("user",)
     search_fields = ("user__username", "key", "address")
-    date_hierarchy = "sent_at"
+    # Newest first by the primary key (rows are added as they are sent); ``sent_at`` has no
+    # index of its own.
+    ordering = ("-pk",)
 
     def has_add_permission(self, request):
         return False

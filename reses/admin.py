@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from kk_portal.admin_lists import LargeTableAdmin
 from reses.models import (
     AgendaItem,
     DistrictVillage,
@@ -137,7 +138,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(ResesMeeting)
-class ResesMeetingAdmin(admin.ModelAdmin):
+class ResesMeetingAdmin(LargeTableAdmin):
     list_display = [
         "reses_period",
         "representative",
@@ -146,11 +147,10 @@ class ResesMeetingAdmin(admin.ModelAdmin):
         "attendance_female",
         "attendance_male",
     ]
-    list_filter = ["reses_period", "village__subdistrict__regency"]
+    list_filter = ["reses_period", "village__subdistrict__regency", "starts_at"]
     list_select_related = ["representative", "village"]
     search_fields = ["reses_period", "venue", "representative__full_name", "village__name"]
     autocomplete_fields = ["representative", "village", "organising_group"]
-    date_hierarchy = "starts_at"
     inlines = [AgendaItemInline]
 
 

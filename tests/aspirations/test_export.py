@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from aspirations.models import BudgetOutcome, FundSource
+from aspirations.stages import Stage
 from tests import factories as f
 from tests.helpers import csv_rows, xlsx_book, xlsx_rows
 
@@ -122,3 +123,38 @@ def test_aspiration_export_comes_in_the_list_order_and_says_it(facilitator, worl
     assert listed == exported == ["Balai warga", "Kartu BPJS", "Sumur bor"]
     about = {row[0]: row[1] for row in book.worksheets[-1].iter_rows(values_only=True)}
     assert about["Sorted by"] == "Title (ascending)"
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ["letter", "budgeted (APBDes/APBD)", "", "yes", "no", "not filled"]),
+        ("id", ["surat", "dianggarkan (APBDes/APBD)", "", "ya", "tidak", "tidak diisi"]),
+    ],
+)
+def test_aspiration_export_labels_in_the_users_language(facilitator, world, language, labels):
+    f.AspirationFactory(
+        group=world.group_a1,
+        channel="letter",
+        stage=Stage.BUDGETED,
+        benefits_women=True,
+        benefits_men=False,
+        urusan=None,
+    )
+    facilitator.cookies["django_language"] = language
+
+    for rows in (
+        csv_rows(facilitator.get(ASPIRATIONS, {"format": "csv"})),
+        [[c.value or "" for c in row] for row in xlsx_rows(facilitator.get(ASPIRATIONS))],
+    ):
+        row = dict(zip(rows[0], rows[1], strict=True))
+        assert [row[name] for name in _labelled(language)] == labels
+
+
+def _labelled(language):
+    """The headers of the channel, stage, stopped-at, two beneficiary and urusan columns."""
+    if language == "en":
+        names = ["Channel", "Stage", "Stopped at", "Benefits women", "Benefits men"]
+        return [*names, "Urusan code"]
+    names = ["Cara disampaikan", "Tahap", "Berhenti di tahap", "Bermanfaat bagi perempuan"]
+    return [*names, "Bermanfaat bagi laki-laki", "Kode urusan"]

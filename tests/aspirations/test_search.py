@@ -3,7 +3,9 @@ substrings on SQLite."""
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
+from aspirations import views
 from aspirations.models import Aspiration
 from tests import factories as f
 
@@ -89,3 +91,42 @@ def test_search_operators_and_long_words_are_plain_text(world, text):
     f.AspirationFactory(group=world.group_a1, title="Jalan")
 
     assert _titles(text) in ([], ["Jalan"])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Usulan 12345", ["Usulan 12345", "Usulan 123456"]),
+        ("12345 usulan", ["Usulan 12345", "Usulan 123456"]),
+        ("usul", ["Usulan 1234", "Usulan 12345", "Usulan 123456", "Usulan 99"]),
+        ("Usulan 12345 Alfa", ["Usulan 12345"]),
+        ("Usulan 99 Beta", []),
+    ],
+)
+def test_list_search_finds_title_words_numbers_and_word_starts(programme, world, text, found):
+    """The list's ``?q=``: every word, in the title or the village's name, a number as the
+    start of a word (``12345`` finds ``123456``, not ``1234``), part of a word at its start."""
+    for title, group in (
+        ("Usulan 12345", world.group_a1),
+        ("Usulan 1234", world.group_a2),
+        ("Usulan 123456", world.group_b1),
+        ("Usulan 99", world.group_a1),
+    ):
+        f.AspirationFactory(group=group, title=title, description="")
+
+    response = programme.get(reverse("aspirations:list"), {"q": text})
+
+    assert sorted(a.title for a in response.context["page_obj"]) == found
+
+
+def test_list_search_counts_at_most_the_limit(programme, world, topic, monkeypatch):
+    monkeypatch.setattr(views, "UNFILTERED_COUNT_LIMIT", 2)
+    for group in (world.group_a1, world.group_a2, world.group_b1):
+        f.AspirationFactory(group=group, topic=topic, title="Usulan jalan")
+
+    searched = programme.get(reverse("aspirations:list"), {"q": "jalan"})
+    filtered = programme.get(reverse("aspirations:list"), {"q": "jalan", "topic": topic.pk})
+
+    assert searched.context["page_obj"].paginator.capped
+    assert len(searched.context["page_obj"]) == 3
+    assert filtered.context["page_obj"].paginator.count == 3

@@ -84,6 +84,7 @@ def test_search_page_queries_do_not_grow_with_rows(facilitator, world):
         response = facilitator.get(URL, {"q": "jalan"})
 
     assert len(many.captured_queries) == len(few.captured_queries) + 1  # the member count
-    assert len(many.captured_queries) <= 9
+    # 10: one of them looks up the villages and topics the words name.
+    assert len(many.captured_queries) <= 10
     assert response.context["member_count"] == 31
     assert len(response.context["page_obj"]) == 20
