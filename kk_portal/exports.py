@@ -74,12 +74,39 @@ class Column:
     #: Width in characters of the XLSX column; ``None`` for the kind's default.
     width: int | None = None
 
-    def get(self, row):
-        if callable(self.value):
-            return self.value(row)
-        if isinstance(row, dict):
-            return row.get(self.value)
-        return getattr(row, self.value)
+    def getter(self):
+        """``row -> value`` for one export, in the active language: a label helper
+        (``choice_label``, ``flag_label``, ``text_or``) gives its function for that language,
+        built once, so that 20,000 rows ask neither ``gettext`` nor the active language
+        again for every cell."""
+        value = self.value
+        if callable(value):
+            bind = getattr(value, "bind", None)
+            return bind(get_language()) if bind else value
+
+        def attribute(row):
+            return row.get(value) if isinstance(row, dict) else getattr(row, value)
+
+        return attribute
+
+
+def _per_language(make):
+    """A ``Column`` value from ``make()``, which returns ``row -> value`` with the labels of
+    the language active when it is called. Called on a row, it looks the language up each
+    time; ``bind(language)`` gives the function made for ``language`` (the active one),
+    made once per language."""
+    made = {}
+
+    def bind(language):
+        if language not in made:
+            made[language] = make()
+        return made[language]
+
+    def value(row):
+        return bind(get_language())(row)
+
+    value.bind = bind
+    return value
 
 
 def choice_label(path, *, model=None):
@@ -88,77 +115,69 @@ def choice_label(path, *, model=None):
     ``path`` names the field, through relations with dots (``"stage"``, ``"member.sex"``);
     with ``model`` the rows are dicts (``values()``) whose key ``path`` holds the field of
     ``model`` named by the path's last part (``choice_label("stage", model=Aspiration)``).
-    The labels are looked up once per model and language, where ``get_FOO_display`` builds
+    The labels are looked up once per export and language, where ``get_FOO_display`` builds
     the choices and translates them again for every row (issue 14: 8.6 s of a 15.6 s XLSX
     export of 19,347 aspirations). A value outside the choices is returned as it is, as
     ``get_FOO_display`` does.
     """
     *through, name = path.split(".")
-    tables = {}
 
-    def table_for(found_model):
-        key = (found_model, get_language())
-        table = tables.get(key)
-        if table is None:
-            field = found_model._meta.get_field(name)
-            table = tables[key] = {choice: str(label) for choice, label in field.flatchoices}
-        return table
+    def make():
+        tables = {}
 
-    if model is not None:
+        def table_for(found_model):
+            table = tables.get(found_model)
+            if table is None:
+                field = found_model._meta.get_field(name)
+                table = tables[found_model] = {c: str(label) for c, label in field.flatchoices}
+            return table
 
-        def value_of_dict(row):
-            raw = row[path]
-            return table_for(model).get(raw, raw)
+        if model is not None:
+            table = table_for(model)
+            return lambda row: table.get(row[path], row[path])
 
-        return value_of_dict
+        def value(row):
+            for step in through:
+                row = getattr(row, step)
+            raw = getattr(row, name)
+            return table_for(type(row)).get(raw, raw)
 
-    def value(row):
-        for step in through:
-            row = getattr(row, step)
-        raw = getattr(row, name)
-        return table_for(type(row)).get(raw, raw)
+        return value
 
-    return value
-
-
-def translated_once(function):
-    """``function(text)`` over a lazily translated ``text`` given once, evaluated once per
-    language: a ``Column`` value helper such as ``flag_label`` uses it so that 20,000 rows do
-    not call ``gettext`` 20,000 times."""
-    cache = {}
-
-    def get(text):
-        key = (id(text), get_language())
-        if key not in cache:
-            cache[key] = function(text)
-        return cache[key]
-
-    return get
-
-
-_as_text = translated_once(str)
+    return _per_language(make)
 
 
 def flag_label(key):
     """A ``Column`` value: "yes" or "no" (``yes_no``) for the flag ``key`` of a row (a dict
-    key or an attribute), translated once per language."""
+    key or an attribute), translated once per export and language."""
 
-    def value(row):
-        flag = row[key] if isinstance(row, dict) else getattr(row, key)
-        return _as_text(_YES if flag else _NO)
+    def make():
+        yes, no = str(_YES), str(_NO)
 
-    return value
+        def value(row):
+            flag = row[key] if isinstance(row, dict) else getattr(row, key)
+            return yes if flag else no
+
+        return value
+
+    return _per_language(make)
 
 
 def text_or(key, fallback):
     """A ``Column`` value: the row's ``key`` (dict key or attribute), or the lazily translated
-    ``fallback`` (such as ``NOT_FILLED``) when it is empty, translated once per language."""
+    ``fallback`` (such as ``NOT_FILLED``) when it is empty, translated once per export and
+    language."""
 
-    def value(row):
-        found = row[key] if isinstance(row, dict) else getattr(row, key)
-        return found if found not in (None, "") else _as_text(fallback)
+    def make():
+        shown = str(fallback)
 
-    return value
+        def value(row):
+            found = row[key] if isinstance(row, dict) else getattr(row, key)
+            return found if found not in (None, "") else shown
+
+        return value
+
+    return _per_language(make)
 
 
 def clean_text(text):
@@ -222,10 +241,9 @@ def iter_csv(rows, columns):
     writer = csv.writer(_Line())
     yield "\ufeff".encode()
     yield writer.writerow([neutralise(str(column.header)) for column in columns]).encode()
+    cells = [(column.getter(), column.kind) for column in columns]
     for row in rows:
-        yield writer.writerow(
-            [csv_value(column.get(row), column.kind) for column in columns]
-        ).encode()
+        yield writer.writerow([csv_value(get(row), kind) for get, kind in cells]).encode()
 
 
 def write_csv(rows, columns):
@@ -285,6 +303,7 @@ def _write_sheet(book, title, rows, columns):
     kinds = [column.kind for column in columns]
 
     def lines():
+        getters = [column.getter() for column in columns]
         yield [
             _xlsx_cell(f"{letter}1", str(column.header), TEXT)
             for letter, column in zip(letters, columns, strict=True)
@@ -292,8 +311,8 @@ def _write_sheet(book, title, rows, columns):
         for number, row in enumerate(rows, start=2):
             line = str(number)
             yield [
-                _xlsx_cell(letter + line, column.get(row), kind)
-                for letter, column, kind in zip(letters, columns, kinds, strict=True)
+                _xlsx_cell(letter + line, get(row), kind)
+                for letter, get, kind in zip(letters, getters, kinds, strict=True)
             ]
 
     book.add_sheet(_sheet_title(title), widths, lines())
