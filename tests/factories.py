@@ -96,12 +96,24 @@ class SubdistrictFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kecamatan {n}")
 
 
+def _village_code(subdistrict):
+    """The next free code of a desa (``2nnn``) in ``subdistrict``, after its villages: villages
+    made one after the other sort by code in that order, whatever else the process made
+    before (a sequence over the whole run wrapped at 999 and put the 999th village before
+    the 998th, depending on which tests a pytest-xdist worker had run)."""
+    taken = set(subdistrict.villages.values_list("code", flat=True))
+    number = len(taken) + 1
+    while f"{subdistrict.code}.2{number:03d}" in taken:
+        number += 1
+    return f"{subdistrict.code}.2{number:03d}"
+
+
 class VillageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Village
 
     subdistrict = factory.SubFactory(SubdistrictFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.subdistrict.code}.2{n % 999 + 1:03d}")
+    code = factory.LazyAttribute(lambda o: _village_code(o.subdistrict))
     name = factory.Sequence(lambda n: f"Desa {n}")
     kind = Village.Kind.DESA
 

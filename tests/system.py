@@ -11,11 +11,16 @@ instead, so a CI machine never passes by skipping (issue 14).
 import os
 import shutil
 import socket
-from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: The Redis server the tests of the shared cache use: (host, port), database 0.
 REDIS = ("127.0.0.1", 6379)
+
+
+def chromium():
+    """The path of Debian's Chromium (``chromium`` on ``PATH``, /usr/bin/chromium from the
+    package), or ``None`` where it is not installed."""
+    return shutil.which("chromium")
+
 
 #: Each part: (name, what happens without it, the command that installs it on Debian).
 PARTS = {
@@ -69,7 +74,7 @@ def missing_parts():
     """
     pretended = set(os.environ.get("KK_SUITE_WITHOUT", "").split(","))
     present = {
-        "chromium": CHROMIUM.exists(),
+        "chromium": chromium() is not None,
         "pango": _pango_loads(),
         "gettext": shutil.which("msgfmt") is not None,
         "redis": _redis_answers(),

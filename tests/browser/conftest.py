@@ -11,7 +11,6 @@ import pytest
 
 from tests import system
 
-CHROMIUM = str(system.CHROMIUM)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,7 +34,7 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            executable_path=system.chromium(), args=CHROMIUM_ARGS, headless=True
         )
         yield browser
         browser.close()

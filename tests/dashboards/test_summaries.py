@@ -352,9 +352,11 @@ def test_summaries_of_several_ids_at_once_equal_a_fresh_rebuild(history):
     assert _snapshot() == kept
 
 
-def test_summaries_deferred_over_many_writes_equal_a_fresh_rebuild(world, officer):
+def test_summaries_deferred_over_many_writes_equal_a_fresh_rebuild(world, officer, monkeypatch):
     """An import's writes gather their summary updates (``summaries.deferred``): a row made
-    before the block and changed in it is taken out once and counted again once."""
+    before the block and changed in it is taken out once and counted again once, in chunks
+    of ``DEFERRED_CHUNK`` ids."""
+    monkeypatch.setattr(summaries, "DEFERRED_CHUNK", 2)
     earlier, _created = services.aspiration_create(
         group=world.group_a1,
         actor=officer.user,

@@ -11,16 +11,19 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.urls import reverse
 
-from activities.models import ReplicatedPractice
+from activities.models import Activity, Attendance, ReplicatedPractice
 from aspirations.models import Aspiration, AspirationEvent, BudgetOutcome, MusrenbangForum
 from aspirations.stages import Stage
 from aspirations.topics import PROTECTION_SLUG
 from assistance.models import AssistanceCase, CaseStep, Kind, Status, StepKind
+from dashboards import summaries
+from dashboards.models import AspirationSummary, MoneySummary
 from demo.management.commands.seed_demo import KNOWN_DUPLICATE, REFERENCE_DATE
 from groups.models import ConstituentGroup
 from kk_portal.models import User
 from kk_portal.scoping import Role
 from members.models import Member
+from members.text import fold_name
 from notifications.models import Preference
 from reses.models import AgendaItem, ElectoralDistrict, Representative, ResesMeeting
 from tests.helpers import sign_in
@@ -354,3 +357,46 @@ def test_seed_demo_practices_started_by_one_group_and_taken_up_by_one_to_four_ot
             assert adoption.group_id != practice.group_id
             assert adoption.adopted_on >= practice.started_on
     assert "replicated practices taken up" in demo
+
+
+def _summaries():
+    """Both summary tables as sets of their rows without keys (``dashboards.summaries``)."""
+    return (
+        set(AspirationSummary.objects.values_list(*summaries.KEY, *summaries.COLUMNS)),
+        set(MoneySummary.objects.values_list(*summaries.MONEY_KEY, *summaries.MONEY_COLUMNS)),
+    )
+
+
+def test_seed_demo_summaries_equal_a_rebuild(demo):
+    seeded = _summaries()
+
+    call_command("rebuild_summaries", stdout=StringIO())
+
+    assert _summaries() == seeded
+    assert AspirationSummary.objects.filter(grain="region", recorded__gt=0).exists()
+    assert MoneySummary.objects.filter(outcomes__gt=0).exists()
+
+
+def test_seed_demo_attendance_as_the_services_write_it(demo):
+    """The activities are written in bulk (demo.groupwork.Activities): the rows are still
+    the ones ``activities.services`` would write."""
+    taking_part = set(Activity.groups.through.objects.values_list("activity", "constituentgroup"))
+    rows = Attendance.objects.select_related("activity__group", "member")
+    assert rows.count() > 5 * Activity.objects.count()
+
+    for row in rows:
+        activity = row.activity
+        assert activity.group.founded_on < activity.held_on <= REFERENCE_DATE
+        if row.member_id:
+            member = row.member
+            assert (activity.pk, member.group_id) in taking_part
+            assert (row.sex, row.is_poor, row.has_disability) == (
+                member.sex,
+                member.is_poor,
+                member.has_disability,
+            )
+            assert member.joined_on <= activity.held_on
+        else:
+            assert row.name_folded == fold_name(row.full_name) != ""
+    for activity_id, host_id in Activity.objects.values_list("pk", "group"):
+        assert (activity_id, host_id) in taking_part
