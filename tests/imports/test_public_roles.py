@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from members.models import PublicRole, PublicRoleKind
 from tests import factories as f
-from tests.imports.helpers import actions, confirm, csv_file, upload
+from tests.imports.helpers import actions, confirm, csv_file, upload, xlsx_file
 
 HEADER = ["nama", "nik", "tahun_lahir", "kelompok", "peran", "keterangan", "tanggal_mulai"]
 
@@ -171,3 +171,77 @@ def test_the_template_imports_back_through_the_reader(facilitator, world):
     assert job.ignored_columns == []
     assert written.created == 1
     assert PublicRole.objects.get().kind == PublicRoleKind.BPD
+
+
+def test_the_three_forms_of_one_phone_number_match_the_member(facilitator, world):
+    member = f.MemberFactory(group=world.group_a1, full_name="Yohana", phone="+6281234567890")
+    header = ["nama", "hp", "peran", "tanggal_mulai"]
+    rows = [
+        ["Yohana", typed, "ketua RT", f"0{day}/06/2020"]
+        for day, typed in enumerate(["+62 812-3456-7890", "6281234567890", "0812 3456 7890"], 1)
+    ]
+
+    job = confirm(facilitator, upload_roles(facilitator, rows, header=header, group=world.group_a1))
+
+    assert job.created == 3
+    assert set(PublicRole.objects.values_list("member", flat=True)) == {member.pk}
+
+
+def test_a_candidacy_keeps_its_party_year_and_result_and_another_role_keeps_none(
+    facilitator, world
+):
+    f.MemberFactory(group=world.group_a1, full_name="Yohana")
+    header = ["nama", "peran", "partai", "tahun_pemilu", "hasil", "tanggal_mulai"]
+    rows = [
+        ["Yohana", "caleg DPRD", "Partai Mawar", "2024", "tidak terpilih", "01/06/2023"],
+        ["Yohana", "ketua RW", "Partai Mawar", "", "", "01/06/2020"],
+    ]
+
+    job = upload_roles(facilitator, rows, header=header, group=world.group_a1)
+    page = facilitator.get(job.get_absolute_url())
+    confirm(facilitator, job)
+
+    assert "Hasil: Tidak terpilih" in page.text
+    assert page.text.count("Partai: Partai Mawar") == 1
+    assert sorted(PublicRole.objects.values_list("kind", "party", "election_year", "result")) == [
+        (PublicRoleKind.CANDIDATE_DPRD, "Partai Mawar", 2024, PublicRole.Result.NOT_ELECTED),
+        (PublicRoleKind.RW_HEAD, "", None, PublicRole.Result.NONE),
+    ]
+
+
+def test_a_placeholder_nik_never_matches_and_a_nik_typed_as_a_number_is_an_error(
+    facilitator, world
+):
+    f.MemberFactory(group=world.group_a1, full_name="Yohana", nik="9471024506880007")
+    job = upload(
+        facilitator,
+        xlsx_file(
+            [
+                ["nama", "nik", "peran", "tanggal_mulai"],
+                ["Maria", "0", "ketua RT", "01/06/2020"],
+                ["Yohana", 9471024506880007, "ketua RT", "01/06/2020"],
+            ],
+            sheet="Peran",
+        ),
+        group=world.group_a1,
+        kind="public_roles",
+    )
+
+    errors = {row.number: [e["column"] for e in row.errors] for row in job.rows.all()}
+
+    assert actions(job) == [(2, "error"), (3, "error")]
+    assert errors == {2: ["nama"], 3: ["nik"]}
+
+
+def test_two_imports_of_one_file_confirmed_one_after_the_other_record_the_role_once(
+    facilitator, world
+):
+    f.MemberFactory(group=world.group_a1, full_name="Yohana")
+    rows = [["Yohana", "", "", "", "anggota BPD", "", "01/06/2020"]]
+    first = upload_roles(facilitator, rows, group=world.group_a1)
+    second = upload_roles(facilitator, rows, group=world.group_a1)
+
+    first, second = confirm(facilitator, first), confirm(facilitator, second)
+
+    assert (first.created, second.created, second.unchanged) == (1, 0, 1)
+    assert PublicRole.objects.count() == 1
