@@ -396,11 +396,14 @@ class Matcher:
     ``groups`` are the ids of the groups the user imports into (members of other groups are
     never matched, and a NIK held outside them is an error on its row); ``seen`` remembers
     each key of the file's earlier rows, so a person written twice is an error on the second
-    row rather than two members.
+    row rather than two members. With ``any_year`` a row without a birth year matches by
+    name whatever year is stored (as attendance does): a kind that never creates a member
+    (public roles) loses nothing by it, and its sheets seldom give the year.
     """
 
-    def __init__(self, groups):
+    def __init__(self, groups, *, any_year=False):
         self.groups = set(groups)
+        self.any_year = any_year
         self.seen = {}
 
     def load(self, rows):
@@ -461,7 +464,8 @@ class Matcher:
         alike = [
             m
             for m in self.by_name.get(folded, [])
-            if same_person_possible(m) and m.birth_year == year
+            if same_person_possible(m)
+            and (m.birth_year == year or (self.any_year and year is None))
         ]
         if len(alike) == 1:
             return "match", alike[0], [], "name", []

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from aspirations.models import Topic
 from groups.models import ConstituentGroup, Regency, Village
-from imports import aspirations, attendance, reses_meetings
+from imports import aspirations, attendance, public_roles, reses_meetings
 from imports import members as kind
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
@@ -68,6 +68,7 @@ def import_job_preview(job):
             ImportJob.Kind.RESES_ATTENDANCE: attendance,
             ImportJob.Kind.ASPIRATIONS: aspirations,
             ImportJob.Kind.RESES_MEETINGS: reses_meetings,
+            ImportJob.Kind.PUBLIC_ROLES: public_roles,
         }
         module = module.get(job.kind, kind)
         state = None
@@ -77,6 +78,8 @@ def import_job_preview(job):
             state = aspirations.Preview(job, (group_ids, targets))
         elif module is reses_meetings:
             state = reses_meetings.Preview(job, group_ids)
+        elif module is public_roles:
+            state = public_roles.Preview(job, group_ids, targets)
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
@@ -210,6 +213,9 @@ def import_rows_shown(job, rows):
         groups = _names(ConstituentGroup, shown, "group_id")
         for row in shown:
             row.shown = kind.written(row.values, groups)
+    elif job.kind == ImportJob.Kind.PUBLIC_ROLES:
+        for row in shown:
+            row.shown = public_roles.written(row.values)
     return rows
 
 
@@ -221,8 +227,11 @@ def _names(model, rows, key):
 def import_row_resolve(row, *, choice):
     """Record the uploader's ``choice`` for the ambiguous ``row``: a candidate's id (as
     text), ``"new"`` (a new member) or ``"skip"``. Raises ``ValidationError`` for another
-    value, or ``"new"`` without a sex."""
+    value, ``"new"`` without a sex, or ``"new"`` for public roles (they never create a
+    member)."""
     allowed = {str(c["id"]) for c in row.candidates} | {"new", "skip"}
+    if row.job.kind == ImportJob.Kind.PUBLIC_ROLES:
+        allowed.discard("new")
     if choice not in allowed:
         raise ValidationError(_("Choose one of the members offered, a new member or skip."))
     if choice == "new" and not row.values.get("sex"):
@@ -296,6 +305,8 @@ def _confirm(job):
             return aspirations.confirm(job, _targets(user, job))
         if job.kind == ImportJob.Kind.RESES_MEETINGS:
             return reses_meetings.confirm(job, [pk for pk, _name in import_groups(user, job)])
+        if job.kind == ImportJob.Kind.PUBLIC_ROLES:
+            return public_roles.confirm(job, [pk for pk, _name in import_groups(user, job)])
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):

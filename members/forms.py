@@ -8,7 +8,6 @@ from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin, Ta
 from kk_portal.permissions import writable
 from kk_portal.zones import today_in
 from members.models import (
-    CANDIDACIES,
     DEFAULT_CONSENT_PURPOSE,
     Member,
     OfficerTerm,
@@ -210,8 +209,8 @@ class OfficerTermEndForm(InputRulesMixin, forms.Form):
 
 
 class PublicRoleForm(InputRulesMixin, forms.ModelForm):
-    """A member's public role. A candidacy needs its party and election year; an end
-    before the start is refused; the result is only for candidacies."""
+    """A member's public role; its rules (a candidacy's party and election year, the end
+    not before the start, the result only for candidacies) are ``PublicRole.clean``."""
 
     class Meta:
         model = PublicRole
@@ -234,28 +233,6 @@ class PublicRoleForm(InputRulesMixin, forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["party"].help_text = _("For candidates only.")
-
-    def clean_election_year(self):
-        year = self.cleaned_data.get("election_year")
-        if year is not None and not 1999 <= year <= 2100:
-            raise forms.ValidationError(_("Write an election year such as 2024."))
-        return year
-
-    def clean(self):
-        cleaned = super().clean()
-        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
-        if started and ended and ended < started:
-            self.add_error("ended_on", _("The end date is before the start date."))
-        kind = cleaned.get("kind")
-        if kind in CANDIDACIES:
-            if not cleaned.get("party", "").strip():
-                self.add_error("party", _("Write the candidate's party."))
-            if cleaned.get("election_year") is None and "election_year" not in self.errors:
-                self.add_error("election_year", _("Write the election year."))
-        elif kind:
-            cleaned["party"], cleaned["election_year"] = "", None
-            cleaned["result"] = PublicRole.Result.NONE
-        return cleaned
 
 
 class PublicRoleCreateForm(SubmissionTokenMixin, PublicRoleForm):

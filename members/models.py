@@ -452,3 +452,23 @@ class PublicRole(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.member}"
+
+    def clean(self):
+        """The rules of a role, for the form and the import alike: the end is not before
+        the start; a candidacy needs its party and an election year between 1999 and 2100;
+        any other kind keeps no party, election year or result (they are cleared). Raises
+        ``ValidationError`` by field."""
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end date is before the start date.")
+        if self.election_year is not None and not 1999 <= self.election_year <= 2100:
+            errors["election_year"] = _("Write an election year such as 2024.")
+        if self.kind in CANDIDACIES:
+            if not self.party.strip():
+                errors["party"] = _("Write the candidate's party.")
+            if self.election_year is None:
+                errors["election_year"] = _("Write the election year.")
+        elif self.kind:
+            self.party, self.election_year, self.result = "", None, self.Result.NONE
+        if errors:
+            raise ValidationError(errors)
