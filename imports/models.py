@@ -63,6 +63,8 @@ class ImportJob(models.Model):
         ASPIRATIONS = "aspirations", _("aspirations with their stages")
         RESES_ATTENDANCE = "reses_attendance", _("attendance of a reses meeting")
         RESES_MEETINGS = "reses_meetings", _("reses meetings held")
+        ACTIVITIES = "activities", _("activities held")
+        BUDGET_ACCESS = "budget_access", _("budget the groups obtained")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")
