@@ -21,8 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.forms import EARLIEST
-from activities.models import Activity, ActivityKind, ActivityTopic
+from activities.models import EARLIEST, Activity, ActivityKind, ActivityTopic
 from activities.services import activity_create
 from groups.models import ConstituentGroup
 from imports import members

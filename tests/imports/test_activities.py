@@ -201,3 +201,35 @@ def test_the_budget_template_imports_as_one_row_to_create(facilitator, world):
     assert [c.value for c in book["Dana"][1]][:4] == ["kelompok", "sumber", "jumlah", "tahun"]
     assert preview == ([(2, "create")], [], [])
     assert BudgetAccess.objects.get().amount == Decimal("15000000")
+
+
+def test_a_repeated_row_a_future_year_and_other_without_words_are_errors(facilitator, world):
+    activity_lines = [
+        ACTIVITY_HEADER,
+        ["KK Mawar", "diskusi", "hak perempuan", "", "08/03/2025", "Balai desa", ""],
+        ["KK Mawar", "diskusi", "hak perempuan", "", "08/03/2025", "Rumah ketua", ""],
+        ["KK Mawar", "diskusi", "lainnya", "", "09/03/2025", "Balai desa", ""],
+    ]
+    budget_lines = [BUDGET_HEADER, ["KK Mawar", "APBDes", "1.500.000", "2099", "ekonomi", "", ""]]
+
+    activities_job = upload(
+        facilitator,
+        csv_file(activity_lines),
+        regency=world.regency_a,
+        kind=ImportJob.Kind.ACTIVITIES,
+    )
+    budget_job = upload(
+        facilitator,
+        csv_file(budget_lines),
+        regency=world.regency_a,
+        kind=ImportJob.Kind.BUDGET_ACCESS,
+    )
+
+    assert actions(activities_job) == [(2, "create"), (3, "error"), (4, "error")]
+    assert [e["message"] for e in errors_of(activities_job)] == [
+        "Data yang sama dengan baris 2.",
+        "Tulis topiknya dengan kata-kata.",
+    ]
+    assert errors_of(budget_job)[0]["column"] == "tahun"
+    assert errors_of(budget_job)[0]["value"] == "2099"
+    assert errors_of(budget_job)[0]["message"].startswith("Tulis tahun antara 2000 dan ")
