@@ -16,6 +16,7 @@ to one group each, read into JSON values, matched by a natural key and created t
 service function."""
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -39,35 +40,21 @@ ROWS_ABOUT = gettext_lazy(
     "kind and topic: an activity already stored is unchanged (the import does not change "
     "it). Delete the example row before importing."
 )
-KIND_CODES = {
-    **choices_accepted(ActivityKind.choices),
-    **{
-        v.choice_key(word): code
-        for code, words in {
-            ActivityKind.DISCUSSION: ("diskusi", "diskusi kampung"),
-            ActivityKind.TRAINING: ("pelatihan", "training"),
-            ActivityKind.STUDY_VISIT: ("studi banding", "kunjungan belajar"),
-            ActivityKind.OTHER: ("lainnya", "lain lain"),
-        }.items()
-        for word in words
-    },
+KIND_SYNONYMS = {
+    ActivityKind.DISCUSSION: ("diskusi", "diskusi kampung"),
+    ActivityKind.TRAINING: ("pelatihan", "training"),
+    ActivityKind.STUDY_VISIT: ("studi banding", "kunjungan belajar"),
+    ActivityKind.OTHER: ("lainnya", "lain lain"),
 }
 KIND_ALLOWED = "diskusi, pelatihan, studi banding, lainnya"
-TOPIC_CODES = {
-    **choices_accepted(ActivityTopic.choices),
-    **{
-        v.choice_key(word): code
-        for code, words in {
-            ActivityTopic.WOMENS_RIGHTS: ("hak perempuan", "hak hak perempuan"),
-            ActivityTopic.HUMAN_RIGHTS: ("ham", "hak asasi manusia"),
-            ActivityTopic.ORGANISING: ("pengorganisasian", "organisasi"),
-            ActivityTopic.CASE_HANDLING: ("penanganan kasus", "pendampingan kasus"),
-            ActivityTopic.PUBLIC_SERVICES: ("layanan publik", "pelayanan publik"),
-            ActivityTopic.VILLAGE_PLANNING: ("perencanaan desa", "perencanaan dan anggaran desa"),
-            ActivityTopic.OTHER: ("lainnya", "topik lain"),
-        }.items()
-        for word in words
-    },
+TOPIC_SYNONYMS = {
+    ActivityTopic.WOMENS_RIGHTS: ("hak perempuan", "hak hak perempuan"),
+    ActivityTopic.HUMAN_RIGHTS: ("ham", "hak asasi manusia"),
+    ActivityTopic.ORGANISING: ("pengorganisasian", "organisasi"),
+    ActivityTopic.CASE_HANDLING: ("penanganan kasus", "pendampingan kasus"),
+    ActivityTopic.PUBLIC_SERVICES: ("layanan publik", "pelayanan publik"),
+    ActivityTopic.VILLAGE_PLANNING: ("perencanaan desa", "perencanaan dan anggaran desa"),
+    ActivityTopic.OTHER: ("lainnya", "topik lain"),
 }
 TOPIC_ALLOWED = (
     "hak perempuan, HAM, pengorganisasian, penanganan kasus, layanan publik, "
@@ -80,10 +67,17 @@ def text(length):
     return lambda value, _c: v.parse_text(value, length)
 
 
-def choice(accepted, allowed):
-    """The parser of a choice column: its code by code, label (Indonesian or English) or
-    synonym in ``accepted``; ``allowed`` lists them in the error."""
-    return lambda value, _c: v.parse_choice(value, accepted, allowed)
+def choice(choices, synonyms, allowed):
+    """The parser of a choice column: its code by code, label (Indonesian or English) of
+    ``choices`` or a word of ``synonyms`` (``{code: words}``); ``allowed`` lists them in the
+    error. The labels are looked up on first use, once the translations are loaded."""
+
+    @functools.cache
+    def accepted():
+        words = {v.choice_key(w): code for code, ws in synonyms.items() for w in ws}
+        return {**choices_accepted(choices), **words}
+
+    return lambda value, _c: v.parse_choice(value, accepted(), allowed)
 
 
 def _date(value, context):
@@ -111,7 +105,7 @@ COLUMNS = (
         "kind",
         "jenis",
         ("jenis kegiatan", "kind"),
-        choice(KIND_CODES, KIND_ALLOWED),
+        choice(ActivityKind.choices, KIND_SYNONYMS, KIND_ALLOWED),
         gettext_lazy("The kind of activity."),
         KIND_ALLOWED,
         "diskusi",
@@ -120,7 +114,7 @@ COLUMNS = (
         "topic",
         "topik",
         ("tema", "topic"),
-        choice(TOPIC_CODES, TOPIC_ALLOWED),
+        choice(ActivityTopic.choices, TOPIC_SYNONYMS, TOPIC_ALLOWED),
         gettext_lazy('The topic; for "lainnya" write the topic in words in topik_lain.'),
         TOPIC_ALLOWED,
         "hak perempuan",

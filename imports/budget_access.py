@@ -21,7 +21,6 @@ from activities.services import budget_access_add
 from aspirations.money import parse_rupiah
 from imports import activities, members
 from imports import values as v
-from imports.aspirations import choices_accepted
 from imports.readers import header_key
 from kk_portal.formats import format_rupiah
 from kk_portal.zones import today_in
@@ -33,32 +32,18 @@ ROWS_ABOUT = gettext_lazy(
     "source, year, amount and purpose: a row already stored is unchanged (the import does "
     "not change it). Delete the example row before importing."
 )
-SOURCE_CODES = {
-    **choices_accepted(BudgetSource.choices),
-    **{
-        v.choice_key(word): code
-        for code, words in {
-            BudgetSource.APBDES: ("apbdes", "dana desa", "apb desa"),
-            BudgetSource.APBD: ("apbd", "apbd kabupaten", "apbd provinsi"),
-            BudgetSource.CSR: ("csr", "perusahaan"),
-            BudgetSource.OTHER: ("lainnya", "lain lain"),
-        }.items()
-        for word in words
-    },
+SOURCE_SYNONYMS = {
+    BudgetSource.APBDES: ("apbdes", "dana desa", "apb desa"),
+    BudgetSource.APBD: ("apbd", "apbd kabupaten", "apbd provinsi"),
+    BudgetSource.CSR: ("csr", "perusahaan"),
+    BudgetSource.OTHER: ("lainnya", "lain lain"),
 }
 SOURCE_ALLOWED = "APBDes, APBD, CSR, lainnya"
-PURPOSE_CODES = {
-    **choices_accepted(BudgetPurpose.choices),
-    **{
-        v.choice_key(word): code
-        for code, words in {
-            BudgetPurpose.ECONOMIC: ("ekonomi", "usaha ekonomi", "kegiatan ekonomi"),
-            BudgetPurpose.NATURAL_FARMING: ("pertanian alami", "pertanian organik"),
-            BudgetPurpose.SAVINGS: ("simpan pinjam", "tabungan"),
-            BudgetPurpose.OTHER: ("lainnya", "lain lain"),
-        }.items()
-        for word in words
-    },
+PURPOSE_SYNONYMS = {
+    BudgetPurpose.ECONOMIC: ("ekonomi", "usaha ekonomi", "kegiatan ekonomi"),
+    BudgetPurpose.NATURAL_FARMING: ("pertanian alami", "pertanian organik"),
+    BudgetPurpose.SAVINGS: ("simpan pinjam", "tabungan"),
+    BudgetPurpose.OTHER: ("lainnya", "lain lain"),
 }
 PURPOSE_ALLOWED = "ekonomi, pertanian alami, simpan pinjam, lainnya"
 
@@ -98,7 +83,7 @@ COLUMNS = (
         "source",
         "sumber",
         ("sumber dana", "source"),
-        activities.choice(SOURCE_CODES, SOURCE_ALLOWED),
+        activities.choice(BudgetSource.choices, SOURCE_SYNONYMS, SOURCE_ALLOWED),
         gettext_lazy("Where the money came from."),
         SOURCE_ALLOWED,
         "APBDes",
@@ -125,7 +110,7 @@ COLUMNS = (
         "purpose",
         "tujuan",
         ("peruntukan", "purpose"),
-        activities.choice(PURPOSE_CODES, PURPOSE_ALLOWED),
+        activities.choice(BudgetPurpose.choices, PURPOSE_SYNONYMS, PURPOSE_ALLOWED),
         gettext_lazy("What the money is for."),
         PURPOSE_ALLOWED,
         "simpan pinjam",
