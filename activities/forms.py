@@ -1,20 +1,21 @@
 """Forms of activities, their attendance, budget access and replicated practices."""
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, ActivityTopic, BudgetAccess, ReplicatedPractice
+from activities.models import (
+    EARLIEST,
+    Activity,
+    ActivityTopic,
+    BudgetAccess,
+    ReplicatedPractice,
+)
 from aspirations.money import MoneyField
 from groups.models import ConstituentGroup
 from kk_portal.forms import DateInput, InputRulesMixin, SubmissionTokenMixin
 from kk_portal.permissions import writable
 from kk_portal.zones import today_in
 from members.models import Member, Sex
-
-#: The first day an activity or budget can be recorded for (the programme began in 2014).
-EARLIEST = datetime.date(2000, 1, 1)
 
 
 def _host_choices(user):

@@ -7,6 +7,8 @@ only. Counts by sex, poverty and disability are always counted from ``Attendance
 they are never typed twice.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
@@ -20,6 +22,10 @@ from kk_portal.permissions import GROUP_WRITERS, Rule
 from kk_portal.scoping import Role, ScopedQuerySet
 from members.models import Sex
 from members.text import fold_name
+
+#: The first day an activity or budget can be recorded for (the programme began in 2014);
+#: the forms and the import check it.
+EARLIEST = datetime.date(2000, 1, 1)
 
 
 class ActivityKind(models.TextChoices):

@@ -65,6 +65,8 @@ class ImportJob(models.Model):
         RESES_ATTENDANCE = "reses_attendance", _("attendance of a reses meeting")
         RESES_MEETINGS = "reses_meetings", _("reses meetings held")
         PUBLIC_ROLES = "public_roles", _("public roles of members")
+        ACTIVITIES = "activities", _("activities held")
+        BUDGET_ACCESS = "budget_access", _("budget the groups obtained")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")

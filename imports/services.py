@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from aspirations.models import Topic
 from groups.models import ConstituentGroup, Regency, Village
-from imports import aspirations, attendance, public_roles, reses_meetings
+from imports import activities, aspirations, attendance, budget_access, public_roles, reses_meetings
 from imports import members as kind
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
@@ -69,6 +69,8 @@ def import_job_preview(job):
             ImportJob.Kind.ASPIRATIONS: aspirations,
             ImportJob.Kind.RESES_MEETINGS: reses_meetings,
             ImportJob.Kind.PUBLIC_ROLES: public_roles,
+            ImportJob.Kind.ACTIVITIES: activities,
+            ImportJob.Kind.BUDGET_ACCESS: budget_access,
         }
         module = module.get(job.kind, kind)
         state = None
@@ -80,6 +82,8 @@ def import_job_preview(job):
             state = reses_meetings.Preview(job, group_ids)
         elif module is public_roles:
             state = public_roles.Preview(job, group_ids, targets)
+        elif module in (activities, budget_access):
+            state = module.Preview(job, (group_ids, targets))
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
@@ -307,6 +311,10 @@ def _confirm(job):
             return reses_meetings.confirm(job, [pk for pk, _name in import_groups(user, job)])
         if job.kind == ImportJob.Kind.PUBLIC_ROLES:
             return public_roles.confirm(job, [pk for pk, _name in import_groups(user, job)])
+        if job.kind == ImportJob.Kind.ACTIVITIES:
+            return activities.confirm(job, _targets(user, job))
+        if job.kind == ImportJob.Kind.BUDGET_ACCESS:
+            return budget_access.confirm(job, _targets(user, job))
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):

@@ -11,7 +11,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imports import aspirations, attendance, members, public_roles, reses_meetings, services, tasks
+from imports import (
+    activities,
+    aspirations,
+    attendance,
+    budget_access,
+    members,
+    public_roles,
+    reses_meetings,
+    services,
+    tasks,
+)
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportRow
 from imports.workbook import template_xlsx
@@ -251,6 +261,8 @@ def template_download(request, kind):
         ImportJob.Kind.ASPIRATIONS: aspirations,
         ImportJob.Kind.RESES_MEETINGS: reses_meetings,
         ImportJob.Kind.PUBLIC_ROLES: public_roles,
+        ImportJob.Kind.ACTIVITIES: activities,
+        ImportJob.Kind.BUDGET_ACCESS: budget_access,
     }
     if kind not in modules:
         raise Http404
