@@ -53,7 +53,8 @@ class ImportJob(models.Model):
     ``regency`` (each row names its group; ``regency`` is also set for a group's import,
     for the lock that serialises confirms), the attendance of ``activity`` (``regency``
     its host's) or of the reses ``meeting`` (``regency`` its village's), or the reses
-    meetings held in ``regency`` (each row names its village and representative).
+    meetings held in ``regency`` (each row names its village and representative), or the
+    cases of assistance of ``group`` (``imports.cases``).
     ``done``/``total`` is the progress of the running step in rows; the counts are those
     of the preview, then of the confirmed import."""
 
@@ -63,6 +64,7 @@ class ImportJob(models.Model):
         ASPIRATIONS = "aspirations", _("aspirations with their stages")
         RESES_ATTENDANCE = "reses_attendance", _("attendance of a reses meeting")
         RESES_MEETINGS = "reses_meetings", _("reses meetings held")
+        CASES = "cases", _("cases of assistance")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from imports import aspirations, attendance, members, reses_meetings, services, tasks
+from imports import aspirations, attendance, cases, members, reses_meetings, services, tasks
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportRow
 from imports.workbook import template_xlsx
@@ -250,6 +250,7 @@ def template_download(request, kind):
         ImportJob.Kind.RESES_ATTENDANCE: attendance,
         ImportJob.Kind.ASPIRATIONS: aspirations,
         ImportJob.Kind.RESES_MEETINGS: reses_meetings,
+        ImportJob.Kind.CASES: cases,
     }
     if kind not in modules:
         raise Http404
