@@ -15,10 +15,11 @@ Safety (``assistance/README.md``): a row without consent is an error quoting the
 rule (``CONSENT_RULE``), never an anonymous count; a case of violence is never imported — its
 row is an error that keeps none of the row's cells but the need, so neither the preview
 nor an administrator looking at the job sees who it is about; it is to be recorded by hand
-through the case form, where its handlers are named. The preview of a row is a trial of
-``case_open`` rolled back, so the service's own checks give the row's errors. The uploaded
-file is deleted once the preview is built, and the rows once the import is written or
-refused (``imports.services``).
+through the case form, where its handlers are named. A row whose need is blank or not
+understood is kept the same way, since it may be such a case under another word. The
+preview of a row is a trial of ``case_open`` rolled back, so the service's own checks give
+the row's errors. The uploaded file is deleted once the preview is built, and the rows once
+the import is written or refused (``imports.services``).
 """
 
 import datetime
@@ -222,14 +223,18 @@ FIELD_COLUMNS = {
 
 
 def parse_row(record, *, headers, context):
-    """``(values, errors)`` of one row (dates as ISO text). A row whose need is a case of
-    violence keeps no value and one error, on the need, quoting only that cell."""
+    """``(values, errors)`` of one row (dates as ISO text). A row whose need is not one of
+    the needs imported — a case of violence, but also a blank need or words not understood,
+    which may be one — keeps no value and one error, on the need, quoting only that cell."""
+    raw = record.get("need")
     try:
-        need = _need(record.get("need"), context)
-    except ValidationError:
-        need = None
-    if need is not None and KIND_OF_NEED[need] == Kind.VIOLENCE:
-        return {}, [members.error(headers, BY_KEY, "need", record["need"], str(VIOLENCE_REFUSED))]
+        need = _need(raw, context)
+    except ValidationError as refusal:
+        return {}, [members.error(headers, BY_KEY, "need", raw, " ".join(refusal.messages))]
+    if need is None:
+        return {}, [members.error(headers, BY_KEY, "need", None, _("This column is required."))]
+    if KIND_OF_NEED[need] == Kind.VIOLENCE:
+        return {}, [members.error(headers, BY_KEY, "need", raw, str(VIOLENCE_REFUSED))]
     values, errors = {}, []
     for key, raw in record.items():
         try:
@@ -242,7 +247,6 @@ def parse_row(record, *, headers, context):
     failed = {e["column"] for e in errors}
     for key, message in (
         ("full_name", _("The name is required.")),
-        ("need", _("This column is required.")),
         ("opened_on", _("This column is required.")),
         ("consent_by", str(CONSENT_RULE)),
         ("consent_given_on", str(CONSENT_RULE)),

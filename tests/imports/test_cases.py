@@ -122,6 +122,15 @@ def test_a_row_that_could_be_two_members_is_opened_for_the_one_chosen(facilitato
     assert AssistanceCase.objects.get().member == chosen
 
 
+@pytest.mark.parametrize("need", ["pelecehan", ""])
+def test_a_need_not_understood_or_blank_keeps_nothing_of_its_row(need, facilitator, world):
+    job = upload_cases(facilitator, world.group_a1, [row("Rahasia Korban", need=need)])
+    [refused] = job.rows.all()
+    assert refused.values == {}
+    assert [e["column"] for e in refused.errors] == ["kebutuhan"]
+    assert "Rahasia Korban" not in facilitator.get(job.get_absolute_url()).content.decode()
+
+
 def test_a_group_outside_the_facilitators_regency_cannot_be_chosen(facilitator, world):
     data = {
         "kind": "cases",
@@ -185,3 +194,13 @@ def test_the_template_is_read_back_by_the_reader(facilitator, world):
     )
     assert sorted(table.columns.values()) == sorted(c.key for c in cases.COLUMNS)
     assert table.ignored == []
+
+
+def test_the_templates_example_row_previews_as_one_case_to_create(facilitator, world):
+    response = facilitator.get(reverse("imports:template", args=["cases"]))
+    upload_file = SimpleUploadedFile("templat-cases.xlsx", response.content)
+    job = upload(facilitator, upload_file, group=world.group_a1, kind="cases")
+    assert actions(job) == [(2, "create")]
+    page = facilitator.get(job.get_absolute_url()).content.decode()
+    assert "Persetujuan diberikan oleh: orang yang dibantu" in page
+    assert "Dibuka pada: 17 Agustus 2024" in page
