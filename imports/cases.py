@@ -119,6 +119,15 @@ def _consent(value, _context):
 
 
 COLUMNS = (
+    Column(
+        "group",
+        "kelompok",
+        ("group", "nama kelompok"),
+        members.BY_KEY["group"].parse,
+        gettext_lazy("Blank, or the name of the group chosen at upload."),
+        gettext_lazy("the group chosen at upload"),
+        "",
+    ),
     members.BY_KEY["full_name"],
     Column(
         "nik",
@@ -349,6 +358,17 @@ class Preview:
             row.errors.append(
                 members.error(
                     headers, BY_KEY, "full_name", None, _("You do not import into this group.")
+                )
+            )
+            return
+        if values.get("group") and fold_name(values["group"]) != fold_name(self.group.name):
+            row.errors.append(
+                members.error(
+                    headers,
+                    BY_KEY,
+                    "group",
+                    record.get("group"),
+                    _("This is not the group chosen for this import."),
                 )
             )
             return

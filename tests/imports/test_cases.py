@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from assistance.models import AssistanceCase, CaseStep, Need
 from assistance.services import CONSENT_RULE
-from imports import cases
+from imports import cases, services
 from imports.forms import UploadForm
 from imports.models import ImportJob, ImportRow
 from imports.readers import open_table
@@ -143,6 +143,34 @@ def test_a_group_outside_the_facilitators_regency_cannot_be_chosen(facilitator, 
     assert response.status_code == 200
     assert "group" in response.context["form"].errors
     assert not ImportJob.objects.exists()
+
+
+def test_a_row_naming_another_group_is_an_error_on_its_row(facilitator, world):
+    lines = [[*row(), world.group_b1.name], [*row("Ana"), world.group_a1.name]]
+    job = upload(
+        facilitator, csv_file([[*HEADER, "kelompok"], *lines]), group=world.group_a1, kind="cases"
+    )
+    assert actions(job) == [(2, "error"), (3, "create")]
+    assert errors(job) == [
+        (2, "kelompok", "KK Anggrek", "Ini bukan kelompok yang dipilih untuk impor ini.")
+    ]
+
+
+def test_a_facilitator_moved_to_another_regency_confirms_nothing_and_the_rows_go(
+    facilitator, world
+):
+    job = upload_cases(facilitator, world.group_a1, [row()])
+    user = facilitator.user
+    user.regency = world.regency_b
+    user.save()
+    # Her page of the job answers 404 now; a confirm queued before the move runs alone.
+    assert facilitator.post(reverse("imports:confirm", args=[job.pk])).status_code == 404
+    assert services.import_job_start(job)
+    job = services.import_job_confirm(job.pk)
+    assert job.status == ImportJob.Status.REFUSED
+    assert "tidak lagi mengimpor ke kelompok ini" in job.message
+    assert not AssistanceCase.objects.exists()
+    assert not job.rows.exists()
 
 
 def test_a_village_outside_the_groups_subdistrict_and_an_unknown_handler_are_row_errors(
