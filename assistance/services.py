@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aspirations.attachments import store_upload
 from assistance.models import (
@@ -51,6 +52,11 @@ from members.text import clean_name, fold_name, normalise_phone
 OPENED_ON_FLOOR = datetime.date(2014, 1, 1)
 #: A follow-up is planned at most this many days ahead.
 FOLLOW_UP_MAX_DAYS = 366
+#: The consent rule, as the pages that record a person without this form quote it (the
+#: spreadsheet import of cases refuses a row without consent with these words).
+CONSENT_RULE = gettext_lazy(
+    "A person is recorded only with their consent, or a parent's or guardian's, dated."
+)
 #: Fields of the person, kept only with consent.
 PERSON_FIELDS = (
     "person_name",

@@ -5,22 +5,33 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from assistance.models import AssistanceCase
 from groups.models import ConstituentGroup, Regency
 from imports.models import ImportJob
 from kk_portal.forms import InputRulesMixin
-from kk_portal.permissions import writable
+from kk_portal.permissions import can, writable
 from reses.models import ResesMeeting
 
 #: Largest file accepted (a 20,000-row members sheet is about 2 MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+def may_open_cases(user):
+    """Whether ``user`` may import cases of assistance: open cases (``"change"`` of
+    ``AssistanceCase``) in some group they write for, as the case form asks
+    (``assistance.views.case_create``)."""
+    return (
+        can(user, "change", AssistanceCase) and writable(user, "change", ConstituentGroup).exists()
+    )
+
+
 class UploadForm(InputRulesMixin, forms.Form):
     """Choose, for members, a group (every row goes there) or a regency (each row names its
     group) among those ``user`` writes for, or, for attendance, an activity they record
     attendance of or a reses meeting they manage (``"manage"`` of ``ResesMeeting``), or,
-    for reses meetings, the regency they were held in; an ``.xlsx`` or ``.csv`` file and
-    the file's date format;
+    for reses meetings, the regency they were held in, or, for cases of assistance, one
+    group they may open cases in (offered only to those who may: ``may_open_cases``); an
+    ``.xlsx`` or ``.csv`` file and the file's date format;
     the uploader confirms the members' consent to be registered."""
 
     kind = forms.ChoiceField(label=_("What is imported"), choices=ImportJob.Kind.choices)
@@ -57,6 +68,10 @@ class UploadForm(InputRulesMixin, forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         groups = writable(user, "change", ConstituentGroup).select_related("village")
+        if not may_open_cases(user):
+            self.fields["kind"].choices = [
+                choice for choice in ImportJob.Kind.choices if choice[0] != ImportJob.Kind.CASES
+            ]
         self.fields["group"].queryset = groups.order_by("name")
         self.fields["activity"].queryset = writable(user, "change", Activity).select_related(
             "group"
@@ -93,6 +108,10 @@ class UploadForm(InputRulesMixin, forms.Form):
             if not regency:
                 self.add_error("regency", _("Choose the regency where the meetings were held."))
             cleaned["group"] = cleaned["activity"] = cleaned["meeting"] = None
+        elif kind == ImportJob.Kind.CASES:
+            if not group:
+                self.add_error("group", _("Choose the group whose cases these are."))
+            cleaned["regency"] = cleaned["activity"] = cleaned["meeting"] = None
         elif bool(group) == bool(regency):
             self.add_error("group", _("Choose either a group or a regency."))
         else:

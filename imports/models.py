@@ -54,7 +54,9 @@ class ImportJob(models.Model):
     for the lock that serialises confirms), the attendance of ``activity`` (``regency``
     its host's) or of the reses ``meeting`` (``regency`` its village's), or the reses
     meetings held in ``regency`` (each row names its village and representative), or the
-    public roles of members of ``group`` or ``regency`` (as members).
+    public roles of members of ``group`` or ``regency`` (as members), the activities or
+    the budget obtained of ``group`` or ``regency``, or the cases of assistance of
+    ``group`` (``imports.cases``).
     ``done``/``total`` is the progress of the running step in rows; the counts are those
     of the preview, then of the confirmed import."""
 
@@ -67,6 +69,7 @@ class ImportJob(models.Model):
         PUBLIC_ROLES = "public_roles", _("public roles of members")
         ACTIVITIES = "activities", _("activities held")
         BUDGET_ACCESS = "budget_access", _("budget the groups obtained")
+        CASES = "cases", _("cases of assistance")
 
     class DateFormat(models.TextChoices):
         DMY = "dmy", _("dd/mm/yyyy (17/08/2024)")

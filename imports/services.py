@@ -11,7 +11,15 @@ from simple_history.utils import bulk_create_with_history
 
 from aspirations.models import Topic
 from groups.models import ConstituentGroup, Regency, Village
-from imports import activities, aspirations, attendance, budget_access, public_roles, reses_meetings
+from imports import (
+    activities,
+    aspirations,
+    attendance,
+    budget_access,
+    cases,
+    public_roles,
+    reses_meetings,
+)
 from imports import members as kind
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
@@ -71,6 +79,7 @@ def import_job_preview(job):
             ImportJob.Kind.PUBLIC_ROLES: public_roles,
             ImportJob.Kind.ACTIVITIES: activities,
             ImportJob.Kind.BUDGET_ACCESS: budget_access,
+            ImportJob.Kind.CASES: cases,
         }
         module = module.get(job.kind, kind)
         state = None
@@ -84,6 +93,8 @@ def import_job_preview(job):
             state = public_roles.Preview(job, group_ids, targets)
         elif module in (activities, budget_access):
             state = module.Preview(job, (group_ids, targets))
+        elif module is cases:
+            state = cases.Preview(job, group_ids)
         counts = dict.fromkeys(ImportRow.Action.values, 0)
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
@@ -144,6 +155,9 @@ def import_job_preview(job):
             if done
             else _("The file has a header row but no data rows; 0 rows imported."),
         )
+        if job.kind == ImportJob.Kind.CASES:
+            # Casework: the file is not kept once its rows are read (the confirm reads rows).
+            _discard_upload(job)
 
 
 def _headers(table):
@@ -213,6 +227,9 @@ def import_rows_shown(job, rows):
         }
         for row in shown:
             row.shown = aspirations.written(row.values, names)
+    elif job.kind == ImportJob.Kind.CASES:
+        for row in shown:
+            row.shown = cases.written(row.values)
     elif job.kind in (ImportJob.Kind.MEMBERS, ImportJob.Kind.ATTENDANCE):
         groups = _names(ConstituentGroup, shown, "group_id")
         for row in shown:
@@ -261,7 +278,7 @@ def import_job_confirm(job_id):
     members' consent at upload) and their history. Once written, the uploaded file and
     the preview's rows (personal data) are deleted; the job keeps its counts. Returns the
     job; a row that no longer does what the preview showed leaves everything unwritten and
-    the job ``REFUSED`` with the row named.
+    the job ``REFUSED`` with the row named (a refused import of cases loses its rows too).
     """
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     with override(job.language):
@@ -273,6 +290,9 @@ def import_job_confirm(job_id):
                 message=_("%(reason)s; 0 rows imported. Upload the file again for a new preview.")
                 % {"reason": change},
             )
+            if job.kind == ImportJob.Kind.CASES:
+                # Casework is not kept in a refused import: it is uploaded again to retry.
+                ImportRow.objects.filter(job=job).delete()
         else:
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportJob.Status.DONE, finished_at=timezone.now(), **counts
@@ -315,6 +335,8 @@ def _confirm(job):
             return activities.confirm(job, _targets(user, job))
         if job.kind == ImportJob.Kind.BUDGET_ACCESS:
             return budget_access.confirm(job, _targets(user, job))
+        if job.kind == ImportJob.Kind.CASES:
+            return cases.confirm(job, [pk for pk, _name in import_groups(user, job)])
         group_ids = [pk for pk, _name in import_groups(user, job)]
         matcher = kind.Matcher(group_ids)
         for chunk in _chunks(job.rows.order_by("number").iterator(chunk_size=CHUNK)):

@@ -16,6 +16,7 @@ from imports import (
     aspirations,
     attendance,
     budget_access,
+    cases,
     members,
     public_roles,
     reses_meetings,
@@ -263,6 +264,7 @@ def template_download(request, kind):
         ImportJob.Kind.PUBLIC_ROLES: public_roles,
         ImportJob.Kind.ACTIVITIES: activities,
         ImportJob.Kind.BUDGET_ACCESS: budget_access,
+        ImportJob.Kind.CASES: cases,
     }
     if kind not in modules:
         raise Http404
