@@ -204,27 +204,34 @@ def remove(ids):
 #: How many ids ``deferred`` counts again per statement.
 DEFERRED_CHUNK = 500
 #: Inside ``deferred()``: the ids taken out of the summaries (or created) and not yet put
-#: back; ``None`` outside.
+#: back; inside ``deferred(rolled_back=True)``, ``_ROLLED_BACK``; ``None`` outside.
 _deferred = contextvars.ContextVar("summaries_deferred", default=None)
+_ROLLED_BACK = object()
 
 
 @contextlib.contextmanager
-def deferred():
+def deferred(*, rolled_back=False):
     """Within the block, gather the summary updates of every write to aspirations: a row's
     old counts are taken out at its first change, and every row written is counted again
     once when the block ends, instead of twice per move (an import writes thousands of rows
     with several moves each). Use it inside the writes' transaction; nested blocks leave the
     work to the outermost. On an exception nothing is put back, so the transaction must be
-    rolled back, as ``atomic`` does."""
+    rolled back, as ``atomic`` does; so must any savepoint inside the block that is rolled
+    back alone, or its rows would be counted twice.
+
+    ``rolled_back=True`` is for writes whose transaction the caller always rolls back (an
+    import's preview tries each row so): the summaries are then not touched at all."""
     if _deferred.get() is not None:
         yield
         return
-    touched = set()
+    touched = _ROLLED_BACK if rolled_back else set()
     token = _deferred.set(touched)
     try:
         yield
     finally:
         _deferred.reset(token)
+    if touched is _ROLLED_BACK:
+        return
     ids = sorted(touched)
     # In chunks: each upsert repeats the ids once per grain, and PostgreSQL takes at most
     # 65,535 parameters in one statement.
@@ -237,10 +244,10 @@ def _before_change(sender, ids, **kwargs):
     touched = _deferred.get()
     if touched is None:
         remove(ids)
-        return
-    first = [pk for pk in ids if pk not in touched]
-    remove(first)
-    touched.update(first)
+    elif touched is not _ROLLED_BACK:
+        first = [pk for pk in ids if pk not in touched]
+        remove(first)
+        touched.update(first)
 
 
 @receiver(aspirations_changed, dispatch_uid="dashboards.summaries.add")
@@ -248,7 +255,7 @@ def _after_change(sender, ids, **kwargs):
     touched = _deferred.get()
     if touched is None:
         add(ids)
-    else:
+    elif touched is not _ROLLED_BACK:
         touched.update(ids)
 
 

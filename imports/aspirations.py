@@ -552,9 +552,8 @@ class Preview:
                 return
             # Written and rolled back: the services' own checks refuse the row, or not.
             old = Stage(stored.stage).label if stored is not None else None
-            with transaction.atomic():
-                with summaries.deferred():
-                    write(values, stored, moves, actor=self.job.created_by)
+            with transaction.atomic(), summaries.deferred(rolled_back=True):
+                write(values, stored, moves, actor=self.job.created_by)
                 transaction.set_rollback(True)
         except ValidationError as refusal:
             row.errors.extend(row_errors(refusal, headers, record))

@@ -508,3 +508,18 @@ def test_dashboard_queries_do_not_grow_with_rows(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_summaries_deferred_as_rolled_back_leave_the_cells_alone(world, officer):
+    """An import's preview tries each row and rolls it back (``deferred(rolled_back=True)``):
+    the cells are not touched, and after the rollback they still equal a rebuild."""
+    before = _snapshot()
+
+    with transaction.atomic():
+        with summaries.deferred(rolled_back=True):
+            _write_history(world, officer)
+            assert _snapshot() == before
+        transaction.set_rollback(True)
+
+    assert _snapshot() == before
+    assert not Aspiration.objects.exists()
