@@ -175,7 +175,7 @@ COLUMNS = (
         _raw,
         gettext_lazy("The topic, by its name or code (see the list below). Required."),
         gettext_lazy("a topic of the list below"),
-        "roads-bridges",
+        "village-infrastructure",
     ),
     Column(
         "channel",

@@ -202,7 +202,10 @@ class Preview:
             for m in self.by_name.get(folded, [])
             if (year is None or m.birth_year in (None, year)) and not (nik and m.nik)
         ]
-        if len(alike) == 1:
+        # A name whose member has another phone than the row's may be someone else of
+        # that name: the uploader chooses, as between two members of one name.
+        contradicted = phone and any(m.phone and m.phone != phone for m in alike)
+        if len(alike) == 1 and not contradicted:
             return "member", alike[0], [], "name", None
         if alike:
             return "ambiguous", None, alike, "name", None

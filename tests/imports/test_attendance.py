@@ -153,3 +153,23 @@ def test_a_held_row_chosen_as_a_guest_lists_a_guest(facilitator, world):
     assert list(activity.attendance.values_list("member", "full_name", "sex")) == [
         (None, "Yohanis Wenda", "M")
     ]
+
+
+def test_a_name_whose_member_has_another_phone_is_held_for_the_uploader(facilitator, world):
+    """A row naming a member but giving another phone than hers may be someone else of that
+    name: held to be chosen, never listed as her on its own."""
+    activity = f.ActivityFactory(group=world.group_a1)
+    member = f.MemberFactory(
+        group=world.group_a1, full_name="Baiq Rahmawati Hamdi", phone="+6283684373805"
+    )
+    job = upload_attendance(
+        facilitator,
+        activity,
+        [["nama", "hp"], ["Baiq Rahmawati Hamdi", "+6283989822313"]],
+    )
+
+    page = facilitator.get(job.get_absolute_url())
+
+    assert actions(job) == [(2, "ambiguous")]
+    assert f'value="{member.pk}"' in page.text
+    assert activity.attendance.count() == 0
