@@ -13,8 +13,16 @@ never changed by an import. Activities are written through
 
 ``Records`` is the part shared with ``imports.budget_access``: a sheet of rows that belong
 to one group each, read into JSON values, matched by a natural key and created through a
-service function."""
+service function.
 
+The headers of this product's own activity export (``activities.views.EXPORT_COLUMNS``, in
+Indonesian and English), its sheet title and its values are accepted too, and its regency
+and attendance counts ignored, so an exported file imports back unchanged. That export
+writes the topic "other" as its words in the topic column, with no ``topik_lain`` column:
+in a file without that column, a topic that is no topic of the list is "other" in those
+words."""
+
+import dataclasses
 import datetime
 import functools
 
@@ -34,6 +42,8 @@ from imports.readers import header_key
 from members.text import fold_name
 
 SHEET = "Kegiatan"
+#: The sheet of the activity export in English (in Indonesian it is ``SHEET``).
+SHEET_ALIASES = ("Activities",)
 Column = members.Column
 ROWS_ABOUT = gettext_lazy(
     "One row is one activity. A row is matched to a stored activity of its group by date, "
@@ -100,7 +110,7 @@ GROUP = Column(
     "KK Mawar",
 )
 COLUMNS = (
-    GROUP,
+    dataclasses.replace(GROUP, aliases=(*GROUP.aliases, "kelompok penyelenggara", "host group")),
     Column(
         "kind",
         "jenis",
@@ -149,7 +159,12 @@ COLUMNS = (
     Column(
         "resource_person",
         "narasumber",
-        ("fasilitator", "resource person"),
+        (
+            "fasilitator",
+            "resource person",
+            "fasilitator atau narasumber",
+            "facilitator or resource person",
+        ),
         text(150),
         gettext_lazy("The facilitator or resource person, if any."),
         gettext_lazy("text, at most 150 characters"),
@@ -308,6 +323,15 @@ class Preview(Records):
         self.regency_groups = {}
         for group in ConstituentGroup.objects.filter(village__subdistrict__regency=job.regency_id):
             self.regency_groups.setdefault(fold_name(group.name), []).append(group)
+
+    def parse(self, record, headers, context):
+        if "topic" in record and "topic_text" not in headers:
+            try:
+                self.by_key["topic"].parse(record["topic"], context)
+            except ValidationError:
+                # The export's "other" topic: its words stand in the topic column.
+                record = {**record, "topic": ActivityTopic.OTHER, "topic_text": record["topic"]}
+        return super().parse(record, headers, context)
 
     def key(self, group, values):
         return (

@@ -8,8 +8,14 @@ importing into a regency), source (``sumber``), amount (``jumlah``, Rupiah throu
 ``BudgetAccess`` has no date: a row is known by its group, source, year, amount and
 purpose, so a row matching a stored one on these is unchanged and importing a sheet twice
 creates each row once; a stored row is never changed by an import. Rows are written
-through ``activities.services.budget_access_add``."""
+through ``activities.services.budget_access_add``.
 
+The headers of this product's own budget-access export (``activities.views.BUDGET_COLUMNS``,
+in Indonesian and English), its sheet title and its values (choices by their labels, the
+CSV's amounts as ``1500000.00``) are accepted too, and its regency column ignored, so an
+exported file imports back unchanged."""
+
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -26,6 +32,11 @@ from kk_portal.formats import format_rupiah
 from kk_portal.zones import today_in
 
 SHEET = "Dana"
+#: The sheet of the budget-access export (its title, in Indonesian and English).
+SHEET_ALIASES = ("Akses anggaran", "Budget access")
+#: An amount as the export's CSV writes it (``1500000.00``): never Indonesian writing, whose
+#: dots group three digits.
+EXPORTED_AMOUNT = re.compile(r"^\d+\.\d\d$")
 Column = members.Column
 ROWS_ABOUT = gettext_lazy(
     "One row is money one group obtained. A row is matched to a stored row of its group by "
@@ -49,8 +60,10 @@ PURPOSE_ALLOWED = "ekonomi, pertanian alami, simpan pinjam, lainnya"
 
 
 def _amount(value, _context):
-    """The amount as text (JSON keeps it exact), read by ``parse_rupiah``, above zero."""
-    amount = parse_rupiah(value)
+    """The amount as text (JSON keeps it exact), read by ``parse_rupiah`` (or as the
+    export's CSV writes it), above zero."""
+    text = v.text_value(value)
+    amount = Decimal(text) if EXPORTED_AMOUNT.match(text) else parse_rupiah(value)
     if amount is None:
         return None
     if amount <= 0:
@@ -91,7 +104,7 @@ COLUMNS = (
     Column(
         "amount",
         "jumlah",
-        ("jumlah (rp)", "nilai", "amount"),
+        ("jumlah (rp)", "jumlah (rupiah)", "nilai", "amount", "amount (rupiah)"),
         _amount,
         gettext_lazy("The amount in Rupiah, written the Indonesian way."),
         gettext_lazy("1.500.000, Rp 1.500.000 or 617.666.666,66"),
@@ -127,7 +140,7 @@ COLUMNS = (
     Column(
         "women",
         "perempuan",
-        ("penerima perempuan", "women"),
+        ("penerima perempuan", "perempuan penerima manfaat", "women", "women benefiting"),
         _whole,
         gettext_lazy("How many women benefit (blank: 0)."),
         gettext_lazy("a whole number, 0 or more"),
@@ -136,7 +149,7 @@ COLUMNS = (
     Column(
         "men",
         "laki_laki",
-        ("penerima laki-laki", "men"),
+        ("penerima laki-laki", "laki-laki penerima manfaat", "men", "men benefiting"),
         _whole,
         gettext_lazy("How many men benefit (blank: 0)."),
         gettext_lazy("a whole number, 0 or more"),

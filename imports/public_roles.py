@@ -11,7 +11,12 @@ an error on its row: an import of roles never creates a member. The role's cells
 the form's rules (``PublicRole.clean``) and are written by ``members.services.
 public_role_add``. A role already stored for the same member, kind and start date is
 unchanged (its other cells are not compared), so importing a sheet twice records each
-role once."""
+role once.
+
+The headers of this product's own public-role export (``members.views.ROLE_COLUMNS``, in
+Indonesian and English) are accepted too, and its values read (choices by their labels,
+dates as it writes them); its column of the member's sex is ignored. So an exported file
+imports back unchanged."""
 
 import datetime
 from itertools import batched
@@ -31,6 +36,8 @@ from members.models import Member, PublicRole, PublicRoleKind
 from members.services import public_role_add
 
 SHEET = "Peran"
+#: The sheet of the public-role export (its title, in Indonesian and English).
+SHEET_ALIASES = ("Peran publik", "Public roles")
 Column = members.Column
 ROWS_ABOUT = gettext_lazy(
     "One row is one public role of one member. The person is matched to a member of the "
@@ -84,6 +91,8 @@ KIND_ALLOWED = (
 RESULT_CODES = {
     v.choice_key(word): code
     for code, words in {
+        # The export's label of a role that is no candidacy.
+        PublicRole.Result.NONE: ("not applicable", "tidak berlaku"),
         PublicRole.Result.PENDING: ("pending", "not yet known", "belum diketahui", "belum"),
         PublicRole.Result.ELECTED: ("elected", "terpilih"),
         PublicRole.Result.NOT_ELECTED: ("not_elected", "not elected", "tidak terpilih"),
@@ -131,7 +140,7 @@ COLUMNS = (
     Column(
         "kind",
         "peran",
-        ("peran publik", "jenis peran", "role", "kind"),
+        ("peran publik", "jenis peran", "jenis", "role", "kind"),
         lambda value, _c: v.parse_choice(value, KIND_CODES, KIND_ALLOWED),
         gettext_lazy("The public role. Required."),
         KIND_ALLOWED,
@@ -140,7 +149,7 @@ COLUMNS = (
     Column(
         "description",
         "keterangan",
-        ("deskripsi", "description"),
+        ("deskripsi", "uraian", "description"),
         lambda value, _c: v.parse_text(value, 150),
         gettext_lazy("For example RT 003, or the name of the institution."),
         gettext_lazy("text, at most 150 characters"),
@@ -176,7 +185,7 @@ COLUMNS = (
     Column(
         "started_on",
         "tanggal_mulai",
-        ("mulai", "started on", "tgl mulai"),
+        ("mulai", "mulai pada", "started on", "tgl mulai"),
         _date,
         gettext_lazy("The day the role started (for a candidacy, the day it was registered)."),
         members.DATE_ALLOWED,
@@ -185,7 +194,7 @@ COLUMNS = (
     Column(
         "ended_on",
         "tanggal_selesai",
-        ("selesai", "ended on", "tgl selesai"),
+        ("selesai", "berakhir pada", "ended on", "tgl selesai"),
         _date,
         gettext_lazy("The day the role ended (blank while it is held)."),
         members.DATE_ALLOWED,

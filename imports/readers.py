@@ -84,15 +84,16 @@ def find_header(rows, columns):
     return None
 
 
-def open_table(file, *, name, sheet, columns):
+def open_table(file, *, name, sheet, columns, sheet_aliases=()):
     """The ``Table`` of the uploaded ``file`` (a binary file object) called ``name``: an
-    ``.xlsx`` workbook's only sheet, or its sheet named ``sheet`` when it has several, or a
-    ``.csv`` file. ``columns`` maps ``header_key`` of accepted headers to field keys.
-    Raises ``FileRefused``."""
+    ``.xlsx`` workbook's only sheet, or its sheet named ``sheet`` (else one of
+    ``sheet_aliases``, such as the title of this product's export in Indonesian and English)
+    when it has several, or a ``.csv`` file. ``columns`` maps ``header_key`` of accepted
+    headers to field keys. Raises ``FileRefused``."""
     if name.lower().endswith(".csv"):
         return _csv_table(file, columns)
     if name.lower().endswith(".xlsx"):
-        return _xlsx_table(file, sheet, columns)
+        return _xlsx_table(file, (sheet, *sheet_aliases), columns)
     raise FileRefused(_("Only .xlsx and .csv files can be imported; 0 rows imported."))
 
 
@@ -113,7 +114,7 @@ def _no_header(first):
     )
 
 
-def _xlsx_table(file, sheet, columns):
+def _xlsx_table(file, sheets, columns):
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -124,11 +125,14 @@ def _xlsx_table(file, sheet, columns):
     if len(names) == 1:
         data = book[names[0]]
     else:
-        chosen = [n for n in names if header_key(n) == header_key(sheet)]
+        keys = [header_key(sheet) for sheet in sheets]
+        chosen = sorted(
+            (n for n in names if header_key(n) in keys), key=lambda n: keys.index(header_key(n))
+        )
         if not chosen:
             raise FileRefused(
                 _("sheet '%(sheet)s' not found, 0 rows imported (the file has: %(names)s).")
-                % {"sheet": sheet, "names": ", ".join(names)}
+                % {"sheet": sheets[0], "names": ", ".join(names)}
             )
         data = book[chosen[0]]
     rows = data.iter_rows(values_only=True)

@@ -99,8 +99,13 @@ def import_job_preview(job):
         with job.file.open("rb") as handle:
             total = count_csv_rows(handle) if job.file_name.lower().endswith(".csv") else 0
             try:
+                # A kind whose export writes its own sheet title names it in SHEET_ALIASES.
                 table = open_table(
-                    handle, name=job.file_name, sheet=module.SHEET, columns=module.HEADERS
+                    handle,
+                    name=job.file_name,
+                    sheet=module.SHEET,
+                    columns=module.HEADERS,
+                    sheet_aliases=getattr(module, "SHEET_ALIASES", ()),
                 )
                 total = max(table.total, total - table.header_number)
                 ImportJob.objects.filter(pk=job.pk).update(

@@ -7,11 +7,19 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from activities.models import Activity, BudgetAccess
+from activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityTopic,
+    BudgetAccess,
+    BudgetPurpose,
+    BudgetSource,
+)
 from imports.models import ImportJob
 from tests import factories as f
 from tests.imports.helpers import actions, confirm, csv_file, upload
@@ -233,3 +241,89 @@ def test_a_repeated_row_a_future_year_and_other_without_words_are_errors(facilit
     assert errors_of(budget_job)[0]["column"] == "tahun"
     assert errors_of(budget_job)[0]["value"] == "2099"
     assert errors_of(budget_job)[0]["message"].startswith("Tulis tahun antara 2000 dan ")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_exporting_the_budget_access_and_importing_it_again_changes_nothing(
+    facilitator, world, fmt, language
+):
+    f.BudgetAccessFactory(group=world.group_a1, description="Modal usaha")
+    f.BudgetAccessFactory(
+        group=world.group_a1,
+        source=BudgetSource.CSR,
+        purpose=BudgetPurpose.NATURAL_FARMING,
+        amount=Decimal("617666666.66"),
+        year=2023,
+        women=0,
+        men=0,
+    )
+    f.BudgetAccessFactory(group=world.group_a2, source=BudgetSource.OTHER, purpose="other")
+    before = list(BudgetAccess.objects.order_by("pk").values())
+
+    # The export writes its headers and labels in the user's chosen language; the import
+    # then runs in Indonesian, reading either.
+    facilitator.post(reverse("set_language"), {"language": language, "next": "/"})
+    exported = facilitator.get(reverse("activities:budget_export"), {"format": fmt})
+    facilitator.post(reverse("set_language"), {"language": "id", "next": "/"})
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.getvalue()
+    job = upload(
+        facilitator,
+        SimpleUploadedFile(f"akses-anggaran.{fmt}", content),
+        regency=world.regency_a,
+        kind="budget_access",
+    )
+    previewed, ignored = actions(job), job.ignored_columns
+    written = confirm(facilitator, job)
+
+    assert ignored == [{"id": "Kabupaten/kota", "en": "Regency"}[language]]
+    assert previewed == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")], errors_of(job)
+    assert (written.created, written.updated, written.unchanged, written.errors) == (0, 0, 3, 0)
+    assert list(BudgetAccess.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_exporting_the_activities_and_importing_them_again_changes_nothing(
+    facilitator, world, fmt, language
+):
+    f.ActivityFactory(group=world.group_a1)
+    f.ActivityFactory(
+        group=world.group_a1,
+        kind=ActivityKind.STUDY_VISIT,
+        topic=ActivityTopic.OTHER,
+        topic_text="Pengolahan sampah",
+        held_on=datetime.date(2024, 11, 2),
+        resource_person="",
+        organiser="",
+    )
+    f.ActivityFactory(
+        group=world.group_a2, kind=ActivityKind.TRAINING, topic=ActivityTopic.HUMAN_RIGHTS
+    )
+    before = list(Activity.objects.order_by("pk").values())
+
+    # The export writes its headers and labels in the user's chosen language; the import
+    # then runs in Indonesian, reading either.
+    facilitator.post(reverse("set_language"), {"language": language, "next": "/"})
+    exported = facilitator.get(reverse("activities:export"), {"format": fmt})
+    facilitator.post(reverse("set_language"), {"language": "id", "next": "/"})
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.getvalue()
+    job = upload(
+        facilitator,
+        SimpleUploadedFile(f"kegiatan.{fmt}", content),
+        regency=world.regency_a,
+        kind="activities",
+    )
+    previewed, ignored = actions(job), job.ignored_columns
+    written = confirm(facilitator, job)
+
+    assert (
+        ignored
+        == {
+            "id": ["Kabupaten/kota", "Hadir", "Perempuan", "Miskin", "Penyandang disabilitas"],
+            "en": ["Regency", "Present", "Women", "Poor", "With a disability"],
+        }[language]
+    )
+    assert previewed == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")], errors_of(job)
+    assert (written.created, written.updated, written.unchanged, written.errors) == (0, 0, 3, 0)
+    assert list(Activity.objects.order_by("pk").values()) == before

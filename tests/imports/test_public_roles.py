@@ -4,6 +4,7 @@ member of its group, never a new member; a role already recorded is unchanged.""
 import datetime
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -245,3 +246,49 @@ def test_two_imports_of_one_file_confirmed_one_after_the_other_record_the_role_o
 
     assert (first.created, second.created, second.unchanged) == (1, 0, 1)
     assert PublicRole.objects.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_exporting_the_roles_and_importing_them_again_changes_nothing(
+    facilitator, world, fmt, language
+):
+    yohana = f.MemberFactory(group=world.group_a1, full_name="Yohana Mambrasar")
+    sumiyati = f.MemberFactory(group=world.group_a2, full_name="Sumiyati")
+    f.PublicRoleFactory(member=yohana, ended_on=datetime.date(2023, 12, 31))
+    f.PublicRoleFactory(
+        member=yohana,
+        kind=PublicRoleKind.CANDIDATE_DPRD,
+        description="Dapil 2",
+        party="Partai Contoh",
+        election_year=2024,
+        result=PublicRole.Result.ELECTED,
+        started_on=datetime.date(2023, 5, 14),
+    )
+    f.PublicRoleFactory(
+        member=sumiyati,
+        kind=PublicRoleKind.POSYANDU,
+        description="",
+        started_on=datetime.date(2022, 1, 15),
+    )
+    before = list(PublicRole.objects.order_by("pk").values())
+
+    # The export writes its headers and labels in the user's chosen language; the import
+    # then runs in Indonesian, reading either.
+    facilitator.post(reverse("set_language"), {"language": language, "next": "/"})
+    exported = facilitator.get(reverse("members:role_export"), {"format": fmt})
+    facilitator.post(reverse("set_language"), {"language": "id", "next": "/"})
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.getvalue()
+    job = upload(
+        facilitator,
+        SimpleUploadedFile(f"peran-publik.{fmt}", content),
+        regency=world.regency_a,
+        kind="public_roles",
+    )
+    previewed, ignored = actions(job), job.ignored_columns
+    written = confirm(facilitator, job)
+
+    assert ignored == [{"id": "Jenis kelamin", "en": "Sex"}[language]]
+    assert previewed == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")]
+    assert (written.created, written.updated, written.unchanged, written.errors) == (0, 0, 3, 0)
+    assert list(PublicRole.objects.order_by("pk").values()) == before
