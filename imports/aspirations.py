@@ -59,6 +59,8 @@ from kk_portal.formats import format_rupiah
 from members.text import fold_name
 
 SHEET = "Aspirasi"
+#: The sheet of the aspiration list export in English (in Indonesian it is ``SHEET``).
+SHEET_ALIASES = ("Aspirations",)
 #: The template's explanation of how rows are matched (``imports.workbook``).
 ROWS_ABOUT = gettext_lazy(
     "A row is matched to a stored aspiration by group, title and date raised. A row at the "

@@ -245,6 +245,8 @@ FIELDS = (
     "left_on",
 )
 SHEET = "Anggota"
+#: The sheet of the members export in English (in Indonesian it is ``SHEET``).
+SHEET_ALIASES = ("Members",)
 
 
 def error(headers, columns, key, raw, message):

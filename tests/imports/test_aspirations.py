@@ -4,6 +4,7 @@ the dashboards' summaries are those of recording it by hand."""
 
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -363,13 +364,18 @@ def test_the_aspiration_list_export_imports_back_unchanged(facilitator, world, t
     confirm(facilitator, import_file(facilitator, aspirations_csv(lines, header), world))
     events = AspirationEvent.objects.count()
 
-    for name, query in (("ekspor.csv", {"format": "csv"}), ("ekspor.xlsx", {})):
+    for language, (name, query) in itertools.product(
+        ("id", "en"), (("ekspor.csv", {"format": "csv"}), ("ekspor.xlsx", {}))
+    ):
+        # Exported in the user's language; imported in Indonesian, reading either.
+        facilitator.post(reverse("set_language"), {"language": language, "next": "/"})
         exported = facilitator.get(reverse("aspirations:export"), query)
+        facilitator.post(reverse("set_language"), {"language": "id", "next": "/"})
         content = b"".join(exported.streaming_content)
 
         job = import_file(facilitator, SimpleUploadedFile(name, content), world)
 
-        assert actions(job) == [(2, "unchanged"), (3, "unchanged")], errors_of(job)
+        assert actions(job) == [(2, "unchanged"), (3, "unchanged")], (language, errors_of(job))
         assert confirm(facilitator, job).unchanged == 2
     assert AspirationEvent.objects.count() == events
 

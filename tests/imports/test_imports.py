@@ -4,6 +4,7 @@ in one transaction only when confirmed (``imports/services.py``)."""
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from imports.models import ImportJob, ImportRow
@@ -474,7 +475,10 @@ def test_the_template_imports_as_one_new_member(facilitator, world):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_exporting_the_members_and_importing_them_again_changes_nothing(facilitator, world, fmt):
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_exporting_the_members_and_importing_them_again_changes_nothing(
+    facilitator, world, fmt, language
+):
     f.MemberFactory(
         group=world.group_a1,
         full_name="Yohana Mambrasar",
@@ -497,9 +501,12 @@ def test_exporting_the_members_and_importing_them_again_changes_nothing(facilita
         group=world.group_a1, full_name="Hj. Andi", position="chair", has_disability=True
     )
     before = list(Member.objects.order_by("pk").values())
+    # Exported in the user's language (headers, labels, the sheet's name); imported in
+    # Indonesian, reading either.
+    facilitator.post(reverse("set_language"), {"language": language, "next": "/"})
     exported = facilitator.get(reverse("members:export"), {"format": fmt})
+    facilitator.post(reverse("set_language"), {"language": "id", "next": "/"})
     content = b"".join(exported.streaming_content) if exported.streaming else exported.getvalue()
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     job = upload(
         facilitator,
