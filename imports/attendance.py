@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from activities.models import Activity
 from activities.services import attendance_add_guest, attendance_add_members
 from imports import members
-from imports import values as v
 from imports.errors import ImportChanged
 from imports.models import ImportJob, ImportRow
 from imports.readers import header_key
@@ -28,15 +27,7 @@ from reses.services import (
 SHEET = "Kehadiran"
 COLUMNS = (
     members.BY_KEY["full_name"],
-    members.Column(
-        "nik",
-        "nik",
-        ("no nik",),
-        lambda value, _c: v.parse_nik(value),
-        gettext_lazy("16 digits, if known: a row with a NIK matches exactly one member."),
-        gettext_lazy("16 digits"),
-        "",
-    ),
+    members.MATCHING_NIK,
     members.BY_KEY["phone"],
     members.BY_KEY["birth_year"],
     members.Column(

@@ -129,15 +129,7 @@ COLUMNS = (
         "",
     ),
     members.BY_KEY["full_name"],
-    Column(
-        "nik",
-        "nik",
-        ("no nik",),
-        lambda value, _c: v.parse_nik(value),
-        gettext_lazy("16 digits, if known: a row with a NIK matches exactly one member."),
-        gettext_lazy("16 digits"),
-        "",
-    ),
+    members.MATCHING_NIK,
     members.BY_KEY["phone"],
     members.BY_KEY["birth_year"],
     Column(

@@ -224,6 +224,17 @@ COLUMNS = (
     ),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
+#: The NIK column of the kinds that match a row to a member without writing the member
+#: (attendance, public roles, cases of assistance).
+MATCHING_NIK = Column(
+    "nik",
+    "nik",
+    ("no nik",),
+    lambda value, _c: v.parse_nik(value),
+    gettext_lazy("16 digits, if known: a row with a NIK matches exactly one member."),
+    gettext_lazy("16 digits"),
+    "",
+)
 #: ``readers.header_key`` of every accepted header → the column's key.
 HEADERS = {
     header_key(text): column.key for column in COLUMNS for text in (column.header, *column.aliases)

@@ -117,15 +117,7 @@ def _election_year(value, _context):
 
 COLUMNS = (
     members.BY_KEY["full_name"],
-    Column(
-        "nik",
-        "nik",
-        ("no nik",),
-        lambda value, _c: v.parse_nik(value),
-        gettext_lazy("16 digits, if known: a row with a NIK matches exactly one member."),
-        gettext_lazy("16 digits"),
-        "",
-    ),
+    members.MATCHING_NIK,
     members.BY_KEY["phone"],
     Column(
         "birth_year",
