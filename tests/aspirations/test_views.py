@@ -422,18 +422,20 @@ def test_aspiration_create_form_fits_phone_fields(officer, world):
 
 def test_ids_stay_raw_with_thousand_separator_on(facilitator, world, topic, settings):
     settings.USE_THOUSAND_SEPARATOR = True
-    group = f.ConstituentGroupFactory(id=1500, village=world.village_a2, name="KK Seribu")
-    aspiration = f.AspirationFactory(id=1234, group=group, topic=topic)
+    # Ids far above what the suite's sequences reach: a worker's earlier tests advance
+    # them (they do not roll back), and a fixed low id could already be taken.
+    group = f.ConstituentGroupFactory(id=951500, village=world.village_a2, name="KK Seribu")
+    aspiration = f.AspirationFactory(id=951234, group=group, topic=topic)
 
     home = facilitator.get(reverse("home"))
-    listing = facilitator.get(reverse("aspirations:list"), {"group": 1500})
+    listing = facilitator.get(reverse("aspirations:list"), {"group": 951500})
     edit = facilitator.get(reverse("aspirations:edit", args=[aspiration.pk]))
 
-    assert "?group=1500" in home.text
-    assert [a.pk for a in listing.context["page_obj"]] == [1234]
-    assert 'value="1500" selected' in listing.text
-    assert 'action=""' not in edit.text and "/aspirations/1234/" in edit.text
-    assert "1.234" not in listing.text + edit.text
+    assert "?group=951500" in home.text
+    assert [a.pk for a in listing.context["page_obj"]] == [951234]
+    assert 'value="951500" selected' in listing.text
+    assert 'action=""' not in edit.text and "/aspirations/951234/" in edit.text
+    assert "951.234" not in listing.text + edit.text
 
 
 @pytest.mark.parametrize(
