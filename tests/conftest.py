@@ -12,6 +12,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from kk_portal.scoping import Role
@@ -75,6 +76,15 @@ def _no_sessions_left_on_test_database(django_db_setup, django_db_blocker):
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
         connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Each test starts as a fresh thread does, in the settings' language: a request served
+    by the test client leaves the language it chose active in the thread (LocaleMiddleware
+    activates one and nothing deactivates it), so a later test on the same worker that calls
+    ``gettext`` outside a request would read another language."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
