@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from activities.models import Activity
 from kk_portal.scoping import Role
@@ -67,7 +68,8 @@ def test_browser_officer_records_training_and_attendance(phone, shot, world):
     page.select_option("select[name=kind]", "candidate_dprd")
     page.fill("input[name=started_on]", "2023-09-01")
     page.click("form.form button[type=submit]")
-    assert page.locator("#id_party_error, .errorlist").first.is_visible()
+    # The click returns before the refused form has loaded: wait for its message.
+    expect(page.locator("#id_party_error, .errorlist").first).to_be_visible()
     shot(page, "groupwork-04-role-error")
     page.fill("input[name=party]", "PKB")
     page.fill("input[name=election_year]", "2024")

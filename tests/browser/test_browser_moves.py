@@ -6,6 +6,7 @@ into Pokir."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from aspirations.models import MusrenbangForum
 from aspirations.stages import Stage
@@ -30,7 +31,7 @@ def test_browser_move_by_next_stage_button(phone, shot, world):
     shot(page, "moves-01-detail")
     _fits(page)
     page.click(f"a[href='/aspirations/{aspiration.pk}/move/?to=conveyed']")
-    assert page.locator("h1").inner_text() == "Ke “disampaikan”"
+    expect(page.locator("h1")).to_have_text("Ke “disampaikan”")
     assert page.locator("input[name=to]").input_value() == "conveyed"
     # Only the conveyed step's fields: date, reses meeting, note, document, attachment.
     assert page.locator("form.form .field").count() == 5
@@ -86,10 +87,13 @@ def test_browser_musrenbang_kecamatan_with_a_new_forum(phone, shot, world):
     page.fill("input[name=occurred_on]", "2025-03-10")
     page.fill("textarea[name=note]", "Diusulkan lagi oleh kelompok.")
     page.click("form.form button[type=submit]")
+    # The click returns before the refused form has loaded: wait for its message.
+    expect(
+        page.get_by_text(
+            "Pindah ke Musrenbang kecamatan memerlukan forum tempat usulan ini dibahas."
+        )
+    ).to_be_visible()
     shot(page, "moves-06-forum-missing")
-    assert page.get_by_text(
-        "Pindah ke Musrenbang kecamatan memerlukan forum tempat usulan ini dibahas."
-    ).is_visible()
     aspiration.refresh_from_db()
     assert aspiration.stage == Stage.MUSRENBANG_DESA
 
