@@ -186,11 +186,13 @@ class AspirationFilter(django_filters.FilterSet):
             ("group", ConstituentGroup.objects.filter(village__subdistrict__regency=regency)),
         ):
             field = fields[name]
+            if regency is None:
+                # None to offer, and no query to find none.
+                queryset = queryset.none()
+                field.empty_label = _("(choose a regency first)")
             chosen = self.data.get(name)
             if chosen and str(chosen).isdigit():
                 queryset = queryset | field.queryset.filter(pk=chosen)
-            if regency is None:
-                field.empty_label = _("(choose a regency first)")
             field.widget.choices = [
                 ("", field.empty_label),
                 *((row.pk, field.label_from_instance(row)) for row in queryset.order_by("name")),
