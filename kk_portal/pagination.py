@@ -1,5 +1,6 @@
 """Pagination shared by every list page (with ``templates/_pagination.html``)."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import prefetch_related_objects
@@ -96,7 +97,7 @@ class CappedPaginator(Paginator):
             field_name = name.removeprefix("-")
             try:
                 field = meta.pk if field_name == "pk" else meta.get_field(field_name)
-            except Exception:  # noqa: BLE001  (a lookup through a relation, an annotation)
+            except FieldDoesNotExist:  # a lookup through a relation, an annotation
                 return None
             if getattr(field, "column", None) is None or field.is_relation:
                 return None
