@@ -16,7 +16,7 @@ from groups.models import (
     region_q,
 )
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
-from kk_portal.forms import DateInput, date_range_form
+from kk_portal.forms import DateInput, LongSelect, date_range_form
 
 #: The representatives an aspiration may be addressed to (``reses``, an app above this one,
 #: reached through the relation rather than imported).
@@ -36,18 +36,24 @@ class AspirationFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    topic = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=Topic.objects.all())
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, widget=LongSelect)
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"), queryset=Topic.objects.all(), widget=LongSelect
+    )
     urusan = django_filters.ModelChoiceFilter(
-        label=_("Urusan"), queryset=Urusan.objects.none(), null_label=NOT_FILLED
+        label=_("Urusan"), queryset=Urusan.objects.none(), null_label=NOT_FILLED, widget=LongSelect
     )
-    village = django_filters.ModelChoiceFilter(label=_("Village"), queryset=Village.objects.none())
+    village = django_filters.ModelChoiceFilter(
+        label=_("Village"), queryset=Village.objects.none(), widget=LongSelect
+    )
     group = django_filters.ModelChoiceFilter(
-        label=_("Group"), queryset=ConstituentGroup.objects.none()
+        label=_("Group"), queryset=ConstituentGroup.objects.none(), widget=LongSelect
     )
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Channel.choices, widget=LongSelect
+    )
     representative = django_filters.ModelChoiceFilter(
-        label=_("Representative"), queryset=Representative.objects.none()
+        label=_("Representative"), queryset=Representative.objects.none(), widget=LongSelect
     )
     raised_from = django_filters.DateFilter(
         label=_("Raised from"), field_name="raised_on", lookup_expr="gte", widget=DateInput
@@ -65,35 +71,44 @@ class AspirationFilter(django_filters.FilterSet):
         label=_("Reached at least"),
         choices=[(key, label) for key, label, _rank in FUNNEL_STEPS],
         method="filter_reached",
+        widget=LongSelect,
     )
     stopped_at = django_filters.ChoiceFilter(
         label=_("Stopped at"),
         choices=[(s.value, s.label) for s in FORWARD] + [(NOT_FILLED_KEY, NOT_FILLED)],
         method="filter_stopped_at",
+        widget=LongSelect,
     )
     benefits = django_filters.ChoiceFilter(
         label=_("Benefits"),
         choices=[*Beneficiary.choices, (NOT_FILLED_KEY, NOT_FILLED)],
         method="filter_benefits",
+        widget=LongSelect,
     )
 
     counted = django_filters.ChoiceFilter(
         label=_("Duplicates"),
         choices=[("1", _("each need once (linked duplicates left out)"))],
         method="filter_counted",
+        widget=LongSelect,
     )
     went_through = django_filters.ChoiceFilter(
-        label=_("Went through stage"), choices=Stage.choices, method="filter_went_through"
+        label=_("Went through stage"),
+        choices=Stage.choices,
+        method="filter_went_through",
+        widget=LongSelect,
     )
     heard_by = django_filters.ModelChoiceFilter(
         label=_("Heard by representative"),
         queryset=Representative.objects.none(),
         method="filter_heard_by",
+        widget=LongSelect,
     )
     responded_by = django_filters.ModelChoiceFilter(
         label=_("Answered at reses by representative"),
         queryset=Representative.objects.none(),
         method="filter_responded_by",
+        widget=LongSelect,
     )
 
     #: Filters the dashboard and the scorecards link to; the list shows them only when set.
@@ -163,7 +178,7 @@ class AspirationFilter(django_filters.FilterSet):
         link with one works without a region.
         """
         fields = self.form.fields
-        fields["region"].widget = forms.Select(choices=region_choices(user))
+        fields["region"].widget = LongSelect(choices=region_choices(user))
         region = region_by_code(self.data.get("region"))
         regency = region if isinstance(region, Regency) else None
         for name, queryset in (
@@ -171,11 +186,13 @@ class AspirationFilter(django_filters.FilterSet):
             ("group", ConstituentGroup.objects.filter(village__subdistrict__regency=regency)),
         ):
             field = fields[name]
+            if regency is None:
+                # None to offer, and no query to find none.
+                queryset = queryset.none()
+                field.empty_label = _("(choose a regency first)")
             chosen = self.data.get(name)
             if chosen and str(chosen).isdigit():
                 queryset = queryset | field.queryset.filter(pk=chosen)
-            if regency is None:
-                field.empty_label = _("(choose a regency first)")
             field.widget.choices = [
                 ("", field.empty_label),
                 *((row.pk, field.label_from_instance(row)) for row in queryset.order_by("name")),

@@ -96,7 +96,13 @@ def _list_page(request, bulk_form=None):
     rough = filterset.is_valid() and not any(
         value for name, value in filterset.form.cleaned_data.items() if name != "q"
     )
-    page_obj = paginate(request, rows, limit=UNFILTERED_COUNT_LIMIT if rough else None)
+    # A searched list scans the full-text index once for its count and first page.
+    page_obj = paginate(
+        request,
+        rows,
+        limit=UNFILTERED_COUNT_LIMIT if rough else None,
+        with_first_page=rough and bool(filterset.form.cleaned_data.get("q")),
+    )
     bulk_move = can(user, "move_many", Aspiration)
     if bulk_move:
         bulk_form = bulk_form or BulkPokirForm()

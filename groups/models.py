@@ -383,23 +383,19 @@ def region_q(region, prefix="village__subdistrict__regency"):
 def region_choices(user):
     """Choices of a region filter, in ONE query: everywhere, then per province the whole
     province and each of its regencies where ``user`` sees groups."""
+    # Values, not rows: for programme staff 514 regencies and their provinces.
     regencies = (
         Regency.objects.filter(
             pk__in=ConstituentGroup.objects.visible_to(user).values("village__subdistrict__regency")
         )
-        .select_related("province")
         .order_by("code")
+        .values_list("code", "name", "province__code", "province__name")
     )
     provinces = {}
-    for regency in regencies:
+    for code, name, province_code, province_name in regencies:
         options = provinces.setdefault(
-            regency.province.name,
-            [
-                (
-                    regency.province.code,
-                    _("whole province: %(name)s") % {"name": regency.province.name},
-                )
-            ],
+            province_name,
+            [(province_code, _("whole province: %(name)s") % {"name": province_name})],
         )
-        options.append((regency.code, regency.name))
+        options.append((code, name))
     return [("", _("all regions")), *provinces.items()]

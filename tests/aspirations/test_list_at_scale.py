@@ -1,7 +1,11 @@
 """The aspiration list at national scale: cheap filter choices for programme staff, a capped
 count when unfiltered, an exact count when filtered."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aspirations import views
@@ -80,11 +84,48 @@ def test_aspiration_list_programme_same_queries_with_one_row_and_many(
     f.AspirationFactory(group=world.group_a1, topic=topic)
     url = reverse("aspirations:list")
     programme.get(url)
-    # 15, the authenticator device the session was verified with (django-otp) and the page's
-    # groups, villages and topics (one query each) among them.
-    with django_assert_num_queries(15) as one:
+    # 13, the authenticator device the session was verified with (django-otp) and the page's
+    # groups, villages and topics (one query each) among them; none for the village and
+    # group choices while no regency is chosen.
+    with django_assert_num_queries(13) as one:
         programme.get(url)
     for _n in range(5):
         f.AspirationFactory(group=world.group_b1, topic=topic)
     with django_assert_num_queries(len(one.captured_queries)):
         programme.get(url)
+
+
+def test_aspiration_list_search_counts_and_lists_its_first_page_in_one_query(
+    programme, world, topic, django_assert_num_queries
+):
+    old, new = datetime.date(2024, 1, 5), datetime.date(2024, 3, 1)
+    f.AspirationFactory(group=world.group_a1, topic=topic, title="Sumur bor", raised_on=old)
+    f.AspirationFactory(group=world.group_b1, topic=topic, title="Sumur gali", raised_on=new)
+    f.AspirationFactory(group=world.group_a2, topic=topic, title="Jalan desa")
+    url = reverse("aspirations:list")
+    programme.get(url)
+    with CaptureQueriesContext(connection) as unfiltered:
+        programme.get(url)
+
+    # The unfiltered list counts, then reads its page; the search does both in one query
+    # (and on PostgreSQL looks up the villages and topics its words name).
+    searched = 1 if connection.vendor == "postgresql" else -1
+    with django_assert_num_queries(len(unfiltered.captured_queries) + searched):
+        response = programme.get(url, {"q": "sumur"})
+
+    assert [a.title for a in response.context["page_obj"]] == ["Sumur gali", "Sumur bor"]
+    assert "2 aspirations" in response.text
+    assert response.context["page_obj"][0].village == world.group_b1.village
+
+
+def test_aspiration_list_search_capped_still_lists_its_first_page(
+    programme, world, topic, monkeypatch
+):
+    monkeypatch.setattr(views, "UNFILTERED_COUNT_LIMIT", 2)
+    for group in (world.group_a1, world.group_a2, world.group_b1):
+        f.AspirationFactory(group=group, topic=topic, title="Sumur")
+
+    response = programme.get(reverse("aspirations:list"), {"q": "sumur"})
+
+    assert "More than 2 aspirations" in response.text
+    assert len(response.context["page_obj"]) == 3
