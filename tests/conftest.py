@@ -56,6 +56,67 @@ def _pdf_needs_pango(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", stub)
 
 
+class _NoMigrations:
+    """``MIGRATION_MODULES`` for an app-less migration graph: every app is made from its models."""
+
+    def __contains__(self, app_label):
+        return True
+
+    def __getitem__(self, app_label):
+        return None
+
+
+#: The settings' ``MIGRATION_MODULES`` while the SQLite test database is made without them.
+_MIGRATION_MODULES = []
+
+
+def _sqlite():
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """On SQLite each worker's test database is made from the models, not by running the 95
+    migrations (about 12 s of CPU per worker, nearly all of it Django rebuilding the model
+    state after each operation). That makes the same tables here: the three data migrations
+    do nothing on an empty SQLite database (the two search indexes are PostgreSQL's, the
+    history baseline copies no member), and ``makemigrations --check`` (CONTRIBUTING.md)
+    keeps the migrations equal to the models. PostgreSQL runs every migration as before, so
+    the migrations themselves are still run there (``.ci/run``). ``django_db_setup`` below
+    puts the migrations back once the database exists."""
+    from django.conf import settings
+
+    if _sqlite():
+        _MIGRATION_MODULES.append(settings.MIGRATION_MODULES)
+        settings.MIGRATION_MODULES = _NoMigrations()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the SQLite test database is made from the models (``django_db_modify_db_settings``
+    above), the migrations are back and recorded as applied, as ``migrate`` leaves them: the
+    tests of the migration loader and of backups (which list the applied migrations) see
+    what a migrated database holds."""
+    from django.conf import settings
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if _sqlite():
+        settings.MIGRATION_MODULES = _MIGRATION_MODULES.pop()
+        with django_db_blocker.unblock():
+            connection = connections["default"]
+            recorder = MigrationRecorder(connection)
+            recorder.ensure_schema()
+            nodes = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+            recorder.migration_qs.bulk_create(
+                recorder.Migration(app=app, name=name) for app, name in sorted(nodes)
+            )
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_sessions_left_on_test_database(django_db_setup, django_db_blocker):
     """Before the test database is dropped, end every other session on it (PostgreSQL).
