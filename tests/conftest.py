@@ -30,6 +30,32 @@ def pytest_configure(config):
         raise pytest.UsageError(f"CI is set and this machine lacks what the suite needs:\n{lines}")
 
 
+#: The modules whose tests take longest (seconds each, where most take a few hundredths),
+#: run first: pytest-xdist hands tests out in this order, so the run ends on short tests and
+#: no worker is left alone with a long one while the other core idles.
+LONGEST_FIRST = (
+    "tests/test_access_proof.py",
+    "tests/test_system.py",
+    "tests/test_sweep.py",
+    "tests/browser/",
+    "tests/demo/",
+    "tests/test_access.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of ``LONGEST_FIRST`` first, each module's tests in their own order."""
+
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return next(
+            (n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)
+
+
 def pytest_report_header(config):
     return [system.message(key) for key in MISSING]
 
