@@ -30,6 +30,32 @@ def pytest_configure(config):
         raise pytest.UsageError(f"CI is set and this machine lacks what the suite needs:\n{lines}")
 
 
+#: The modules whose tests take longest (seconds each, where most take a few hundredths),
+#: run first: pytest-xdist hands tests out in this order, so the run ends on short tests and
+#: no worker is left alone with a long one while the other core idles.
+LONGEST_FIRST = (
+    "tests/test_access_proof.py",
+    "tests/test_system.py",
+    "tests/test_sweep.py",
+    "tests/browser/",
+    "tests/demo/",
+    "tests/test_access.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of ``LONGEST_FIRST`` first, each module's tests in their own order."""
+
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return next(
+            (n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)
+
+
 def pytest_report_header(config):
     return [system.message(key) for key in MISSING]
 
@@ -56,6 +82,67 @@ def _pdf_needs_pango(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", stub)
 
 
+class _NoMigrations:
+    """``MIGRATION_MODULES`` for an app-less migration graph: every app is made from its models."""
+
+    def __contains__(self, app_label):
+        return True
+
+    def __getitem__(self, app_label):
+        return None
+
+
+#: The settings' ``MIGRATION_MODULES`` while the SQLite test database is made without them.
+_MIGRATION_MODULES = []
+
+
+def _sqlite():
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """On SQLite each worker's test database is made from the models, not by running the 95
+    migrations (about 12 s of CPU per worker, nearly all of it Django rebuilding the model
+    state after each operation). That makes the same tables here: the three data migrations
+    do nothing on an empty SQLite database (the two search indexes are PostgreSQL's, the
+    history baseline copies no member), and ``makemigrations --check`` (CONTRIBUTING.md)
+    keeps the migrations equal to the models. PostgreSQL runs every migration as before, so
+    the migrations themselves are still run there (``.ci/run``). ``django_db_setup`` below
+    puts the migrations back once the database exists."""
+    from django.conf import settings
+
+    if _sqlite():
+        _MIGRATION_MODULES.append(settings.MIGRATION_MODULES)
+        settings.MIGRATION_MODULES = _NoMigrations()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the SQLite test database is made from the models (``django_db_modify_db_settings``
+    above), the migrations are back and recorded as applied, as ``migrate`` leaves them: the
+    tests of the migration loader and of backups (which list the applied migrations) see
+    what a migrated database holds."""
+    from django.conf import settings
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if _sqlite():
+        settings.MIGRATION_MODULES = _MIGRATION_MODULES.pop()
+        with django_db_blocker.unblock():
+            connection = connections["default"]
+            recorder = MigrationRecorder(connection)
+            recorder.ensure_schema()
+            nodes = MigrationLoader(None, ignore_no_migrations=True).graph.nodes
+            recorder.migration_qs.bulk_create(
+                recorder.Migration(app=app, name=name) for app, name in sorted(nodes)
+            )
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_sessions_left_on_test_database(django_db_setup, django_db_blocker):
     """Before the test database is dropped, end every other session on it (PostgreSQL).
@@ -76,6 +163,23 @@ def _no_sessions_left_on_test_database(django_db_setup, django_db_blocker):
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
         connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def templates_not_recorded():
+    """Templates render as in production, without the test environment's hook that sends
+    ``template_rendered`` and copies the context of every template (each form widget is one)
+    for ``response.context``: for modules that make thousands of requests and read only the
+    answers (``pytestmark = pytest.mark.usefixtures("templates_not_recorded")``); about a
+    tenth of their time."""
+    from django.template.base import PartialTemplate, Template
+    from django.test.utils import _TestState
+
+    recorded = Template._render, PartialTemplate._render
+    Template._render = _TestState.saved_data.template_render
+    PartialTemplate._render = _TestState.saved_data.partial_template_render
+    yield
+    Template._render, PartialTemplate._render = recorded
 
 
 @pytest.fixture(autouse=True)

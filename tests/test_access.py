@@ -31,6 +31,8 @@ from tests import factories as f
 from tests.access import HEADER, PERSONAS
 from tests.conftest import PERSONA_USERS, build_world, client_for
 
+pytestmark = pytest.mark.usefixtures("templates_not_recorded")
+
 
 def url_names(resolver=None, namespace=""):
     """Every named URL of the site, namespaced (``members:detail``), in URLconf order."""

@@ -31,7 +31,7 @@ from dashboards.views import Dashboard
 from kk_portal.zones import today_in
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("templates_not_recorded")]
 
 NAME = "Fransiska Nggadas"
 VILLAGE = "Desa Teluk Sunyi"

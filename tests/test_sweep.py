@@ -27,6 +27,9 @@ from django.urls import reverse
 
 from tests.test_access import TABLES, URL_NAMES, _arg, matrix  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.usefixtures("templates_not_recorded")
+
+
 #: The personas swept (the columns of the access matrix that see most).
 SWEPT = ("officer", "facilitator", "programme", "dprd", "admin")
 #: Values a careless or hostile user sends.
