@@ -12,14 +12,15 @@ queries that ``rebuild`` runs over all rows, compiled once per process and numbe
 The admin edits aspirations through those functions too.
 
 The dashboard reads them where its filters are expressible in the cells (``usable``):
-programme-wide scope, a province or regency, a topic, any period: its whole years from the
-yearly grains, its whole months from the monthly ones and the days at either end (at most
-two partial months) from the aspirations (``split``). Other scopes use the live queries of
-``dashboards.figures``, which remain the definition: ``tests/dashboards/test_summaries.py``
-compares both, for random periods, regions, topics and rows. A database whose summaries
-were built before the monthly grains needs ``manage.py rebuild_summaries`` after
-``migrate``. Both count each need
-once: linked duplicates (``Aspiration.objects.counted``) are in neither.
+a scope of whole regencies (programme-wide; a facilitator's regency; the regencies lying
+wholly in a DPRD district, ``Cover``), a province or regency, a topic, any period: its
+whole years from the yearly grains, its whole months from the monthly ones and the days at
+either end (at most two partial months) from the aspirations (``split``). Other scopes use
+the live queries of ``dashboards.figures``, which remain the definition:
+``tests/dashboards/test_summaries.py`` compares both, for random periods, regions, topics,
+scopes and rows. A database whose summaries were built before the monthly grains needs
+``manage.py rebuild_summaries`` after ``migrate``. Both count each need once: linked
+duplicates (``Aspiration.objects.counted``) are in neither.
 """
 
 import calendar
