@@ -733,17 +733,20 @@ PROGRAMME_CACHE_SECONDS = 600
 
 def programme_cached(user, filters, name, compute):
     """``compute()``, kept for ``PROGRAMME_CACHE_SECONDS`` in the cache when ``user`` sees
-    every group (programme staff, administrators); computed afresh for everyone else.
+    every group (programme staff, administrators), or sees no member's data (DPRD staff:
+    kept per representative, ``scope_cached``); computed afresh for everyone else.
 
     For figures that no summary can hold and that have no drill-down for these users, so
     that no list disagrees with them: the members (600,000 at national scale, about 0.6 s;
-    counted in their group on a given day, ages by today's date; ``Dashboard.member_links``);
-    the median days between stages are kept for every scope (``scope_cached``). They may lag
-    behind edits by up to ten minutes. The key holds the name, region, topic, period,
-    today's date and the language (the rows carry labels).
+    a district's 60 ms; counted in their group on a given day, ages by today's date;
+    ``Dashboard.member_links``); the median days between stages are kept for every scope
+    (``scope_cached``). They may lag behind edits by up to ten minutes. The key holds the
+    name, region, topic, period, today's date and the language (the rows carry labels).
     """
     if ConstituentGroup.objects.scope_q(user) != Q():
-        return compute()
+        if d.sees_personal_data(user):
+            return compute()
+        return scope_cached(user, filters, name, compute)
     region = getattr(filters.region, "code", "")
     group = getattr(filters.group, "pk", "")
     topic = getattr(filters.topic, "pk", "")

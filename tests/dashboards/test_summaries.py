@@ -266,6 +266,24 @@ def test_programme_cached_keeps_figures_for_whole_programme_only(programme, faci
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 4
 
 
+def test_programme_cached_keeps_dprd_figures_per_representative(world, dprd):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    other = f.UserFactory(
+        username="staf-dprd-lain",
+        role=Role.DPRD,
+        representative=f.RepresentativeFactory(district=world.district),
+    )
+
+    assert summaries.programme_cached(dprd.user, Filters(), "x", compute) == 1
+    assert summaries.programme_cached(dprd.user, Filters(), "x", compute) == 1
+    assert summaries.programme_cached(other, Filters(), "x", compute) == 2
+
+
 def test_summaries_after_an_admin_edit_equal_a_fresh_rebuild(history, admin_client_, world):
     aspiration = history[2]
     url = reverse("admin:aspirations_aspiration_change", args=[aspiration.pk])
