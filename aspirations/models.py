@@ -179,6 +179,62 @@ class AspirationQuerySet(ScopedQuerySet):
         """
         return Q(pk__in=dprd_aspiration_ids(representative_id))
 
+    def whole_regencies(self, user):
+        """The regencies of which ``user`` sees every counted aspiration concerning one of
+        their villages, and the ``Q`` of the other aspirations ``user`` sees (those
+        concerning a village elsewhere): ``(regency ids, Q or None)``. ``(None, None)`` when
+        ``user`` sees every aspiration; ``([], None)`` when no regency is whole to them.
+
+        The dashboard's summary cells are per regency of the village concerned
+        (``dashboards.summaries.usable``): such a scope is those regencies' cells plus the
+        other rows, counted from the aspirations. Facilitators: their regency, unless some
+        group of another regency raised an aspiration concerning one of its villages (they
+        see their groups' aspirations, wherever the village); ONE query. DPRD staff: the
+        regencies all of whose villages lie in the representative's district (every
+        aspiration concerning them is in the DPRD scope, ``dprd_q``); ONE query. Others:
+        none.
+        """
+        q = self.scope_q(user)
+        if q == Q():
+            return None, None
+        if q is None:
+            return [], None
+        if user.role == Role.FACILITATOR:
+            # The ids of the regency's villages and groups (a few hundred each), read first:
+            # with subqueries in their place PostgreSQL walks every village to find them.
+            villages = list(
+                Village.objects.filter(subdistrict__regency=user.regency_id).values_list(
+                    "pk", flat=True
+                )
+            )
+            groups = ConstituentGroup.objects.filter(village__in=villages).values_list(
+                "pk", flat=True
+            )
+            strangers = Aspiration.objects.counted().filter(village__in=villages)
+            if strangers.exclude(group__in=groups).exists():
+                return [], None
+            return [user.regency_id], q & ~Q(village__in=villages)
+        if user.role == Role.DPRD:
+            represented = Village.objects.represented_by(user.representative_id)
+            touched = Village.objects.filter(pk__in=represented).values("subdistrict__regency")
+            regencies = [
+                row["subdistrict__regency"]
+                for row in Village.objects.filter(subdistrict__regency__in=touched)
+                .order_by()
+                .values("subdistrict__regency")
+                .annotate(
+                    villages=models.Count("pk"),
+                    represented=models.Count("pk", filter=Q(pk__in=represented)),
+                )
+                .order_by("subdistrict__regency")
+                if row["villages"] == row["represented"]
+            ]
+            if not regencies:
+                return [], None
+            rest = dprd_aspiration_ids(user.representative_id, outside=regencies)
+            return regencies, Q(pk__in=rest)
+        return [], None
+
     def open(self):
         """Still on the way: not realised, not closed."""
         return self.exclude(stage__in=[Stage.REALISED, *CLOSED])
@@ -358,13 +414,21 @@ def _named(model, query):
     )
 
 
-def dprd_aspiration_ids(representative_id):
+def dprd_aspiration_ids(representative_id, *, outside=None):
     """Subquery of the ids of the aspirations a representative's staff may see (DESIGN.md):
-    addressed to the representative, or concerning a village of their electoral district."""
+    addressed to the representative, or concerning a village of their electoral district;
+    with ``outside`` (regency ids), only those concerning a village of no such regency
+    (each branch narrowed, so that each keeps its index)."""
     addressed = Aspiration.objects.filter(representative=representative_id)
-    in_district = Aspiration.objects.filter(
-        village__in=Village.objects.represented_by(representative_id)
-    )
+    villages = Village.objects.represented_by(representative_id)
+    if outside is not None:
+        # Not in those regencies' villages (a few hundred ids), rather than a join of every
+        # aspiration addressed to the representative to all 83,762 villages.
+        addressed = addressed.exclude(
+            village__in=Village.objects.filter(subdistrict__regency__in=outside).values("pk")
+        )
+        villages = villages.exclude(subdistrict__regency__in=outside)
+    in_district = Aspiration.objects.filter(village__in=villages)
     return addressed.order_by().values("pk").union(in_district.order_by().values("pk"))
 
 

@@ -142,15 +142,15 @@ def bare_sql(account, filters):
 
     board = dashboard_views.Dashboard(account, filters)
     board.from_summary = False
-    cached = summaries.programme_cached
-    summaries.programme_cached = compute
+    cached = summaries.programme_cached, summaries.scope_cached
+    summaries.programme_cached = summaries.scope_cached = compute
     try:
         with translation.override("id"), CaptureQueriesContext(connection) as queries:
             for key in dashboard_views.Dashboard.TABLES:
                 board.table(key)
             board.headline(dashboard_views.today_in(account))
     finally:
-        summaries.programme_cached = cached
+        summaries.programme_cached, summaries.scope_cached = cached
     statements = [q["sql"] for q in queries.captured_queries]
     times = []
     with connection.cursor() as cursor:

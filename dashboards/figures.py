@@ -225,7 +225,14 @@ def aspirations(user, filters, *, period=True):
     """Aspirations ``user`` sees, in the filters' region and topic and, with ``period``,
     raised in the period. The region is the region of the village the aspiration concerns.
     Each need counts once: linked duplicates are left out (``counted``)."""
-    rows = Aspiration.objects.visible_to(user).counted().filter(place_q(filters, REGENCY, "group"))
+    return narrowed(Aspiration.objects.visible_to(user).counted(), filters, period=period)
+
+
+def narrowed(rows, filters, *, period=True):
+    """``rows`` (an ``Aspiration`` QuerySet) in the filters' region and topic and, with
+    ``period``, raised in the period: ``aspirations`` without the user's scope, for rows
+    already known to be in it (``dashboards.summaries.Cover``)."""
+    rows = rows.filter(place_q(filters, REGENCY, "group"))
     if filters.topic is not None:
         rows = rows.filter(topic=filters.topic)
     if period and filters.start:
@@ -591,6 +598,14 @@ def money(user, filters):
     realised, outcomes)]``: ``Decimal`` Rupiah sums and the number of budget outcomes,
     sorted by label.
     """
+    return money_tables(money_cells(aspirations(user, filters, period=False), filters))
+
+
+def money_cells(rows, filters):
+    """The budget outcomes of the aspirations ``rows`` in the fiscal years of the filters'
+    period, summed per regency and topic of the aspiration, ONE query: a QuerySet of dicts
+    with ``regency_key``, ``topic_key``, ``budgeted``, ``realised`` and ``outcomes`` (the
+    cells of ``money_tables``)."""
     first, last = filters.fiscal_years
     # One filter() call, so that every condition and the sums use the same join.
     conditions = {"budget_outcomes__isnull": False}
@@ -598,9 +613,8 @@ def money(user, filters):
         conditions["budget_outcomes__fiscal_year__gte"] = first
     if last:
         conditions["budget_outcomes__fiscal_year__lte"] = last
-    cells = (
-        aspirations(user, filters, period=False)
-        .filter(**conditions)
+    return (
+        rows.filter(**conditions)
         .order_by()
         .values(regency_key=F("village__subdistrict__regency"), topic_key=F("topic"))
         .annotate(
@@ -609,7 +623,6 @@ def money(user, filters):
             outcomes=Count("budget_outcomes"),
         )
     )
-    return money_tables(cells)
 
 
 def money_tables(cells):

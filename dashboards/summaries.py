@@ -12,14 +12,15 @@ queries that ``rebuild`` runs over all rows, compiled once per process and numbe
 The admin edits aspirations through those functions too.
 
 The dashboard reads them where its filters are expressible in the cells (``usable``):
-programme-wide scope, a province or regency, a topic, any period: its whole years from the
-yearly grains, its whole months from the monthly ones and the days at either end (at most
-two partial months) from the aspirations (``split``). Other scopes use the live queries of
-``dashboards.figures``, which remain the definition: ``tests/dashboards/test_summaries.py``
-compares both, for random periods, regions, topics and rows. A database whose summaries
-were built before the monthly grains needs ``manage.py rebuild_summaries`` after
-``migrate``. Both count each need
-once: linked duplicates (``Aspiration.objects.counted``) are in neither.
+a scope of whole regencies (programme-wide; a facilitator's regency; the regencies lying
+wholly in a DPRD district, ``Cover``), a province or regency, a topic, any period: its
+whole years from the yearly grains, its whole months from the monthly ones and the days at
+either end (at most two partial months) from the aspirations (``split``). Other scopes use
+the live queries of ``dashboards.figures``, which remain the definition:
+``tests/dashboards/test_summaries.py`` compares both, for random periods, regions, topics,
+scopes and rows. A database whose summaries were built before the monthly grains needs
+``manage.py rebuild_summaries`` after ``migrate``. Both count each need once: linked
+duplicates (``Aspiration.objects.counted``) are in neither.
 """
 
 import calendar
@@ -301,15 +302,69 @@ def rebuilt_after():
 # --- reading ------------------------------------------------------------------------------
 
 
+class Cover:
+    """How the summaries serve one user's dashboard under its filters (``usable``): the
+    cells of ``regencies`` (ids; ``None``: every regency, for those who see every
+    aspiration), plus ``rest``, the aspirations the user sees in the filters' region and
+    topic, raised on any day, that concern a village outside those regencies (an
+    ``Aspiration`` QuerySet, ``figures.aspirations`` narrowed; ``None``: none), counted
+    from the rows."""
+
+    def __init__(self, regencies=None, rest=None):
+        self.regencies = regencies
+        self.rest = rest
+
+    @functools.cached_property
+    def rest_cells(self):
+        """``[dict]``: ``rest`` counted per day raised, regency (``regency_id``) and
+        ``figures.CUBE_FIELDS``, the summary's columns; ONE query, read once for all the
+        page's figures (a few rows: the aspirations addressed to a representative from
+        outside the district, those a facilitator's groups raised for another regency)."""
+        if self.rest is None:
+            return []
+        return list(
+            self.rest.order_by()
+            .values("raised_on", *d.CUBE_FIELDS, regency_id=F(REGENCY))
+            .annotate(**_counts())
+        )
+
+    def rest_in(self, first, last):
+        """The ``rest_cells`` raised from ``first`` to ``last`` (dates, both inclusive;
+        ``None``: open)."""
+        return [
+            row
+            for row in self.rest_cells
+            if (first is None or row["raised_on"] >= first)
+            and (last is None or row["raised_on"] <= last)
+        ]
+
+
 def usable(user, filters):
-    """True when ``user``'s dashboard under ``filters`` can be read from the summaries:
-    the user sees every aspiration (programme staff, administrators) and the region is a
-    province or a regency (keys of the cells) or none. Any period serves: whole years and
-    months from the cells, the days at either end from the aspirations (``split``); the
-    topic is a key of the cells."""
+    """The ``Cover`` through which ``user``'s dashboard under ``filters`` is read from the
+    summaries, or ``None`` where it is counted from the rows. The region must be a
+    province or a regency (keys of the cells) or none, and the user's scope whole regencies
+    (``Aspiration.objects.whole_regencies``): programme staff and administrators (all of
+    them); a facilitator's regency, unless another regency's group raised an aspiration
+    concerning it; a DPRD district's regencies that lie wholly in it. What the user sees
+    outside those regencies is counted from the rows (``Cover.rest``). Any period serves:
+    whole years and months from the cells, the days at either end from the aspirations
+    (``split``); the topic is a key of the cells.
+
+    Raises nothing; one or two small queries for scoped users, none for the others."""
     # The cells are per regency: a subdistrict, village or group is counted from the rows.
     coarse = filters.group is None and isinstance(filters.region, Province | Regency | None)
-    return coarse and Aspiration.objects.scope_q(user) == Q()
+    if not coarse:
+        return None
+    regencies, rest = Aspiration.objects.whole_regencies(user)
+    if regencies is None:
+        return Cover()
+    if not regencies:
+        return None
+    # ``rest`` is the user's scope outside the regencies already: no need to add the whole
+    # scope again (a DPRD scope is a union of two id lists, 0.1 s at national scale).
+    return Cover(
+        regencies, d.narrowed(Aspiration.objects.counted().filter(rest), filters, period=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -386,10 +441,10 @@ def _regencies(region):
     return [region.pk]
 
 
-def _cells(grain, filters, period, *, by_year=False):
+def _cells(grain, filters, period, cover, *, by_year=False):
     """The cells of ``grain`` (a yearly grain) holding ``period`` in the filters' region
-    and topic; without a period at all, ``region`` reads ``region_all`` unless the cells
-    must tell the years apart (``by_year``)."""
+    and topic and the ``Cover``'s regencies; without a period at all, ``region`` reads
+    ``region_all`` unless the cells must tell the years apart (``by_year``)."""
     if grain == "region" and not by_year and period == Period((None, None)):
         cells = AspirationSummary.objects.filter(grain="region_all")
     else:
@@ -399,14 +454,25 @@ def _cells(grain, filters, period, *, by_year=False):
         cells = cells.filter(regency_id__in=_regencies(filters.region))
     if filters.topic is not None:
         cells = cells.filter(topic_id=filters.topic.pk)
+    if cover.regencies is not None:
+        cells = cells.filter(regency_id__in=cover.regencies)
     return cells.order_by()
 
 
-def _days(user, filters, period):
-    """The aspirations of ``period``'s days at either end, one QuerySet per span, chosen
-    as the live figures choose them (``figures.aspirations``, the definition)."""
+def _days(user, filters, period, cover):
+    """The aspirations of ``period``'s days at either end in the ``Cover``'s regencies, one
+    QuerySet per span, narrowed as the live figures narrow them (``figures.aspirations``,
+    the definition)."""
+    if cover.regencies is None:
+        rows = Aspiration.objects.visible_to(user).counted()
+    else:
+        # The user sees every aspiration of these regencies (``usable``): their scope need
+        # not be added again.
+        rows = Aspiration.objects.counted().filter(
+            village__subdistrict__regency__in=cover.regencies
+        )
     return [
-        d.aspirations(user, replace(filters, start=first, end=last)) for first, last in period.days
+        d.narrowed(rows, replace(filters, start=first, end=last)) for first, last in period.days
     ]
 
 
@@ -444,29 +510,34 @@ def _add_up(rows, keys):
 
 class SummaryCube(d.AspirationCube):
     """``AspirationCube`` read from ``AspirationSummary`` (the same figures, a few hundred
-    to a few thousand cells): the whole country from the ``channel`` grains; a region from
-    ``region``, with the channels from ``region_channel``; the days of a period that are no
-    whole month counted from the aspirations (``split``)."""
+    to a few thousand cells): the whole country from the ``channel`` grains; a region or a
+    scope of regencies from ``region``, with the channels from ``region_channel``; the days
+    of a period that are no whole month, and the ``Cover``'s rest, counted from the
+    aspirations (``split``). ``cover``: ``usable``'s, computed when not given."""
 
-    def __init__(self, user, filters):
+    def __init__(self, user, filters, cover=None):
+        cover = usable(user, filters) if cover is None else cover
         period = split(filters.start, filters.end)
         # Each span of days is counted once, by every key of the cube; the regional cells
         # and the span's totals (``days``, for the trend and the headlines) add them up.
         spans = [
             list(rows.order_by().values(*d.CUBE_FIELDS).annotate(**_counts()))
-            for rows in _days(user, filters, period)
+            for rows in _days(user, filters, period, cover)
         ]
         #: ``{(first, last): {column: count}}`` of each span of days.
         self.days = {span: _total(rows) for span, rows in zip(period.days, spans, strict=True)}
         live = [row for rows in spans for row in rows]
-        if filters.region is None:
+        live += cover.rest_in(filters.start, filters.end)
+        if _grain_of(filters, cover) == "channel":
             keys = d.CUBE_FIELDS
-            self.cells = self._read(_cells("channel", filters, period), live, *keys)
+            self.cells = self._read(_cells("channel", filters, period, cover), live, *keys)
             self.channel_cells = self.cells
         else:
-            self.cells = self._read(_cells("region", filters, period), live, "topic", "urusan")
+            self.cells = self._read(
+                _cells("region", filters, period, cover), live, "topic", "urusan"
+            )
             self.channel_cells = self._read(
-                _cells("region_channel", filters, period), live, "topic", "channel"
+                _cells("region_channel", filters, period, cover), live, "topic", "channel"
             )
         self.stops = self.stops_of(self.cells)
 
@@ -487,17 +558,19 @@ class SummaryCube(d.AspirationCube):
         return self.channel_cells if by == "channel" else self.cells
 
 
-def breakdown_by_region(user, filters, level):
+def breakdown_by_region(user, filters, level, cover=None):
     """``dashboards.figures.breakdown_by_region`` from the ``region`` grains (and the
-    aspirations of the days no whole month holds): ``[(code, name, counts)]`` sorted by
-    name."""
+    aspirations of the days no whole month holds, and the ``Cover``'s rest; ``cover``
+    computed when not given): ``[(code, name, counts)]`` sorted by name."""
+    cover = usable(user, filters) if cover is None else cover
     columns = list(d.funnel_columns())
     period = split(filters.start, filters.end)
     per_regency = list(
-        _cells("region", filters, period).values("regency_id").annotate(**_sums(columns))
+        _cells("region", filters, period, cover).values("regency_id").annotate(**_sums(columns))
     )
-    for span in _days(user, filters, period):
+    for span in _days(user, filters, period, cover):
         per_regency += span.order_by().values(regency_id=F(REGENCY)).annotate(**_counts(columns))
+    per_regency += cover.rest_in(filters.start, filters.end)
     regencies = {
         pk: (code, name, p_code, p_name)
         for pk, code, name, p_code, p_name in Regency.objects.values_list(
@@ -517,38 +590,44 @@ def breakdown_by_region(user, filters, level):
     )
 
 
-def _grain_of(filters):
-    """The yearly grain that holds the filters' region: the country's cells or the
-    regencies'."""
-    return "channel" if filters.region is None else "region"
+def _grain_of(filters, cover):
+    """The yearly grain that holds the filters' region in the ``Cover``: the country's
+    cells or the regencies'."""
+    return "channel" if filters.region is None and cover.regencies is None else "region"
 
 
-def trend_by_year(user, filters, cube=None):
+def trend_by_year(user, filters, cube=None, cover=None):
     """``dashboards.figures.trend_by_year`` of the dashboard's aspirations from the
     summaries: ``[(year, counts)]`` oldest first, ``counts`` the ``funnel_columns``. A span
     of days lies in one month, so in one year: ``cube`` (the page's ``SummaryCube``, if
-    built) gives its counts without another query."""
+    built) gives its counts without another query. ``cover``: ``usable``'s, computed when
+    not given."""
+    cover = usable(user, filters) if cover is None else cover
     columns = list(d.funnel_columns())
     period = split(filters.start, filters.end)
-    cells = _cells(_grain_of(filters), filters, period, by_year=True)
+    cells = _cells(_grain_of(filters, cover), filters, period, cover, by_year=True)
     rows = list(cells.values("year").annotate(**_sums(columns)))
-    for span in _span_totals(user, filters, period, cube):
+    for span in _span_totals(user, filters, period, cover, cube):
         if not span["recorded"]:
             continue  # a year without aspirations has no row, as in the live trend
         rows.append({"year": span["first"].year, **{column: span[column] for column in columns}})
+    for row in cover.rest_in(filters.start, filters.end):
+        rows.append({"year": row["raised_on"].year, **{column: row[column] for column in columns}})
     return [
         (row["year"], {column: int(row[column]) for column in columns})
         for row in sorted(_add_up(rows, ("year",)), key=lambda row: row["year"])
     ]
 
 
-def _span_totals(user, filters, period, cube=None):
+def _span_totals(user, filters, period, cover, cube=None):
     """``[{"first", **counts}]``: the summary's columns counted over each span of days of
-    ``period`` in the filters' region and topic, taken from ``cube.days`` where it holds
-    the span (the same filters), else counted (one query a span)."""
+    ``period`` in the filters' region and topic and the ``Cover``'s regencies, taken from
+    ``cube.days`` where it holds the span (the same filters), else counted (one query a
+    span)."""
     known = cube.days if cube is not None else {}
     totals = []
-    for (first, last), rows in zip(period.days, _days(user, filters, period), strict=True):
+    spans = _days(user, filters, period, cover)
+    for (first, last), rows in zip(period.days, spans, strict=True):
         counts = known.get((first, last))
         if counts is None:
             counts = rows.order_by().aggregate(**_counts())
@@ -556,20 +635,23 @@ def _span_totals(user, filters, period, cube=None):
     return totals
 
 
-def headlines(user, filters, today, cube=None):
+def headlines(user, filters, today, cube=None, cover=None):
     """``dashboards.figures.headlines`` from the summaries: each window a period of days
     (``split``), in the filters' region and topic; ``cube`` (the page's ``SummaryCube``)
-    gives the spans of days it holds."""
+    gives the spans of days it holds; ``cover``: ``usable``'s, computed when not given."""
+    cover = usable(user, filters) if cover is None else cover
     windows = d.headline_windows(filters, today)
     labels = {key: label for key, label, _rank in FUNNEL_STEPS}
     totals = []
     for first, last in windows:
         window = replace(filters, start=first, end=last)
         period = split(first, last)
-        sums = _cells(_grain_of(filters), window, period).aggregate(**_sums(d.HEADLINE_STEPS))
+        cells = _cells(_grain_of(filters, cover), window, period, cover)
+        sums = cells.aggregate(**_sums(d.HEADLINE_STEPS))
         counts = {key: int(sums[key] or 0) for key in d.HEADLINE_STEPS}
         mine = cube if (filters.start, filters.end) == (first, last) else None
-        for span in _span_totals(user, window, period, mine):
+        spans = _span_totals(user, window, period, cover, mine)
+        for span in [*spans, *cover.rest_in(first, last)]:
             for key in d.HEADLINE_STEPS:
                 counts[key] += span[key]
         totals.append(counts)
@@ -577,8 +659,10 @@ def headlines(user, filters, today, cube=None):
     return windows, [(key, labels[key], current[key], previous[key]) for key in d.HEADLINE_STEPS]
 
 
-def money(filters):
-    """``dashboards.figures.money`` from ``MoneySummary``."""
+def money(filters, cover=None):
+    """``dashboards.figures.money`` from ``MoneySummary``, in the ``Cover``'s regencies
+    (default: all), plus the budget outcomes of its rest counted from the rows."""
+    cover = Cover() if cover is None else cover
     first, last = filters.fiscal_years
     cells = MoneySummary.objects.filter(outcomes__gt=0)
     if first is None and last is None:
@@ -589,6 +673,8 @@ def money(filters):
         cells = cells.filter(regency_id__in=_regencies(filters.region))
     if filters.topic is not None:
         cells = cells.filter(topic_id=filters.topic.pk)
+    if cover.regencies is not None:
+        cells = cells.filter(regency_id__in=cover.regencies)
     if first:
         cells = cells.filter(fiscal_year__gte=first)
     if last:
@@ -597,40 +683,47 @@ def money(filters):
     # Summed per regency and per topic in SQL: about 520 rows to add up in Python, not 5,000.
     per_regency = cells.order_by().values(regency_key=F("regency_id")).annotate(**sums)
     per_topic = cells.order_by().values(topic_key=F("topic_id")).annotate(**sums)
+    # No rest aspiration on any day: no rest outcome either, and no query.
+    rest = list(d.money_cells(cover.rest, filters)) if cover.rest_cells else []
     return d.money_tables(
         [{**row, "topic_key": None} for row in per_regency]
         + [{**row, "regency_key": None} for row in per_topic]
+        + rest
     )
 
 
 def dashboard_funnel_by_region(user, filters, level, *, summary=None):
     """The funnel per region of ``level`` on ``user``'s dashboard under ``filters``, the
     page's table and the API's alike: ``figures.breakdown_by_region``'s ``[(code, name,
-    counts)]``, read from the summaries where they serve (``summary``, default ``usable``;
-    at the province or regency level) and counted from the aspirations otherwise."""
+    counts)]``, read from the summaries where they serve (``summary``: a ``Cover``, or
+    false for none; default ``usable``'s; at the province or regency level) and counted
+    from the aspirations otherwise."""
     summary = usable(user, filters) if summary is None else summary
     if level in ("province", "regency") and summary:
-        return breakdown_by_region(user, filters, level)
+        return breakdown_by_region(user, filters, level, summary)
     return d.breakdown_by_region(d.aspirations(user, filters), level)
 
 
 def dashboard_money(user, filters, *, summary=None):
     """The money per regency and per topic on ``user``'s dashboard under ``filters``, the
     page's tables and the API's alike: ``figures.money``'s ``{"regency": rows, "topic":
-    rows}``, read from ``MoneySummary`` where the summaries serve (``summary``, default
-    ``usable``: money counts by fiscal year, the calendar years of the period, so any
-    period of days is whole years to it)."""
-    if usable(user, filters) if summary is None else summary:
-        return money(filters)
+    rows}``, read from ``MoneySummary`` where the summaries serve (``summary``: a
+    ``Cover``, or false for none; default ``usable``'s: money counts by fiscal year, the
+    calendar years of the period, so any period of days is whole years to it)."""
+    summary = usable(user, filters) if summary is None else summary
+    if summary:
+        return money(filters, summary)
     return d.money(user, filters)
 
 
 def dashboard_headlines(user, filters, today, *, summary=None, cube=None):
     """The headline figures of ``user``'s dashboard (``figures.headlines``' ``(windows,
     rows)``), for the page, the home page and the API alike, from the summaries where they
-    serve (``summary``, default ``usable``; ``cube``: the page's ``SummaryCube``)."""
-    if usable(user, filters) if summary is None else summary:
-        return headlines(user, filters, today, cube)
+    serve (``summary``: a ``Cover``, or false for none; default ``usable``'s; ``cube``: the
+    page's ``SummaryCube``)."""
+    summary = usable(user, filters) if summary is None else summary
+    if summary:
+        return headlines(user, filters, today, cube, summary)
     return d.headlines(user, filters, today)
 
 
@@ -640,22 +733,53 @@ PROGRAMME_CACHE_SECONDS = 600
 
 def programme_cached(user, filters, name, compute):
     """``compute()``, kept for ``PROGRAMME_CACHE_SECONDS`` in the cache when ``user`` sees
-    every group (programme staff, administrators); computed afresh for everyone else.
+    every group (programme staff, administrators), or sees no member's data (DPRD staff:
+    kept per representative, ``scope_cached``); computed afresh for everyone else.
 
     For figures that no summary can hold and that have no drill-down for these users, so
     that no list disagrees with them: the members (600,000 at national scale, about 0.6 s;
-    counted in their group on a given day, ages by today's date; ``Dashboard.member_links``)
-    and the median days between stages (over the latest 20,000 moves, 0.1 s). They may lag
-    behind edits by up to ten minutes. The key holds the name, region, topic, period,
-    today's date and the language (the rows carry labels).
+    a district's 60 ms; counted in their group on a given day, ages by today's date;
+    ``Dashboard.member_links``); the median days between stages are kept for every scope
+    (``scope_cached``). They may lag behind edits by up to ten minutes. The key holds the
+    name, region, topic, period, today's date and the language (the rows carry labels).
     """
     if ConstituentGroup.objects.scope_q(user) != Q():
-        return compute()
+        if d.sees_personal_data(user):
+            return compute()
+        return scope_cached(user, filters, name, compute)
     region = getattr(filters.region, "code", "")
     group = getattr(filters.group, "pk", "")
     topic = getattr(filters.topic, "pk", "")
     key = (
         f"dashboard:{name}:{region}:{group}:{topic}:{filters.start}:{filters.end}:"
+        f"{timezone.localdate()}:{translation.get_language()}"
+    )
+    return cache.get_or_set(key, compute, PROGRAMME_CACHE_SECONDS)
+
+
+def scope_cached(user, filters, name, compute):
+    """``compute()`` (a figure of the aspirations ``user`` sees under ``filters``), kept for
+    ``PROGRAMME_CACHE_SECONDS`` in the cache and shared by every user of the same scope:
+    all aspirations (programme staff, administrators), one group, one regency, one
+    representative's. Computed afresh for a user who sees none.
+
+    For the median days between stages (``figures.stage_durations``): no summary holds
+    medians, no list drills into them, and a district's or a regency's take 0.3–0.6 s at
+    national scale (the timelines of the latest 20,000 moves). They may lag behind moves by
+    up to ten minutes. The key holds the scope, region, group, topic, period, today's date
+    and the language (the rows carry labels)."""
+    q = Aspiration.objects.scope_q(user)
+    if q is None:
+        return compute()
+    if q == Q():
+        scope = "all"
+    else:
+        scope = f"{user.role}:{user.group_id}:{user.regency_id}:{user.representative_id}"
+    region = getattr(filters.region, "code", "")
+    group = getattr(filters.group, "pk", "")
+    topic = getattr(filters.topic, "pk", "")
+    key = (
+        f"dashboard:{name}:{scope}:{region}:{group}:{topic}:{filters.start}:{filters.end}:"
         f"{timezone.localdate()}:{translation.get_language()}"
     )
     return cache.get_or_set(key, compute, PROGRAMME_CACHE_SECONDS)

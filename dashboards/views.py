@@ -279,7 +279,8 @@ class Dashboard:
         self.user = user
         self.filters = filters
         self.rows = d.aspirations(user, filters)
-        #: Read the aspiration and money figures from the summary tables.
+        #: Read the aspiration and money figures from the summary tables through this
+        #: ``summaries.Cover`` (``None``: counted from the rows).
         self.from_summary = summaries.usable(user, filters)
         self.level = d.region_level(user, filters)
         self.aspiration_links = user.is_authenticated
@@ -288,7 +289,7 @@ class Dashboard:
     @cached_property
     def cube(self):
         if self.from_summary:
-            return summaries.SummaryCube(self.user, self.filters)
+            return summaries.SummaryCube(self.user, self.filters, self.from_summary)
         return d.AspirationCube(self.rows)
 
     @cached_property
@@ -565,7 +566,7 @@ class Dashboard:
         rows = []
         bars = []
         if self.from_summary:
-            years = summaries.trend_by_year(self.user, self.filters, self.cube)
+            years = summaries.trend_by_year(self.user, self.filters, self.cube, self.from_summary)
         else:
             years = d.trend_by_year(self.rows)
         for year, counts in years:
@@ -696,7 +697,7 @@ class Dashboard:
 
     def durations(self):
         recorded = self.funnel_counts.steps[0][3]
-        durations, bounded = summaries.programme_cached(
+        durations, bounded = summaries.scope_cached(
             self.user,
             self.filters,
             "durations",

@@ -466,4 +466,6 @@ def test_the_dashboard_tables_take_a_bounded_number_of_queries(rows):
         client.get(reverse("api:dashboard_money"), {"region": rows.regency_a.code})
 
     assert len(funnel) <= 8
-    assert len(money) <= 10
+    # The regency's villages, whether it is whole to the facilitator and her groups'
+    # aspirations elsewhere (``summaries.usable``), then the cells.
+    assert len(money) <= 12

@@ -19,6 +19,7 @@ from dashboards.figures import Filters
 from dashboards.models import AspirationSummary, MoneySummary
 from dashboards.views import Dashboard
 from groups.models import Province
+from kk_portal.scoping import Role
 from tests import factories as f
 
 KEY = ("grain", "regency_id", "topic_id", "urusan_id", "channel", "year", "month")
@@ -42,7 +43,8 @@ def _snapshot():
 
 def _figures(user, filters, *, from_summary):
     board = Dashboard(user, filters)
-    board.from_summary = from_summary
+    board.from_summary = summaries.usable(user, filters) if from_summary else None
+    assert board.from_summary or not from_summary
     today = datetime.date(2025, 8, 14)
     return {
         "headline": board.headline(today),
@@ -234,7 +236,9 @@ def test_dashboard_summary_drill_down_count_equals_list_rows(history, programme)
         ("programme", {"start": datetime.date(2024, 3, 15)}, True),
         ("programme", {"end": datetime.date(2024, 6, 30)}, True),
         ("programme", {"start": datetime.date(2024, 1, 1)}, True),
-        ("facilitator", {}, False),
+        # A facilitator's regency is whole to her while no other regency's group raised
+        # an aspiration concerning it; the DPRD district covers one village of two.
+        ("facilitator", {}, True),
         ("dprd", {}, False),
         ("officer", {}, False),
     ],
@@ -242,7 +246,7 @@ def test_dashboard_summary_drill_down_count_equals_list_rows(history, programme)
 def test_summary_used_only_where_expressible(request, role, filters, expected):
     user = request.getfixturevalue(role).user
 
-    assert summaries.usable(user, Filters(**filters)) is expected
+    assert (summaries.usable(user, Filters(**filters)) is not None) is expected
 
 
 def test_programme_cached_keeps_figures_for_whole_programme_only(programme, facilitator, world):
@@ -260,6 +264,24 @@ def test_programme_cached_keeps_figures_for_whole_programme_only(programme, faci
     assert summaries.programme_cached(programme.user, regency, "x", compute) == 2
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 3
     assert summaries.programme_cached(facilitator.user, whole, "x", compute) == 4
+
+
+def test_programme_cached_keeps_dprd_figures_per_representative(world, dprd):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    other = f.UserFactory(
+        username="staf-dprd-lain",
+        role=Role.DPRD,
+        representative=f.RepresentativeFactory(district=world.district),
+    )
+
+    assert summaries.programme_cached(dprd.user, Filters(), "x", compute) == 1
+    assert summaries.programme_cached(dprd.user, Filters(), "x", compute) == 1
+    assert summaries.programme_cached(other, Filters(), "x", compute) == 2
 
 
 def test_summaries_after_an_admin_edit_equal_a_fresh_rebuild(history, admin_client_, world):
@@ -493,7 +515,7 @@ def test_summaries_for_random_day_ranges_equal_live(world, seed):
 
 @pytest.mark.parametrize(
     ("role", "bound"),
-    [("programme", 50), ("facilitator", 45), ("dprd", 45), ("officer", 45)],
+    [("programme", 50), ("facilitator", 50), ("dprd", 45), ("officer", 45)],
 )
 def test_dashboard_queries_do_not_grow_with_rows(
     request, world, role, bound, django_assert_max_num_queries
@@ -523,3 +545,115 @@ def test_summaries_deferred_as_rolled_back_leave_the_cells_alone(world, officer)
 
     assert _snapshot() == before
     assert not Aspiration.objects.exists()
+
+
+def _abroad(world, rng, topics, group, village, count, **fields):
+    """``count`` aspirations of ``group`` concerning ``village`` (another regency's), with
+    ``fields``, some budgeted with an outcome: a scope's rest (``summaries.Cover``)."""
+    for n in range(count):
+        aspiration = f.AspirationFactory(
+            group=group,
+            village=village,
+            topic=rng.choice(topics),
+            channel=rng.choice(Channel.values),
+            raised_on=datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(4 * 365)),
+            stage=Stage.BUDGETED if n % 2 else Stage.CONVEYED,
+            furthest_rank=RANK[Stage.BUDGETED] if n % 2 else RANK[Stage.CONVEYED],
+            **fields,
+        )
+        if n % 2:
+            f.BudgetOutcomeFactory(
+                aspiration=aspiration,
+                fiscal_year=aspiration.raised_on.year,
+                amount=Decimal(1_000_000 + n),
+            )
+
+
+def _random_pages(rng, world, topics):
+    province = Province.objects.get(pk=world.regency_a.province_id)
+    yield Filters()
+    for _case in range(5):
+        start = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
+        end = start + datetime.timedelta(days=rng.randrange(1, 500))
+        yield Filters(
+            region=rng.choice([None, None, world.regency_a, world.regency_b, province]),
+            start=rng.choice([start, start, None]),
+            end=rng.choice([end, end, None]),
+            topic=rng.choice([None, None, *topics]),
+        )
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_summaries_for_a_dprd_district_of_whole_regencies_equal_live(world, dprd, seed):
+    """A DPRD district that covers every village of regency A reads A's cells, plus the
+    aspirations addressed to the representative from regency B counted from the rows: every
+    figure equals the live queries', and none counts an aspiration outside the scope."""
+    rng, topics = _random_aspirations(world, seed)
+    f.DistrictVillageFactory(district=world.district, village=world.village_a2)
+    _abroad(world, rng, topics, world.group_b1, world.village_b1, 6)
+    _abroad(
+        world, rng, topics, world.group_b1, world.village_b1, 5, representative=world.representative
+    )
+    user = dprd.user
+    cover = summaries.usable(user, Filters())
+    assert cover.regencies == [world.regency_a.pk]
+    assert len(cover.rest_cells) == 5
+    for page in _random_pages(rng, world, topics):
+        if not summaries.usable(user, page):
+            continue
+        assert _figures(user, page, from_summary=True) == _figures(
+            user, page, from_summary=False
+        ), page
+    funnel = Dashboard(user, Filters()).table("funnel").rows[0][1]
+    assert funnel.value == Aspiration.objects.visible_to(user).counted().count()
+
+
+@pytest.mark.parametrize("abroad", ["a", "b"])
+def test_summaries_for_a_facilitator_regency_equal_live(world, facilitator, facilitator_b, abroad):
+    """A facilitator's regency is read from its cells while no group of another regency
+    raised an aspiration concerning it; her groups' aspirations concerning another
+    regency's villages are counted from the rows. Every figure equals the live queries'."""
+    rng, topics = _random_aspirations(world, 6)
+    if abroad == "a":  # group A1 raises needs of a village of regency B
+        _abroad(world, rng, topics, world.group_a1, world.village_b1, 7)
+        served, unserved = facilitator.user, facilitator_b.user
+    else:
+        _abroad(world, rng, topics, world.group_b1, world.village_a1, 7)
+        served, unserved = facilitator_b.user, facilitator.user
+    cover = summaries.usable(served, Filters())
+    assert cover.regencies == [served.regency_id]
+    assert len(cover.rest_cells) == 7
+    assert summaries.usable(unserved, Filters()) is None
+    for page in _random_pages(rng, world, topics):
+        if not summaries.usable(served, page):
+            continue
+        assert _figures(served, page, from_summary=True) == _figures(
+            served, page, from_summary=False
+        ), page
+    funnel = Dashboard(served, Filters()).table("funnel").rows[0][1]
+    assert funnel.value == Aspiration.objects.visible_to(served).counted().count()
+
+
+def test_scope_cached_is_shared_by_one_scope_only(world, facilitator, facilitator_b, dprd):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    whole = Filters()
+    colleague = f.UserFactory(
+        username="fasilitator-a-dua", role=Role.FACILITATOR, regency=world.regency_a
+    )
+    staff = f.UserFactory(
+        username="staf-dprd-dua", role=Role.DPRD, representative=world.representative
+    )
+
+    assert summaries.scope_cached(facilitator.user, whole, "x", compute) == 1
+    assert summaries.scope_cached(colleague, whole, "x", compute) == 1
+    assert summaries.scope_cached(facilitator_b.user, whole, "x", compute) == 2
+    assert summaries.scope_cached(dprd.user, whole, "x", compute) == 3
+    assert summaries.scope_cached(staff, whole, "x", compute) == 3
+    assert (
+        summaries.scope_cached(facilitator.user, Filters(topic=None, end=None), "y", compute) == 4
+    )
