@@ -747,14 +747,7 @@ def programme_cached(user, filters, name, compute):
         if d.sees_personal_data(user):
             return compute()
         return scope_cached(user, filters, name, compute)
-    region = getattr(filters.region, "code", "")
-    group = getattr(filters.group, "pk", "")
-    topic = getattr(filters.topic, "pk", "")
-    key = (
-        f"dashboard:{name}:{region}:{group}:{topic}:{filters.start}:{filters.end}:"
-        f"{timezone.localdate()}:{translation.get_language()}"
-    )
-    return cache.get_or_set(key, compute, PROGRAMME_CACHE_SECONDS)
+    return cache.get_or_set(_cache_key(name, None, filters), compute, PROGRAMME_CACHE_SECONDS)
 
 
 def scope_cached(user, filters, name, compute):
@@ -775,11 +768,18 @@ def scope_cached(user, filters, name, compute):
         scope = "all"
     else:
         scope = f"{user.role}:{user.group_id}:{user.regency_id}:{user.representative_id}"
+    return cache.get_or_set(_cache_key(name, scope, filters), compute, PROGRAMME_CACHE_SECONDS)
+
+
+def _cache_key(name, scope, filters):
+    """The cache key of figure ``name`` for ``scope`` (a string; ``None``: the whole
+    programme's) under ``filters``: region, group, topic, period, today's date and the
+    active language (the figures' rows carry labels)."""
     region = getattr(filters.region, "code", "")
     group = getattr(filters.group, "pk", "")
     topic = getattr(filters.topic, "pk", "")
-    key = (
-        f"dashboard:{name}:{scope}:{region}:{group}:{topic}:{filters.start}:{filters.end}:"
+    scope = "" if scope is None else f"{scope}:"
+    return (
+        f"dashboard:{name}:{scope}{region}:{group}:{topic}:{filters.start}:{filters.end}:"
         f"{timezone.localdate()}:{translation.get_language()}"
     )
-    return cache.get_or_set(key, compute, PROGRAMME_CACHE_SECONDS)
