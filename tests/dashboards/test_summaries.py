@@ -532,6 +532,19 @@ def test_dashboard_queries_do_not_grow_with_rows(
     assert response.status_code == 200
 
 
+def _assert_summaries_equal_live(user, rng, world, topics):
+    """Every figure of ``user``'s random pages that the summaries serve equals the live
+    queries'; the funnel's total equals the rows ``user`` sees."""
+    for page in _random_pages(rng, world, topics):
+        if not summaries.usable(user, page):
+            continue
+        assert _figures(user, page, from_summary=True) == _figures(
+            user, page, from_summary=False
+        ), page
+    funnel = Dashboard(user, Filters()).table("funnel").rows[0][1]
+    assert funnel.value == Aspiration.objects.visible_to(user).counted().count()
+
+
 def test_summaries_deferred_as_rolled_back_leave_the_cells_alone(world, officer):
     """An import's preview tries each row and rolls it back (``deferred(rolled_back=True)``):
     the cells are not touched, and after the rollback they still equal a rebuild."""
@@ -598,14 +611,7 @@ def test_summaries_for_a_dprd_district_of_whole_regencies_equal_live(world, dprd
     cover = summaries.usable(user, Filters())
     assert cover.regencies == [world.regency_a.pk]
     assert len(cover.rest_cells) == 5
-    for page in _random_pages(rng, world, topics):
-        if not summaries.usable(user, page):
-            continue
-        assert _figures(user, page, from_summary=True) == _figures(
-            user, page, from_summary=False
-        ), page
-    funnel = Dashboard(user, Filters()).table("funnel").rows[0][1]
-    assert funnel.value == Aspiration.objects.visible_to(user).counted().count()
+    _assert_summaries_equal_live(user, rng, world, topics)
 
 
 @pytest.mark.parametrize("abroad", ["a", "b"])
@@ -624,14 +630,7 @@ def test_summaries_for_a_facilitator_regency_equal_live(world, facilitator, faci
     assert cover.regencies == [served.regency_id]
     assert len(cover.rest_cells) == 7
     assert summaries.usable(unserved, Filters()) is None
-    for page in _random_pages(rng, world, topics):
-        if not summaries.usable(served, page):
-            continue
-        assert _figures(served, page, from_summary=True) == _figures(
-            served, page, from_summary=False
-        ), page
-    funnel = Dashboard(served, Filters()).table("funnel").rows[0][1]
-    assert funnel.value == Aspiration.objects.visible_to(served).counted().count()
+    _assert_summaries_equal_live(served, rng, world, topics)
 
 
 def test_scope_cached_is_shared_by_one_scope_only(world, facilitator, facilitator_b, dprd):
