@@ -13,12 +13,14 @@ from aspirations.models import Aspiration
 from aspirations.stages import Stage
 from kk_portal.exports import (
     CODE,
+    CSV_ROWS_PER_CHUNK,
     DATE,
     MONEY,
     NUMBER,
     TEXT,
     Column,
     choice_label,
+    iter_csv,
     write_csv,
     write_xlsx,
 )
@@ -187,3 +189,41 @@ def test_choice_label_translates_the_choices_once_per_language(monkeypatch):
     labels = [stage(Aspiration(stage=value)) for value in [*Stage.values] * 500]
 
     assert len(labels) == 5500 and len(built) == 1
+
+
+def test_csv_is_written_a_few_hundred_rows_at_a_time_and_keeps_every_row():
+    columns = [Column("Judul", "title", TEXT), Column("N", "n", NUMBER)]
+    rows = [{"title": f"Usulan {n}", "n": n} for n in range(2 * CSV_ROWS_PER_CHUNK + 1)]
+
+    chunks = list(iter_csv(rows, columns))
+    lines = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+
+    # One write per chunk of rows (the server's cost), not one per row.
+    assert len(chunks) == 3
+    assert lines[0] == ["Judul", "N"]
+    assert lines[1:] == [[f"Usulan {n}", str(n)] for n in range(2 * CSV_ROWS_PER_CHUNK + 1)]
+
+
+def test_csv_of_no_rows_is_its_header():
+    columns = [Column("Judul", "title", TEXT)]
+
+    assert write_csv([], columns).decode("utf-8-sig") == "Judul\r\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("Désa Waémata, RT 003", "Désa Waémata, RT 003"),
+        ("Jalan\u00a0rusak", "Jalan\u00a0rusak"),
+        ("\x00=1+1", "'=1+1"),
+        ("\t=1+1", "'\t=1+1"),
+        ("baris satu\r\nbaris dua", "baris satu\r\nbaris dua"),
+        (1500000, "1500000"),
+    ],
+)
+def test_csv_text_cells_keep_letters_and_spaces_and_refuse_formulas(value, cell):
+    columns = [Column("Catatan", "note", TEXT)]
+
+    line = list(csv.reader(io.StringIO(write_csv([{"note": value}], columns).decode("utf-8-sig"))))
+
+    assert line[1] == [cell]
