@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aspirations.attachments import MultipleFileField
-from aspirations.models import Aspiration, Beneficiary
+from aspirations.models import Aspiration, Beneficiary, Urusan
 from aspirations.money import MoneyField
 from aspirations.services import check_raised_on
 from aspirations.topics import PROTECTION_SLUG
@@ -64,7 +64,8 @@ class AspirationForm(InputRulesMixin, forms.ModelForm):
 
     An officer's group is fixed; a facilitator picks one of their regency's groups. The
     village must lie in the group's subdistrict (checked here, so a tampered village id is a
-    form error). The urusan follows the topic's default unless staff change it when editing.
+    form error). The urusan follows the topic's default unless staff change it when editing,
+    to a bidang (``Urusan.objects.bidang``).
     The date raised follows ``aspirations.services.check_raised_on``. An aspiration about
     protection of women and children may hold no NIK or phone number
     (``check_no_personal_numbers``).
@@ -115,6 +116,7 @@ class AspirationForm(InputRulesMixin, forms.ModelForm):
         else:
             field = self.fields["representative"]
             field.queryset = field.queryset.visible_to(user)
+            self.fields["urusan"].queryset = Urusan.objects.bidang()
 
     def clean(self):
         cleaned = super().clean()

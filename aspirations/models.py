@@ -37,6 +37,14 @@ SEARCH_CONFIG = "indonesian"
 SEARCH_WORDS, SEARCH_WORD_LENGTH = 10, 100
 
 
+class UrusanQuerySet(models.QuerySet):
+    def bidang(self):
+        """The bidang urusan (codes ``1.03``, ``2.12``…), which an aspiration is routed to
+        and an agency (OPD) carries out; the six groups (codes ``1`` to ``6``, "Urusan
+        Pemerintahan Wajib …") are only their headings (Permendagri 90/2019, Lampiran I)."""
+        return self.filter(code__contains=".")
+
+
 class Urusan(models.Model):
     """Urusan pemerintahan (Permendagri 90/2019): group ``1`` or bidang ``1.03``."""
 
@@ -50,6 +58,8 @@ class Urusan(models.Model):
         related_name="children",
         verbose_name=_("parent"),
     )
+
+    objects = UrusanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("urusan")

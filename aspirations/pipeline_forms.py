@@ -135,7 +135,7 @@ class MoveForm(InputRulesMixin, forms.Form):
     )
     implementing_urusan = forms.ModelChoiceField(
         label=_("Implementing agency (urusan)"),
-        queryset=Urusan.objects.all(),
+        queryset=Urusan.objects.bidang(),
         required=False,
     )
     implementing_agency = forms.CharField(

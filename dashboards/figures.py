@@ -119,6 +119,8 @@ class DashboardFilterForm(InputRulesMixin, forms.Form):
         queryset=ConstituentGroup.objects.select_related("village"),
         required=False,
         widget=forms.HiddenInput,
+        # Hidden, so the message names what the link asked for.
+        error_messages={"invalid_choice": _("No group has the id %(value)s.")},
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -212,6 +212,16 @@ def test_an_unknown_group_is_a_form_error(programme, rows):
     assert "The filters cannot be applied" in response.text
 
 
+@pytest.mark.parametrize("value", ["999999", "abc"])
+def test_an_unknown_group_is_marked_with_its_id(programme, rows, value):
+    # The group is a hidden field (from a drill-down link): its error must still be shown,
+    # or "correct the fields marked above" points at nothing.
+    response = programme.get(URL, {"group": value})
+
+    assert response.context["form"].errors == {"group": [f"No group has the id {value}."]}
+    assert f"No group has the id {value}." in response.text
+
+
 def test_a_subdistrict_is_read_from_the_rows_not_the_summaries(programme, rows):
     world = rows
     # The summaries are per regency: the subdistrict's figures must still be its own.
