@@ -725,6 +725,15 @@ class AspirationEvent(models.Model):
         ordering = ["occurred_on", "recorded_at", "pk"]
         indexes = [
             models.Index(fields=["aspiration", "occurred_on"], name="event_aspiration_date"),
+            # The moves of a scope's aspirations with all that the median days between
+            # stages read (dashboards.figures.stage_durations), from the index alone: a
+            # regency's 19,300 aspirations' moves in about a third of the time through the
+            # table (key columns rather than INCLUDE, which SQLite lacks).
+            models.Index(
+                fields=["aspiration", "id", "to_stage", "occurred_on", "previous_on"],
+                condition=Q(kind="move"),
+                name="event_move_steps",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,27 +1,9 @@
-"""Each move's date of the step before it (``AspirationEvent.previous_on``), filled for the
-events already stored by the window that defines it (``services.link_steps``): the
-``occurred_on`` of the step before on the aspiration's timeline of created and move events,
-by ``occurred_on`` then ``pk``.
-
-One ``UPDATE … FROM`` a window subquery, the same SQL on PostgreSQL and SQLite (3.33 or
-newer): at national scale (6.3 million events, 4.3 million moves) one pass instead of a
-subquery per move.
-"""
+"""Each move's date of the step before it (``AspirationEvent.previous_on``); filled in
+``0008_fill_previous_on``. Adding a nullable column without a default is instant on
+PostgreSQL, so this migration's lock on the events table is short; the fill, in a migration
+of its own, locks only the rows it writes."""
 
 from django.db import migrations, models
-
-FILL = """
-UPDATE aspirations_aspirationevent AS e
-SET previous_on = w.previous
-FROM (
-    SELECT id, kind, LAG(occurred_on) OVER (
-        PARTITION BY aspiration_id ORDER BY occurred_on, id
-    ) AS previous
-    FROM aspirations_aspirationevent
-    WHERE kind IN ('created', 'move')
-) AS w
-WHERE e.id = w.id AND w.kind = 'move' AND w.previous IS NOT NULL
-"""
 
 
 class Migration(migrations.Migration):
@@ -37,5 +19,4 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, null=True, verbose_name="date of the step before"
             ),
         ),
-        migrations.RunSQL(FILL, migrations.RunSQL.noop),
     ]

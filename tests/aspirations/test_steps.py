@@ -1,5 +1,5 @@
 """Each move's date of the step before it (``AspirationEvent.previous_on``), kept by the write
-functions (``services.link_steps``) and filled by migration 0007, equals the window that
+functions (``services.link_steps``) and filled by migration 0008, equals the window that
 defines it (``tests.helpers.steps_before``), for timelines written through the services."""
 
 import datetime
@@ -133,7 +133,7 @@ def test_migration_fills_every_move_as_the_window(recorded, world):
     expected, _window = steps_before()
     AspirationEvent.objects.update(previous_on=None)
 
-    fill = importlib.import_module("aspirations.migrations.0007_event_previous_on").FILL
+    fill = importlib.import_module("aspirations.migrations.0008_fill_previous_on").FILL
     with connection.cursor() as cursor:
         cursor.execute(fill)
 
