@@ -18,6 +18,9 @@ Decisions:
   removed. The original events stay on the timeline next to the correction and its reason.
 - Carry-over (``aspiration_carry_over``) creates a new aspiration for next year's cycle with
   ``carried_over_from`` pointing to the old one, which stays closed with its history.
+- Each move stores the date of the step before it on its timeline (``link_steps``), so
+  that the dashboard's median days between stages read one column instead of a window
+  over timelines (issue 14).
 """
 
 import datetime
@@ -30,6 +33,8 @@ from django.utils.translation import gettext as _
 
 from aspirations.models import (
     FORUM_AREAS,
+    STEP_KINDS,
+    STEP_ORDER,
     Aspiration,
     AspirationEvent,
     Beneficiary,
@@ -179,6 +184,7 @@ def aspiration_update(aspiration, *, actor, **fields):
             setattr(aspiration, name, value)
         if raised_on != locked.raised_on:
             locked.events.filter(kind=EventKind.CREATED).update(occurred_on=raised_on)
+            link_steps(locked.pk)
             if locked.stage == Stage.RECORDED:
                 aspiration.stage_changed_on = raised_on
         aspiration._history_user = actor
@@ -462,6 +468,7 @@ def aspiration_move(
             implementing_urusan=implementing_urusan if to == Stage.BUDGETED else None,
             response=response,
         )
+        link_steps(locked.pk)
         if to == Stage.BUDGETED:
             BudgetOutcome.objects.create(
                 aspiration=locked,
@@ -566,6 +573,30 @@ def aspiration_move_at_new_forum(aspiration, *, to, actor, forum, **move):
     with transaction.atomic():
         new.save()
         return aspiration_move(aspiration, to=to, actor=actor, musrenbang_forum=new, **move)
+
+
+def link_steps(aspiration_id):
+    """Store on each ``MOVE`` event of the aspiration ``aspiration_id`` the date of the step
+    before it on its timeline (``AspirationEvent.previous_on``): of its ``STEP_KINDS``
+    events in ``STEP_ORDER``, the ``occurred_on`` of the one before, ``None`` for the first.
+
+    Every write that adds a step or changes a step's date calls it, in its transaction:
+    ``aspiration_move`` (a move dated before later moves, allowed after a correction, is
+    also the new step before the next one) and ``aspiration_update`` (a new date raised
+    moves the ``CREATED`` event). One query reads the steps and one ``UPDATE`` per date
+    writes the moves whose step before changed (usually the new move alone).
+    """
+    steps = AspirationEvent.objects.filter(aspiration_id=aspiration_id, kind__in=STEP_KINDS)
+    changed = {}
+    before = None
+    for pk, kind, occurred_on, stored in steps.order_by(*STEP_ORDER).values_list(
+        "pk", "kind", "occurred_on", "previous_on"
+    ):
+        if kind == EventKind.MOVE and stored != before:
+            changed.setdefault(before, []).append(pk)
+        before = occurred_on
+    for previous_on, pks in changed.items():
+        AspirationEvent.objects.filter(pk__in=pks).update(previous_on=previous_on)
 
 
 def _save_stage(aspiration):

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from django import forms
 from django.db import connections
-from django.db.models import Count, F, Min, Q, Sum, Window
-from django.db.models.functions import ExtractYear, Lag
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -673,64 +673,27 @@ MOVES_PER_ASPIRATION = 8
 def stage_durations(rows, count):
     """Median whole days each forward stage took to reach from the stage before it.
 
-    Days run between the real-world dates of an aspiration's consecutive timeline events
-    (the first is its "recorded" event on the date raised). Taken over the latest
-    ``DURATION_MOVES`` moves (by when they were recorded) of the aspirations in ``rows``, in
-    ONE bounded query over the timelines of those moves' aspirations only (a window gives
-    each move the date of the step before it): reading the whole timeline of a national
-    scope (six million events) takes seconds. ``count`` is the number of aspirations in
-    ``rows``; when they cannot have more moves than the bound, all are read through the
-    aspirations' index instead.
-    Returns ``([(stage, label, median days, moves)], bounded)`` in the order
-    of the way, leaving out stages nobody reached; ``bounded`` is True when older moves were
-    left out.
+    Days run between the real-world dates of an aspiration's consecutive timeline steps
+    (its "recorded" event on the date raised, then its moves): each move stores the date of
+    the step before it (``AspirationEvent.previous_on``, kept by
+    ``aspirations.services.link_steps``). Taken over the latest ``DURATION_MOVES`` moves
+    (by when they were recorded) of the aspirations in ``rows``, in ONE bounded query of
+    those moves alone, read from the index ``event_move_steps`` on PostgreSQL (no window
+    over timelines: issue 14). ``count`` is the number of aspirations in ``rows``; when
+    they cannot have more moves than the bound, all are read in no order.
+    Returns ``([(stage, label, median days, moves)], bounded)`` in the order of the way,
+    leaving out stages nobody reached; ``bounded`` is True when older moves were left out.
     """
-    way = [EventKind.CREATED, EventKind.MOVE]
     forward = [stage.value for stage in FORWARD if stage != Stage.RECORDED]
     moves = within(AspirationEvent.objects.all(), rows).filter(
         kind=EventKind.MOVE, to_stage__in=forward
     )
-    limit = ""
     if count * MOVES_PER_ASPIRATION > DURATION_MOVES:
-        # The timelines of the aspirations of the latest moves hold those moves, and no
-        # move of the scope later than them.
-        latest = moves.order_by("-pk").values("aspiration")[: DURATION_MOVES + 1]
-        timelines = AspirationEvent.objects.filter(aspiration__in=latest)
-        limit = f" ORDER BY w.step_id DESC LIMIT {DURATION_MOVES + 1}"
+        moves = moves.order_by("-pk")[: DURATION_MOVES + 1]
     else:
         # A small scope: all its moves, found through its aspirations, in no order.
-        timelines = within(AspirationEvent.objects.all(), rows)
-    # Each event's previous step is the one before it on its timeline: one window over the
-    # timelines, not one subquery per move (20,000 of them for a large scope).
-    steps = (
-        timelines.filter(kind__in=way)
-        .annotate(
-            previous=Window(
-                Lag("occurred_on"),
-                partition_by=[F("aspiration")],
-                order_by=[F("occurred_on").asc(), F("pk").asc()],
-            )
-        )
-        .values(
-            "previous",
-            step_id=F("pk"),
-            step_kind=F("kind"),
-            step_stage=F("to_stage"),
-            step_on=F("occurred_on"),
-        )
-    )
-    sql, params = steps.query.sql_with_params()
-    marks = ", ".join(["%s"] * len(forward))
-    # Where its QuerySet reads: the replica in a routed request (kk_portal/routers.py).
-    with connections[steps.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT w.step_stage, w.step_on, w.previous FROM ({sql}) w "
-            f"WHERE w.step_kind = %s AND w.step_stage IN ({marks}){limit}",
-            [*params, EventKind.MOVE.value, *forward],
-        )
-        moves = [
-            (stage, _date(occurred_on), _date(before)) for stage, occurred_on, before in cursor
-        ]
+        moves = moves.order_by()
+    moves = list(moves.values_list("to_stage", "occurred_on", "previous_on"))
     bounded = len(moves) > DURATION_MOVES
     days = {}
     for stage, occurred_on, before in moves[:DURATION_MOVES]:
@@ -742,13 +705,6 @@ def stage_durations(rows, count):
         if stage in days
     ]
     return result, bounded
-
-
-def _date(value):
-    """A date column read through a raw cursor (SQLite gives text, PostgreSQL a date)."""
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(value)
 
 
 # --- reses --------------------------------------------------------------------------------

@@ -757,8 +757,9 @@ def scope_cached(user, filters, name, compute):
     representative's. Computed afresh for a user who sees none.
 
     For the median days between stages (``figures.stage_durations``): no summary holds
-    medians, no list drills into them, and a district's or a regency's take 0.3–0.6 s at
-    national scale (the timelines of the latest 20,000 moves). They may lag behind moves by
+    medians, no list drills into them, and a district's or a regency's take 0.15–0.25 s at
+    national scale (the latest 20,000 moves, read from the index ``event_move_steps``;
+    bench/RESULTS.md). They may lag behind moves by
     up to ten minutes. The key holds the scope, region, group, topic, period, today's date
     and the language (the rows carry labels)."""
     q = Aspiration.objects.scope_q(user)

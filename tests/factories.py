@@ -24,6 +24,7 @@ from activities.models import (
 from api.models import ApiToken
 from api.services import api_token_create
 from aspirations.models import (
+    STEP_KINDS,
     Aspiration,
     AspirationEvent,
     Attachment,
@@ -35,6 +36,7 @@ from aspirations.models import (
     Topic,
     Urusan,
 )
+from aspirations.services import link_steps
 from aspirations.signals import aspirations_changed, aspirations_will_change
 from aspirations.stages import Stage
 from assistance.models import (
@@ -203,6 +205,15 @@ class AspirationEventFactory(factory.django.DjangoModelFactory):
     kind = EventKind.CREATED
     to_stage = Stage.RECORDED
     occurred_on = factory.LazyAttribute(lambda o: o.aspiration.raised_on)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Each move's date of the step before, stored as aspirations.services stores it.
+        event = super()._create(model_class, *args, **kwargs)
+        if event.kind in STEP_KINDS:
+            link_steps(event.aspiration_id)
+            event.refresh_from_db(fields=["previous_on"])
+        return event
 
 
 class MusrenbangForumFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,5 @@
 """Small helpers several test modules share: what the database refuses, what a download holds,
-and what a browser sends back."""
+what a browser sends back, and the window that defines each move's step before."""
 
 import csv
 import io
@@ -8,8 +8,39 @@ import uuid
 import openpyxl
 from django import forms
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import Lag
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+
+from aspirations.models import STEP_KINDS, AspirationEvent, EventKind
+
+
+def steps_before(events=None):
+    """``({move pk: stored previous_on}, {move pk: the window's date of the step before})``
+    over the ``MOVE`` events of ``events`` (an ``AspirationEvent`` QuerySet, default all).
+
+    The window is the live definition ``dashboards.figures.stage_durations`` ran before the
+    date was stored (issue 14): ``Lag(occurred_on)`` over each aspiration's created and move
+    events ordered by ``occurred_on`` then ``pk``.
+    """
+    events = AspirationEvent.objects.all() if events is None else events
+    window = (
+        AspirationEvent.objects.filter(
+            aspiration__in=events.values("aspiration"), kind__in=STEP_KINDS
+        )
+        .annotate(
+            previous=Window(
+                Lag("occurred_on"),
+                partition_by=[F("aspiration")],
+                order_by=[F("occurred_on").asc(), F("pk").asc()],
+            )
+        )
+        .values_list("pk", "kind", "previous")
+    )
+    moves = set(events.filter(kind=EventKind.MOVE).values_list("pk", flat=True))
+    stored = dict(AspirationEvent.objects.filter(pk__in=moves).values_list("pk", "previous_on"))
+    return stored, {pk: previous for pk, _kind, previous in window if pk in moves}
 
 
 def refused(write):

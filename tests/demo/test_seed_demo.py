@@ -26,7 +26,7 @@ from members.models import Member
 from members.text import fold_name
 from notifications.models import Preference
 from reses.models import AgendaItem, ElectoralDistrict, Representative, ResesMeeting
-from tests.helpers import sign_in
+from tests.helpers import sign_in, steps_before
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,13 @@ def test_seed_demo_every_stage_present_with_ascending_timelines(demo):
         assert dates[0] == aspiration.raised_on
         assert events[-1].to_stage == aspiration.stage
         assert aspiration.stage_changed_on == dates[-1] <= REFERENCE_DATE
+
+
+def test_seed_demo_moves_store_the_step_before_as_the_window(demo):
+    stored, window = steps_before()
+
+    assert stored == window
+    assert sum(previous is not None for previous in stored.values()) > GROUPS
 
 
 def test_seed_demo_budget_outcomes_forums_and_meetings(demo):

@@ -512,6 +512,10 @@ class Command(BaseCommand):
                         )
                     )
                 )
+                # The events are in timeline order (dates never decrease, pk follows the
+                # list), so each move's step before is the event before it in the list
+                # (``AspirationEvent.previous_on``, ``services.link_steps``).
+                before = None
                 for kind, from_stage, to_stage, when in events:
                     amount = fiscal_year = None
                     fund = ""
@@ -545,6 +549,7 @@ class Command(BaseCommand):
                                 from_stage,
                                 to_stage,
                                 when,
+                                before if kind == "move" else None,
                                 now,
                                 "",
                                 "",
@@ -555,6 +560,7 @@ class Command(BaseCommand):
                             )
                         )
                     )
+                    before = when
             if len(aspiration_lines) >= 100_000:
                 self._flush(aspiration_lines, event_lines, budget_lines)
         self._flush(aspiration_lines, event_lines, budget_lines)
@@ -600,6 +606,7 @@ class Command(BaseCommand):
                 "from_stage",
                 "to_stage",
                 "occurred_on",
+                "previous_on",
                 "recorded_at",
                 "note",
                 "reason",
