@@ -52,7 +52,7 @@ from groups.models import (
 )
 from kk_portal.exports import NUMBER
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
-from kk_portal.forms import DateInput, InputRulesMixin
+from kk_portal.forms import DateInput, InputRulesMixin, LongSelect
 from kk_portal.scoping import Role
 from members.models import (
     AGE_BUCKETS,
@@ -113,7 +113,9 @@ class DashboardFilterForm(InputRulesMixin, forms.Form):
     region = forms.CharField(label=_("Region"), required=False, max_length=13)
     start = forms.DateField(label=_("Raised from"), required=False, widget=DateInput)
     end = forms.DateField(label=_("Raised until (inclusive)"), required=False, widget=DateInput)
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, widget=LongSelect
+    )
     group = forms.ModelChoiceField(
         label=_("Group"),
         queryset=ConstituentGroup.objects.select_related("village"),
@@ -132,7 +134,8 @@ class DashboardFilterForm(InputRulesMixin, forms.Form):
             # A code from the address that is not offered still shows as chosen, by name.
             label = self.typed_region.name if self.typed_region is not None else typed
             choices.append((typed, label))
-        self.fields["region"].widget = forms.Select(choices=choices)
+        # Written in Python: programme staff choose among 514 regencies and their provinces.
+        self.fields["region"].widget = LongSelect(choices=choices)
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()
