@@ -30,7 +30,6 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -45,6 +44,7 @@ from dashboards.charts import bar_chart
 from groups.models import ConstituentGroup, Province, Regency, Subdistrict, Village
 from kk_portal.exports import CODE, MONEY, NUMBER, TEXT, Column, export_format, export_response
 from kk_portal.formats import NOT_FILLED_KEY, format_number, format_rupiah
+from kk_portal.forms import escape_html
 from kk_portal.scoping import Role
 from kk_portal.zones import today_in
 from members.models import Member, Sex
@@ -278,7 +278,7 @@ class Table:
         (``extra``)."""
         cells = "".join(
             f'<th scope="col" class="{_column_class(index > 0, index, self.phone_columns)}">'
-            f"{conditional_escape(header)}</th>"
+            f"{escape_html(header)}</th>"
             for index, header in enumerate(self.headers)
         )
         return mark_safe(f"<thead><tr>{cells}</tr></thead>")  # noqa: S308 - every part escaped
@@ -309,9 +309,9 @@ def _column_class(numeric, index, phone_columns):
 
 def _cell_html(cell):
     """A ``Cell``'s text, escaped, as a link to ``cell.url`` when it has one."""
-    text = conditional_escape(cell.text)
+    text = escape_html(cell.text)
     if cell.url:
-        return f'<a href="{conditional_escape(cell.url)}">{text}</a>'
+        return f'<a href="{escape_html(cell.url)}">{text}</a>'
     return text
 
 
