@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kk_portal.formats import format_number
+from kk_portal.forms import escape_html
 
 #: Geometry in SVG user units; the SVG scales to its container's width. Each label sits on
 #: its own line above its bar, starting at the left edge, so no label is clipped however
@@ -49,21 +50,14 @@ def bar_chart(title, bars, *, percent=False, targets=()):
             shown = f"{value:.0f}%"
         else:
             shown = format_number(value)
+        # An f-string with each text escaped, not ``format_html``: the same markup at a
+        # fraction of the cost, and a national page draws hundreds of bars.
         rows.append(
-            format_html(
-                '<text x="0" y="{}" class="chart-label">{}</text>'
-                '<rect x="0" y="{}" width="{}" height="{}" class="bar {}"></rect>'
-                '<text x="{}" y="{}" class="chart-value">{}</text>',
-                y - 3,
-                _shorten(str(label)),
-                y,
-                width,
-                _BAR,
-                css,
-                width + 3,
-                y + _BAR - 3,
-                shown,
-            )
+            f'<text x="0" y="{y - 3}" class="chart-label">'
+            f"{escape_html(_shorten(str(label)))}</text>"
+            f'<rect x="0" y="{y}" width="{width}" height="{_BAR}" class="bar {escape_html(css)}">'
+            f'</rect><text x="{width + 3}" y="{y + _BAR - 3}" class="chart-value">'
+            f"{escape_html(shown)}</text>"
         )
     lines = format_html_join(
         "",
@@ -81,7 +75,7 @@ def bar_chart(title, bars, *, percent=False, targets=()):
         height,
         title,
         title,
-        mark_safe("".join(rows)),  # noqa: S308 - every part built by format_html
+        mark_safe("".join(rows)),  # noqa: S308 - every text escaped by escape_html
         lines,
     )
 

@@ -52,7 +52,7 @@ from groups.models import (
 )
 from kk_portal.exports import NUMBER
 from kk_portal.formats import NOT_FILLED, NOT_FILLED_KEY
-from kk_portal.forms import DateInput, InputRulesMixin
+from kk_portal.forms import DateInput, InputRulesMixin, LongSelect
 from kk_portal.scoping import Role
 from members.models import (
     AGE_BUCKETS,
@@ -113,7 +113,9 @@ class DashboardFilterForm(InputRulesMixin, forms.Form):
     region = forms.CharField(label=_("Region"), required=False, max_length=13)
     start = forms.DateField(label=_("Raised from"), required=False, widget=DateInput)
     end = forms.DateField(label=_("Raised until (inclusive)"), required=False, widget=DateInput)
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, widget=LongSelect
+    )
     group = forms.ModelChoiceField(
         label=_("Group"),
         queryset=ConstituentGroup.objects.select_related("village"),
@@ -134,7 +136,8 @@ class DashboardFilterForm(InputRulesMixin, forms.Form):
             # A code from the address that is not offered still shows as chosen, by name.
             label = self.typed_region.name if self.typed_region is not None else typed
             choices.append((typed, label))
-        self.fields["region"].widget = forms.Select(choices=choices)
+        # Written in Python: programme staff choose among 514 regencies and their provinces.
+        self.fields["region"].widget = LongSelect(choices=choices)
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()
@@ -258,6 +261,12 @@ def funnel_columns():
     for stage in CLOSED:
         columns[stage.value] = Count("pk", filter=Q(stage=stage))
     return columns
+
+
+def funnel_keys():
+    """The keys of ``funnel_columns``, in its order, without building its expressions (the
+    page sums cells by them hundreds of times)."""
+    return [key for key, _label, _rank in FUNNEL_STEPS] + [stage.value for stage in CLOSED]
 
 
 def funnel_labels():
@@ -390,7 +399,7 @@ def breakdown_by_region(rows, level):
     """Funnel counts of ``rows`` per ``level`` (one of ``LEVELS``: the region of the village
     concerned, or the group that raised it), in ONE query: ``[(code, name, counts)]`` with
     ``counts`` the ``funnel_columns`` dict, sorted by name."""
-    columns = list(funnel_columns())
+    columns = funnel_keys()
     grouped = (
         rows.order_by().values(area=area(level, "village", "group")).annotate(**funnel_columns())
     )
@@ -448,7 +457,7 @@ class AspirationCube:
     @staticmethod
     def counts(cells):
         """The ``funnel_columns`` dict summed over ``cells``."""
-        return {key: sum(cell[key] for cell in cells) for key in funnel_columns()}
+        return {key: sum(cell[key] for cell in cells) for key in funnel_keys()}
 
     def funnel(self):
         """The ``Funnel`` of all cells."""

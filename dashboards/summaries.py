@@ -563,7 +563,7 @@ def breakdown_by_region(user, filters, level, cover=None):
     aspirations of the days no whole month holds, and the ``Cover``'s rest; ``cover``
     computed when not given): ``[(code, name, counts)]`` sorted by name."""
     cover = usable(user, filters) if cover is None else cover
-    columns = list(d.funnel_columns())
+    columns = d.funnel_keys()
     period = split(filters.start, filters.end)
     per_regency = list(
         _cells("region", filters, period, cover).values("regency_id").annotate(**_sums(columns))
@@ -603,11 +603,11 @@ def trend_by_year(user, filters, cube=None, cover=None):
     built) gives its counts without another query. ``cover``: ``usable``'s, computed when
     not given."""
     cover = usable(user, filters) if cover is None else cover
-    columns = list(d.funnel_columns())
+    columns = d.funnel_keys()
     period = split(filters.start, filters.end)
     cells = _cells(_grain_of(filters, cover), filters, period, cover, by_year=True)
     rows = list(cells.values("year").annotate(**_sums(columns)))
-    for span in _span_totals(user, filters, period, cover, cube):
+    for span in _span_totals(user, filters, period, cover, cube, columns):
         if not span["recorded"]:
             continue  # a year without aspirations has no row, as in the live trend
         rows.append({"year": span["first"].year, **{column: span[column] for column in columns}})
@@ -619,18 +619,18 @@ def trend_by_year(user, filters, cube=None, cover=None):
     ]
 
 
-def _span_totals(user, filters, period, cover, cube=None):
-    """``[{"first", **counts}]``: the summary's columns counted over each span of days of
-    ``period`` in the filters' region and topic and the ``Cover``'s regencies, taken from
-    ``cube.days`` where it holds the span (the same filters), else counted (one query a
-    span)."""
+def _span_totals(user, filters, period, cover, cube=None, columns=None):
+    """``[{"first", **counts}]``: the summary's ``columns`` (default: all) counted over
+    each span of days of ``period`` in the filters' region and topic and the ``Cover``'s
+    regencies, taken from ``cube.days`` where it holds the span (the same filters, every
+    column), else counted (one query a span, only ``columns``)."""
     known = cube.days if cube is not None else {}
     totals = []
     spans = _days(user, filters, period, cover)
     for (first, last), rows in zip(period.days, spans, strict=True):
         counts = known.get((first, last))
         if counts is None:
-            counts = rows.order_by().aggregate(**_counts())
+            counts = rows.order_by().aggregate(**_counts(columns))
         totals.append({"first": first, **counts})
     return totals
 
@@ -650,7 +650,7 @@ def headlines(user, filters, today, cube=None, cover=None):
         sums = cells.aggregate(**_sums(d.HEADLINE_STEPS))
         counts = {key: int(sums[key] or 0) for key in d.HEADLINE_STEPS}
         mine = cube if (filters.start, filters.end) == (first, last) else None
-        spans = _span_totals(user, window, period, cover, mine)
+        spans = _span_totals(user, window, period, cover, mine, d.HEADLINE_STEPS)
         for span in [*spans, *cover.rest_in(first, last)]:
             for key in d.HEADLINE_STEPS:
                 counts[key] += span[key]

@@ -58,23 +58,24 @@ class LongSelect(forms.Select):
         ):
             return super().render(name, value, attrs, renderer)
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        parts = [f'<select name="{escape_html(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+                parts.append(f'\n  <optgroup label="{escape_html(group_name)}">')
             parts.extend(
-                f'\n  <option value="{_escape(str(option["value"]))}"'
-                f"{_attributes(option['attrs'])}>{_escape(localize(option['label']))}</option>\n"
+                f'\n  <option value="{escape_html(str(option["value"]))}"'
+                f"{_attributes(option['attrs'])}>{escape_html(localize(option['label']))}</option>\n"
                 for option in options
             )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308  (every value escaped by _escape)
+        return mark_safe("".join(parts))  # noqa: S308  (every value escaped by escape_html)
 
 
-def _escape(value):
-    """``conditional_escape`` without its lazy-text wrapper (thousands of calls a page)."""
+def escape_html(value):
+    """``conditional_escape`` without its lazy-text wrapper (thousands of calls a page):
+    safe HTML as it is, anything else (lazy text included) as escaped text."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
@@ -84,7 +85,9 @@ def _attributes(attrs):
     """The attributes as Django's ``attrs.html`` writes them: `` name="value"`` each, only
     the name for ``True``, nothing for ``False``."""
     return "".join(
-        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(str(value))}"'
+        f" {escape_html(name)}"
+        if value is True
+        else f' {escape_html(name)}="{escape_html(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )

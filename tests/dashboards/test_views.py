@@ -4,6 +4,7 @@ filters and a query count that does not grow with rows."""
 import datetime
 import io
 import re
+from decimal import Decimal
 from html import unescape
 
 import openpyxl
@@ -13,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aspirations.stages import Stage
-from dashboards.views import Dashboard
+from dashboards.views import Cell, Dashboard, Table
+from kk_portal.exports import CODE, MONEY, TEXT
 from tests import factories as f
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -455,3 +457,37 @@ def test_dashboard_counts_members_in_their_group_at_the_period_end(facilitator, 
     assert facilitator.get(in_2022.url).context["page_obj"].paginator.count == 2
     listed = facilitator.get(today.url).context["page_obj"]
     assert sorted(m.joined_on.year for m in listed) == [2015, 2024]
+
+
+def test_table_markup_is_the_template_loops():
+    """A table's head and body, written in Python, are the markup the template's loops
+    wrote: the label a row header, numbers right-aligned, columns past the phone's hidden
+    there, links and text escaped."""
+    table = Table(
+        "t",
+        "Title",
+        ["Region", "Code", "Aspirations", "Money"],
+        [
+            [
+                Cell("Nusa <Tenggara>", TEXT, url="/dashboard/?region=52&topic=1"),
+                Cell("52", CODE),
+                Cell(1234, url="/aspirasi/?a=1&b=2"),
+                Cell(Decimal("1500000"), MONEY),
+            ],
+            [Cell("Bali", TEXT), Cell("51", CODE), Cell(3, suppressed=True), Cell(None, MONEY)],
+        ],
+    )
+
+    assert table.head_html() == (
+        '<thead><tr><th scope="col" class="">Region</th><th scope="col" class="num">Code</th>'
+        '<th scope="col" class="num">Aspirations</th>'
+        '<th scope="col" class="num extra">Money</th></tr></thead>'
+    )
+    assert table.body_html() == (
+        '<tbody><tr><th scope="row"><a href="/dashboard/?region=52&amp;topic=1">'
+        "Nusa &lt;Tenggara&gt;</a></th>"
+        '<td class="">52</td><td class="num"><a href="/aspirasi/?a=1&amp;b=2">1.234</a></td>'
+        '<td class="num extra">Rp 1.500.000</td></tr>'
+        '<tr><th scope="row">Bali</th><td class="">51</td><td class="num">&lt;5</td>'
+        '<td class="num extra">–</td></tr></tbody>'
+    )
