@@ -215,11 +215,6 @@ def fits_excel(amount):
     return len(amount.normalize().as_tuple().digits) <= EXCEL_DIGITS
 
 
-def csv_value(value, kind):
-    """The string written in a CSV cell for ``value`` of column ``kind``."""
-    return _CSV_CELL[kind](value)
-
-
 def _csv_text(value):
     if value is None:
         return ""
@@ -252,7 +247,8 @@ def _csv_date(value):
     return value.isoformat() if isinstance(value, datetime.date) else _csv_text(value)
 
 
-#: ``value -> cell text`` of each column kind, chosen once per column, not per cell.
+#: ``value -> the string written in a CSV cell`` for each column kind, chosen once per
+#: column, not per cell.
 _CSV_CELL = {
     TEXT: _csv_text,
     CODE: _csv_code,
